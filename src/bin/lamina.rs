@@ -1,0 +1,474 @@
+//! The `lamina` command line: slice models to G-code, inspect and repair models, list presets
+//! and settings, estimate G-code, and benchmark. Errors are one line naming the file and the
+//! problem, with exit code 2.
+
+use lamina::engine::gcode::estimate::Limits;
+use lamina::engine::gcode::{format_duration, parse};
+use lamina::engine::mesh;
+use lamina::engine::model::{Scene, rotation};
+use lamina::engine::pipeline::{self, Observer, Stage};
+use lamina::engine::settings::{
+    self, PresetKind, SCHEMA, Selection, Settings, all_presets, find_preset,
+};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "\
+lamina: slice 3D models for FFF printers
+
+usage:
+  lamina slice MODEL... [-o OUT.gcode] [--printer ID] [--filament ID] [--process ID]
+               [--set KEY=VALUE]... [--rotate AXIS=DEGREES]... [--scale F|AXIS=F]... [--arrange]
+  lamina info MODEL...
+  lamina presets
+  lamina settings
+  lamina estimate GCODE [--printer ID]
+  lamina bench MODEL... [--runs N] [--printer ID] [--filament ID] [--process ID] [--set KEY=VALUE]...
+
+Several models (or a 3MF with several objects) are arranged on the bed; --arrange also
+re-arranges the objects of one 3MF. `lamina settings` lists every key --set accepts.";
+
+/// A failure to report: one line, exit code 2.
+struct Fail(String);
+
+impl<E: std::fmt::Display> From<E> for Fail {
+    fn from(e: E) -> Self {
+        Fail(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("slice") => cmd_slice(&args[1..]),
+        Some("info") => cmd_info(&args[1..]),
+        Some("presets") => cmd_presets(),
+        Some("settings") => cmd_settings(),
+        Some("estimate") => cmd_estimate(&args[1..]),
+        Some("bench") => cmd_bench(&args[1..]),
+        Some("-h" | "--help" | "help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(Fail(format!(
+            "unknown command '{other}' (try: lamina --help)"
+        ))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail(msg)) => {
+            eprintln!("lamina: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Options shared by slice and bench.
+#[derive(Default)]
+struct JobArgs {
+    models: Vec<PathBuf>,
+    output: Option<PathBuf>,
+    selection: Selection,
+    rotations: Vec<(char, f64)>,
+    scales: Vec<(Option<char>, f64)>,
+    arrange: bool,
+    runs: usize,
+}
+
+fn value<'a>(args: &'a [String], i: &mut usize, flag: &str) -> Result<&'a str, Fail> {
+    *i += 1;
+    args.get(*i)
+        .map(String::as_str)
+        .ok_or_else(|| Fail(format!("{flag} needs a value")))
+}
+
+fn parse_job(args: &[String]) -> Result<JobArgs, Fail> {
+    let mut j = JobArgs {
+        runs: 3,
+        ..Default::default()
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        match a {
+            "-o" | "--output" => j.output = Some(PathBuf::from(value(args, &mut i, a)?)),
+            "--printer" => j.selection.printer = value(args, &mut i, a)?.to_string(),
+            "--filament" => j.selection.filament = value(args, &mut i, a)?.to_string(),
+            "--process" => j.selection.process = value(args, &mut i, a)?.to_string(),
+            "--set" => {
+                let kv = value(args, &mut i, a)?;
+                let (k, v) = kv
+                    .split_once('=')
+                    .ok_or_else(|| Fail(format!("--set {kv}: expected KEY=VALUE")))?;
+                j.selection
+                    .overrides
+                    .push((k.trim().to_string(), v.trim().to_string()));
+            }
+            "--rotate" => {
+                let kv = value(args, &mut i, a)?;
+                let (axis, deg) = kv.split_once('=').ok_or_else(|| {
+                    Fail(format!("--rotate {kv}: expected AXIS=DEGREES, e.g. z=45"))
+                })?;
+                let axis = axis.trim().chars().next().unwrap_or(' ');
+                let deg: f64 = deg.trim().parse().map_err(|_| {
+                    Fail(format!("--rotate {kv}: '{deg}' is not a number of degrees"))
+                })?;
+                if rotation(axis, 0.0).is_none() {
+                    return Err(Fail(format!("--rotate {kv}: the axis must be x, y or z")));
+                }
+                j.rotations.push((axis, deg));
+            }
+            "--scale" => {
+                let kv = value(args, &mut i, a)?;
+                let (axis, f) = match kv.split_once('=') {
+                    Some((ax, f)) => (ax.trim().chars().next(), f),
+                    None => (None, kv),
+                };
+                let f: f64 = f
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|v: &f64| *v > 0.0 && v.is_finite() && *v <= 100.0)
+                    .ok_or_else(|| {
+                        Fail(format!("--scale {kv}: expected a factor between 0 and 100"))
+                    })?;
+                if axis.is_some_and(|c| !"xyzXYZ".contains(c)) {
+                    return Err(Fail(format!("--scale {kv}: the axis must be x, y or z")));
+                }
+                j.scales.push((axis.map(|c| c.to_ascii_lowercase()), f));
+            }
+            "--arrange" => j.arrange = true,
+            "--runs" => {
+                j.runs = value(args, &mut i, a)?
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| Fail("--runs needs a positive number".into()))?
+            }
+            _ if a.starts_with('-') => {
+                return Err(Fail(format!("unknown option {a} (try: lamina --help)")));
+            }
+            _ => j.models.push(PathBuf::from(a)),
+        }
+        i += 1;
+    }
+    if j.models.is_empty() {
+        return Err(Fail("no model given (try: lamina --help)".into()));
+    }
+    Ok(j)
+}
+
+fn read_model(path: &Path) -> Result<Vec<mesh::ImportedObject>, Fail> {
+    let bytes = std::fs::read(path).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("model");
+    mesh::import(name, &bytes).map_err(|e| Fail(format!("{}: {e}", path.display())))
+}
+
+/// Loads the models and places them on the bed as the options say.
+fn build_scene(j: &JobArgs, s: &Settings) -> Result<Scene, Fail> {
+    let mut scene = Scene::default();
+    for m in &j.models {
+        scene.add(read_model(m)?);
+    }
+    for (axis, f) in &j.scales {
+        let v = match axis {
+            None => glam::DVec3::splat(*f),
+            Some('x') => glam::DVec3::new(*f, 1.0, 1.0),
+            Some('y') => glam::DVec3::new(1.0, *f, 1.0),
+            _ => glam::DVec3::new(1.0, 1.0, *f),
+        };
+        scene.apply_linear(glam::DMat3::from_diagonal(v));
+    }
+    for (axis, deg) in &j.rotations {
+        if let Some(r) = rotation(*axis, *deg) {
+            scene.apply_linear(r);
+        }
+    }
+    scene.drop_to_bed();
+    let (cx, cy) = if s.origin_at_center {
+        (0.0, 0.0)
+    } else {
+        (s.bed_size_x / 2.0, s.bed_size_y / 2.0)
+    };
+    if j.arrange || j.models.len() > 1 {
+        let fits = scene.arrange(s.bed_size_x, s.bed_size_y, 6.0);
+        scene.center_at(cx, cy);
+        if !fits {
+            return Err(Fail(format!(
+                "the {} objects do not fit side by side on the {} × {} mm bed",
+                scene.instance_count(),
+                s.bed_size_x,
+                s.bed_size_y
+            )));
+        }
+    } else {
+        scene.center_at(cx, cy);
+    }
+    Ok(scene)
+}
+
+struct Clock(Instant);
+
+impl Observer for Clock {
+    fn stage(&mut self, _: Stage) -> bool {
+        true
+    }
+    fn now(&self) -> f64 {
+        self.0.elapsed().as_secs_f64()
+    }
+}
+
+fn preset_names(sel: &Selection) -> Vec<(String, String)> {
+    [
+        ("printer", PresetKind::Printer, &sel.printer),
+        ("filament", PresetKind::Filament, &sel.filament),
+        ("process", PresetKind::Process, &sel.process),
+    ]
+    .into_iter()
+    .map(|(what, kind, id)| {
+        let name = find_preset(kind, id)
+            .map(|p| p.name)
+            .unwrap_or_else(|_| id.clone());
+        (what.to_string(), name)
+    })
+    .collect()
+}
+
+fn cmd_slice(args: &[String]) -> Result<(), Fail> {
+    let j = parse_job(args)?;
+    let s = settings::resolve(&j.selection)?;
+    let started = Instant::now();
+    let scene = build_scene(&j, &s)?;
+    let load = started.elapsed().as_secs_f64();
+    let out_path = j
+        .output
+        .clone()
+        .unwrap_or_else(|| j.models[0].with_extension("gcode"));
+    let mut clock = Clock(Instant::now());
+    let out = pipeline::slice(&scene, &s, &preset_names(&j.selection), &mut clock)
+        .map_err(|e| Fail(format!("{}: {e}", j.models[0].display())))?;
+    std::fs::write(&out_path, &out.gcode)
+        .map_err(|e| Fail(format!("{}: {e}", out_path.display())))?;
+    let st = &out.stats;
+    println!("wrote {}", out_path.display());
+    println!("  layers:      {}", st.layers);
+    println!("  print time:  {}", format_duration(st.time_s));
+    println!(
+        "  filament:    {:.2} m, {:.1} g, cost {:.2}",
+        st.filament_mm / 1000.0,
+        st.filament_g,
+        st.cost
+    );
+    let mut stages = vec![format!("load {:.3} s", load)];
+    stages.extend(
+        out.timings
+            .iter()
+            .map(|(stage, t)| format!("{} {:.3} s", stage.name(), t)),
+    );
+    println!("  stage times: {}", stages.join(", "));
+    for w in &out.warnings {
+        println!("  warning: {w}");
+    }
+    Ok(())
+}
+
+fn cmd_info(args: &[String]) -> Result<(), Fail> {
+    if args.is_empty() {
+        return Err(Fail("info needs a model file".into()));
+    }
+    for path in args {
+        let objects = read_model(Path::new(path))?;
+        println!("{path}");
+        for o in objects {
+            let triangles_in = o.mesh.triangles.len();
+            let mut scene = Scene::default();
+            scene.add(vec![o]);
+            let obj = &scene.objects[0];
+            let b = obj
+                .mesh
+                .bounds()
+                .ok_or_else(|| Fail(format!("{path}: no geometry")))?;
+            let size = b.size();
+            println!("  object {}", obj.name);
+            println!(
+                "    triangles: {triangles_in} (after repair {})",
+                obj.mesh.triangles.len()
+            );
+            println!(
+                "    size:      {:.2} x {:.2} x {:.2} mm",
+                size.x, size.y, size.z
+            );
+            println!("    volume:    {:.1} mm³", obj.mesh.volume().abs());
+            println!("    copies:    {}", obj.instances.len());
+            println!("    shells:    {}", obj.repair.shells);
+            let lines = obj.repair.lines();
+            if lines.is_empty() {
+                println!("    repair:    nothing to fix; the mesh is closed");
+            } else {
+                for l in lines {
+                    println!("    repair:    {l}");
+                }
+                if obj.repair.open_edges == 0 && obj.repair.non_manifold_edges == 0 {
+                    println!("    repair:    the repaired mesh is closed");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn cmd_presets() -> Result<(), Fail> {
+    let all = all_presets()?;
+    let default = Selection::default();
+    for kind in [
+        PresetKind::Printer,
+        PresetKind::Filament,
+        PresetKind::Process,
+    ] {
+        println!("{}s:", kind.name());
+        for p in all.iter().filter(|p| p.kind == kind) {
+            let is_default =
+                [&default.printer, &default.filament, &default.process].contains(&&p.id);
+            println!(
+                "  {:<24} {}{}",
+                p.id,
+                p.name,
+                if is_default { "  (default)" } else { "" }
+            );
+        }
+    }
+    Ok(())
+}
+
+fn cmd_settings() -> Result<(), Fail> {
+    let defaults = Settings::default();
+    let mut category = "";
+    for d in SCHEMA {
+        if d.category != category {
+            category = d.category;
+            println!("\n[{}] {}", d.scope.name(), category);
+        }
+        let default = defaults.get(d.key).unwrap_or_default();
+        let default = if default.contains('\n') {
+            "(multi-line text)".to_string()
+        } else {
+            default
+        };
+        let range = d.range_text();
+        println!(
+            "  {:<38} {:<13} {:<7} default {}{}",
+            d.key,
+            d.kind.name(),
+            d.unit,
+            if default.is_empty() {
+                "\"\"".into()
+            } else {
+                default
+            },
+            if range.is_empty() {
+                String::new()
+            } else {
+                format!(", range {range}")
+            }
+        );
+        println!("      {}", d.help);
+    }
+    Ok(())
+}
+
+fn cmd_estimate(args: &[String]) -> Result<(), Fail> {
+    let mut sel = Selection::default();
+    let mut file = None;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--printer" => sel.printer = value(args, &mut i, "--printer")?.to_string(),
+            a if a.starts_with('-') => return Err(Fail(format!("unknown option {a}"))),
+            a => file = Some(a.to_string()),
+        }
+        i += 1;
+    }
+    let file = file.ok_or_else(|| Fail("estimate needs a G-code file".into()))?;
+    let text = std::fs::read_to_string(&file).map_err(|e| Fail(format!("{file}: {e}")))?;
+    let s = settings::resolve(&sel)?;
+    let (t, parsed) = parse::estimate_text(&text, Limits::from_settings(&s));
+    println!("{file}");
+    println!("  estimated time: {} ({:.0} s)", format_duration(t), t);
+    if let Some(stated) = parsed.stated_time_s {
+        println!(
+            "  the file says:  {} ({:.0} s, {:+.1}%)",
+            format_duration(stated),
+            stated,
+            (t / stated - 1.0) * 100.0
+        );
+    }
+    println!("  layers:         {}", parsed.layers);
+    println!("  filament:       {:.2} m", parsed.filament_mm / 1000.0);
+    Ok(())
+}
+
+/// Peak resident memory of this process so far (Linux), in MB.
+fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn cmd_bench(args: &[String]) -> Result<(), Fail> {
+    let j = parse_job(args)?;
+    let s = settings::resolve(&j.selection)?;
+    println!(
+        "{:<28} {:>5} {:>9} {:>9} | per stage, median of {} runs (s)",
+        "model", "runs", "total s", "load s", j.runs
+    );
+    for model in &j.models {
+        let mut totals = Vec::new();
+        let mut loads = Vec::new();
+        let mut stage_runs: Vec<Vec<(Stage, f64)>> = Vec::new();
+        for _ in 0..j.runs {
+            let t0 = Instant::now();
+            let single = JobArgs {
+                models: vec![model.clone()],
+                selection: j.selection.clone(),
+                ..Default::default()
+            };
+            let scene = build_scene(&single, &s)?;
+            let load = t0.elapsed().as_secs_f64();
+            let mut clock = Clock(Instant::now());
+            let out = pipeline::slice(&scene, &s, &[], &mut clock)
+                .map_err(|e| Fail(format!("{}: {e}", model.display())))?;
+            totals.push(t0.elapsed().as_secs_f64());
+            loads.push(load);
+            stage_runs.push(out.timings);
+        }
+        let median = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let stages: Vec<String> = Stage::ALL
+            .iter()
+            .map(|st| {
+                let mut v: Vec<f64> = stage_runs
+                    .iter()
+                    .map(|r| r.iter().filter(|(s2, _)| s2 == st).map(|(_, t)| *t).sum())
+                    .collect();
+                format!("{} {:.3}", st.name(), median(&mut v))
+            })
+            .collect();
+        let name = model.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        println!(
+            "{:<28} {:>5} {:>9.3} {:>9.3} | {}",
+            name,
+            j.runs,
+            median(&mut totals),
+            median(&mut loads),
+            stages.join(", ")
+        );
+    }
+    if let Some(mb) = peak_memory_mb() {
+        println!("peak memory: {mb:.0} MB");
+    }
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! From ordered toolpaths to G-code text. `plan` turns each layer's paths into typed moves
+//! (travel, retraction, Z hop, speeds, accelerations, cooling and fan as passes over data);
+//! `estimate` times the moves as the firmware's planner would; `writer` prints them in the
+//! printer's flavour; `parse` reads G-code back into moves (for estimates of any file, and for
+//! tests and the preview).
+
+pub mod estimate;
+pub mod parse;
+pub mod plan;
+pub mod writer;
+
+use crate::engine::toolpaths::Role;
+
+/// One step of the typed plan. Coordinates in mm, speeds in mm/s, extrusion in mm of filament.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Move {
+    /// Start of a layer: `z` is where it prints (before z offset).
+    Layer {
+        index: usize,
+        z: f64,
+        height: f64,
+    },
+    /// The kind of line that follows (`;TYPE:`), and its width.
+    Role {
+        role: Role,
+        width: f64,
+    },
+    Travel {
+        x: f64,
+        y: f64,
+        speed: f64,
+    },
+    /// A Z-only move (layer change, hop).
+    Z {
+        z: f64,
+        speed: f64,
+    },
+    Extrude {
+        x: f64,
+        y: f64,
+        e: f64,
+        speed: f64,
+    },
+    /// A travel that also pulls filament back (wipe): `e` is negative.
+    Wipe {
+        x: f64,
+        y: f64,
+        e: f64,
+        speed: f64,
+    },
+    Retract {
+        e: f64,
+        speed: f64,
+    },
+    Unretract {
+        e: f64,
+        speed: f64,
+    },
+    /// Part-cooling fan, 0–100 %.
+    Fan(f64),
+    /// Printing/travel acceleration (mm/s²).
+    Accel(f64),
+    ObjectStart(usize),
+    ObjectEnd(usize),
+    /// Text from a template, written as is.
+    Custom(String),
+}
+
+/// The plan of one layer and its estimated time.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LayerMoves {
+    pub index: usize,
+    pub z: f64,
+    pub height: f64,
+    pub moves: Vec<Move>,
+}
+
+/// What a print takes.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct PrintStats {
+    pub layers: usize,
+    /// Estimated print time (s).
+    pub time_s: f64,
+    pub filament_mm: f64,
+    pub filament_mm3: f64,
+    pub filament_g: f64,
+    pub cost: f64,
+    /// Estimated time of each layer (s).
+    pub layer_times: Vec<f64>,
+    /// Estimated time per feature (`;TYPE:` name, seconds), sorted by name.
+    pub feature_times: Vec<(String, f64)>,
+}
+
+/// "1h 2m 3s", as PrusaSlicer writes its estimate (other tools parse this form).
+pub fn format_duration(seconds: f64) -> String {
+    let s = seconds.round().max(0.0) as u64;
+    let (d, h, m, sec) = (s / 86_400, (s / 3600) % 24, (s / 60) % 60, s % 60);
+    let mut out = String::new();
+    if d > 0 {
+        out.push_str(&format!("{d}d "));
+    }
+    if d > 0 || h > 0 {
+        out.push_str(&format!("{h}h "));
+    }
+    if d > 0 || h > 0 || m > 0 {
+        out.push_str(&format!("{m}m "));
+    }
+    out.push_str(&format!("{sec}s"));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(format_duration(3723.4), "1h 2m 3s");
+        assert_eq!(format_duration(59.0), "59s");
+        assert_eq!(format_duration(90_061.0), "1d 1h 1m 1s");
+    }
+}

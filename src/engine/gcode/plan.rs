@@ -1,0 +1,666 @@
+//! Ordered toolpaths → typed moves. Travel decides retraction (skipped for short moves and
+//! for moves that stay inside one island's infill), Z hop and wipe; extrusion gets its
+//! speed (per feature, first layer, volumetric cap) and acceleration; then each layer is
+//! timed and slowed down to its minimum time, and the fan is set for it (bridges get their
+//! own fan speed).
+
+use super::estimate::{self, Block, Limits};
+use super::{LayerMoves, Move};
+use crate::engine::geom::{EdgeIndex, Point};
+use crate::engine::layers::LayerZ;
+use crate::engine::settings::Settings;
+use crate::engine::toolpaths::{OrderedLayer, OrderedPath, Role};
+use crate::engine::units::{SCALE, unscaled};
+use std::f64::consts::PI;
+
+pub struct Planner<'a> {
+    s: &'a Settings,
+    filament_area: f64,
+    retract_length: f64,
+    retract_speed: f64,
+    deretract_speed: f64,
+    lift: f64,
+    pos: Option<Point>,
+    z: f64,
+    retracted: bool,
+    role: Option<(Role, f64)>,
+    accel: f64,
+    instance: Option<usize>,
+    comb: Option<usize>,
+    /// The last path extruded (for wipes), in bed coordinates.
+    last_path: Vec<Point>,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(s: &'a Settings) -> Self {
+        let retract_speed = s.filament_retract_speed.unwrap_or(s.retract_speed);
+        Planner {
+            s,
+            filament_area: PI * s.filament_diameter * s.filament_diameter / 4.0,
+            retract_length: s.filament_retract_length.unwrap_or(s.retract_length),
+            retract_speed,
+            deretract_speed: if s.deretract_speed > 0.0 {
+                s.deretract_speed
+            } else {
+                retract_speed
+            },
+            lift: s.filament_retract_lift.unwrap_or(s.retract_lift),
+            pos: None,
+            z: 0.0,
+            retracted: false,
+            role: None,
+            accel: 0.0,
+            instance: None,
+            comb: None,
+            last_path: Vec::new(),
+        }
+    }
+
+    /// Plans every layer in order.
+    pub fn plan(mut self, layers: &[OrderedLayer], zs: &[LayerZ]) -> Vec<LayerMoves> {
+        let mut out = Vec::with_capacity(layers.len());
+        for (i, (layer, lz)) in layers.iter().zip(zs).enumerate() {
+            let moves = self.layer(i, layer, lz);
+            out.push(LayerMoves {
+                index: i,
+                z: lz.print_z,
+                height: lz.height,
+                moves,
+            });
+        }
+        let limits = Limits::from_settings(self.s);
+        let mut prev_fan = -1.0;
+        for lm in &mut out {
+            let t = self.slow_down(&mut lm.moves, &limits);
+            let fan = self.layer_fan(lm.index, t);
+            lm.moves = self.apply_fan(std::mem::take(&mut lm.moves), lm.index, fan, prev_fan);
+            prev_fan = fan;
+        }
+        out
+    }
+
+    fn layer(&mut self, index: usize, layer: &OrderedLayer, lz: &LayerZ) -> Vec<Move> {
+        let s = self.s;
+        let mut m = vec![Move::Layer {
+            index,
+            z: lz.print_z,
+            height: lz.height,
+        }];
+        if index > 0 && s.retract_layer_change {
+            self.retract(&mut m);
+        }
+        if !s.before_layer_gcode.trim().is_empty() {
+            let extra = [
+                ("layer_num", index.to_string()),
+                ("layer_z", format!("{:.3}", lz.print_z)),
+            ];
+            let text = super::writer::render_template(&s.before_layer_gcode, s, &extra)
+                .unwrap_or_else(|_| s.before_layer_gcode.clone());
+            m.push(Move::Custom(text));
+        }
+        if index == 1 {
+            if s.temperature != s.first_layer_temperature {
+                m.push(Move::Custom(format!(
+                    "M104 S{} ; nozzle temperature for the next layers",
+                    s.temperature.round()
+                )));
+            }
+            if s.bed_temperature != s.first_layer_bed_temperature {
+                m.push(Move::Custom(format!(
+                    "M140 S{} ; bed temperature for the next layers",
+                    s.bed_temperature.round()
+                )));
+            }
+        }
+        self.z = lz.print_z;
+        m.push(Move::Z {
+            z: lz.print_z,
+            speed: self.z_speed(),
+        });
+        // Build one edge index per fill area, on first use.
+        let mut comb_index: Vec<Option<EdgeIndex>> = (0..layer.comb.len()).map(|_| None).collect();
+        for p in &layer.paths {
+            if p.instance != self.instance {
+                if let Some(prev) = self.instance {
+                    m.push(Move::ObjectEnd(prev));
+                }
+                if let Some(next) = p.instance {
+                    m.push(Move::ObjectStart(next));
+                }
+                self.instance = p.instance;
+            }
+            self.travel_to(&mut m, p, layer, &mut comb_index, index);
+            self.extrude(&mut m, p, index);
+        }
+        if let Some(prev) = self.instance.take() {
+            m.push(Move::ObjectEnd(prev));
+        }
+        m
+    }
+
+    fn z_speed(&self) -> f64 {
+        if self.s.travel_speed_z > 0.0 {
+            self.s.travel_speed_z
+        } else {
+            self.s.machine_max_feedrate_z
+        }
+    }
+
+    fn retract(&mut self, m: &mut Vec<Move>) {
+        if self.retracted || self.retract_length <= 0.0 {
+            return;
+        }
+        m.push(Move::Retract {
+            e: self.retract_length,
+            speed: self.retract_speed,
+        });
+        self.retracted = true;
+    }
+
+    /// Moves back along the last path while retracting (leaves no blob at the end).
+    fn wipe(&mut self, m: &mut Vec<Move>) -> bool {
+        let dist = self.s.wipe_distance * SCALE;
+        if self.last_path.len() < 2 || dist <= 0.0 || self.retracted || self.retract_length <= 0.0 {
+            return false;
+        }
+        let mut pts: Vec<Point> = self.last_path.iter().rev().copied().collect();
+        let mut left = dist;
+        let mut route = vec![pts[0]];
+        for w in pts.windows(2) {
+            let seg = w[0].distance(w[1]);
+            if seg >= left {
+                let t = left / seg;
+                route.push(Point::new(
+                    w[0].x + ((w[1].x - w[0].x) as f64 * t) as i64,
+                    w[0].y + ((w[1].y - w[0].y) as f64 * t) as i64,
+                ));
+                left = 0.0;
+                break;
+            }
+            route.push(w[1]);
+            left -= seg;
+        }
+        pts.clear();
+        let wiped = dist - left;
+        if wiped <= 0.0 {
+            return false;
+        }
+        let speed = self.s.travel_speed * 0.8;
+        for w in route.windows(2) {
+            let e = -self.retract_length * w[0].distance(w[1]) / wiped;
+            m.push(Move::Wipe {
+                x: unscaled(w[1].x),
+                y: unscaled(w[1].y),
+                e,
+                speed,
+            });
+        }
+        self.pos = route.last().copied();
+        self.retracted = true;
+        true
+    }
+
+    fn set_accel(&mut self, m: &mut Vec<Move>, a: f64) {
+        if self.s.default_acceleration > 0.0 && a > 0.0 && (a - self.accel).abs() > 0.5 {
+            m.push(Move::Accel(a));
+            self.accel = a;
+        }
+    }
+
+    fn travel_to(
+        &mut self,
+        m: &mut Vec<Move>,
+        p: &OrderedPath,
+        layer: &OrderedLayer,
+        comb_index: &mut [Option<EdgeIndex>],
+        index: usize,
+    ) {
+        let to = p.points[0];
+        let Some(from) = self.pos else {
+            // First move of the print: go there (retraction state as the start G-code left it).
+            self.set_accel(m, self.travel_accel(index));
+            m.push(Move::Travel {
+                x: unscaled(to.x),
+                y: unscaled(to.y),
+                speed: self.s.travel_speed,
+            });
+            self.pos = Some(to);
+            self.comb = p.comb;
+            return;
+        };
+        if from == to {
+            return;
+        }
+        let length = from.distance(to) / SCALE;
+        let inside = self.s.only_retract_when_crossing_perimeters
+            && p.comb.is_some()
+            && p.comb == self.comb
+            && {
+                let k = p.comb.unwrap_or(0);
+                let idx =
+                    comb_index[k].get_or_insert_with(|| EdgeIndex::from_regions(&layer.comb[k]));
+                let mid = Point::new((from.x + to.x) / 2, (from.y + to.y) / 2);
+                idx.contains(mid) && !idx.crosses(from, to)
+            };
+        let needs_retract = length > self.s.retract_before_travel && !inside;
+        let mut lifted = false;
+        if needs_retract {
+            if !(self.s.wipe && self.wipe(m)) {
+                self.retract(m);
+            }
+            if self.lift > 0.0 {
+                m.push(Move::Z {
+                    z: self.z + self.lift,
+                    speed: self.z_speed(),
+                });
+                lifted = true;
+            }
+        }
+        self.set_accel(m, self.travel_accel(index));
+        m.push(Move::Travel {
+            x: unscaled(to.x),
+            y: unscaled(to.y),
+            speed: self.s.travel_speed,
+        });
+        if lifted {
+            m.push(Move::Z {
+                z: self.z,
+                speed: self.z_speed(),
+            });
+        }
+        self.pos = Some(to);
+        self.comb = p.comb;
+    }
+
+    fn extrude(&mut self, m: &mut Vec<Move>, p: &OrderedPath, index: usize) {
+        if self.retracted {
+            m.push(Move::Unretract {
+                e: self.retract_length,
+                speed: self.deretract_speed,
+            });
+            self.retracted = false;
+        }
+        if self.role != Some((p.role, p.flow.width)) {
+            m.push(Move::Role {
+                role: p.role,
+                width: p.flow.width,
+            });
+            self.role = Some((p.role, p.flow.width));
+        }
+        self.set_accel(m, self.role_accel(p.role, index));
+        let mm3 = p.flow.mm3_per_mm();
+        let speed = self.role_speed(p.role, index, mm3);
+        let e_per_mm = mm3 * self.s.extrusion_multiplier / self.filament_area;
+        for w in p.points.windows(2) {
+            let len = w[0].distance(w[1]) / SCALE;
+            if len <= 0.0 {
+                continue;
+            }
+            m.push(Move::Extrude {
+                x: unscaled(w[1].x),
+                y: unscaled(w[1].y),
+                e: len * e_per_mm,
+                speed,
+            });
+        }
+        self.pos = p.points.last().copied();
+        self.comb = p.comb;
+        self.last_path.clear();
+        self.last_path.extend_from_slice(&p.points);
+    }
+
+    fn role_speed(&self, role: Role, index: usize, mm3: f64) -> f64 {
+        let s = self.s;
+        let v = if index == 0 {
+            s.first_layer_speed
+        } else {
+            match role {
+                Role::ExternalPerimeter => s.external_perimeter_speed,
+                Role::Perimeter => s.perimeter_speed,
+                Role::OverhangPerimeter | Role::BridgeInfill => s.bridge_speed,
+                Role::GapFill => s.gap_fill_speed,
+                Role::InternalInfill => s.infill_speed,
+                Role::SolidInfill => s.solid_infill_speed,
+                Role::TopSolidInfill => s.top_solid_infill_speed,
+                Role::SupportMaterial => s.support_material_speed,
+                Role::SupportMaterialInterface => s.support_material_interface_speed,
+                Role::Skirt | Role::Brim => s.external_perimeter_speed,
+            }
+        };
+        if s.max_volumetric_speed > 0.0 && mm3 > 0.0 {
+            v.min(s.max_volumetric_speed / mm3)
+        } else {
+            v
+        }
+    }
+
+    fn role_accel(&self, role: Role, index: usize) -> f64 {
+        let s = self.s;
+        let or = |a: f64, b: f64| if a > 0.0 { a } else { b };
+        if index == 0 && s.first_layer_acceleration > 0.0 {
+            return s.first_layer_acceleration;
+        }
+        let d = s.default_acceleration;
+        match role {
+            Role::ExternalPerimeter => or(
+                s.external_perimeter_acceleration,
+                or(s.perimeter_acceleration, d),
+            ),
+            Role::Perimeter | Role::GapFill => or(s.perimeter_acceleration, d),
+            Role::OverhangPerimeter | Role::BridgeInfill => or(s.bridge_acceleration, d),
+            Role::InternalInfill => or(s.infill_acceleration, d),
+            Role::SolidInfill => or(s.solid_infill_acceleration, or(s.infill_acceleration, d)),
+            Role::TopSolidInfill => or(
+                s.top_solid_infill_acceleration,
+                or(s.solid_infill_acceleration, or(s.infill_acceleration, d)),
+            ),
+            _ => d,
+        }
+    }
+
+    fn travel_accel(&self, index: usize) -> f64 {
+        if index == 0 && self.s.first_layer_acceleration > 0.0 {
+            return self.s.first_layer_acceleration;
+        }
+        if self.s.travel_acceleration > 0.0 {
+            self.s.travel_acceleration
+        } else {
+            self.s.default_acceleration
+        }
+    }
+
+    /// Slows extrusion so the layer takes at least the minimum layer time; returns its time.
+    fn slow_down(&self, moves: &mut [Move], limits: &Limits) -> f64 {
+        let s = self.s;
+        let target = s.slowdown_below_layer_time;
+        let t = layer_time(moves, limits);
+        if !s.cooling || target <= 0.0 || t >= target || t <= 0.0 {
+            return t;
+        }
+        // Travel does not slow down, so aim again with the measured result a few times.
+        let original = moves.to_vec();
+        let mut factor = t / target;
+        let mut result = t;
+        for _ in 0..4 {
+            for (mv, orig) in moves.iter_mut().zip(&original) {
+                if let (Move::Extrude { speed, .. }, Move::Extrude { speed: v0, .. }) = (mv, orig) {
+                    *speed = (*v0 * factor).max(s.min_print_speed.min(*v0));
+                }
+            }
+            result = layer_time(moves, limits);
+            if result >= target * 0.98 || factor < 0.01 {
+                break;
+            }
+            factor *= result / target;
+        }
+        result
+    }
+
+    fn layer_fan(&self, index: usize, t: f64) -> f64 {
+        let s = self.s;
+        if (index as u32) < s.disable_fan_first_layers {
+            return 0.0;
+        }
+        let mut f = if s.fan_always_on {
+            s.min_fan_speed
+        } else {
+            0.0
+        };
+        if s.cooling {
+            if t < s.slowdown_below_layer_time {
+                f = s.max_fan_speed;
+            } else if t < s.fan_below_layer_time {
+                let span = (s.fan_below_layer_time - s.slowdown_below_layer_time).max(1e-9);
+                let k = (t - s.slowdown_below_layer_time) / span;
+                f = f.max(s.max_fan_speed - (s.max_fan_speed - s.min_fan_speed) * k);
+            }
+        }
+        let (first, full) = (
+            s.disable_fan_first_layers as usize,
+            s.full_fan_speed_layer as usize,
+        );
+        if full > first && index < full {
+            f *= (index + 1 - first) as f64 / (full + 1 - first) as f64;
+        }
+        f.clamp(0.0, 100.0)
+    }
+
+    /// Puts the layer's fan speed after the layer change, and bridge fan around bridges.
+    fn apply_fan(&self, moves: Vec<Move>, index: usize, fan: f64, prev_fan: f64) -> Vec<Move> {
+        let s = self.s;
+        let bridge_fan = s.cooling
+            && (index as u32) >= s.disable_fan_first_layers
+            && (s.bridge_fan_speed - fan).abs() > 0.5;
+        let mut out = Vec::with_capacity(moves.len() + 4);
+        let mut current = fan;
+        for mv in moves {
+            let role = if let Move::Role { role, .. } = &mv {
+                Some(*role)
+            } else {
+                None
+            };
+            let is_layer = matches!(mv, Move::Layer { .. });
+            if let (true, Some(r)) = (bridge_fan, role) {
+                let want = if r.is_bridge() {
+                    s.bridge_fan_speed
+                } else {
+                    fan
+                };
+                if (want - current).abs() > 0.5 {
+                    out.push(Move::Fan(want));
+                    current = want;
+                }
+            }
+            out.push(mv);
+            if is_layer && (fan - prev_fan).abs() > 0.5 {
+                out.push(Move::Fan(fan));
+            }
+        }
+        if (current - fan).abs() > 0.5 {
+            out.push(Move::Fan(fan));
+        }
+        out
+    }
+}
+
+/// Estimated time of one layer's moves on their own (starting and ending at rest).
+fn layer_time(moves: &[Move], limits: &Limits) -> f64 {
+    let blocks: Vec<Block> = to_blocks(moves.iter(), limits, None)
+        .into_iter()
+        .map(|(b, _)| b)
+        .collect();
+    estimate::estimate(&blocks, limits).iter().sum()
+}
+
+/// Planner blocks for moves, with the index of the move each block came from. `start` is the
+/// XY position before the first move (None: the first travel is taken as free).
+pub fn to_blocks<'m>(
+    moves: impl Iterator<Item = &'m Move>,
+    limits: &Limits,
+    start: Option<(f64, f64)>,
+) -> Vec<(Block, usize)> {
+    let mut out = Vec::new();
+    let (mut x, mut y) = start.unwrap_or((f64::NAN, f64::NAN));
+    let mut z = f64::NAN;
+    let mut print_accel = limits.accel_extruding;
+    let mut travel_accel = limits.accel_travel;
+    for (i, mv) in moves.enumerate() {
+        let mut push = |delta: [f64; 4], feedrate: f64, accel: f64| {
+            out.push((
+                Block {
+                    delta,
+                    feedrate,
+                    accel,
+                },
+                i,
+            ))
+        };
+        match *mv {
+            Move::Travel {
+                x: nx,
+                y: ny,
+                speed,
+            } => {
+                if x.is_finite() {
+                    push([nx - x, ny - y, 0.0, 0.0], speed, travel_accel);
+                }
+                x = nx;
+                y = ny;
+            }
+            Move::Extrude {
+                x: nx,
+                y: ny,
+                e,
+                speed,
+            }
+            | Move::Wipe {
+                x: nx,
+                y: ny,
+                e,
+                speed,
+            } => {
+                if x.is_finite() {
+                    push([nx - x, ny - y, 0.0, e], speed, print_accel);
+                }
+                x = nx;
+                y = ny;
+            }
+            Move::Z { z: nz, speed } => {
+                if z.is_finite() {
+                    push([0.0, 0.0, nz - z, 0.0], speed, travel_accel);
+                }
+                z = nz;
+            }
+            Move::Retract { e, speed } => push([0.0, 0.0, 0.0, -e], speed, limits.accel_retracting),
+            Move::Unretract { e, speed } => {
+                push([0.0, 0.0, 0.0, e], speed, limits.accel_retracting)
+            }
+            Move::Accel(a) => {
+                print_accel = a;
+                travel_accel = a;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::toolpaths::Flow;
+
+    fn path(points: &[(i64, i64)], role: Role, comb: Option<usize>) -> OrderedPath {
+        OrderedPath {
+            role,
+            flow: Flow::new(0.45, 0.2),
+            points: points.iter().map(|&(x, y)| Point::new(x, y)).collect(),
+            instance: Some(0),
+            comb,
+            ends_loop: false,
+        }
+    }
+
+    fn plan_one(layer: OrderedLayer, s: &Settings) -> Vec<Move> {
+        let z = LayerZ {
+            print_z: 0.4,
+            height: 0.2,
+            slice_z: 0.3,
+        };
+        let mut out = Planner::new(s).plan(&[OrderedLayer::default(), layer], &[z, z]);
+        out.pop().map(|l| l.moves).unwrap_or_default()
+    }
+
+    #[test]
+    fn long_travel_retracts_and_extrusion_volume_is_right() {
+        let s = Settings::default();
+        let layer = OrderedLayer {
+            paths: vec![
+                path(&[(0, 0), (10_000, 0)], Role::Perimeter, None),
+                path(&[(50_000, 0), (60_000, 0)], Role::Perimeter, None),
+            ],
+            ..Default::default()
+        };
+        let moves = plan_one(layer, &s);
+        let retracts = moves
+            .iter()
+            .filter(|m| matches!(m, Move::Retract { .. }))
+            .count();
+        assert_eq!(retracts, 2, "layer change and the 40 mm travel: {moves:?}");
+        let e: f64 = moves
+            .iter()
+            .map(|m| {
+                if let Move::Extrude { e, .. } = m {
+                    *e
+                } else {
+                    0.0
+                }
+            })
+            .sum();
+        let expect = 20.0 * 0.2 * (0.45 - 0.2 * (1.0 - PI / 4.0)) / (PI * 1.75 * 1.75 / 4.0);
+        assert!((e - expect).abs() < 1e-9, "{e} vs {expect}");
+    }
+
+    #[test]
+    fn travel_inside_infill_does_not_retract() {
+        let s = Settings::default();
+        let square = crate::engine::geom::ExPolygon::new(crate::engine::geom::Polygon::new(vec![
+            Point::new(0, 0),
+            Point::new(100_000, 0),
+            Point::new(100_000, 100_000),
+            Point::new(0, 100_000),
+        ]));
+        let layer = OrderedLayer {
+            paths: vec![
+                path(&[(1000, 1000), (9000, 1000)], Role::InternalInfill, Some(0)),
+                path(
+                    &[(9000, 20_000), (1000, 20_000)],
+                    Role::InternalInfill,
+                    Some(0),
+                ),
+            ],
+            comb: vec![vec![square]],
+            ..Default::default()
+        };
+        let moves = plan_one(layer, &s);
+        let retracts = moves
+            .iter()
+            .filter(|m| matches!(m, Move::Retract { .. }))
+            .count();
+        assert_eq!(retracts, 1, "only the layer change retracts");
+    }
+
+    #[test]
+    fn small_layers_slow_down_and_get_full_fan() {
+        let s = Settings {
+            full_fan_speed_layer: 0,
+            ..Default::default()
+        };
+        let layer = OrderedLayer {
+            paths: vec![path(
+                &[(0, 0), (10_000, 0), (10_000, 10_000), (0, 10_000), (0, 0)],
+                Role::ExternalPerimeter,
+                None,
+            )],
+            ..Default::default()
+        };
+        let moves = plan_one(layer, &s);
+        let speeds: Vec<f64> = moves
+            .iter()
+            .filter_map(|m| {
+                if let Move::Extrude { speed, .. } = m {
+                    Some(*speed)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert!(
+            speeds
+                .iter()
+                .all(|&v| v < s.external_perimeter_speed && v >= s.min_print_speed),
+            "{speeds:?}"
+        );
+        assert!(moves.contains(&Move::Fan(100.0)), "{moves:?}");
+    }
+}

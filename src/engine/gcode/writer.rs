@@ -1,0 +1,495 @@
+//! Moves → G-code text in the printer's flavour: header (what viewers and printer screens
+//! read), machine limits, the start template, every layer with PrusaSlicer's comments
+//! (`;LAYER_CHANGE`, `;Z:`, `;HEIGHT:`, `;TYPE:`, `;WIDTH:`), `M73` progress, Klipper object
+//! labels, the end template and a footer with the filament used, the time and the settings.
+
+use super::estimate::{self, Limits};
+use super::plan::to_blocks;
+use super::{LayerMoves, Move, PrintStats, format_duration};
+use crate::engine::settings::{GcodeFlavor, SCHEMA, Settings, format_float};
+use std::f64::consts::PI;
+use std::fmt::Write;
+
+/// A printed object copy, for object labels (Klipper's exclude_object).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectLabel {
+    pub name: String,
+    pub center: (f64, f64),
+    /// Outline (convex hull) on the bed.
+    pub polygon: Vec<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TemplateError {
+    #[error("{template}: unknown placeholder {{{name}}}")]
+    Unknown { template: String, name: String },
+    #[error("{template}: a '{{' is never closed")]
+    Unclosed { template: String },
+}
+
+/// Fills `{name}` placeholders: `extra` values, the aliases {hotend_temp}, {bed_temp}, and any
+/// setting key.
+pub fn render_template(
+    text: &str,
+    s: &Settings,
+    extra: &[(&str, String)],
+) -> Result<String, TemplateError> {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or_else(|| TemplateError::Unclosed {
+            template: text.lines().next().unwrap_or("").to_string(),
+        })?;
+        let name = after[..close].trim();
+        let value = extra
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+            .or_else(|| match name {
+                "hotend_temp" => s.get("first_layer_temperature"),
+                "bed_temp" => s.get("first_layer_bed_temperature"),
+                _ => s.get(name),
+            })
+            .ok_or_else(|| TemplateError::Unknown {
+                template: String::new(),
+                name: name.to_string(),
+            })?;
+        out.push_str(&value);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Checks every template of the settings, naming the template in the error.
+pub fn check_templates(s: &Settings) -> Result<(), TemplateError> {
+    let extra = [("layer_num", "0".to_string()), ("layer_z", "0".to_string())];
+    for (key, text) in [
+        ("start_gcode", &s.start_gcode),
+        ("end_gcode", &s.end_gcode),
+        ("before_layer_gcode", &s.before_layer_gcode),
+    ] {
+        render_template(text, s, &extra).map_err(|e| match e {
+            TemplateError::Unknown { name, .. } => TemplateError::Unknown {
+                template: key.to_string(),
+                name,
+            },
+            TemplateError::Unclosed { .. } => TemplateError::Unclosed {
+                template: key.to_string(),
+            },
+        })?;
+    }
+    Ok(())
+}
+
+/// Times every move and sums filament.
+pub fn stats(layers: &[LayerMoves], s: &Settings) -> PrintStats {
+    let limits = Limits::from_settings(s);
+    let mut layer_of = Vec::new();
+    let mut role_of = Vec::new();
+    let mut role = None;
+    let mut flat: Vec<&Move> = Vec::new();
+    for (slot, lm) in layers.iter().enumerate() {
+        for m in &lm.moves {
+            if let Move::Role { role: r, .. } = m {
+                role = Some(*r);
+            }
+            flat.push(m);
+            layer_of.push(slot);
+            role_of.push(role);
+        }
+    }
+    let blocks = to_blocks(flat.iter().copied(), &limits, None);
+    let plain: Vec<estimate::Block> = blocks.iter().map(|(b, _)| *b).collect();
+    let times = estimate::estimate(&plain, &limits);
+    let mut layer_times = vec![0.0; layers.len()];
+    let mut feature: std::collections::BTreeMap<String, f64> = Default::default();
+    for ((_, mi), t) in blocks.iter().zip(&times) {
+        layer_times[layer_of[*mi]] += t;
+        let name = match (role_of[*mi], flat[*mi]) {
+            (Some(r), Move::Extrude { .. }) => r.gcode_name().to_string(),
+            _ => "Travel".to_string(),
+        };
+        *feature.entry(name).or_default() += t;
+    }
+    let filament_mm: f64 = flat
+        .iter()
+        .map(|m| {
+            if let Move::Extrude { e, .. } = m {
+                *e
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    let area = PI * s.filament_diameter * s.filament_diameter / 4.0;
+    let mm3 = filament_mm * area;
+    let grams = mm3 / 1000.0 * s.filament_density;
+    PrintStats {
+        layers: layers.len(),
+        time_s: times.iter().sum(),
+        filament_mm,
+        filament_mm3: mm3,
+        filament_g: grams,
+        cost: grams / 1000.0 * s.filament_cost,
+        layer_times,
+        feature_times: feature.into_iter().collect(),
+    }
+}
+
+/// Appends `v` with at most `decimals` decimals, trailing zeros dropped.
+fn num(out: &mut String, v: f64, decimals: u32) {
+    let scale = 10i64.pow(decimals);
+    let mut i = (v * scale as f64).round() as i64;
+    if i < 0 {
+        out.push('-');
+        i = -i;
+    }
+    let (whole, mut frac) = (i / scale, i % scale);
+    let _ = write!(out, "{whole}");
+    if frac != 0 {
+        let mut digits = decimals;
+        while frac % 10 == 0 {
+            frac /= 10;
+            digits -= 1;
+        }
+        let _ = write!(out, ".{:0width$}", frac, width = digits as usize);
+    }
+}
+
+struct Writer {
+    out: String,
+    f: f64,
+    e_abs: f64,
+    relative_e: bool,
+    fan: f64,
+}
+
+impl Writer {
+    fn line(&mut self, text: &str) {
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    fn feed(&mut self, speed: f64) {
+        let f = (speed * 60.0).round();
+        if (f - self.f).abs() >= 1.0 {
+            self.out.push_str(" F");
+            num(&mut self.out, f, 0);
+            self.f = f;
+        }
+    }
+
+    fn e_word(&mut self, e: f64) {
+        self.out.push_str(" E");
+        if self.relative_e {
+            num(&mut self.out, e, 5);
+        } else {
+            self.e_abs += e;
+            num(&mut self.out, self.e_abs, 5);
+        }
+    }
+
+    fn xy(&mut self, x: f64, y: f64) {
+        self.out.push_str("G1 X");
+        num(&mut self.out, x, 3);
+        self.out.push_str(" Y");
+        num(&mut self.out, y, 3);
+    }
+
+    fn fan(&mut self, percent: f64) {
+        if (percent - self.fan).abs() < 0.5 {
+            return;
+        }
+        self.fan = percent;
+        if percent <= 0.0 {
+            self.line("M107");
+        } else {
+            let v = (percent / 100.0 * 255.0).round();
+            self.out.push_str("M106 S");
+            num(&mut self.out, v, 0);
+            self.out.push('\n');
+        }
+    }
+}
+
+/// Everything the header and labels need besides moves and settings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobInfo {
+    /// (what, name) lines such as ("printer", "Creality Ender-3 V3 SE").
+    pub presets: Vec<(String, String)>,
+    pub objects: Vec<ObjectLabel>,
+}
+
+pub fn write(
+    layers: &[LayerMoves],
+    job: &JobInfo,
+    s: &Settings,
+) -> Result<(String, PrintStats), TemplateError> {
+    check_templates(s)?;
+    let stats = stats(layers, s);
+    let mut w = Writer {
+        out: String::with_capacity(64 * 1024),
+        f: -1.0,
+        e_abs: 0.0,
+        relative_e: s.use_relative_e_distances,
+        fan: 0.0,
+    };
+    let flavor = s.gcode_flavor;
+    let _ = writeln!(w.out, "; generated by Lamina {}", env!("CARGO_PKG_VERSION"));
+    for (what, name) in &job.presets {
+        let _ = writeln!(w.out, "; {what}: {name}");
+    }
+    let flavor_name = match flavor {
+        GcodeFlavor::Marlin2 => "Marlin",
+        GcodeFlavor::Klipper => "Klipper",
+        GcodeFlavor::RepRapFirmware => "RepRapFirmware",
+    };
+    let _ = writeln!(w.out, ";FLAVOR:{flavor_name}");
+    let _ = writeln!(w.out, ";TIME:{}", stats.time_s.round());
+    let _ = writeln!(w.out, ";Filament used: {:.5}m", stats.filament_mm / 1000.0);
+    let _ = writeln!(w.out, ";Layer height: {}", format_float(s.layer_height));
+    let _ = writeln!(w.out, ";LAYER_COUNT:{}", layers.len());
+    let _ = writeln!(
+        w.out,
+        "; estimated printing time (normal mode) = {}",
+        format_duration(stats.time_s)
+    );
+    w.line("");
+    if flavor == GcodeFlavor::Klipper {
+        for o in &job.objects {
+            let mut poly = String::from("[");
+            for (i, (x, y)) in o.polygon.iter().enumerate() {
+                if i > 0 {
+                    poly.push(',');
+                }
+                let _ = write!(poly, "[{x:.3},{y:.3}]");
+            }
+            poly.push(']');
+            let _ = writeln!(
+                w.out,
+                "EXCLUDE_OBJECT_DEFINE NAME={} CENTER={:.3},{:.3} POLYGON={poly}",
+                label_name(&o.name),
+                o.center.0,
+                o.center.1
+            );
+        }
+    }
+    if flavor == GcodeFlavor::Marlin2 && s.emit_machine_limits {
+        let _ = writeln!(
+            w.out,
+            "M201 X{} Y{} Z{} E{} ; max acceleration",
+            s.machine_max_acceleration_x,
+            s.machine_max_acceleration_y,
+            s.machine_max_acceleration_z,
+            s.machine_max_acceleration_e
+        );
+        let _ = writeln!(
+            w.out,
+            "M203 X{} Y{} Z{} E{} ; max feedrate (mm/s)",
+            s.machine_max_feedrate_x,
+            s.machine_max_feedrate_y,
+            s.machine_max_feedrate_z,
+            s.machine_max_feedrate_e
+        );
+        let _ = writeln!(
+            w.out,
+            "M204 P{} R{} T{} ; print, retract and travel acceleration",
+            s.machine_max_acceleration_extruding,
+            s.machine_max_acceleration_retracting,
+            s.machine_max_acceleration_travel
+        );
+        let _ = writeln!(
+            w.out,
+            "M205 X{} Y{} Z{} E{} ; jerk",
+            s.machine_max_jerk_x, s.machine_max_jerk_y, s.machine_max_jerk_z, s.machine_max_jerk_e
+        );
+    }
+    w.line("M107");
+    let extra = [("layer_num", "0".to_string()), ("layer_z", "0".to_string())];
+    let start = render_template(&s.start_gcode, s, &extra)?;
+    w.line(start.trim_end());
+    w.line("G21 ; millimetres");
+    w.line("G90 ; absolute coordinates");
+    w.line(if w.relative_e {
+        "M83 ; relative extrusion"
+    } else {
+        "M82 ; absolute extrusion"
+    });
+    w.line("G92 E0");
+    w.f = -1.0;
+
+    let total = stats.time_s.max(1e-9);
+    let mut elapsed = 0.0;
+    let mut names: Vec<String> = job.objects.iter().map(|o| label_name(&o.name)).collect();
+    names.resize(names.len().max(1), "object".into());
+    for (li, lm) in layers.iter().enumerate() {
+        for m in &lm.moves {
+            match m {
+                Move::Layer { index, z, height } => {
+                    w.line(";LAYER_CHANGE");
+                    let _ = writeln!(w.out, ";Z:{}", format_float(*z));
+                    let _ = writeln!(w.out, ";HEIGHT:{}", format_float(*height));
+                    let _ = writeln!(w.out, ";LAYER:{index}");
+                    let pct = (elapsed / total * 100.0).floor().clamp(0.0, 99.0);
+                    let remaining = ((total - elapsed) / 60.0).ceil().max(0.0);
+                    let _ = writeln!(w.out, "M73 P{pct} R{remaining}");
+                }
+                Move::Role { role, width } => {
+                    let _ = writeln!(w.out, ";TYPE:{}", role.gcode_name());
+                    let _ = writeln!(
+                        w.out,
+                        ";WIDTH:{}",
+                        format_float((*width * 1000.0).round() / 1000.0)
+                    );
+                }
+                Move::Travel { x, y, speed } => {
+                    w.xy(*x, *y);
+                    w.feed(*speed);
+                    w.out.push('\n');
+                }
+                Move::Z { z, speed } => {
+                    w.out.push_str("G1 Z");
+                    num(&mut w.out, z + s.z_offset, 3);
+                    w.feed(*speed);
+                    w.out.push('\n');
+                }
+                Move::Extrude { x, y, e, speed } | Move::Wipe { x, y, e, speed } => {
+                    w.xy(*x, *y);
+                    w.e_word(*e);
+                    w.feed(*speed);
+                    w.out.push('\n');
+                }
+                Move::Retract { e, speed } => {
+                    w.out.push_str("G1");
+                    w.e_word(-*e);
+                    w.feed(*speed);
+                    w.out.push('\n');
+                }
+                Move::Unretract { e, speed } => {
+                    w.out.push_str("G1");
+                    w.e_word(*e);
+                    w.feed(*speed);
+                    w.out.push('\n');
+                }
+                Move::Fan(p) => w.fan(*p),
+                Move::Accel(a) => {
+                    let a = a.round();
+                    let _ = match flavor {
+                        GcodeFlavor::Klipper => writeln!(w.out, "SET_VELOCITY_LIMIT ACCEL={a}"),
+                        GcodeFlavor::RepRapFirmware => writeln!(w.out, "M204 P{a} T{a}"),
+                        GcodeFlavor::Marlin2 => writeln!(w.out, "M204 S{a}"),
+                    };
+                }
+                Move::ObjectStart(i) => {
+                    let name = names
+                        .get(*i)
+                        .cloned()
+                        .unwrap_or_else(|| format!("object_{i}"));
+                    let _ = match flavor {
+                        GcodeFlavor::Klipper => writeln!(w.out, "EXCLUDE_OBJECT_START NAME={name}"),
+                        _ => writeln!(w.out, "; printing object {name}"),
+                    };
+                }
+                Move::ObjectEnd(i) => {
+                    let name = names
+                        .get(*i)
+                        .cloned()
+                        .unwrap_or_else(|| format!("object_{i}"));
+                    let _ = match flavor {
+                        GcodeFlavor::Klipper => writeln!(w.out, "EXCLUDE_OBJECT_END NAME={name}"),
+                        _ => writeln!(w.out, "; stop printing object {name}"),
+                    };
+                }
+                Move::Custom(text) => w.line(text.trim_end()),
+            }
+        }
+        elapsed += stats.layer_times.get(li).copied().unwrap_or(0.0);
+    }
+    w.line(";TYPE:Custom");
+    let end = render_template(&s.end_gcode, s, &extra)?;
+    w.line(end.trim_end());
+    w.line("M73 P100 R0");
+    w.line("");
+    let _ = writeln!(w.out, "; filament used [mm] = {:.2}", stats.filament_mm);
+    let _ = writeln!(
+        w.out,
+        "; filament used [cm3] = {:.2}",
+        stats.filament_mm3 / 1000.0
+    );
+    let _ = writeln!(w.out, "; filament used [g] = {:.2}", stats.filament_g);
+    let _ = writeln!(w.out, "; filament cost = {:.2}", stats.cost);
+    let _ = writeln!(w.out, "; total layers count = {}", layers.len());
+    let _ = writeln!(
+        w.out,
+        "; estimated printing time (normal mode) = {}",
+        format_duration(stats.time_s)
+    );
+    w.line("");
+    w.line("; lamina_config = begin");
+    for d in SCHEMA {
+        let v = s.get(d.key).unwrap_or_default().replace('\n', "\\n");
+        let _ = writeln!(w.out, "; {} = {}", d.key, v);
+    }
+    w.line("; lamina_config = end");
+    Ok((w.out, stats))
+}
+
+/// Object names as Klipper accepts them: no spaces.
+fn label_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if cleaned.is_empty() {
+        "object".into()
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_compact() {
+        let mut s = String::new();
+        num(&mut s, 1.5, 3);
+        s.push(' ');
+        num(&mut s, -0.12345678, 5);
+        s.push(' ');
+        num(&mut s, 100.0, 3);
+        s.push(' ');
+        num(&mut s, 0.0004, 3);
+        assert_eq!(s, "1.5 -0.12346 100 0");
+    }
+
+    #[test]
+    fn templates_fill_and_fail_clearly() {
+        let s = Settings::default();
+        let t = render_template(
+            "M104 S{hotend_temp}\nG1 Z{first_layer_height} ; {layer_num}",
+            &s,
+            &[("layer_num", "3".into())],
+        )
+        .unwrap();
+        assert_eq!(t, "M104 S210\nG1 Z0.2 ; 3");
+        let bad = Settings {
+            start_gcode: "M104 S{nozle_temp}".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            check_templates(&bad).unwrap_err().to_string(),
+            "start_gcode: unknown placeholder {nozle_temp}"
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! Layers: the Z plan (which heights are printed) and the sliced regions of each object at
+//! each layer, cleaned up (union, gap closing, simplification, elephant-foot compensation).
+
+mod slice;
+
+pub use slice::slice_mesh;
+
+use crate::engine::geom::{self, ExPolygon, Join};
+use crate::engine::mesh::Mesh;
+use crate::engine::par;
+use crate::engine::settings::Settings;
+use crate::engine::units::scaled;
+
+/// One printed layer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LayerZ {
+    /// Height of the layer's top, where the nozzle prints it (mm).
+    pub print_z: f64,
+    /// Thickness (mm).
+    pub height: f64,
+    /// Where the mesh is cut for this layer: its middle (mm).
+    pub slice_z: f64,
+}
+
+/// Layers from the bed up to `height`: a first layer, then equal layers. A layer is printed
+/// when its middle is inside the object, so the top is within half a layer of the model's.
+pub fn plan_layers(height: f64, first_layer_height: f64, layer_height: f64) -> Vec<LayerZ> {
+    let mut out = Vec::new();
+    if height <= 0.0 {
+        return out;
+    }
+    let mut bottom = 0.0;
+    let mut h = first_layer_height;
+    loop {
+        let slice_z = bottom + h / 2.0;
+        if slice_z >= height - 1e-9 {
+            break;
+        }
+        let print_z = bottom + h;
+        out.push(LayerZ {
+            print_z: round_um(print_z),
+            height: h,
+            slice_z,
+        });
+        bottom = print_z;
+        h = layer_height;
+    }
+    out
+}
+
+fn round_um(z: f64) -> f64 {
+    (z * 1e4).round() / 1e4
+}
+
+/// What slicing found in one object.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SlicedObject {
+    /// The regions of each layer of the plan (empty above the object).
+    pub layers: Vec<Vec<ExPolygon>>,
+    /// Layers where an open surface had to be closed across a wide gap.
+    pub layers_with_wide_gaps: Vec<usize>,
+}
+
+/// Slices a mesh (already placed: its bottom at z = 0) at every layer of `plan`.
+pub fn slice_object(mesh: &Mesh, plan: &[LayerZ], settings: &Settings) -> SlicedObject {
+    let zs: Vec<f64> = plan.iter().map(|l| l.slice_z).collect();
+    let raw = slice_mesh(mesh, &zs);
+    let closing = scaled(settings.slice_closing_radius);
+    let resolution = scaled(settings.resolution);
+    let foot = scaled(settings.elefant_foot_compensation);
+    let layers = par::map(&raw, |i, (loops, _)| {
+        let mut regions = geom::union(loops);
+        if closing > 0 && !regions.is_empty() {
+            regions = geom::offset2(&regions, closing, -closing, Join::Miter);
+        }
+        if resolution > 0 {
+            regions = geom::simplify_polygons(&regions, resolution);
+        }
+        if i == 0 && foot > 0 {
+            // Shrink the squished first layer, but never make thin parts vanish.
+            let shrunk = geom::offset(&regions, -foot, Join::Miter);
+            if geom::total_area(&shrunk) > 0.5 * geom::total_area(&regions) {
+                regions = shrunk;
+            }
+        }
+        regions.sort_by_key(|r| {
+            (
+                r.contour.bounding_box().min.y,
+                r.contour.bounding_box().min.x,
+            )
+        });
+        regions
+    });
+    SlicedObject {
+        layers,
+        layers_with_wide_gaps: raw
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, wide))| *wide > 0)
+            .map(|(i, _)| i)
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::mesh::tests::box_mesh;
+
+    #[test]
+    fn plan_counts_layers() {
+        let p = plan_layers(20.0, 0.2, 0.2);
+        assert_eq!(p.len(), 100);
+        assert_eq!(p[0].print_z, 0.2);
+        assert_eq!(p[99].print_z, 20.0);
+        let p = plan_layers(6.3, 0.2, 0.2);
+        assert_eq!(p.len(), 31);
+        assert_eq!(p.last().unwrap().print_z, 6.2);
+        let p = plan_layers(10.0, 0.3, 0.2);
+        assert_eq!(p[0].height, 0.3);
+        assert_eq!(p[1].print_z, 0.5);
+        assert_eq!(p.len(), 49);
+    }
+
+    #[test]
+    fn slices_a_box() {
+        let m = box_mesh([0.0; 3], [20.0, 10.0, 5.0]);
+        let plan = plan_layers(5.0, 0.2, 0.2);
+        let s = slice_object(&m, &plan, &Settings::default());
+        assert_eq!(s.layers.len(), 25);
+        for l in &s.layers {
+            assert_eq!(l.len(), 1);
+            assert!((geom::total_area(l) - 2e8).abs() < 1e3);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! Triangle meshes: the indexed mesh type, its topology, the file readers (STL, OBJ, 3MF)
+//! and repair.
+
+mod obj;
+mod repair;
+mod stl;
+mod threemf;
+mod topology;
+mod zip;
+
+pub use repair::{RepairReport, repair};
+pub use stl::write_binary_stl;
+pub use topology::EdgeMap;
+
+use glam::{DAffine3, DVec3};
+
+/// Readers refuse files that would need more triangles than this (a browser tab would run out
+/// of memory long before slicing them).
+pub const MAX_TRIANGLES: usize = 20_000_000;
+
+/// An indexed triangle mesh in millimetres. Triangles are counter-clockwise seen from
+/// outside (after repair).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Mesh {
+    pub vertices: Vec<[f32; 3]>,
+    pub triangles: Vec<[u32; 3]>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub min: DVec3,
+    pub max: DVec3,
+}
+
+impl Bounds {
+    pub fn size(&self) -> DVec3 {
+        self.max - self.min
+    }
+    pub fn center(&self) -> DVec3 {
+        (self.min + self.max) * 0.5
+    }
+}
+
+impl Mesh {
+    pub fn bounds(&self) -> Option<Bounds> {
+        let first = self.vertices.first()?;
+        let mut min = DVec3::from_array(first.map(f64::from));
+        let mut max = min;
+        for v in &self.vertices {
+            let p = DVec3::from_array(v.map(f64::from));
+            min = min.min(p);
+            max = max.max(p);
+        }
+        Some(Bounds { min, max })
+    }
+
+    #[inline]
+    pub fn vertex(&self, i: u32) -> DVec3 {
+        DVec3::from_array(self.vertices[i as usize].map(f64::from))
+    }
+
+    /// Signed volume in mm³ (positive for outward-facing triangles).
+    pub fn volume(&self) -> f64 {
+        self.triangles
+            .iter()
+            .map(|t| {
+                let (a, b, c) = (self.vertex(t[0]), self.vertex(t[1]), self.vertex(t[2]));
+                a.dot(b.cross(c)) / 6.0
+            })
+            .sum()
+    }
+
+    /// Applies an affine transform; a mirroring transform also flips the triangles so they
+    /// keep facing outward.
+    pub fn transform(&mut self, t: &DAffine3) {
+        for v in &mut self.vertices {
+            let p = t.transform_point3(DVec3::from_array(v.map(f64::from)));
+            *v = [p.x as f32, p.y as f32, p.z as f32];
+        }
+        if t.matrix3.determinant() < 0.0 {
+            for tri in &mut self.triangles {
+                tri.swap(1, 2);
+            }
+        }
+    }
+
+    pub fn transformed(&self, t: &DAffine3) -> Mesh {
+        let mut m = self.clone();
+        m.transform(t);
+        m
+    }
+
+    /// Appends another mesh (vertices re-indexed).
+    pub fn append(&mut self, other: &Mesh) {
+        let base = self.vertices.len() as u32;
+        self.vertices.extend_from_slice(&other.vertices);
+        self.triangles.extend(
+            other
+                .triangles
+                .iter()
+                .map(|t| [t[0] + base, t[1] + base, t[2] + base]),
+        );
+    }
+
+    /// Checks indices and coordinates; readers call this before handing a mesh out.
+    pub fn check(&self) -> Result<(), ImportError> {
+        if self.triangles.is_empty() {
+            return Err(ImportError::NoGeometry);
+        }
+        let n = self.vertices.len() as u32;
+        if let Some(t) = self.triangles.iter().find(|t| t.iter().any(|&i| i >= n)) {
+            return Err(ImportError::Garbage(format!(
+                "a triangle refers to vertex {} but there are only {n}",
+                t.iter().max().copied().unwrap_or(0)
+            )));
+        }
+        if self
+            .vertices
+            .iter()
+            .any(|v| v.iter().any(|c| !c.is_finite() || c.abs() > 1e7))
+        {
+            return Err(ImportError::Garbage(
+                "a vertex coordinate is not a finite number".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// One object read from a file: a mesh and where its copies stand (at least one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedObject {
+    pub name: String,
+    pub mesh: Mesh,
+    /// Placement of each copy, from the file (identity for STL and OBJ).
+    pub instances: Vec<DAffine3>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is cut short: {0}")]
+    Truncated(String),
+    #[error("the file declares {count} triangles, more than the {MAX_TRIANGLES} Lamina accepts")]
+    TooLarge { count: u64 },
+    #[error("not a valid model: {0}")]
+    Garbage(String),
+    #[error("the file holds no triangles")]
+    NoGeometry,
+    #[error("unsupported file type: {0} (Lamina reads STL, OBJ and 3MF)")]
+    Unsupported(String),
+    #[error("broken 3MF archive: {0}")]
+    Zip(String),
+    #[error("broken 3MF model XML: {0}")]
+    Xml(String),
+}
+
+/// Reads a model file; the name's extension picks the format, and the content decides when
+/// the name says nothing.
+pub fn import(name: &str, bytes: &[u8]) -> Result<Vec<ImportedObject>, ImportError> {
+    if bytes.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    let stem = std::path::Path::new(name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(name)
+        .to_string();
+    let ext = std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let format = match ext.as_str() {
+        "stl" => Format::Stl,
+        "obj" => Format::Obj,
+        "3mf" => Format::ThreeMf,
+        _ => sniff(bytes).ok_or_else(|| ImportError::Unsupported(name.to_string()))?,
+    };
+    let single = |mesh: Mesh| {
+        mesh.check()?;
+        Ok(vec![ImportedObject {
+            name: stem.clone(),
+            mesh,
+            instances: vec![DAffine3::IDENTITY],
+        }])
+    };
+    match format {
+        Format::Stl => single(stl::read_stl(bytes)?),
+        Format::Obj => single(obj::read_obj(bytes)?),
+        Format::ThreeMf => {
+            let objects = threemf::read_3mf(bytes, &stem)?;
+            for o in &objects {
+                o.mesh.check()?;
+            }
+            Ok(objects)
+        }
+    }
+}
+
+enum Format {
+    Stl,
+    Obj,
+    ThreeMf,
+}
+
+fn sniff(bytes: &[u8]) -> Option<Format> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some(Format::ThreeMf);
+    }
+    if stl::looks_like_stl(bytes) {
+        return Some(Format::Stl);
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    head.lines()
+        .any(|l| l.trim_start().starts_with("v ") || l.trim_start().starts_with("f "))
+        .then_some(Format::Obj)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// An axis-aligned box, triangles facing outward.
+    pub fn box_mesh(min: [f32; 3], max: [f32; 3]) -> Mesh {
+        let [x0, y0, z0] = min;
+        let [x1, y1, z1] = max;
+        let vertices = vec![
+            [x0, y0, z0],
+            [x1, y0, z0],
+            [x1, y1, z0],
+            [x0, y1, z0],
+            [x0, y0, z1],
+            [x1, y0, z1],
+            [x1, y1, z1],
+            [x0, y1, z1],
+        ];
+        let triangles = vec![
+            [0, 2, 1],
+            [0, 3, 2],
+            [4, 5, 6],
+            [4, 6, 7],
+            [0, 1, 5],
+            [0, 5, 4],
+            [1, 2, 6],
+            [1, 6, 5],
+            [2, 3, 7],
+            [2, 7, 6],
+            [3, 0, 4],
+            [3, 4, 7],
+        ];
+        Mesh {
+            vertices,
+            triangles,
+        }
+    }
+
+    #[test]
+    fn box_volume_and_bounds() {
+        let m = box_mesh([0.0; 3], [20.0, 10.0, 5.0]);
+        assert!((m.volume() - 1000.0).abs() < 1e-6);
+        let b = m.bounds().unwrap();
+        assert_eq!(b.size(), DVec3::new(20.0, 10.0, 5.0));
+    }
+
+    #[test]
+    fn mirroring_keeps_volume_positive() {
+        let mut m = box_mesh([0.0; 3], [20.0, 10.0, 5.0]);
+        m.transform(&DAffine3::from_scale(DVec3::new(-1.0, 1.0, 1.0)));
+        assert!((m.volume() - 1000.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn import_rejects_empty_and_unknown() {
+        assert_eq!(import("a.stl", b""), Err(ImportError::Empty));
+        assert!(matches!(
+            import("a.xyz", b"hello world"),
+            Err(ImportError::Unsupported(_))
+        ));
+    }
+}

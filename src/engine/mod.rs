@@ -1,0 +1,13 @@
+//! The slicing engine: no browser, UI or GPU code. Dependencies point one way:
+//! pipeline → gcode → toolpaths → layers → mesh → model, all over geom, units and settings.
+
+pub mod gcode;
+pub mod geom;
+pub mod layers;
+pub mod mesh;
+pub mod model;
+pub mod par;
+pub mod pipeline;
+pub mod settings;
+pub mod toolpaths;
+pub mod units;

@@ -1,0 +1,371 @@
+//! The slicing pipeline, stage by stage: check the job, slice every object, generate walls,
+//! infill and support, skirt and brim, order each layer, plan the moves and write G-code.
+//! Each stage reports progress and may be cancelled between stages. Settings name the first
+//! stage they affect (`SettingDef::stage`), so a front end knows what a change invalidates.
+
+use crate::engine::gcode::plan::Planner;
+use crate::engine::gcode::writer::{self, JobInfo, ObjectLabel, TemplateError};
+use crate::engine::gcode::{LayerMoves, PrintStats};
+use crate::engine::geom::{ExPolygon, Point, convex_hull};
+use crate::engine::layers::{LayerZ, SlicedObject, plan_layers, slice_object};
+use crate::engine::model::Scene;
+use crate::engine::settings::{SettingError, Settings, format_float};
+use crate::engine::toolpaths::{self, ObjectPaths, OrderedLayer, PlacedLayer};
+use crate::engine::units::{Coord, scaled};
+use glam::{DAffine3, DVec3};
+
+/// Pipeline stages in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    Slice,
+    Perimeters,
+    Infill,
+    Support,
+    Skirt,
+    Plan,
+    Gcode,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 7] = [
+        Stage::Slice,
+        Stage::Perimeters,
+        Stage::Infill,
+        Stage::Support,
+        Stage::Skirt,
+        Stage::Plan,
+        Stage::Gcode,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Slice => "slice",
+            Stage::Perimeters => "perimeters",
+            Stage::Infill => "infill",
+            Stage::Support => "support",
+            Stage::Skirt => "skirt",
+            Stage::Plan => "plan",
+            Stage::Gcode => "gcode",
+        }
+    }
+}
+
+/// Told about each stage as it starts; answers false to cancel. `now` gives seconds from
+/// any fixed point (the engine has no clock of its own on wasm32).
+pub trait Observer {
+    fn stage(&mut self, stage: Stage) -> bool;
+    fn now(&self) -> f64 {
+        0.0
+    }
+}
+
+/// An observer that never cancels and keeps no time.
+pub struct Quiet;
+
+impl Observer for Quiet {
+    fn stage(&mut self, _: Stage) -> bool {
+        true
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SliceError {
+    #[error(transparent)]
+    Setting(#[from] SettingError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error("nothing to slice: the scene is empty")]
+    EmptyScene,
+    #[error("{0}")]
+    DoesNotFit(String),
+    #[error("nothing to print: the objects are thinner than one layer")]
+    NothingToPrint,
+    #[error("slicing was cancelled")]
+    Cancelled,
+}
+
+/// What slicing produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SliceOutput {
+    pub gcode: String,
+    pub stats: PrintStats,
+    /// Seconds spent in each stage (as the observer's clock tells).
+    pub timings: Vec<(Stage, f64)>,
+    /// Things the user should know (open meshes, objects near the bed edge...).
+    pub warnings: Vec<String>,
+    /// The planned moves (for previews).
+    pub layers: Vec<LayerMoves>,
+}
+
+/// Copies of one object that share a shape (same rotation and scale), sliced once.
+struct SliceGroup {
+    object: usize,
+    /// Bed-space mesh of the first copy.
+    mesh: crate::engine::mesh::Mesh,
+    /// (global instance id, XY offset from the first copy)
+    copies: Vec<(usize, Point)>,
+}
+
+pub fn slice(
+    scene: &Scene,
+    settings: &Settings,
+    presets: &[(String, String)],
+    obs: &mut dyn Observer,
+) -> Result<SliceOutput, SliceError> {
+    let mut timings = Vec::new();
+    let mut warnings = Vec::new();
+    let mark = |obs: &mut dyn Observer,
+                stage: Stage,
+                timings: &mut Vec<(Stage, f64)>|
+     -> Result<(), SliceError> {
+        timings.push((stage, obs.now()));
+        if obs.stage(stage) {
+            Ok(())
+        } else {
+            Err(SliceError::Cancelled)
+        }
+    };
+    settings.validate()?;
+    writer::check_templates(settings)?;
+    if scene.objects.is_empty() || scene.instance_count() == 0 {
+        return Err(SliceError::EmptyScene);
+    }
+    check_fits(scene, settings, &mut warnings)?;
+    for o in &scene.objects {
+        if o.repair.open_edges > 0 {
+            warnings.push(format!(
+                "{}: the mesh has {} open edges; layers were closed where the surface has holes",
+                o.name, o.repair.open_edges
+            ));
+        }
+    }
+
+    mark(obs, Stage::Slice, &mut timings)?;
+    let groups = group_instances(scene);
+    let height = scene.bounds().map_or(0.0, |b| b.max.z);
+    let plan: Vec<LayerZ> = plan_layers(height, settings.first_layer_height, settings.layer_height);
+    if plan.is_empty() {
+        return Err(SliceError::NothingToPrint);
+    }
+    let sliced: Vec<SlicedObject> = groups
+        .iter()
+        .map(|g| slice_object(&g.mesh, &plan, settings))
+        .collect();
+    for (g, s) in groups.iter().zip(&sliced) {
+        if !s.layers_with_wide_gaps.is_empty() {
+            warnings.push(format!(
+                "{}: {} layers had gaps wider than 2 mm in the surface, closed straight across",
+                scene.objects[g.object].name,
+                s.layers_with_wide_gaps.len()
+            ));
+        }
+    }
+
+    mark(obs, Stage::Perimeters, &mut timings)?;
+    let paths: Vec<ObjectPaths> = sliced
+        .iter()
+        .map(|s| toolpaths::object_paths(s, &plan, settings))
+        .collect();
+    mark(obs, Stage::Infill, &mut timings)?;
+    mark(obs, Stage::Support, &mut timings)?;
+
+    mark(obs, Stage::Skirt, &mut timings)?;
+    let mut first_layer: Vec<ExPolygon> = Vec::new();
+    for (g, s) in groups.iter().zip(&sliced) {
+        for (_, off) in &g.copies {
+            for r in s.layers.first().into_iter().flatten() {
+                let mut r = r.clone();
+                r.translate(*off);
+                first_layer.push(r);
+            }
+        }
+    }
+    let skirt = toolpaths::skirt_and_brim(&first_layer, &plan, settings);
+
+    mark(obs, Stage::Plan, &mut timings)?;
+    let mut ordered: Vec<OrderedLayer> = Vec::with_capacity(plan.len());
+    let mut pos = Point::default();
+    let mut prev_seams: Vec<Point> = Vec::new();
+    for (i, skirt_layer) in skirt.iter().enumerate() {
+        let placed: Vec<PlacedLayer> = groups
+            .iter()
+            .zip(&paths)
+            .flat_map(|(g, p)| {
+                g.copies.iter().map(move |(inst, off)| PlacedLayer {
+                    layer: &p.layers[i],
+                    offset: *off,
+                    instance: *inst,
+                })
+            })
+            .collect();
+        let layer = toolpaths::order_layer(i, skirt_layer, &placed, pos, &prev_seams, settings);
+        if let Some(last) = layer.paths.last().and_then(|p| p.points.last()) {
+            pos = *last;
+        }
+        if !layer.seams.is_empty() {
+            prev_seams = layer.seams.clone();
+        }
+        ordered.push(layer);
+    }
+    let layers = Planner::new(settings).plan(&ordered, &plan);
+
+    mark(obs, Stage::Gcode, &mut timings)?;
+    let job = JobInfo {
+        presets: presets.to_vec(),
+        objects: object_labels(scene),
+    };
+    let (gcode, stats) = writer::write(&layers, &job, settings)?;
+    let end = obs.now();
+    // Turn start marks into durations.
+    let mut durations = Vec::with_capacity(timings.len());
+    for (k, (stage, t)) in timings.iter().enumerate() {
+        let next = timings.get(k + 1).map_or(end, |x| x.1);
+        durations.push((*stage, (next - t).max(0.0)));
+    }
+    Ok(SliceOutput {
+        gcode,
+        stats,
+        timings: durations,
+        warnings,
+        layers,
+    })
+}
+
+fn bed_origin(s: &Settings) -> (f64, f64) {
+    if s.origin_at_center {
+        (-s.bed_size_x / 2.0, -s.bed_size_y / 2.0)
+    } else {
+        (0.0, 0.0)
+    }
+}
+
+/// Every copy inside the build volume (a little slack for rounding).
+fn check_fits(scene: &Scene, s: &Settings, warnings: &mut Vec<String>) -> Result<(), SliceError> {
+    let (ox, oy) = bed_origin(s);
+    let eps = 1e-3;
+    for o in &scene.objects {
+        for i in 0..o.instances.len() {
+            let Some(b) = o.instance_bounds(i) else {
+                continue;
+            };
+            let size = b.size();
+            let outside = b.min.x < ox - eps
+                || b.min.y < oy - eps
+                || b.max.x > ox + s.bed_size_x + eps
+                || b.max.y > oy + s.bed_size_y + eps
+                || b.max.z > s.max_print_height + eps;
+            if outside {
+                let fits = size.x <= s.bed_size_x
+                    && size.y <= s.bed_size_y
+                    && size.z <= s.max_print_height;
+                return Err(SliceError::DoesNotFit(format!(
+                    "{} ({} × {} × {} mm) {} the {} × {} × {} mm build volume",
+                    o.name,
+                    format_float((size.x * 10.0).round() / 10.0),
+                    format_float((size.y * 10.0).round() / 10.0),
+                    format_float((size.z * 10.0).round() / 10.0),
+                    if fits {
+                        "sticks out of"
+                    } else {
+                        "does not fit"
+                    },
+                    format_float(s.bed_size_x),
+                    format_float(s.bed_size_y),
+                    format_float(s.max_print_height)
+                )));
+            }
+            let margin = s.skirt_distance + s.brim_width + 2.0;
+            if s.skirts > 0
+                && (b.min.x - margin < ox
+                    || b.min.y - margin < oy
+                    || b.max.x + margin > ox + s.bed_size_x
+                    || b.max.y + margin > oy + s.bed_size_y)
+            {
+                warnings.push(format!(
+                    "{}: close to the bed edge; the skirt may run off the bed",
+                    o.name
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Groups copies with the same rotation/scale so each shape is sliced once.
+fn group_instances(scene: &Scene) -> Vec<SliceGroup> {
+    let mut groups: Vec<(SliceGroup, DAffine3)> = Vec::new();
+    let mut global = 0usize;
+    for (oi, o) in scene.objects.iter().enumerate() {
+        for inst in &o.instances {
+            let t = inst.transform;
+            let found = groups.iter_mut().find(|(g, first)| {
+                g.object == oi
+                    && first.matrix3.abs_diff_eq(t.matrix3, 1e-12)
+                    && (first.translation.z - t.translation.z).abs() < 1e-9
+            });
+            match found {
+                Some((g, first)) => {
+                    let d = t.translation - first.translation;
+                    let off = Point::new(scaled(d.x) as Coord, scaled(d.y) as Coord);
+                    g.copies.push((global, off));
+                }
+                None => groups.push((
+                    SliceGroup {
+                        object: oi,
+                        mesh: o.mesh.transformed(&t),
+                        copies: vec![(global, Point::default())],
+                    },
+                    t,
+                )),
+            }
+            global += 1;
+        }
+    }
+    groups.into_iter().map(|(g, _)| g).collect()
+}
+
+fn object_labels(scene: &Scene) -> Vec<ObjectLabel> {
+    let mut out = Vec::new();
+    for o in &scene.objects {
+        for (i, inst) in o.instances.iter().enumerate() {
+            let pts: Vec<Point> = o
+                .mesh
+                .vertices
+                .iter()
+                .map(|v| {
+                    let p = inst
+                        .transform
+                        .transform_point3(DVec3::from_array(v.map(f64::from)));
+                    Point::from_mm(p.x, p.y)
+                })
+                .collect();
+            let hull = convex_hull(&pts);
+            let bb = hull.bounding_box();
+            let c = bb.center();
+            let name = if o.instances.len() > 1 {
+                format!("{}_copy{}", o.name, i + 1)
+            } else {
+                o.name.clone()
+            };
+            out.push(ObjectLabel {
+                name,
+                center: (
+                    crate::engine::units::unscaled(c.x),
+                    crate::engine::units::unscaled(c.y),
+                ),
+                polygon: hull
+                    .points
+                    .iter()
+                    .map(|p| {
+                        (
+                            crate::engine::units::unscaled(p.x),
+                            crate::engine::units::unscaled(p.y),
+                        )
+                    })
+                    .collect(),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,384 @@
+//! Settings: each one declared once in `schema.rs` (key, type, default, unit, range, category,
+//! the pipeline stage it affects, help). That declaration drives `--set` on the CLI, preset
+//! files, validation messages, `lamina settings` and the app's settings panel.
+//!
+//! Values are layered: schema defaults < printer preset < filament preset < process preset <
+//! user overrides (see `presets`).
+
+mod presets;
+mod schema;
+mod value;
+
+pub use presets::{
+    Preset, PresetError, PresetKind, ResolveError, Selection, all_presets, find_preset, resolve,
+};
+pub use schema::*;
+pub(crate) use value::setting_enum;
+pub use value::{SettingValue, ValueKind, format_float};
+
+use crate::engine::pipeline::Stage;
+
+/// Where a setting lives: which kind of preset may set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Printer,
+    Filament,
+    Process,
+}
+
+impl Scope {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Printer => "printer",
+            Scope::Filament => "filament",
+            Scope::Process => "process",
+        }
+    }
+}
+
+/// The declaration of one setting.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct SettingDef {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub scope: Scope,
+    pub category: &'static str,
+    pub kind: ValueKind,
+    pub choices: &'static [&'static str],
+    pub unit: &'static str,
+    /// Allowed range for numbers, inclusive.
+    pub range: Option<(f64, f64)>,
+    /// The first pipeline stage whose output changes when this setting changes.
+    pub stage: Stage,
+    /// Shown only in the advanced view.
+    pub advanced: bool,
+    pub help: &'static str,
+}
+
+impl SettingDef {
+    pub fn range_text(&self) -> String {
+        match self.range {
+            Some((lo, hi)) => format!("{} to {}", format_float(lo), format_float(hi)),
+            None if !self.choices.is_empty() => self.choices.join(" | "),
+            None => String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SettingError {
+    #[error("unknown setting '{key}'{}", suggestion.as_ref().map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default())]
+    UnknownKey {
+        key: String,
+        suggestion: Option<String>,
+    },
+    #[error("{key}: {message}")]
+    Invalid { key: String, message: String },
+    #[error("{key} = {}{} is out of range: allowed {} to {}{}", format_float(*value), unit_suffix(unit), format_float(*min), format_float(*max), unit_suffix(unit))]
+    OutOfRange {
+        key: String,
+        value: f64,
+        min: f64,
+        max: f64,
+        unit: &'static str,
+    },
+    #[error("{0}")]
+    Inconsistent(String),
+}
+
+pub fn find_def(key: &str) -> Option<&'static SettingDef> {
+    SCHEMA.iter().find(|d| d.key == key)
+}
+
+/// The closest known key by edit distance, for "did you mean" hints.
+pub fn suggest_key(key: &str) -> Option<String> {
+    SCHEMA
+        .iter()
+        .map(|d| (edit_distance(key, d.key), d.key))
+        .filter(|(d, k)| *d <= 3.max(k.len() / 4))
+        .min()
+        .map(|(_, k)| k.to_string())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn unit_suffix(unit: &str) -> String {
+    match unit {
+        "" => String::new(),
+        "%" | "°" => unit.to_string(),
+        u => format!(" {u}"),
+    }
+}
+
+pub(crate) fn check_range(def: &SettingDef, value: Option<f64>) -> Result<(), SettingError> {
+    if let (Some((lo, hi)), Some(v)) = (def.range, value)
+        && (v < lo || v > hi)
+    {
+        return Err(SettingError::OutOfRange {
+            key: def.key.to_string(),
+            value: v,
+            min: lo,
+            max: hi,
+            unit: def.unit,
+        });
+    }
+    Ok(())
+}
+
+pub(crate) fn unknown_key(key: &str) -> SettingError {
+    SettingError::UnknownKey {
+        key: key.to_string(),
+        suggestion: suggest_key(key),
+    }
+}
+
+/// Declares every setting once; generates the `Settings` struct, its defaults, the static
+/// `SCHEMA` table and keyed access (`set`, `get`).
+macro_rules! declare_settings {
+    ($(
+        $scope:ident $category:literal {
+            $(
+                $key:ident : $ty:ty = $default:expr,
+                $unit:literal, $range:expr, $stage:ident, $mode:ident,
+                $label:literal, $help:literal;
+            )*
+        }
+    )*) => {
+        /// Every setting with its value. Fields are named as the keys.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Settings {
+            $($(pub $key: $ty,)*)*
+        }
+
+        impl Default for Settings {
+            fn default() -> Self {
+                Self { $($($key: $default.into(),)*)* }
+            }
+        }
+
+        /// The declaration of every setting, in display order.
+        pub static SCHEMA: &[$crate::engine::settings::SettingDef] = &[
+            $($(
+                $crate::engine::settings::SettingDef {
+                    key: stringify!($key),
+                    label: $label,
+                    scope: $crate::engine::settings::Scope::$scope,
+                    category: $category,
+                    kind: <$ty as $crate::engine::settings::SettingValue>::KIND,
+                    choices: <$ty as $crate::engine::settings::SettingValue>::CHOICES,
+                    unit: $unit,
+                    range: $range,
+                    stage: $crate::engine::pipeline::Stage::$stage,
+                    advanced: matches!(Mode::$mode, Mode::Advanced),
+                    help: $help,
+                },
+            )*)*
+        ];
+
+        impl Settings {
+            /// Sets one value from its text form, checking type and range.
+            pub fn set(&mut self, key: &str, text: &str) -> Result<(), $crate::engine::settings::SettingError> {
+                use $crate::engine::settings::{SettingValue, SettingError, check_range, find_def, unknown_key};
+                match key {
+                    $($(
+                        stringify!($key) => {
+                            let def = find_def(key).ok_or_else(|| unknown_key(key))?;
+                            let v = <$ty as SettingValue>::parse(text).map_err(|message| {
+                                SettingError::Invalid { key: key.to_string(), message }
+                            })?;
+                            check_range(def, v.number())?;
+                            self.$key = v;
+                            Ok(())
+                        }
+                    )*)*
+                    _ => Err(unknown_key(key)),
+                }
+            }
+
+            /// The text form of one value.
+            pub fn get(&self, key: &str) -> Option<String> {
+                use $crate::engine::settings::SettingValue;
+                match key {
+                    $($(stringify!($key) => Some(self.$key.format()),)*)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use declare_settings;
+
+/// Whether a setting shows in the basic view of the settings panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Basic,
+    Advanced,
+}
+
+impl Settings {
+    /// Applies `key=value` pairs in order; the first bad one stops with its error.
+    pub fn apply<'a>(
+        &mut self,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<(), SettingError> {
+        for (k, v) in pairs {
+            self.set(k, v)?;
+        }
+        Ok(())
+    }
+
+    /// Keys whose values differ from `other`, in schema order.
+    pub fn diff(&self, other: &Settings) -> Vec<&'static str> {
+        SCHEMA
+            .iter()
+            .filter(|d| self.get(d.key) != other.get(d.key))
+            .map(|d| d.key)
+            .collect()
+    }
+
+    /// Checks that hold between settings (each value is already within its own range).
+    pub fn validate(&self) -> Result<(), SettingError> {
+        let nozzle = self.nozzle_diameter;
+        for (key, h) in [
+            ("layer_height", self.layer_height),
+            ("first_layer_height", self.first_layer_height),
+        ] {
+            if h > 0.8 * nozzle + 1e-9 {
+                return Err(SettingError::Inconsistent(format!(
+                    "{key} = {} mm is more than 80% of the {} mm nozzle (at most {} mm)",
+                    format_float(h),
+                    format_float(nozzle),
+                    format_float(0.8 * nozzle)
+                )));
+            }
+        }
+        let widths = [
+            ("extrusion_width", self.extrusion_width),
+            (
+                "first_layer_extrusion_width",
+                self.first_layer_extrusion_width,
+            ),
+            ("perimeter_extrusion_width", self.perimeter_extrusion_width),
+            (
+                "external_perimeter_extrusion_width",
+                self.external_perimeter_extrusion_width,
+            ),
+            ("infill_extrusion_width", self.infill_extrusion_width),
+            (
+                "solid_infill_extrusion_width",
+                self.solid_infill_extrusion_width,
+            ),
+            (
+                "top_infill_extrusion_width",
+                self.top_infill_extrusion_width,
+            ),
+            (
+                "support_material_extrusion_width",
+                self.support_material_extrusion_width,
+            ),
+        ];
+        for (key, w) in widths {
+            if w != 0.0 && (w < 0.6 * nozzle || w > 3.0 * nozzle) {
+                return Err(SettingError::Inconsistent(format!(
+                    "{key} = {} mm does not suit the {} mm nozzle: use 0 (auto) or {} to {} mm",
+                    format_float(w),
+                    format_float(nozzle),
+                    format_float(0.6 * nozzle),
+                    format_float(3.0 * nozzle)
+                )));
+            }
+        }
+        if self.first_layer_temperature < 150.0 || self.temperature < 150.0 {
+            return Err(SettingError::Inconsistent(
+                "temperature and first_layer_temperature must be at least 150 °C to extrude".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_unique_and_gettable() {
+        let s = Settings::default();
+        let mut keys: Vec<&str> = SCHEMA.iter().map(|d| d.key).collect();
+        keys.sort_unstable();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "duplicate keys in the schema");
+        for d in SCHEMA {
+            let text = s.get(d.key).expect("gettable");
+            let mut t = Settings::default();
+            t.set(d.key, &text)
+                .unwrap_or_else(|e| panic!("default of {} does not parse: {e}", d.key));
+            assert!(
+                !d.help.is_empty() && !d.label.is_empty(),
+                "{} lacks help",
+                d.key
+            );
+            if let (Some((lo, hi)), Some(v)) = (d.range, text.parse::<f64>().ok()) {
+                assert!(
+                    v >= lo && v <= hi,
+                    "default of {} is out of its range",
+                    d.key
+                );
+            }
+        }
+        s.validate().unwrap();
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        let mut s = Settings::default();
+        let e = s.set("layer_heigth", "0.2").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown setting 'layer_heigth' (did you mean 'layer_height'?)"
+        );
+        let e = s.set("layer_height", "5").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "layer_height = 5 mm is out of range: allowed 0.01 to 2 mm"
+        );
+        let e = s.set("fill_pattern", "zigzagzag").unwrap_err();
+        assert!(e.to_string().contains("rectilinear"), "{e}");
+        let e = s.set("perimeters", "two").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("perimeters: 'two' is not a number"),
+            "{e}"
+        );
+        s.set("layer_height", "0.36").unwrap();
+        assert!(
+            s.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("80% of the 0.4 mm nozzle")
+        );
+    }
+
+    #[test]
+    fn diff_lists_changed_keys() {
+        let a = Settings::default();
+        let mut b = a.clone();
+        b.set("fill_density", "40%").unwrap();
+        b.set("perimeters", "3").unwrap();
+        assert_eq!(a.diff(&b), vec!["perimeters", "fill_density"]);
+    }
+}

@@ -1,0 +1,320 @@
+//! Presets: printers, filaments and processes as TOML files under presets/, embedded in the
+//! binary at compile time (the web app needs no fetch for them).
+//!
+//! A preset file:
+//! ```toml
+//! name = "Creality Ender-3 V2"
+//! inherits = "generic-marlin-220"   # optional: another preset of the same kind
+//! [settings]
+//! bed_size_x = 220
+//! ```
+//! A preset may only set keys of its own scope (a filament preset cannot change the bed size).
+
+use super::{Scope, SettingError, Settings, find_def, unknown_key};
+
+include!(concat!(env!("OUT_DIR"), "/embedded_presets.rs"));
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PresetKind {
+    Printer,
+    Filament,
+    Process,
+}
+
+impl PresetKind {
+    pub fn scope(self) -> Scope {
+        match self {
+            PresetKind::Printer => Scope::Printer,
+            PresetKind::Filament => Scope::Filament,
+            PresetKind::Process => Scope::Process,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        self.scope().name()
+    }
+
+    fn from_dir(dir: &str) -> Option<Self> {
+        match dir {
+            "printers" => Some(PresetKind::Printer),
+            "filaments" => Some(PresetKind::Filament),
+            "processes" => Some(PresetKind::Process),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Preset {
+    pub id: String,
+    pub name: String,
+    pub kind: PresetKind,
+    pub inherits: Option<String>,
+    /// `key = value` in file order, values in their text form.
+    pub values: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PresetError {
+    #[error("preset {id}: {message}")]
+    Malformed { id: String, message: String },
+    #[error("preset {id}: {source}")]
+    Setting { id: String, source: SettingError },
+    #[error("preset {id}: '{key}' is a {scope} setting and cannot be set by a {kind} preset")]
+    WrongScope {
+        id: String,
+        key: String,
+        scope: &'static str,
+        kind: &'static str,
+    },
+    #[error("no {kind} preset '{id}' (known: {known})")]
+    Unknown {
+        kind: &'static str,
+        id: String,
+        known: String,
+    },
+    #[error("preset {0}: inherits in a cycle")]
+    Cycle(String),
+}
+
+impl Preset {
+    /// Parses a preset file's text.
+    pub fn parse(id: &str, kind: PresetKind, text: &str) -> Result<Preset, PresetError> {
+        let malformed = |message: String| PresetError::Malformed {
+            id: id.to_string(),
+            message,
+        };
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| malformed(e.message().to_string()))?;
+        let name = match table.get("name") {
+            Some(toml::Value::String(s)) => s.clone(),
+            _ => return Err(malformed("needs a name = \"...\" line".into())),
+        };
+        let inherits = match table.get("inherits") {
+            Some(toml::Value::String(s)) => Some(s.clone()),
+            None => None,
+            Some(_) => return Err(malformed("inherits must be a preset id in quotes".into())),
+        };
+        for key in table.keys() {
+            if !matches!(key.as_str(), "name" | "inherits" | "settings") {
+                return Err(malformed(format!("unexpected top-level key '{key}'")));
+            }
+        }
+        let mut values = Vec::new();
+        if let Some(settings) = table.get("settings") {
+            let settings = settings
+                .as_table()
+                .ok_or_else(|| malformed("[settings] must be a table".into()))?;
+            for (key, value) in settings {
+                let text = match value {
+                    toml::Value::String(s) => s.clone(),
+                    toml::Value::Integer(i) => i.to_string(),
+                    toml::Value::Float(f) => f.to_string(),
+                    toml::Value::Boolean(b) => b.to_string(),
+                    _ => return Err(malformed(format!("{key}: unsupported value type"))),
+                };
+                values.push((key.clone(), text));
+            }
+        }
+        let preset = Preset {
+            id: id.to_string(),
+            name,
+            kind,
+            inherits,
+            values,
+        };
+        preset.check()?;
+        Ok(preset)
+    }
+
+    /// Every key is known, of this preset's scope, and its value valid.
+    fn check(&self) -> Result<(), PresetError> {
+        let mut scratch = Settings::default();
+        for (key, value) in &self.values {
+            let def = find_def(key).ok_or_else(|| PresetError::Setting {
+                id: self.id.clone(),
+                source: unknown_key(key),
+            })?;
+            if def.scope != self.kind.scope() {
+                return Err(PresetError::WrongScope {
+                    id: self.id.clone(),
+                    key: key.clone(),
+                    scope: def.scope.name(),
+                    kind: self.kind.name(),
+                });
+            }
+            scratch
+                .set(key, value)
+                .map_err(|source| PresetError::Setting {
+                    id: self.id.clone(),
+                    source,
+                })?;
+        }
+        Ok(())
+    }
+}
+
+/// All embedded presets, sorted by kind then id.
+pub fn all_presets() -> Result<Vec<Preset>, PresetError> {
+    let mut out = Vec::with_capacity(EMBEDDED_PRESETS.len());
+    for (dir, id, text) in EMBEDDED_PRESETS {
+        let kind = PresetKind::from_dir(dir).ok_or_else(|| PresetError::Malformed {
+            id: id.to_string(),
+            message: format!("unknown preset folder {dir}"),
+        })?;
+        out.push(Preset::parse(id, kind, text)?);
+    }
+    out.sort_by(|a, b| (a.kind as u8, &a.id).cmp(&(b.kind as u8, &b.id)));
+    Ok(out)
+}
+
+pub fn find_preset(kind: PresetKind, id: &str) -> Result<Preset, PresetError> {
+    let all = all_presets()?;
+    let known: Vec<&str> = all
+        .iter()
+        .filter(|p| p.kind == kind)
+        .map(|p| p.id.as_str())
+        .collect();
+    all.iter()
+        .find(|p| p.kind == kind && p.id == id)
+        .cloned()
+        .ok_or_else(|| PresetError::Unknown {
+            kind: kind.name(),
+            id: id.to_string(),
+            known: known.join(", "),
+        })
+}
+
+/// Which presets to combine, plus the user's own values on top.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selection {
+    pub printer: String,
+    pub filament: String,
+    pub process: String,
+    pub overrides: Vec<(String, String)>,
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Self {
+            printer: "creality-ender3-v3-se".into(),
+            filament: "generic-pla".into(),
+            process: "0.20mm-standard".into(),
+            overrides: Vec::new(),
+        }
+    }
+}
+
+fn apply_preset(
+    settings: &mut Settings,
+    kind: PresetKind,
+    id: &str,
+    depth: usize,
+) -> Result<(), PresetError> {
+    if depth > 8 {
+        return Err(PresetError::Cycle(id.to_string()));
+    }
+    let preset = find_preset(kind, id)?;
+    if let Some(parent) = &preset.inherits {
+        apply_preset(settings, kind, parent, depth + 1)?;
+    }
+    for (k, v) in &preset.values {
+        settings.set(k, v).map_err(|source| PresetError::Setting {
+            id: preset.id.clone(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+/// Defaults < printer < filament < process < overrides, validated as a whole.
+pub fn resolve(selection: &Selection) -> Result<Settings, ResolveError> {
+    let mut s = Settings::default();
+    apply_preset(&mut s, PresetKind::Printer, &selection.printer, 0)?;
+    apply_preset(&mut s, PresetKind::Filament, &selection.filament, 0)?;
+    apply_preset(&mut s, PresetKind::Process, &selection.process, 0)?;
+    for (k, v) in &selection.overrides {
+        s.set(k, v)?;
+    }
+    s.validate()?;
+    Ok(s)
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ResolveError {
+    #[error(transparent)]
+    Preset(#[from] PresetError),
+    #[error(transparent)]
+    Setting(#[from] SettingError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_preset_parses_and_resolves() {
+        let all = all_presets().unwrap();
+        for kind in [
+            PresetKind::Printer,
+            PresetKind::Filament,
+            PresetKind::Process,
+        ] {
+            assert!(
+                all.iter().filter(|p| p.kind == kind).count() >= 4,
+                "too few {kind:?} presets"
+            );
+        }
+        let sel = Selection::default();
+        for p in &all {
+            let mut s = sel.clone();
+            match p.kind {
+                PresetKind::Printer => s.printer = p.id.clone(),
+                PresetKind::Filament => s.filament = p.id.clone(),
+                PresetKind::Process => s.process = p.id.clone(),
+            }
+            resolve(&s).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+        }
+    }
+
+    #[test]
+    fn layering_order() {
+        let mut sel = Selection {
+            process: "0.12mm-fine".into(),
+            ..Default::default()
+        };
+        let s = resolve(&sel).unwrap();
+        assert_eq!(s.layer_height, 0.12);
+        sel.overrides.push(("layer_height".into(), "0.16".into()));
+        assert_eq!(resolve(&sel).unwrap().layer_height, 0.16);
+    }
+
+    #[test]
+    fn scope_is_enforced() {
+        let e = Preset::parse(
+            "x",
+            PresetKind::Filament,
+            "name = \"x\"\n[settings]\nbed_size_x = 300\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "preset x: 'bed_size_x' is a printer setting and cannot be set by a filament preset"
+        );
+        let e = Preset::parse(
+            "x",
+            PresetKind::Process,
+            "name = \"x\"\n[settings]\nperimeters = -1\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("perimeters"), "{e}");
+        let e = find_preset(PresetKind::Printer, "nope").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("no printer preset 'nope' (known: "),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,378 @@
+//! The one declaration of every setting. Keys follow PrusaSlicer's names where the meaning is
+//! the same, so that profiles and project files map across without a translation table.
+
+use super::{Mode, declare_settings, setting_enum};
+
+const fn range(lo: f64, hi: f64) -> Option<(f64, f64)> {
+    Some((lo, hi))
+}
+const NO_RANGE: Option<(f64, f64)> = None;
+
+setting_enum!(
+    /// The firmware dialect of the G-code.
+    GcodeFlavor {
+        Marlin2 = "marlin2",
+        Klipper = "klipper",
+        RepRapFirmware = "reprapfirmware",
+    }
+);
+
+setting_enum!(
+    /// Where loops start and end.
+    SeamPosition {
+        Aligned = "aligned",
+        Nearest = "nearest",
+        Rear = "rear",
+        Random = "random",
+    }
+);
+
+setting_enum!(
+    /// Sparse infill patterns.
+    InfillPattern {
+        Rectilinear = "rectilinear",
+        Line = "line",
+        Grid = "grid",
+        Triangles = "triangles",
+        Gyroid = "gyroid",
+        Honeycomb = "honeycomb",
+        Concentric = "concentric",
+    }
+);
+
+setting_enum!(
+    /// Patterns for top and bottom solid surfaces.
+    SolidPattern {
+        Rectilinear = "rectilinear",
+        Monotonic = "monotonic",
+        Concentric = "concentric",
+    }
+);
+
+setting_enum!(
+    /// Support body patterns.
+    SupportPattern {
+        Rectilinear = "rectilinear",
+        Grid = "rectilinear-grid",
+    }
+);
+
+const MARLIN_START: &str = "\
+G90 ; absolute coordinates
+M83 ; relative extrusion
+M140 S{bed_temp} ; heat the bed
+M104 S{hotend_temp} ; heat the nozzle
+G28 ; home all axes
+M190 S{bed_temp} ; wait for the bed
+M109 S{hotend_temp} ; wait for the nozzle
+G92 E0
+G1 Z2.0 F3000
+;TYPE:Prime line
+G1 X0.5 Y20 Z{first_layer_height} F5000
+G1 X0.5 Y120 E10 F1500
+G1 X0.9 Y120 F5000
+G1 X0.9 Y20 E10 F1500
+G92 E0
+G1 Z2.0 F3000";
+
+const MARLIN_END: &str = "\
+M104 S0 ; nozzle off
+M140 S0 ; bed off
+M107 ; fan off
+G91 ; relative moves
+G1 E-2 F2700 ; pull the filament back
+G1 Z10 F600 ; lift
+G90 ; absolute moves
+G1 X0 Y{bed_size_y} F3000 ; present the print
+M84 X Y E ; motors off";
+
+declare_settings! {
+    Printer "Bed and nozzle" {
+        bed_size_x: f64 = 220.0, "mm", range(10.0, 2000.0), Gcode, Basic,
+            "Bed width", "Printable width of the bed along X.";
+        bed_size_y: f64 = 220.0, "mm", range(10.0, 2000.0), Gcode, Basic,
+            "Bed depth", "Printable depth of the bed along Y.";
+        max_print_height: f64 = 250.0, "mm", range(10.0, 2000.0), Gcode, Basic,
+            "Maximum height", "Highest Z the nozzle can print at.";
+        origin_at_center: bool = false, "", NO_RANGE, Gcode, Advanced,
+            "Origin at bed centre", "The firmware puts X0 Y0 at the centre of the bed (deltas, some Klipper setups).";
+        nozzle_diameter: f64 = 0.4, "mm", range(0.1, 2.0), Perimeters, Basic,
+            "Nozzle diameter", "Diameter of the nozzle opening.";
+        z_offset: f64 = 0.0, "mm", range(-5.0, 5.0), Gcode, Advanced,
+            "Z offset", "Added to every Z in the G-code (negative moves the nozzle closer to the bed).";
+    }
+    Printer "Firmware" {
+        gcode_flavor: GcodeFlavor = GcodeFlavor::Marlin2, "", NO_RANGE, Gcode, Basic,
+            "G-code flavour", "The firmware that runs the printer: decides acceleration commands and object labels.";
+        use_relative_e_distances: bool = true, "", NO_RANGE, Gcode, Advanced,
+            "Relative extrusion", "Write extrusion as relative distances (M83) rather than absolute (M82).";
+        emit_machine_limits: bool = true, "", NO_RANGE, Gcode, Advanced,
+            "Write machine limits", "Write the machine limits below into the G-code (M201/M203/M204/M205) on Marlin.";
+    }
+    Printer "Machine limits" {
+        machine_max_feedrate_x: f64 = 500.0, "mm/s", range(1.0, 2000.0), Plan, Advanced,
+            "Max speed X", "Highest speed of the X axis.";
+        machine_max_feedrate_y: f64 = 500.0, "mm/s", range(1.0, 2000.0), Plan, Advanced,
+            "Max speed Y", "Highest speed of the Y axis.";
+        machine_max_feedrate_z: f64 = 5.0, "mm/s", range(0.1, 500.0), Plan, Advanced,
+            "Max speed Z", "Highest speed of the Z axis.";
+        machine_max_feedrate_e: f64 = 25.0, "mm/s", range(1.0, 500.0), Plan, Advanced,
+            "Max speed E", "Highest speed of the extruder.";
+        machine_max_acceleration_x: f64 = 500.0, "mm/s²", range(10.0, 100000.0), Plan, Advanced,
+            "Max acceleration X", "Highest acceleration of the X axis.";
+        machine_max_acceleration_y: f64 = 500.0, "mm/s²", range(10.0, 100000.0), Plan, Advanced,
+            "Max acceleration Y", "Highest acceleration of the Y axis.";
+        machine_max_acceleration_z: f64 = 100.0, "mm/s²", range(1.0, 100000.0), Plan, Advanced,
+            "Max acceleration Z", "Highest acceleration of the Z axis.";
+        machine_max_acceleration_e: f64 = 5000.0, "mm/s²", range(10.0, 100000.0), Plan, Advanced,
+            "Max acceleration E", "Highest acceleration of the extruder.";
+        machine_max_acceleration_extruding: f64 = 500.0, "mm/s²", range(10.0, 100000.0), Plan, Advanced,
+            "Printing acceleration", "Acceleration used while extruding unless a feature sets its own.";
+        machine_max_acceleration_retracting: f64 = 1000.0, "mm/s²", range(10.0, 100000.0), Plan, Advanced,
+            "Retraction acceleration", "Acceleration of retractions.";
+        machine_max_acceleration_travel: f64 = 1000.0, "mm/s²", range(10.0, 100000.0), Plan, Advanced,
+            "Travel acceleration", "Acceleration of travel moves unless travel_acceleration sets its own.";
+        machine_max_jerk_x: f64 = 8.0, "mm/s", range(0.0, 100.0), Plan, Advanced,
+            "Jerk X", "Speed change on X the firmware makes without slowing down (classic jerk).";
+        machine_max_jerk_y: f64 = 8.0, "mm/s", range(0.0, 100.0), Plan, Advanced,
+            "Jerk Y", "Speed change on Y the firmware makes without slowing down (classic jerk).";
+        machine_max_jerk_z: f64 = 0.4, "mm/s", range(0.0, 100.0), Plan, Advanced,
+            "Jerk Z", "Speed change on Z the firmware makes without slowing down.";
+        machine_max_jerk_e: f64 = 5.0, "mm/s", range(0.0, 100.0), Plan, Advanced,
+            "Jerk E", "Speed change of the extruder the firmware makes without slowing down.";
+        square_corner_velocity: f64 = 5.0, "mm/s", range(0.0, 100.0), Plan, Advanced,
+            "Square corner velocity", "Klipper's speed through a 90° corner (used for Klipper time estimates).";
+    }
+    Printer "Retraction" {
+        retract_length: f64 = 5.0, "mm", range(0.0, 20.0), Plan, Basic,
+            "Retraction length", "Filament pulled back before travel moves (about 0.5–1 mm direct drive, 4–6 mm Bowden).";
+        retract_speed: f64 = 45.0, "mm/s", range(1.0, 200.0), Plan, Advanced,
+            "Retraction speed", "Speed of the retraction.";
+        deretract_speed: f64 = 0.0, "mm/s", range(0.0, 200.0), Plan, Advanced,
+            "Deretraction speed", "Speed of pushing the filament back; 0 uses the retraction speed.";
+        retract_before_travel: f64 = 2.0, "mm", range(0.0, 100.0), Plan, Advanced,
+            "Minimum travel for retraction", "Travel moves shorter than this never retract.";
+        retract_lift: f64 = 0.0, "mm", range(0.0, 10.0), Plan, Advanced,
+            "Z hop", "Lift the nozzle by this much during retracted travel moves.";
+        retract_layer_change: bool = true, "", NO_RANGE, Plan, Advanced,
+            "Retract on layer change", "Retract before moving to the next layer.";
+        wipe: bool = false, "", NO_RANGE, Plan, Advanced,
+            "Wipe while retracting", "Move back along the last extrusion while retracting, to leave no blob.";
+        wipe_distance: f64 = 1.0, "mm", range(0.0, 20.0), Plan, Advanced,
+            "Wipe distance", "How far the wipe moves.";
+    }
+    Printer "Custom G-code" {
+        start_gcode: String = MARLIN_START, "", NO_RANGE, Gcode, Advanced,
+            "Start G-code", "Written before the print. Placeholders: {hotend_temp}, {bed_temp}, {first_layer_height} and any setting key in braces.";
+        end_gcode: String = MARLIN_END, "", NO_RANGE, Gcode, Advanced,
+            "End G-code", "Written after the print, with the same placeholders as the start G-code.";
+        before_layer_gcode: String = "", "", NO_RANGE, Gcode, Advanced,
+            "Layer change G-code", "Written at each layer change, before the move to the new Z. Also {layer_num} and {layer_z}.";
+    }
+    Filament "Filament" {
+        filament_type: String = "PLA", "", NO_RANGE, Gcode, Basic,
+            "Filament type", "Material name written into the G-code header.";
+        filament_diameter: f64 = 1.75, "mm", range(0.5, 4.0), Plan, Basic,
+            "Filament diameter", "Diameter of the filament.";
+        filament_density: f64 = 1.24, "g/cm³", range(0.1, 10.0), Gcode, Advanced,
+            "Density", "Used to report the filament weight.";
+        filament_cost: f64 = 20.0, "per kg", range(0.0, 100000.0), Gcode, Advanced,
+            "Cost", "Price of a kilogram, for the cost estimate.";
+        extrusion_multiplier: f64 = 1.0, "", range(0.5, 2.0), Plan, Basic,
+            "Flow ratio", "Scales all extrusion; calibrate per filament.";
+        max_volumetric_speed: f64 = 15.0, "mm³/s", range(0.0, 200.0), Plan, Advanced,
+            "Maximum volumetric speed", "Speeds are lowered so no feature melts more than this; 0 means no limit.";
+    }
+    Filament "Temperature" {
+        temperature: f64 = 205.0, "°C", range(0.0, 450.0), Gcode, Basic,
+            "Nozzle temperature", "Nozzle temperature after the first layer.";
+        first_layer_temperature: f64 = 210.0, "°C", range(0.0, 450.0), Gcode, Basic,
+            "First layer nozzle temperature", "Nozzle temperature for the first layer.";
+        bed_temperature: f64 = 60.0, "°C", range(0.0, 150.0), Gcode, Basic,
+            "Bed temperature", "Bed temperature after the first layer; 0 turns it off.";
+        first_layer_bed_temperature: f64 = 60.0, "°C", range(0.0, 150.0), Gcode, Basic,
+            "First layer bed temperature", "Bed temperature for the first layer.";
+    }
+    Filament "Cooling" {
+        cooling: bool = true, "", NO_RANGE, Plan, Basic,
+            "Automatic cooling", "Raise the fan and slow down on layers that print quickly.";
+        fan_always_on: bool = true, "", NO_RANGE, Plan, Advanced,
+            "Keep fan on", "Run the fan at least at its minimum speed on every layer after the first ones.";
+        min_fan_speed: f64 = 100.0, "%", range(0.0, 100.0), Plan, Basic,
+            "Minimum fan speed", "Fan speed on layers that take long enough.";
+        max_fan_speed: f64 = 100.0, "%", range(0.0, 100.0), Plan, Advanced,
+            "Maximum fan speed", "Fan speed on the quickest layers.";
+        bridge_fan_speed: f64 = 100.0, "%", range(0.0, 100.0), Plan, Advanced,
+            "Bridge fan speed", "Fan speed while printing bridges and overhangs.";
+        disable_fan_first_layers: u32 = 1u32, "layers", range(0.0, 1000.0), Plan, Advanced,
+            "No fan for the first", "Keep the fan off for this many layers, for bed adhesion.";
+        full_fan_speed_layer: u32 = 3u32, "", range(0.0, 1000.0), Plan, Advanced,
+            "Full fan speed at layer", "Ramp the fan up so it reaches full speed at this layer.";
+        fan_below_layer_time: f64 = 60.0, "s", range(0.0, 1000.0), Plan, Advanced,
+            "Fan up below layer time", "Layers quicker than this run the fan between minimum and maximum.";
+        slowdown_below_layer_time: f64 = 8.0, "s", range(0.0, 1000.0), Plan, Basic,
+            "Minimum layer time", "Slow down layers that would print quicker than this.";
+        min_print_speed: f64 = 10.0, "mm/s", range(1.0, 1000.0), Plan, Advanced,
+            "Minimum print speed", "Slowing down for layer time stops at this speed.";
+    }
+    Filament "Filament retraction" {
+        filament_retract_length: Option<f64> = None, "mm", range(0.0, 20.0), Plan, Advanced,
+            "Retraction length override", "Replaces the printer's retraction length for this filament; none keeps it.";
+        filament_retract_speed: Option<f64> = None, "mm/s", range(1.0, 200.0), Plan, Advanced,
+            "Retraction speed override", "Replaces the printer's retraction speed for this filament; none keeps it.";
+        filament_retract_lift: Option<f64> = None, "mm", range(0.0, 10.0), Plan, Advanced,
+            "Z hop override", "Replaces the printer's Z hop for this filament; none keeps it.";
+    }
+    Process "Layers and perimeters" {
+        layer_height: f64 = 0.2, "mm", range(0.01, 2.0), Slice, Basic,
+            "Layer height", "Height of every layer after the first; at most 80% of the nozzle diameter.";
+        first_layer_height: f64 = 0.2, "mm", range(0.01, 2.0), Slice, Basic,
+            "First layer height", "Height of the first layer; a thicker one sticks better.";
+        perimeters: u32 = 2u32, "", range(0.0, 50.0), Perimeters, Basic,
+            "Walls", "Number of loops around each island and hole.";
+        external_perimeters_first: bool = false, "", NO_RANGE, Plan, Advanced,
+            "Outer wall first", "Print the outer wall before the inner ones (sharper outside, worse overhangs).";
+        seam_position: SeamPosition = SeamPosition::Aligned, "", NO_RANGE, Plan, Basic,
+            "Seam position", "Where loops start: aligned on corners, nearest, at the rear, or random.";
+        thin_walls: bool = true, "", NO_RANGE, Perimeters, Advanced,
+            "Thin walls", "Print walls too thin for two lines as a single line of variable width.";
+        gap_fill_enabled: bool = true, "", NO_RANGE, Perimeters, Advanced,
+            "Gap fill", "Fill the narrow gaps left between walls.";
+        overhangs: bool = true, "", NO_RANGE, Perimeters, Advanced,
+            "Slow overhanging walls", "Print walls that hang over air with bridge speed, flow and fan.";
+        top_solid_layers: u32 = 3u32, "", range(0.0, 1000.0), Infill, Basic,
+            "Top solid layers", "Solid layers under every top surface.";
+        bottom_solid_layers: u32 = 3u32, "", range(0.0, 1000.0), Infill, Basic,
+            "Bottom solid layers", "Solid layers over every bottom surface.";
+        top_fill_pattern: SolidPattern = SolidPattern::Monotonic, "", NO_RANGE, Infill, Advanced,
+            "Top surface pattern", "Pattern of the topmost surfaces.";
+        bottom_fill_pattern: SolidPattern = SolidPattern::Monotonic, "", NO_RANGE, Infill, Advanced,
+            "Bottom surface pattern", "Pattern of the bottom surfaces and the inner solid layers.";
+    }
+    Process "Infill" {
+        fill_density: f64 = 20.0, "%", range(0.0, 100.0), Infill, Basic,
+            "Infill density", "Share of the inside filled with sparse infill.";
+        fill_pattern: InfillPattern = InfillPattern::Rectilinear, "", NO_RANGE, Infill, Basic,
+            "Infill pattern", "Pattern of the sparse infill.";
+        fill_angle: f64 = 45.0, "°", range(0.0, 360.0), Infill, Advanced,
+            "Infill angle", "Direction of infill lines; layers alternate by 90°.";
+        infill_overlap: f64 = 25.0, "%", range(0.0, 100.0), Infill, Advanced,
+            "Infill/wall overlap", "How far infill reaches into the innermost wall, as a share of the wall width.";
+        solid_infill_below_area: f64 = 70.0, "mm²", range(0.0, 10000.0), Infill, Advanced,
+            "Solid infill below area", "Inner regions smaller than this are filled solid.";
+        bridge_flow_ratio: f64 = 1.0, "", range(0.1, 2.0), Infill, Advanced,
+            "Bridge flow ratio", "Scales the flow of bridges and overhanging walls.";
+    }
+    Process "Skirt and brim" {
+        skirts: u32 = 1u32, "loops", range(0.0, 50.0), Skirt, Basic,
+            "Skirt loops", "Loops printed around the objects on the first layers, to prime the nozzle.";
+        skirt_distance: f64 = 6.0, "mm", range(0.0, 100.0), Skirt, Advanced,
+            "Skirt distance", "Gap between the skirt and the objects (or their brim).";
+        skirt_height: u32 = 1u32, "layers", range(1.0, 1000.0), Skirt, Advanced,
+            "Skirt height", "Number of layers the skirt is printed on.";
+        brim_width: f64 = 0.0, "mm", range(0.0, 100.0), Skirt, Basic,
+            "Brim width", "Width of the brim around each object's first layer; 0 for none.";
+    }
+    Process "Support" {
+        support_material: bool = false, "", NO_RANGE, Support, Basic,
+            "Supports", "Generate support under overhangs steeper than the threshold.";
+        support_material_threshold: f64 = 45.0, "°", range(1.0, 90.0), Support, Basic,
+            "Overhang threshold", "Surfaces flatter than this angle (from the horizontal) get support.";
+        support_material_buildplate_only: bool = false, "", NO_RANGE, Support, Basic,
+            "Support on build plate only", "Only place support that stands on the bed, never on the model.";
+        support_material_contact_distance: f64 = 0.2, "mm", range(0.0, 5.0), Support, Advanced,
+            "Top Z distance", "Vertical gap between the support and the model above it.";
+        support_material_xy_spacing: f64 = 0.6, "mm", range(0.0, 10.0), Support, Advanced,
+            "XY distance", "Horizontal gap between the support and the model.";
+        support_material_spacing: f64 = 2.5, "mm", range(0.5, 50.0), Support, Advanced,
+            "Pattern spacing", "Distance between support lines.";
+        support_material_angle: f64 = 0.0, "°", range(0.0, 360.0), Support, Advanced,
+            "Pattern angle", "Direction of the support lines.";
+        support_material_pattern: SupportPattern = SupportPattern::Rectilinear, "", NO_RANGE, Support, Advanced,
+            "Support pattern", "Pattern of the support body.";
+        support_material_interface_layers: u32 = 2u32, "layers", range(0.0, 50.0), Support, Advanced,
+            "Interface layers", "Dense layers at the top of the support, under the model.";
+        support_material_interface_spacing: f64 = 0.2, "mm", range(0.0, 10.0), Support, Advanced,
+            "Interface spacing", "Gap between interface lines; 0 makes the interface solid.";
+        raft_layers: u32 = 0u32, "layers", range(0.0, 20.0), Support, Advanced,
+            "Raft layers", "Layers of raft under the objects; 0 for none.";
+    }
+    Process "Speed" {
+        perimeter_speed: f64 = 60.0, "mm/s", range(1.0, 1000.0), Plan, Basic,
+            "Inner wall speed", "Speed of inner walls.";
+        external_perimeter_speed: f64 = 40.0, "mm/s", range(1.0, 1000.0), Plan, Basic,
+            "Outer wall speed", "Speed of the outer wall.";
+        infill_speed: f64 = 80.0, "mm/s", range(1.0, 1000.0), Plan, Basic,
+            "Infill speed", "Speed of sparse infill.";
+        solid_infill_speed: f64 = 60.0, "mm/s", range(1.0, 1000.0), Plan, Advanced,
+            "Solid infill speed", "Speed of inner solid infill.";
+        top_solid_infill_speed: f64 = 40.0, "mm/s", range(1.0, 1000.0), Plan, Advanced,
+            "Top surface speed", "Speed of top surfaces.";
+        gap_fill_speed: f64 = 30.0, "mm/s", range(1.0, 1000.0), Plan, Advanced,
+            "Gap fill speed", "Speed of gap fill and thin walls.";
+        bridge_speed: f64 = 30.0, "mm/s", range(1.0, 1000.0), Plan, Advanced,
+            "Bridge speed", "Speed of bridges and overhanging walls.";
+        support_material_speed: f64 = 60.0, "mm/s", range(1.0, 1000.0), Plan, Advanced,
+            "Support speed", "Speed of the support body.";
+        support_material_interface_speed: f64 = 40.0, "mm/s", range(1.0, 1000.0), Plan, Advanced,
+            "Support interface speed", "Speed of support interface layers.";
+        first_layer_speed: f64 = 25.0, "mm/s", range(1.0, 1000.0), Plan, Basic,
+            "First layer speed", "Speed of everything on the first layer, skirt and brim included.";
+        travel_speed: f64 = 150.0, "mm/s", range(1.0, 2000.0), Plan, Basic,
+            "Travel speed", "Speed of moves that do not extrude.";
+        travel_speed_z: f64 = 0.0, "mm/s", range(0.0, 500.0), Plan, Advanced,
+            "Z travel speed", "Speed of Z moves; 0 uses the machine's Z limit.";
+    }
+    Process "Acceleration" {
+        default_acceleration: f64 = 0.0, "mm/s²", range(0.0, 100000.0), Plan, Advanced,
+            "Default acceleration", "Acceleration restored after feature accelerations; 0 leaves acceleration to the firmware and ignores the rest.";
+        perimeter_acceleration: f64 = 0.0, "mm/s²", range(0.0, 100000.0), Plan, Advanced,
+            "Wall acceleration", "Acceleration for walls; 0 uses the default.";
+        external_perimeter_acceleration: f64 = 0.0, "mm/s²", range(0.0, 100000.0), Plan, Advanced,
+            "Outer wall acceleration", "Acceleration for the outer wall; 0 uses the wall acceleration.";
+        infill_acceleration: f64 = 0.0, "mm/s²", range(0.0, 100000.0), Plan, Advanced,
+            "Infill acceleration", "Acceleration for infill; 0 uses the default.";
+        solid_infill_acceleration: f64 = 0.0, "mm/s²", range(0.0, 100000.0), Plan, Advanced,
+            "Solid infill acceleration", "Acceleration for solid infill; 0 uses the infill acceleration.";
+        top_solid_infill_acceleration: f64 = 0.0, "mm/s²", range(0.0, 100000.0), Plan, Advanced,
+            "Top surface acceleration", "Acceleration for top surfaces; 0 uses the solid infill acceleration.";
+        bridge_acceleration: f64 = 0.0, "mm/s²", range(0.0, 100000.0), Plan, Advanced,
+            "Bridge acceleration", "Acceleration for bridges; 0 uses the default.";
+        first_layer_acceleration: f64 = 0.0, "mm/s²", range(0.0, 100000.0), Plan, Advanced,
+            "First layer acceleration", "Acceleration on the first layer; 0 uses the others.";
+        travel_acceleration: f64 = 0.0, "mm/s²", range(0.0, 100000.0), Plan, Advanced,
+            "Travel acceleration", "Acceleration of travel moves; 0 uses the default.";
+    }
+    Process "Extrusion width" {
+        extrusion_width: f64 = 0.0, "mm", range(0.0, 5.0), Perimeters, Advanced,
+            "Default line width", "Width used where a feature's own width is 0; 0 derives it from the nozzle.";
+        first_layer_extrusion_width: f64 = 0.0, "mm", range(0.0, 5.0), Perimeters, Advanced,
+            "First layer line width", "Width of all lines on the first layer; 0 uses the nozzle diameter.";
+        perimeter_extrusion_width: f64 = 0.0, "mm", range(0.0, 5.0), Perimeters, Advanced,
+            "Inner wall line width", "Width of inner walls; 0 uses the default.";
+        external_perimeter_extrusion_width: f64 = 0.0, "mm", range(0.0, 5.0), Perimeters, Advanced,
+            "Outer wall line width", "Width of the outer wall; 0 uses the default.";
+        infill_extrusion_width: f64 = 0.0, "mm", range(0.0, 5.0), Infill, Advanced,
+            "Infill line width", "Width of sparse infill lines; 0 uses the default.";
+        solid_infill_extrusion_width: f64 = 0.0, "mm", range(0.0, 5.0), Infill, Advanced,
+            "Solid infill line width", "Width of solid infill lines; 0 uses the default.";
+        top_infill_extrusion_width: f64 = 0.0, "mm", range(0.0, 5.0), Infill, Advanced,
+            "Top surface line width", "Width of top surface lines; 0 uses the nozzle diameter.";
+        support_material_extrusion_width: f64 = 0.0, "mm", range(0.0, 5.0), Support, Advanced,
+            "Support line width", "Width of support lines; 0 uses the nozzle diameter.";
+    }
+    Process "Travel" {
+        only_retract_when_crossing_perimeters: bool = true, "", NO_RANGE, Plan, Advanced,
+            "Retract only when crossing walls", "Skip retraction for travel moves that stay inside the part's infill.";
+        avoid_crossing_perimeters: bool = false, "", NO_RANGE, Plan, Advanced,
+            "Avoid crossing walls", "Route travel moves inside the part instead of across its outer wall.";
+    }
+    Process "Advanced" {
+        resolution: f64 = 0.0125, "mm", range(0.0, 1.0), Slice, Advanced,
+            "Slice resolution", "Outline detail finer than this is simplified away, to keep the G-code lean.";
+        slice_closing_radius: f64 = 0.049, "mm", range(0.0, 2.0), Slice, Advanced,
+            "Slice gap closing radius", "Cracks narrower than twice this in a sliced layer are closed.";
+        elefant_foot_compensation: f64 = 0.0, "mm", range(0.0, 2.0), Slice, Advanced,
+            "Elephant foot compensation", "Shrinks the first layer by this much to offset its squish.";
+    }
+}

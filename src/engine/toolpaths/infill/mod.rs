@@ -1,0 +1,352 @@
+//! Filling surfaces: sparse infill in the chosen pattern, solid and top surfaces, and bridges
+//! laid across the gap they span.
+
+mod curves;
+pub mod lines;
+
+use super::skin::Surfaces;
+use super::{Extrusion, ExtrusionLoop, ExtrusionPath, Flow, Island, LayerFlows, Role};
+use crate::engine::geom::{self, BoundingBox, EdgeIndex, ExPolygon, Join, Polyline};
+use crate::engine::settings::{InfillPattern, Settings, SolidPattern};
+use crate::engine::units::{Coord, scaled};
+use lines::{Linking, parallel_lines};
+use std::f64::consts::PI;
+
+/// Infill lines shorter than this fraction of a line width are not worth printing.
+const MIN_LINE_FACTOR: f64 = 1.0;
+
+/// The infill of each island of the layer (same order as `islands`).
+pub fn fill_layer(
+    islands: &[Island],
+    surfaces: &Surfaces,
+    layer: usize,
+    z: f64,
+    flows: &LayerFlows,
+    lower: Option<&[ExPolygon]>,
+    s: &Settings,
+) -> Vec<Vec<Extrusion>> {
+    let mut per_island: Vec<Vec<Extrusion>> = vec![Vec::new(); islands.len()];
+    let bboxes: Vec<BoundingBox> = islands.iter().map(|i| i.outline.bounding_box()).collect();
+    let owner = |r: &ExPolygon| -> Option<usize> {
+        let p = r.contour.points.first()?;
+        let mut best = None;
+        for (k, isl) in islands.iter().enumerate() {
+            if bboxes[k].inflated(1000).overlaps(&r.bounding_box())
+                && (isl.outline.contains(*p) || best.is_none())
+            {
+                best = Some(k);
+                if isl.outline.contains(*p) {
+                    break;
+                }
+            }
+        }
+        best
+    };
+    let base_angle = s.fill_angle.to_radians();
+    let alternate = if layer.is_multiple_of(2) {
+        0.0
+    } else {
+        PI / 2.0
+    };
+
+    // Bridges first (each over its own gap), then solid, top and sparse.
+    let lower_index = lower.map(EdgeIndex::from_regions);
+    for region in &surfaces.bridge {
+        let flow = flows.bridge;
+        let spacing = scaled(flow.spacing());
+        let angle = match &lower_index {
+            Some(idx) => bridge_angle(region, idx, spacing),
+            None => base_angle,
+        };
+        let paths = parallel_lines(
+            std::slice::from_ref(region),
+            angle,
+            spacing,
+            0,
+            Linking::ZigZag,
+            scaled(flow.width),
+        );
+        if let Some(k) = owner(region) {
+            per_island[k].extend(as_paths(paths, Role::BridgeInfill, flow));
+        }
+    }
+    // Internal bridges cross the sparse lines of the layer below at right angles.
+    let below_angle = base_angle
+        + if layer.is_multiple_of(2) {
+            PI / 2.0
+        } else {
+            0.0
+        };
+    for region in &surfaces.internal_bridge {
+        let flow = flows.bridge;
+        let Some(k) = owner(region) else { continue };
+        let lines = parallel_lines(
+            &line_clip(region, scaled(flow.spacing())),
+            below_angle + PI / 2.0,
+            scaled(flow.spacing()),
+            0,
+            Linking::ZigZag,
+            scaled(flow.width),
+        );
+        per_island[k].extend(as_paths(lines, Role::BridgeInfill, flow));
+    }
+    let solid_angle = base_angle + alternate;
+    for (regions, role, flow, pattern) in [
+        (
+            &surfaces.solid,
+            Role::SolidInfill,
+            flows.solid_infill,
+            s.bottom_fill_pattern,
+        ),
+        (
+            &surfaces.top,
+            Role::TopSolidInfill,
+            flows.top_infill,
+            s.top_fill_pattern,
+        ),
+    ] {
+        for region in regions {
+            let Some(k) = owner(region) else { continue };
+            per_island[k].extend(solid_fill(region, role, flow, pattern, solid_angle));
+        }
+    }
+    if s.fill_density > 0.0 {
+        for region in &surfaces.sparse {
+            let Some(k) = owner(region) else { continue };
+            per_island[k].extend(sparse_fill(region, layer, z, flows.infill, s));
+        }
+    }
+    per_island
+}
+
+fn as_paths(lines: Vec<Polyline>, role: Role, flow: Flow) -> impl Iterator<Item = Extrusion> {
+    lines
+        .into_iter()
+        .filter(|l| l.points.len() >= 2)
+        .map(move |l| Extrusion::Path(ExtrusionPath::new(role, flow, l.points)))
+}
+
+/// Lines end this far inside the fill area (PrusaSlicer's INFILL_OVERLAP_OVER_SPACING).
+fn line_clip(region: &ExPolygon, spacing: Coord) -> Vec<ExPolygon> {
+    geom::offset(
+        std::slice::from_ref(region),
+        -(spacing as f64 * 0.2) as Coord,
+        Join::Miter,
+    )
+}
+
+fn solid_fill(
+    region: &ExPolygon,
+    role: Role,
+    flow: Flow,
+    pattern: SolidPattern,
+    angle: f64,
+) -> Vec<Extrusion> {
+    let spacing = scaled(flow.spacing());
+    match pattern {
+        SolidPattern::Concentric => concentric(region, spacing, role, flow),
+        SolidPattern::Rectilinear | SolidPattern::Monotonic => {
+            let clip = line_clip(region, spacing);
+            // Half a spacing in from the grid so the first line sits half a line inside.
+            let lines = parallel_lines(
+                &clip,
+                angle,
+                spacing,
+                spacing / 2,
+                Linking::ZigZag,
+                (scaled(flow.width) as f64 * MIN_LINE_FACTOR) as Coord,
+            );
+            let out: Vec<Extrusion> = as_paths(lines, role, flow).collect();
+            if pattern == SolidPattern::Monotonic && !out.is_empty() {
+                // Monotonic: keep the scan order, each line laid against the previous one.
+                return vec![Extrusion::Sequence(out)];
+            }
+            out
+        }
+    }
+}
+
+fn sparse_fill(
+    region: &ExPolygon,
+    layer: usize,
+    z: f64,
+    flow: Flow,
+    s: &Settings,
+) -> Vec<Extrusion> {
+    let density = (s.fill_density / 100.0).clamp(0.01, 1.0);
+    let line_spacing = flow.spacing();
+    let angle = s.fill_angle.to_radians();
+    let spacing_for = |directions: f64| scaled(line_spacing * directions / density);
+    let min_len = scaled(flow.width);
+    let clip = line_clip(region, scaled(line_spacing));
+    let role = Role::InternalInfill;
+    let lines: Vec<Polyline> = match s.fill_pattern {
+        InfillPattern::Rectilinear | InfillPattern::Line => {
+            let linking = if s.fill_pattern == InfillPattern::Line {
+                Linking::None
+            } else {
+                Linking::ZigZag
+            };
+            let a = angle
+                + if layer.is_multiple_of(2) {
+                    0.0
+                } else {
+                    PI / 2.0
+                };
+            parallel_lines(&clip, a, spacing_for(1.0), 0, linking, min_len)
+        }
+        InfillPattern::Grid => [0.0, PI / 2.0]
+            .into_iter()
+            .flat_map(|d| {
+                parallel_lines(
+                    &clip,
+                    angle + d,
+                    spacing_for(2.0),
+                    0,
+                    Linking::ZigZag,
+                    min_len,
+                )
+            })
+            .collect(),
+        InfillPattern::Triangles => [0.0, PI / 3.0, 2.0 * PI / 3.0]
+            .into_iter()
+            .flat_map(|d| {
+                parallel_lines(
+                    &clip,
+                    angle + d,
+                    spacing_for(3.0),
+                    0,
+                    Linking::ZigZag,
+                    min_len,
+                )
+            })
+            .collect(),
+        InfillPattern::Gyroid => {
+            let idx = EdgeIndex::from_regions(&clip);
+            let bb = geom::bounding_box_of(&clip);
+            curves::gyroid(
+                &bb,
+                z,
+                (scaled(line_spacing / density) as f64 * curves::GYROID_PERIOD) as Coord,
+                &idx,
+            )
+        }
+        InfillPattern::Honeycomb => {
+            let idx = EdgeIndex::from_regions(&clip);
+            let bb = geom::bounding_box_of(&clip);
+            curves::honeycomb(&bb, scaled(line_spacing), density, angle, &idx)
+        }
+        InfillPattern::Concentric => return concentric(region, spacing_for(1.0), role, flow),
+    };
+    as_paths(
+        lines
+            .into_iter()
+            .filter(|l| l.length() >= min_len as f64)
+            .collect(),
+        role,
+        flow,
+    )
+    .collect()
+}
+
+/// Loops following the region's outline inward, `spacing` apart.
+fn concentric(region: &ExPolygon, spacing: Coord, role: Role, flow: Flow) -> Vec<Extrusion> {
+    let mut out = Vec::new();
+    let mut current = geom::offset(
+        std::slice::from_ref(region),
+        -scaled(flow.spacing()) / 2,
+        Join::Miter,
+    );
+    while !current.is_empty() {
+        for ex in &current {
+            for poly in ex.polygons() {
+                if poly.length() > scaled(flow.width) as f64 * 2.0 {
+                    out.push(Extrusion::Loop(ExtrusionLoop {
+                        paths: vec![ExtrusionPath::new(
+                            role,
+                            flow,
+                            poly.to_polyline_from(0).points,
+                        )],
+                    }));
+                }
+            }
+        }
+        current = geom::offset(&current, -spacing, Join::Miter);
+    }
+    out
+}
+
+/// The direction (radians) that lays the most bridge length with both ends on the layer
+/// below; ties go to the shorter spans.
+fn bridge_angle(region: &ExPolygon, below: &EdgeIndex, spacing: Coord) -> f64 {
+    let mut best = (f64::MIN, f64::MAX, 0.0);
+    for step in 0..36 {
+        let angle = step as f64 * PI / 36.0;
+        let lines = parallel_lines(
+            std::slice::from_ref(region),
+            angle,
+            spacing,
+            0,
+            Linking::None,
+            0,
+        );
+        if lines.is_empty() {
+            continue;
+        }
+        let mut anchored = 0.0;
+        let mut longest: f64 = 0.0;
+        let mut total = 0.0;
+        for l in &lines {
+            let len = l.length();
+            total += len;
+            let (Some(a), Some(b)) = (l.first(), l.last()) else {
+                continue;
+            };
+            if below.contains(a) && below.contains(b) {
+                anchored += len;
+                longest = longest.max(len);
+            }
+        }
+        let coverage = anchored / total;
+        if coverage > best.0 + 1e-6 || ((coverage - best.0).abs() <= 1e-6 && longest < best.1) {
+            best = (coverage, longest, angle);
+        }
+    }
+    best.2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::geom::{Point, Polygon};
+
+    fn rect(x0: Coord, y0: Coord, x1: Coord, y1: Coord) -> ExPolygon {
+        ExPolygon::new(Polygon::new(vec![
+            Point::new(x0, y0),
+            Point::new(x1, y0),
+            Point::new(x1, y1),
+            Point::new(x0, y1),
+        ]))
+    }
+
+    #[test]
+    fn bridge_spans_the_short_way() {
+        // A gap 10 mm wide (in X) between two pillars; the bridge region reaches 1.5 mm onto each.
+        let below =
+            EdgeIndex::from_regions(&[rect(0, 0, 5000, 30_000), rect(15_000, 0, 20_000, 30_000)]);
+        let region = rect(3500, 0, 16_500, 30_000);
+        let a = bridge_angle(&region, &below, 450);
+        assert!(a.abs() < 0.05 || (a - PI).abs() < 0.05, "angle {a}");
+    }
+
+    #[test]
+    fn sparse_density_matches_setting() {
+        let s = Settings::default();
+        let flows = LayerFlows::new(&s, 0.2, false);
+        let r = rect(0, 0, 40_000, 40_000);
+        let e = sparse_fill(&r, 3, 0.8, flows.infill, &s);
+        let len: f64 = e.iter().map(Extrusion::length).sum();
+        // 20%: lines 0.407/0.2 = 2.04 mm apart over 40×40 mm is about 786 mm (plus zig-zag links).
+        assert!(len > 700_000.0 && len < 900_000.0, "{len}");
+    }
+}

@@ -1,0 +1,238 @@
+//! Toolpaths: what to extrude on each layer, as data. Walls, gap fill, solid and sparse
+//! infill, bridges, support, skirt and brim are each generated from the sliced regions;
+//! `order` then picks seams and the printing order. The G-code planner only turns this data
+//! into moves.
+
+pub mod flow;
+mod infill;
+mod order;
+mod skin;
+mod skirt;
+mod support;
+mod walls;
+
+pub use flow::{Flow, LayerFlows};
+pub use order::{OrderedLayer, OrderedPath, PlacedLayer, order_layer};
+
+use crate::engine::geom::{ExPolygon, Point};
+use crate::engine::layers::{LayerZ, SlicedObject};
+use crate::engine::par;
+use crate::engine::settings::Settings;
+
+/// What a line is for; names the `;TYPE:` comment (PrusaSlicer's names, read by every viewer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum Role {
+    Skirt,
+    Brim,
+    SupportMaterial,
+    SupportMaterialInterface,
+    ExternalPerimeter,
+    Perimeter,
+    OverhangPerimeter,
+    GapFill,
+    InternalInfill,
+    SolidInfill,
+    TopSolidInfill,
+    BridgeInfill,
+}
+
+impl Role {
+    pub const ALL: [Role; 12] = [
+        Role::Skirt,
+        Role::Brim,
+        Role::SupportMaterial,
+        Role::SupportMaterialInterface,
+        Role::ExternalPerimeter,
+        Role::Perimeter,
+        Role::OverhangPerimeter,
+        Role::GapFill,
+        Role::InternalInfill,
+        Role::SolidInfill,
+        Role::TopSolidInfill,
+        Role::BridgeInfill,
+    ];
+
+    pub fn gcode_name(self) -> &'static str {
+        match self {
+            Role::Skirt | Role::Brim => "Skirt/Brim",
+            Role::SupportMaterial => "Support material",
+            Role::SupportMaterialInterface => "Support material interface",
+            Role::ExternalPerimeter => "External perimeter",
+            Role::Perimeter => "Perimeter",
+            Role::OverhangPerimeter => "Overhang perimeter",
+            Role::GapFill => "Gap fill",
+            Role::InternalInfill => "Internal infill",
+            Role::SolidInfill => "Solid infill",
+            Role::TopSolidInfill => "Top solid infill",
+            Role::BridgeInfill => "Bridge infill",
+        }
+    }
+
+    pub fn from_gcode_name(name: &str) -> Option<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.gcode_name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// Bridges and overhangs: printed with bridge speed and fan.
+    pub fn is_bridge(self) -> bool {
+        matches!(self, Role::BridgeInfill | Role::OverhangPerimeter)
+    }
+
+    pub fn is_perimeter(self) -> bool {
+        matches!(
+            self,
+            Role::ExternalPerimeter | Role::Perimeter | Role::OverhangPerimeter
+        )
+    }
+}
+
+/// An open line of constant flow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtrusionPath {
+    pub role: Role,
+    pub flow: Flow,
+    pub points: Vec<Point>,
+}
+
+impl ExtrusionPath {
+    pub fn new(role: Role, flow: Flow, points: Vec<Point>) -> Self {
+        Self { role, flow, points }
+    }
+
+    pub fn length(&self) -> f64 {
+        self.points.windows(2).map(|w| w[0].distance(w[1])).sum()
+    }
+}
+
+/// A closed loop made of paths end to end (the last point of the last path is the first
+/// point of the first). The order stage picks where it starts (the seam).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtrusionLoop {
+    pub paths: Vec<ExtrusionPath>,
+}
+
+impl ExtrusionLoop {
+    pub fn role(&self) -> Role {
+        // A loop that overhangs in places is still an external or inner wall.
+        self.paths
+            .iter()
+            .map(|p| p.role)
+            .find(|r| *r != Role::OverhangPerimeter)
+            .unwrap_or(Role::OverhangPerimeter)
+    }
+
+    pub fn length(&self) -> f64 {
+        self.paths.iter().map(ExtrusionPath::length).sum()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Extrusion {
+    Path(ExtrusionPath),
+    Loop(ExtrusionLoop),
+    /// Printed in exactly this order (monotonic surfaces).
+    Sequence(Vec<Extrusion>),
+}
+
+impl Extrusion {
+    pub fn length(&self) -> f64 {
+        match self {
+            Extrusion::Path(p) => p.length(),
+            Extrusion::Loop(l) => l.length(),
+            Extrusion::Sequence(s) => s.iter().map(Extrusion::length).sum(),
+        }
+    }
+
+    /// Plastic it takes (mm³).
+    pub fn volume(&self) -> f64 {
+        let path =
+            |p: &ExtrusionPath| p.length() / crate::engine::units::SCALE * p.flow.mm3_per_mm();
+        match self {
+            Extrusion::Path(p) => path(p),
+            Extrusion::Loop(l) => l.paths.iter().map(path).sum(),
+            Extrusion::Sequence(s) => s.iter().map(Extrusion::volume).sum(),
+        }
+    }
+}
+
+/// A wall loop and how deep it sits (0 = the outer wall of its island or hole).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wall {
+    pub depth: u32,
+    pub extrusion: ExtrusionLoop,
+}
+
+/// One connected region of a layer and everything printed inside it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Island {
+    /// The sliced outline.
+    pub outline: ExPolygon,
+    pub walls: Vec<Wall>,
+    /// Thin walls and gap fill.
+    pub thin: Vec<ExtrusionPath>,
+    pub infill: Vec<Extrusion>,
+    /// Inside the innermost wall: travel here crosses no wall.
+    pub fill_area: Vec<ExPolygon>,
+}
+
+/// Everything one object prints on one layer (in the coordinates of its first copy).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ObjectLayer {
+    pub islands: Vec<Island>,
+    pub support: Vec<Extrusion>,
+}
+
+/// Toolpaths of one sliced object across all layers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ObjectPaths {
+    pub layers: Vec<ObjectLayer>,
+}
+
+/// Skirt and brim loops, per layer (only the first few layers have any).
+pub type SkirtLayers = Vec<Vec<Extrusion>>;
+
+/// Walls, infill and support for every layer of one object.
+pub fn object_paths(sliced: &SlicedObject, plan: &[LayerZ], settings: &Settings) -> ObjectPaths {
+    let flows = |i: usize| LayerFlows::new(settings, plan[i].height, i == 0);
+    let lower = |i: usize| {
+        if i == 0 {
+            None
+        } else {
+            Some(&sliced.layers[i - 1][..])
+        }
+    };
+    let islands: Vec<Vec<Island>> = par::map(&sliced.layers, |i, regions| {
+        walls::make_walls(regions, lower(i), &flows(i), settings)
+    });
+    let surfaces = skin::classify(&sliced.layers, &islands, settings);
+    let mut support = support::generate(sliced, plan, settings);
+    let infill = par::map(&islands, |i, isl| {
+        infill::fill_layer(
+            isl,
+            &surfaces[i],
+            i,
+            plan[i].print_z,
+            &flows(i),
+            lower(i),
+            settings,
+        )
+    });
+    let layers = islands
+        .into_iter()
+        .zip(infill)
+        .enumerate()
+        .map(|(i, (mut isl, fills))| {
+            for (island, fill) in isl.iter_mut().zip(fills) {
+                island.infill = fill;
+            }
+            ObjectLayer {
+                islands: isl,
+                support: support.get_mut(i).map(std::mem::take).unwrap_or_default(),
+            }
+        })
+        .collect();
+    ObjectPaths { layers }
+}
+
+pub use skirt::skirt_and_brim;

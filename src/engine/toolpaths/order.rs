@@ -1,0 +1,427 @@
+//! Printing order within a layer, and seams. Skirt and brim first; then object copies, each
+//! with its support, then island by island (nearest next): walls (inner ones first unless
+//! the outer wall goes first), thin walls and gap fill, then infill. Loops start at a seam
+//! chosen by the seam setting; open paths are reversed when their far end is nearer.
+
+use super::{Extrusion, ExtrusionLoop, ExtrusionPath, Flow, ObjectLayer, Role};
+use crate::engine::geom::{ExPolygon, Point, cross};
+use crate::engine::settings::{SeamPosition, Settings};
+use crate::engine::units::scaled;
+
+/// One path in printing order, in bed coordinates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderedPath {
+    pub role: Role,
+    pub flow: Flow,
+    pub points: Vec<Point>,
+    /// The object copy it belongs to (None for skirt and brim).
+    pub instance: Option<usize>,
+    /// Index into `OrderedLayer::comb` when the path lies inside an island's fill area:
+    /// travel between two such paths of the same area needs no retraction if it stays inside.
+    pub comb: Option<usize>,
+    /// The last piece of a closed loop (where a wipe may follow).
+    pub ends_loop: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrderedLayer {
+    pub paths: Vec<OrderedPath>,
+    /// Fill areas of the islands (bed coordinates), referenced by `OrderedPath::comb`.
+    pub comb: Vec<Vec<ExPolygon>>,
+    /// Outlines of the islands (bed coordinates), for travel that avoids crossing walls.
+    pub outlines: Vec<ExPolygon>,
+    /// Seams chosen on this layer, for the next layer's aligned seams.
+    pub seams: Vec<Point>,
+}
+
+/// An object layer placed at one copy's offset.
+pub struct PlacedLayer<'a> {
+    pub layer: &'a ObjectLayer,
+    pub offset: Point,
+    pub instance: usize,
+}
+
+struct Orderer<'a> {
+    s: &'a Settings,
+    layer_index: usize,
+    pos: Point,
+    prev_seams: &'a [Point],
+    out: OrderedLayer,
+}
+
+pub fn order_layer(
+    layer_index: usize,
+    skirt: &[Extrusion],
+    placed: &[PlacedLayer],
+    start: Point,
+    prev_seams: &[Point],
+    s: &Settings,
+) -> OrderedLayer {
+    let mut o = Orderer {
+        s,
+        layer_index,
+        pos: start,
+        prev_seams,
+        out: OrderedLayer::default(),
+    };
+    o.nearest_first(skirt.iter().collect(), Point::default(), None, None);
+    // Object copies, nearest first.
+    let mut remaining: Vec<usize> = (0..placed.len()).collect();
+    while !remaining.is_empty() {
+        let k = nearest_by(&remaining, o.pos, |&i| {
+            placed[i]
+                .layer
+                .islands
+                .first()
+                .and_then(|isl| {
+                    isl.outline
+                        .contour
+                        .points
+                        .first()
+                        .map(|p| p.translated(placed[i].offset))
+                })
+                .unwrap_or(placed[i].offset)
+        });
+        let p = &placed[remaining.swap_remove(k)];
+        o.object(p);
+    }
+    o.out
+}
+
+fn nearest_by<T>(items: &[T], pos: Point, at: impl Fn(&T) -> Point) -> usize {
+    let mut best = (f64::MAX, 0);
+    for (i, it) in items.iter().enumerate() {
+        let d = at(it).distance_sq(pos);
+        if d < best.0 {
+            best = (d, i);
+        }
+    }
+    best.1
+}
+
+impl Orderer<'_> {
+    fn object(&mut self, p: &PlacedLayer) {
+        let inst = Some(p.instance);
+        self.nearest_first(p.layer.support.iter().collect(), p.offset, inst, None);
+        let mut islands: Vec<usize> = (0..p.layer.islands.len()).collect();
+        while !islands.is_empty() {
+            let k = nearest_by(&islands, self.pos, |&i| {
+                let isl = &p.layer.islands[i];
+                isl.outline
+                    .contour
+                    .points
+                    .first()
+                    .copied()
+                    .unwrap_or_default()
+                    .translated(p.offset)
+            });
+            let isl = &p.layer.islands[islands.swap_remove(k)];
+            let comb = self.out.comb.len();
+            let mut fill = isl.fill_area.clone();
+            let mut outline = isl.outline.clone();
+            for f in &mut fill {
+                f.translate(p.offset);
+            }
+            outline.translate(p.offset);
+            self.out.comb.push(fill);
+            self.out.outlines.push(outline);
+            // Walls by depth: inner first (or outer first), nearest within a depth.
+            let mut depths: Vec<u32> = isl.walls.iter().map(|w| w.depth).collect();
+            depths.sort_unstable();
+            depths.dedup();
+            if !self.s.external_perimeters_first {
+                depths.reverse();
+            }
+            for d in depths {
+                let loops: Vec<Extrusion> = isl
+                    .walls
+                    .iter()
+                    .filter(|w| w.depth == d)
+                    .map(|w| Extrusion::Loop(w.extrusion.clone()))
+                    .collect();
+                self.nearest_first(loops.iter().collect(), p.offset, inst, None);
+            }
+            let thin: Vec<Extrusion> = isl.thin.iter().cloned().map(Extrusion::Path).collect();
+            self.nearest_first(thin.iter().collect(), p.offset, inst, Some(comb));
+            self.nearest_first(isl.infill.iter().collect(), p.offset, inst, Some(comb));
+        }
+    }
+
+    /// Emits extrusions greedily, nearest entry point first.
+    fn nearest_first(
+        &mut self,
+        mut items: Vec<&Extrusion>,
+        offset: Point,
+        instance: Option<usize>,
+        comb: Option<usize>,
+    ) {
+        while !items.is_empty() {
+            let pos = self.pos;
+            let mut best = (f64::MAX, 0usize);
+            for (i, e) in items.iter().enumerate() {
+                let d = entry_distance(e, offset, pos);
+                if d < best.0 {
+                    best = (d, i);
+                }
+            }
+            let e = items.swap_remove(best.1);
+            self.emit(e, offset, instance, comb);
+        }
+    }
+
+    fn emit(&mut self, e: &Extrusion, offset: Point, instance: Option<usize>, comb: Option<usize>) {
+        match e {
+            Extrusion::Path(p) => {
+                let mut pts: Vec<Point> = p.points.iter().map(|q| q.translated(offset)).collect();
+                if pts.len() >= 2
+                    && pts[pts.len() - 1].distance_sq(self.pos) < pts[0].distance_sq(self.pos)
+                {
+                    pts.reverse();
+                }
+                self.push(p.role, p.flow, pts, instance, comb, false);
+            }
+            Extrusion::Sequence(items) => {
+                for it in items {
+                    self.emit(it, offset, instance, comb);
+                }
+            }
+            Extrusion::Loop(l) => self.emit_loop(l, offset, instance, comb),
+        }
+    }
+
+    fn push(
+        &mut self,
+        role: Role,
+        flow: Flow,
+        points: Vec<Point>,
+        instance: Option<usize>,
+        comb: Option<usize>,
+        ends_loop: bool,
+    ) {
+        if points.len() < 2 {
+            return;
+        }
+        self.pos = *points.last().unwrap_or(&self.pos);
+        self.out.paths.push(OrderedPath {
+            role,
+            flow,
+            points,
+            instance,
+            comb,
+            ends_loop,
+        });
+    }
+
+    fn emit_loop(
+        &mut self,
+        l: &ExtrusionLoop,
+        offset: Point,
+        instance: Option<usize>,
+        comb: Option<usize>,
+    ) {
+        // Flatten to vertices, each tagged with the path whose segment starts there.
+        let mut verts: Vec<(Point, usize)> = Vec::new();
+        for (pi, p) in l.paths.iter().enumerate() {
+            for q in &p.points[..p.points.len() - 1] {
+                verts.push((q.translated(offset), pi));
+            }
+        }
+        let n = verts.len();
+        if n < 3 {
+            return;
+        }
+        let seam = self.choose_seam(&verts);
+        if matches!(l.role(), Role::ExternalPerimeter | Role::Perimeter) {
+            self.out.seams.push(verts[seam].0);
+        }
+        // Walk once around from the seam, splitting where the path changes.
+        let mut pieces: Vec<(usize, Vec<Point>)> = Vec::new();
+        for k in 0..=n {
+            let (pt, pi) = verts[(seam + k) % n];
+            let owner = if k == n {
+                pieces.last().map_or(pi, |p| p.0)
+            } else {
+                pi
+            };
+            match pieces.last_mut() {
+                Some((cur, pts)) if *cur == owner => pts.push(pt),
+                Some((_, pts)) => {
+                    pts.push(pt);
+                    pieces.push((owner, vec![pt]));
+                }
+                None => pieces.push((owner, vec![pt])),
+            }
+        }
+        // Leave a small gap at the seam so the loop's end does not pile onto its start.
+        if let Some((pi, pts)) = pieces.last_mut()
+            && l.paths[*pi].role.is_perimeter()
+        {
+            let mut pl = crate::engine::geom::Polyline::new(std::mem::take(pts));
+            pl.clip_end(scaled(self.s.nozzle_diameter * 0.15) as f64);
+            *pts = pl.points;
+        }
+        let count = pieces.len();
+        for (k, (pi, pts)) in pieces.into_iter().enumerate() {
+            let p: &ExtrusionPath = &l.paths[pi];
+            self.push(p.role, p.flow, pts, instance, comb, k + 1 == count);
+        }
+    }
+
+    fn choose_seam(&self, verts: &[(Point, usize)]) -> usize {
+        let n = verts.len();
+        let corner_penalty = |i: usize| -> f64 {
+            let (a, b, c) = (verts[(i + n - 1) % n].0, verts[i].0, verts[(i + 1) % n].0);
+            let (ab, bc) = (a.distance(b), b.distance(c));
+            if ab == 0.0 || bc == 0.0 {
+                return 1.0;
+            }
+            let sin_turn = cross(a, b, c) / (ab * bc);
+            // Loops run with material on the left: a right turn is a concave corner.
+            if sin_turn < -0.5 {
+                0.0
+            } else if sin_turn > 0.7 {
+                0.4
+            } else {
+                1.0
+            }
+        };
+        let mm = scaled(1.0) as f64;
+        let pick_min = |cost: &dyn Fn(usize) -> f64| -> usize {
+            let mut best = (f64::MAX, 0);
+            for i in 0..n {
+                let c = cost(i);
+                if c < best.0 {
+                    best = (c, i);
+                }
+            }
+            best.1
+        };
+        match self.s.seam_position {
+            SeamPosition::Nearest => {
+                pick_min(&|i| verts[i].0.distance(self.pos) / mm + 2.0 * corner_penalty(i))
+            }
+            SeamPosition::Rear => {
+                let max_y = verts.iter().map(|v| v.0.y).max().unwrap_or(0);
+                let cx = verts.iter().map(|v| v.0.x as f64).sum::<f64>() / n as f64;
+                pick_min(&|i| {
+                    (max_y - verts[i].0.y) as f64 / mm * 10.0
+                        + (verts[i].0.x as f64 - cx).abs() / mm * 0.1
+                })
+            }
+            SeamPosition::Random => {
+                let mut h = (self.layer_index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                h ^= (verts[0].0.x as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+                    ^ (verts[0].0.y as u64);
+                h ^= h >> 29;
+                (h % n as u64) as usize
+            }
+            SeamPosition::Aligned => {
+                if self.prev_seams.is_empty() {
+                    let max_y = verts.iter().map(|v| v.0.y).max().unwrap_or(0);
+                    pick_min(&|i| {
+                        (max_y - verts[i].0.y) as f64 / mm * 0.2 + 3.0 * corner_penalty(i)
+                    })
+                } else {
+                    pick_min(&|i| {
+                        let d = self
+                            .prev_seams
+                            .iter()
+                            .map(|s| s.distance_sq(verts[i].0))
+                            .fold(f64::MAX, f64::min)
+                            .sqrt();
+                        d / mm + 3.0 * corner_penalty(i)
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// How far the nozzle travels from `pos` to start `e` (either end for open paths).
+fn entry_distance(e: &Extrusion, offset: Point, pos: Point) -> f64 {
+    match e {
+        Extrusion::Path(p) => {
+            let a = p.points[0].translated(offset).distance_sq(pos);
+            let b = p.points[p.points.len() - 1]
+                .translated(offset)
+                .distance_sq(pos);
+            a.min(b)
+        }
+        Extrusion::Loop(l) => l
+            .paths
+            .iter()
+            .flat_map(|p| p.points.iter())
+            .map(|q| q.translated(offset).distance_sq(pos))
+            .fold(f64::MAX, f64::min),
+        Extrusion::Sequence(items) => items
+            .first()
+            .map_or(f64::MAX, |f| entry_distance(f, offset, pos)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::geom::Polygon;
+    use crate::engine::toolpaths::{Island, Wall};
+
+    fn square_loop(s: i64, role: Role) -> ExtrusionLoop {
+        let poly = Polygon::new(vec![
+            Point::new(0, 0),
+            Point::new(s, 0),
+            Point::new(s, s),
+            Point::new(0, s),
+        ]);
+        ExtrusionLoop {
+            paths: vec![ExtrusionPath::new(
+                role,
+                Flow::new(0.45, 0.2),
+                poly.to_polyline_from(0).points,
+            )],
+        }
+    }
+
+    #[test]
+    fn inner_walls_first_and_seam_at_rear() {
+        let s = Settings {
+            seam_position: SeamPosition::Rear,
+            ..Default::default()
+        };
+        let layer = ObjectLayer {
+            islands: vec![Island {
+                outline: ExPolygon::new(Polygon::new(vec![
+                    Point::new(0, 0),
+                    Point::new(10_000, 0),
+                    Point::new(10_000, 10_000),
+                ])),
+                walls: vec![
+                    Wall {
+                        depth: 0,
+                        extrusion: square_loop(10_000, Role::ExternalPerimeter),
+                    },
+                    Wall {
+                        depth: 1,
+                        extrusion: square_loop(9_000, Role::Perimeter),
+                    },
+                ],
+                ..Default::default()
+            }],
+            support: Vec::new(),
+        };
+        let placed = [PlacedLayer {
+            layer: &layer,
+            offset: Point::new(100_000, 100_000),
+            instance: 0,
+        }];
+        let out = order_layer(3, &[], &placed, Point::default(), &[], &s);
+        assert_eq!(out.paths.len(), 2);
+        assert_eq!(out.paths[0].role, Role::Perimeter);
+        assert_eq!(out.paths[1].role, Role::ExternalPerimeter);
+        // Rear seam: the loop starts at the highest Y.
+        assert_eq!(out.paths[1].points[0].y, 110_000);
+        assert_eq!(out.paths[1].instance, Some(0));
+        // The seam gap: the loop stops 0.06 mm short of its start.
+        let (a, b) = (out.paths[1].points[0], *out.paths[1].points.last().unwrap());
+        assert!((a.distance(b) - 60.0).abs() < 2.0, "{}", a.distance(b));
+    }
+}

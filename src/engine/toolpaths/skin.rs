@@ -1,0 +1,256 @@
+//! Which parts of each layer's fill area are solid and which sparse. A point is solid when
+//! the model is open within `top_solid_layers` above it or `bottom_solid_layers` below it;
+//! the topmost of those is a top surface, and a surface over air is a bridge (anchored a
+//! little into the supported area around it). Solid infill laid straight onto sparse infill
+//! is an internal bridge: it spans the gaps between the sparse lines below.
+
+use super::{Island, LayerFlows};
+use crate::engine::geom::{self, ExPolygon, Join};
+use crate::engine::par;
+use crate::engine::settings::Settings;
+use crate::engine::units::{Coord, scaled};
+
+/// How far a bridge reaches into the supported area around it (mm).
+const BRIDGE_ANCHOR: f64 = 1.5;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Surfaces {
+    /// Exposed from above: printed with the top pattern and width.
+    pub top: Vec<ExPolygon>,
+    /// Inner solid layers (under tops, over bottoms).
+    pub solid: Vec<ExPolygon>,
+    /// Over air.
+    pub bridge: Vec<ExPolygon>,
+    /// Solid infill over the layer below's sparse infill.
+    pub internal_bridge: Vec<ExPolygon>,
+    pub sparse: Vec<ExPolygon>,
+}
+
+/// Internal bridges smaller than this (mm²) are printed as ordinary solid infill.
+const MIN_INTERNAL_BRIDGE_AREA: f64 = 4.0;
+
+fn intersect_all<'a>(
+    mut layers: impl Iterator<Item = Option<&'a Vec<ExPolygon>>>,
+) -> Vec<ExPolygon> {
+    let Some(Some(first)) = layers.next() else {
+        return Vec::new();
+    };
+    let mut acc = first.clone();
+    for l in layers {
+        match l {
+            Some(l) if !acc.is_empty() => acc = geom::intersection(&acc, l),
+            _ => return Vec::new(),
+        }
+    }
+    acc
+}
+
+pub fn classify(slices: &[Vec<ExPolygon>], islands: &[Vec<Island>], s: &Settings) -> Vec<Surfaces> {
+    let n = slices.len();
+    let top = s.top_solid_layers as usize;
+    let bottom = s.bottom_solid_layers as usize;
+    let margin = scaled(3.0 * LayerFlows::new(s, s.layer_height, false).solid_infill.width);
+    let line_distance = scaled(
+        LayerFlows::new(s, s.layer_height, false).infill.spacing()
+            / (s.fill_density / 100.0).max(0.01),
+    );
+    let at = |i: isize| -> Option<&Vec<ExPolygon>> {
+        if i < 0 || i as usize >= n {
+            None
+        } else {
+            Some(&slices[i as usize])
+        }
+    };
+    let surfaces = par::map(islands, |i, isl| {
+        let fill: Vec<ExPolygon> = isl
+            .iter()
+            .flat_map(|x| x.fill_area.iter().cloned())
+            .collect();
+        if fill.is_empty() {
+            return Surfaces::default();
+        }
+        let i = i as isize;
+        let covered_above = intersect_all((1..=top as isize).map(|k| at(i + k)));
+        let covered_below = intersect_all((1..=bottom as isize).map(|k| at(i - k)));
+        let mut solid_zone = Vec::new();
+        if top > 0 {
+            solid_zone.extend(geom::difference(&fill, &covered_above));
+        }
+        if bottom > 0 {
+            solid_zone.extend(geom::difference(&fill, &covered_below));
+        }
+        let top_surface = if top > 0 {
+            match at(i + 1) {
+                Some(above) => geom::difference(&fill, above),
+                None => fill.clone(),
+            }
+        } else {
+            Vec::new()
+        };
+        let bridge = match at(i - 1) {
+            Some(below) if i > 0 => {
+                let air = geom::difference(&fill, below);
+                if air.is_empty() {
+                    air
+                } else {
+                    geom::intersection(
+                        &geom::offset(&air, scaled(BRIDGE_ANCHOR), Join::Miter),
+                        &fill,
+                    )
+                }
+            }
+            _ => Vec::new(),
+        };
+        let top_surface = geom::difference(&top_surface, &bridge);
+        let mut claimed = bridge.clone();
+        claimed.extend(top_surface.iter().cloned());
+        let mut solid = geom::difference(&geom::union_ex(&solid_zone), &claimed);
+        // Solid regions too narrow to hold their lines grow into the sparse area around them,
+        // so shells under top surfaces have no holes.
+        let too_narrow = geom::difference(
+            &solid,
+            &geom::offset2(&solid, -margin, margin + 10, Join::Miter),
+        );
+        if !too_narrow.is_empty() {
+            let mut free = geom::difference(&fill, &claimed);
+            free = geom::intersection(&geom::offset(&too_narrow, margin, Join::Miter), &free);
+            solid.extend(free);
+            solid = geom::union_ex(&solid);
+        }
+        claimed.extend(solid.iter().cloned());
+        let rest = geom::difference(&fill, &claimed);
+        let (sparse, small) = split_sparse(rest, line_distance, s);
+        if !small.is_empty() {
+            solid.extend(small);
+            solid = geom::union_ex(&solid);
+        }
+        Surfaces {
+            top: top_surface,
+            solid,
+            bridge,
+            internal_bridge: Vec::new(),
+            sparse,
+        }
+    });
+    par::map(&surfaces, |i, here| {
+        let mut here = here.clone();
+        let below = if i > 0 {
+            &surfaces[i - 1].sparse
+        } else {
+            return here;
+        };
+        if below.is_empty() || here.solid.is_empty() {
+            return here;
+        }
+        let over: Vec<ExPolygon> = geom::intersection(&here.solid, below)
+            .into_iter()
+            .filter(|r| r.area() >= MIN_INTERNAL_BRIDGE_AREA * 1e6)
+            .collect();
+        if !over.is_empty() {
+            here.solid = geom::difference(&here.solid, &over);
+            here.internal_bridge = over;
+        }
+        here
+    })
+}
+
+/// Sparse regions too small (`solid_infill_below_area`) or narrower than the distance between
+/// sparse lines are printed solid instead; with 100% density all of it is solid. With 0% the
+/// regions stay sparse (and empty), so solid layers over them are bridged.
+fn split_sparse(
+    rest: Vec<ExPolygon>,
+    line_distance: Coord,
+    s: &Settings,
+) -> (Vec<ExPolygon>, Vec<ExPolygon>) {
+    if rest.is_empty() || s.fill_density <= 0.0 {
+        return (rest, Vec::new());
+    }
+    if s.fill_density >= 100.0 {
+        return (Vec::new(), rest);
+    }
+    let min_area = s.solid_infill_below_area * 1e6;
+    let (sparse, mut small): (Vec<ExPolygon>, Vec<ExPolygon>) =
+        rest.into_iter().partition(|r| r.area() >= min_area);
+    let wide = geom::offset2(&sparse, -line_distance / 2, line_distance / 2, Join::Miter);
+    let wide = geom::intersection(&wide, &sparse);
+    small.extend(geom::difference(&sparse, &wide));
+    (wide, small)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::geom::{Point, Polygon};
+
+    fn square(x0: i64, s: i64) -> ExPolygon {
+        ExPolygon::new(Polygon::new(vec![
+            Point::new(x0, x0),
+            Point::new(x0 + s, x0),
+            Point::new(x0 + s, x0 + s),
+            Point::new(x0, x0 + s),
+        ]))
+    }
+
+    fn island(fill: ExPolygon) -> Vec<Island> {
+        vec![Island {
+            fill_area: vec![fill],
+            ..Default::default()
+        }]
+    }
+
+    #[test]
+    fn box_has_solid_bottom_and_top_and_sparse_middle() {
+        let s = Settings::default();
+        let n = 20;
+        let slices: Vec<Vec<ExPolygon>> = (0..n).map(|_| vec![square(0, 20_000)]).collect();
+        let islands: Vec<Vec<Island>> = (0..n).map(|_| island(square(1000, 18_000))).collect();
+        let surf = classify(&slices, &islands, &s);
+        for (i, l) in surf.iter().enumerate() {
+            let solid = geom::total_area(&l.solid)
+                + geom::total_area(&l.top)
+                + geom::total_area(&l.internal_bridge);
+            let sparse = geom::total_area(&l.sparse);
+            if i < 3 || i >= n - 3 {
+                assert!(sparse == 0.0 && solid > 0.0, "layer {i} should be solid");
+            } else {
+                assert!(solid == 0.0 && sparse > 0.0, "layer {i} should be sparse");
+            }
+            // The first solid layer over sparse infill bridges it.
+            assert_eq!(!l.internal_bridge.is_empty(), i == n - 3, "layer {i}");
+            assert_eq!(geom::total_area(&l.top) > 0.0, i == n - 1, "layer {i}");
+            assert!(l.bridge.is_empty());
+        }
+    }
+
+    #[test]
+    fn step_makes_a_bridge_and_a_top() {
+        let s = Settings::default();
+        // Layers 0-4 are a 10 mm square, 5-9 a 20 mm square over it.
+        let slices: Vec<Vec<ExPolygon>> = (0..10)
+            .map(|i| {
+                vec![if i < 5 {
+                    square(0, 10_000)
+                } else {
+                    square(0, 20_000)
+                }]
+            })
+            .collect();
+        let islands: Vec<Vec<Island>> = (0..10)
+            .map(|i| {
+                island(if i < 5 {
+                    square(1000, 8_000)
+                } else {
+                    square(1000, 18_000)
+                })
+            })
+            .collect();
+        let surf = classify(&slices, &islands, &s);
+        assert!(
+            geom::total_area(&surf[5].bridge) > 200e6,
+            "{}",
+            geom::total_area(&surf[5].bridge)
+        );
+        // Layer 4's top surface: nothing, it is covered by the wider layer above.
+        assert!(surf[4].top.is_empty());
+    }
+}

@@ -1,0 +1,338 @@
+//! Walls (perimeters), thin walls and gap fill, after PrusaSlicer's perimeter generator:
+//! each loop is an inward offset of the previous one, opened so no loop is thinner than it
+//! can print; regions too thin for the outer wall become one variable-width line (thin
+//! walls), and gaps between loops too narrow for another loop become gap fill. What is left
+//! inside the innermost loop, pulled back by half a line and pushed out by the infill
+//! overlap, is the island's fill area.
+
+use super::{ExtrusionLoop, ExtrusionPath, Flow, Island, LayerFlows, Role, Wall};
+use crate::engine::geom::{self, EdgeIndex, ExPolygon, Join, Polygon, ThickPolyline};
+use crate::engine::settings::Settings;
+use crate::engine::units::{Coord, scaled, unscaled};
+
+/// Share of a line's spacing by which neighbouring loops may overlap before the inner one is
+/// dropped (PrusaSlicer's INSET_OVERLAP_TOLERANCE).
+const INSET_OVERLAP_TOLERANCE: f64 = 0.4;
+
+/// Overhanging stretches of wall shorter than this (mm) are printed as ordinary wall.
+const MIN_OVERHANG_LENGTH: f64 = 0.6;
+
+pub fn make_walls(
+    regions: &[ExPolygon],
+    lower: Option<&[ExPolygon]>,
+    flows: &LayerFlows,
+    s: &Settings,
+) -> Vec<Island> {
+    // Where the layer below holds this one up (half a nozzle of overhang is fine).
+    let support = lower.map(|l| {
+        EdgeIndex::from_regions(&geom::offset(
+            l,
+            scaled(s.nozzle_diameter / 2.0),
+            Join::Miter,
+        ))
+    });
+    regions
+        .iter()
+        .map(|region| island(region, support.as_ref(), flows, s))
+        .collect()
+}
+
+fn island(
+    region: &ExPolygon,
+    support: Option<&EdgeIndex>,
+    flows: &LayerFlows,
+    s: &Settings,
+) -> Island {
+    let ext = flows.external_perimeter;
+    let per = flows.perimeter;
+    let ext_w = scaled(ext.width);
+    let ext_sp = scaled(ext.spacing());
+    let sp = scaled(per.spacing());
+    let ext_min_sp = (ext_sp as f64 * (1.0 - INSET_OVERLAP_TOLERANCE)) as Coord;
+    let min_sp = (sp as f64 * (1.0 - INSET_OVERLAP_TOLERANCE)) as Coord;
+    let loops = s.perimeters as usize;
+    let want_gaps = s.gap_fill_enabled && s.fill_density > 0.0;
+
+    let mut out = Island {
+        outline: region.clone(),
+        ..Default::default()
+    };
+    let mut last: Vec<ExPolygon> = vec![region.clone()];
+    let mut gaps: Vec<ExPolygon> = Vec::new();
+    let mut made = 0usize;
+    if loops > 0 {
+        let mut i = 0usize;
+        loop {
+            let offsets = if i == 0 {
+                if s.thin_walls {
+                    geom::offset2(
+                        &last,
+                        -(ext_w / 2 + ext_min_sp / 2 - 1),
+                        ext_min_sp / 2 - 1,
+                        Join::Miter,
+                    )
+                } else {
+                    geom::offset(&last, -ext_w / 2, Join::Miter)
+                }
+            } else {
+                let distance = if i == 1 { (ext_sp + sp) / 2 } else { sp };
+                let next = geom::offset2(
+                    &last,
+                    -(distance + min_sp / 2 - 1),
+                    min_sp / 2 - 1,
+                    Join::Miter,
+                );
+                if want_gaps {
+                    gaps.extend(geom::difference(
+                        &geom::offset(&last, -distance / 2, Join::Miter),
+                        &geom::offset(&next, distance / 2 + 10, Join::Miter),
+                    ));
+                }
+                next
+            };
+            if i == 0 && s.thin_walls {
+                out.thin
+                    .extend(thin_walls(&last, &offsets, ext, ext_w, ext_sp, s));
+            }
+            if offsets.is_empty() || i >= loops {
+                break;
+            }
+            for ex in &offsets {
+                let role = if i == 0 {
+                    Role::ExternalPerimeter
+                } else {
+                    Role::Perimeter
+                };
+                let flow = if i == 0 { ext } else { per };
+                for poly in ex.polygons() {
+                    out.walls.push(Wall {
+                        depth: i as u32,
+                        extrusion: wall_loop(poly, role, flow, support, flows.bridge),
+                    });
+                }
+            }
+            made = i + 1;
+            last = offsets;
+            if i + 1 == loops && !want_gaps {
+                break;
+            }
+            i += 1;
+        }
+    }
+    if !gaps.is_empty() {
+        let (fill, covered) = gap_fill(&gaps, per, sp);
+        out.thin.extend(fill);
+        if !covered.is_empty() {
+            last = geom::difference(&last, &covered);
+        }
+    }
+    // The fill area: half a line inside the last loop, plus the overlap into it.
+    let solid_sp = scaled(flows.solid_infill.spacing());
+    let mut inset = match made {
+        0 => 0,
+        1 => ext_sp / 2,
+        _ => sp / 2,
+    };
+    if inset > 0 {
+        inset -= (s.infill_overlap / 100.0 * (inset + solid_sp / 2) as f64) as Coord;
+    }
+    let min_fill = (solid_sp as f64 * (1.0 - INSET_OVERLAP_TOLERANCE)) as Coord;
+    out.fill_area = geom::offset2(&last, -inset - min_fill / 2, min_fill / 2, Join::Miter);
+    out
+}
+
+/// A loop as paths, split where it hangs over air (printed as bridge: round flow, slower).
+fn wall_loop(
+    poly: &Polygon,
+    role: Role,
+    flow: Flow,
+    support: Option<&EdgeIndex>,
+    bridge: Flow,
+) -> ExtrusionLoop {
+    let closed = poly.to_polyline_from(0);
+    let whole = || ExtrusionLoop {
+        paths: vec![ExtrusionPath::new(role, flow, closed.points.clone())],
+    };
+    let Some(support) = support else {
+        return whole();
+    };
+    let pieces = support.split_polyline(&closed);
+    let min_len = scaled(MIN_OVERHANG_LENGTH) as f64;
+    if pieces
+        .iter()
+        .all(|(p, inside)| *inside || p.length() < min_len)
+    {
+        return whole();
+    }
+    let mut paths: Vec<ExtrusionPath> = Vec::new();
+    for (piece, inside) in pieces {
+        let overhang = !inside && piece.length() >= min_len;
+        let (r, f) = if overhang {
+            (Role::OverhangPerimeter, bridge)
+        } else {
+            (role, flow)
+        };
+        match paths.last_mut() {
+            Some(last) if last.role == r => last.points.extend_from_slice(&piece.points[1..]),
+            _ => paths.push(ExtrusionPath::new(r, f, piece.points)),
+        }
+    }
+    // The loop starts and ends at the same point: join a split first/last stretch.
+    if paths.len() > 1 && paths[0].role == paths[paths.len() - 1].role {
+        let first = paths.remove(0);
+        if let Some(last) = paths.last_mut() {
+            last.points.extend_from_slice(&first.points[1..]);
+        }
+    }
+    ExtrusionLoop { paths }
+}
+
+/// Parts of `last` too thin for the outer wall, as single lines of varying width.
+fn thin_walls(
+    last: &[ExPolygon],
+    offsets: &[ExPolygon],
+    ext: Flow,
+    ext_w: Coord,
+    ext_sp: Coord,
+    s: &Settings,
+) -> Vec<ExtrusionPath> {
+    let min_width = scaled(s.nozzle_diameter / 3.0);
+    let thin = geom::offset2(
+        &geom::difference(last, &geom::offset(offsets, ext_w / 2 + 10, Join::Miter)),
+        -min_width / 2,
+        min_width / 2,
+        Join::Miter,
+    );
+    let mut out = Vec::new();
+    for region in &thin {
+        for line in geom::medial_axis(region, min_width, ext_w + ext_sp) {
+            out.extend(thick_paths(&line, Role::GapFill, ext.height));
+        }
+    }
+    out
+}
+
+/// Gaps between loops filled with variable-width lines; also returns the area they cover.
+fn gap_fill(gaps: &[ExPolygon], per: Flow, sp: Coord) -> (Vec<ExtrusionPath>, Vec<ExPolygon>) {
+    let min = (0.2 * scaled(per.width) as f64 * (1.0 - INSET_OVERLAP_TOLERANCE)) as Coord;
+    let max = 2 * sp;
+    let gaps = geom::union_ex(gaps);
+    let narrow = geom::difference(
+        &geom::offset2(&gaps, -min / 2, min / 2, Join::Miter),
+        &geom::offset2(&gaps, -max / 2, max / 2 + 10, Join::Miter),
+    );
+    let mut paths = Vec::new();
+    for region in &narrow {
+        for line in geom::medial_axis(region, min, max) {
+            if line.length() >= 2.0 * scaled(per.width) as f64 {
+                paths.extend(thick_paths(&line, Role::GapFill, per.height));
+            }
+        }
+    }
+    (paths, narrow)
+}
+
+/// Splits a variable-width centre line into paths whose width varies little.
+fn thick_paths(line: &ThickPolyline, role: Role, height: f64) -> Vec<ExtrusionPath> {
+    let mut out: Vec<ExtrusionPath> = Vec::new();
+    for k in 0..line.points.len() - 1 {
+        let w = unscaled((line.widths[k] + line.widths[k + 1]) / 2);
+        // The line's material must not be narrower than it is tall.
+        let flow = Flow::new(w.max(height * 1.05), height);
+        match out.last_mut() {
+            Some(p) if (p.flow.width - flow.width).abs() <= 0.1 * p.flow.width => {
+                p.points.push(line.points[k + 1]);
+            }
+            _ => out.push(ExtrusionPath::new(
+                role,
+                flow,
+                vec![line.points[k], line.points[k + 1]],
+            )),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::geom::Point;
+
+    fn square(s: Coord) -> ExPolygon {
+        ExPolygon::new(Polygon::new(vec![
+            Point::new(0, 0),
+            Point::new(s, 0),
+            Point::new(s, s),
+            Point::new(0, s),
+        ]))
+    }
+
+    #[test]
+    fn two_walls_and_fill_area_of_a_square() {
+        let s = Settings::default();
+        let flows = LayerFlows::new(&s, 0.2, false);
+        let islands = make_walls(&[square(20_000)], None, &flows, &s);
+        assert_eq!(islands.len(), 1);
+        let isl = &islands[0];
+        assert_eq!(isl.walls.len(), 2);
+        assert_eq!(isl.walls[0].depth, 0);
+        assert_eq!(isl.walls[0].extrusion.role(), Role::ExternalPerimeter);
+        // Outer loop centre 0.225 mm inside; the next 0.407 mm further in.
+        let outer = isl.walls[0].extrusion.length();
+        assert!((outer - 4.0 * (20_000.0 - 450.0)).abs() < 10.0, "{outer}");
+        let inner = isl.walls[1].extrusion.length();
+        assert!(
+            (inner - 4.0 * (20_000.0 - 450.0 - 2.0 * 407.0)).abs() < 10.0,
+            "{inner}"
+        );
+        // Fill area edge: half a spacing inside the inner loop, minus the 25% overlap.
+        let fa = geom::total_area(&isl.fill_area);
+        let side = 20_000.0 - 450.0 - 2.0 * 407.0 - 2.0 * (203.0 - 0.25 * 407.0);
+        assert!(
+            (fa - side * side).abs() / (side * side) < 0.01,
+            "{fa} vs {}",
+            side * side
+        );
+        assert!(isl.thin.is_empty());
+    }
+
+    #[test]
+    fn thin_wall_becomes_one_line() {
+        let s = Settings::default();
+        let flows = LayerFlows::new(&s, 0.2, false);
+        // A 0.5 mm wide, 20 mm long wall: too thin for a loop.
+        let wall = ExPolygon::new(Polygon::new(vec![
+            Point::new(0, 0),
+            Point::new(20_000, 0),
+            Point::new(20_000, 500),
+            Point::new(0, 500),
+        ]));
+        let islands = make_walls(&[wall], None, &flows, &s);
+        let isl = &islands[0];
+        assert!(isl.walls.is_empty());
+        let len: f64 = isl.thin.iter().map(|p| p.length()).sum();
+        assert!(len > 18_000.0, "thin wall length {len}");
+    }
+
+    #[test]
+    fn overhanging_wall_is_split() {
+        let s = Settings::default();
+        let flows = LayerFlows::new(&s, 0.2, false);
+        // The layer below covers only the left half.
+        let below = vec![ExPolygon::new(Polygon::new(vec![
+            Point::new(0, 0),
+            Point::new(10_000, 0),
+            Point::new(10_000, 20_000),
+            Point::new(0, 20_000),
+        ]))];
+        let islands = make_walls(&[square(20_000)], Some(&below), &flows, &s);
+        let outer = &islands[0].walls[0].extrusion;
+        let over: f64 = outer
+            .paths
+            .iter()
+            .filter(|p| p.role == Role::OverhangPerimeter)
+            .map(|p| p.length())
+            .sum();
+        assert!(over > 15_000.0 && over < 40_000.0, "overhang length {over}");
+    }
+}

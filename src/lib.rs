@@ -1,0 +1,17 @@
+//! # Lamina
+//!
+//! A 3D-printing (FFF) slicer that runs in the browser. The slicing engine is pure Rust and
+//! builds both natively (CLI, tests, benchmarks) and for `wasm32-unknown-unknown` (the app).
+//!
+//! Data flows one way, and the engine's modules are named after the steps:
+//!
+//! ```text
+//!  model file ──► mesh ──► layers ──► toolpaths ──► gcode ──► printer
+//!  (STL/OBJ/3MF)  (repair)  (slices,    (walls, infill,  (plan: travel,
+//!                           regions)    support, skirt)   cooling; text)
+//! ```
+//!
+//! `engine::pipeline` runs the steps in order with progress and cancellation; `engine::settings`
+//! declares every setting once.
+
+pub mod engine;
