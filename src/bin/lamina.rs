@@ -5,7 +5,7 @@
 use lamina::engine::gcode::estimate::Limits;
 use lamina::engine::gcode::{format_duration, parse};
 use lamina::engine::mesh;
-use lamina::engine::model::{Scene, rotation};
+use lamina::engine::model::{Scene, rotation, shapes};
 use lamina::engine::pipeline::{self, Observer, Stage};
 use lamina::engine::settings::{
     self, PresetKind, SCHEMA, Selection, Settings, all_presets, find_preset,
@@ -21,6 +21,7 @@ usage:
   lamina slice MODEL... [-o OUT.gcode] [--printer ID] [--filament ID] [--process ID]
                [--set KEY=VALUE]... [--rotate AXIS=DEGREES]... [--scale F|AXIS=F]... [--arrange]
   lamina info MODEL...
+  lamina generate SHAPE -o OUT.stl
   lamina presets
   lamina settings
   lamina estimate GCODE [--printer ID]
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("slice") => cmd_slice(&args[1..]),
         Some("info") => cmd_info(&args[1..]),
+        Some("generate") => cmd_generate(&args[1..]),
         Some("presets") => cmd_presets(),
         Some("settings") => cmd_settings(),
         Some("estimate") => cmd_estimate(&args[1..]),
@@ -315,6 +317,42 @@ fn cmd_info(args: &[String]) -> Result<(), Fail> {
             }
         }
     }
+    Ok(())
+}
+
+fn cmd_generate(args: &[String]) -> Result<(), Fail> {
+    let mut name = None;
+    let mut out = None;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "-o" | "--output" => out = Some(PathBuf::from(value(args, &mut i, "-o")?)),
+            a if a.starts_with('-') => return Err(Fail(format!("unknown option {a}"))),
+            a => name = Some(a.to_string()),
+        }
+        i += 1;
+    }
+    let list = || {
+        shapes::SHAPES
+            .iter()
+            .map(|(n, d)| format!("  {n:<10} {d}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let Some(name) = name else {
+        println!("shapes:\n{}", list());
+        return Ok(());
+    };
+    let mesh = shapes::shape(&name)
+        .ok_or_else(|| Fail(format!("unknown shape '{name}'; known shapes:\n{}", list())))?;
+    let out = out.unwrap_or_else(|| PathBuf::from(format!("{name}.stl")));
+    std::fs::write(&out, mesh::write_binary_stl(&mesh))
+        .map_err(|e| Fail(format!("{}: {e}", out.display())))?;
+    println!(
+        "wrote {} ({} triangles)",
+        out.display(),
+        mesh.triangles.len()
+    );
     Ok(())
 }
 

@@ -56,8 +56,44 @@ fn klipper_param(code: &str, name: &str) -> Option<f64> {
         .and_then(|v| v.parse().ok())
 }
 
+/// Machine limits a slicer states in its settings comments (`; machine_max_acceleration_x =
+/// 9000,1000`, PrusaSlicer's and Lamina's names; the first value is the normal mode).
+fn stated_limits(text: &str, mut limits: Limits) -> Limits {
+    for line in text.lines().filter(|l| l.starts_with("; machine_max_")) {
+        let Some((key, value)) = line[2..].split_once(" = ") else {
+            continue;
+        };
+        let Some(v) = value
+            .split(',')
+            .next()
+            .and_then(|v| v.trim().parse::<f64>().ok())
+        else {
+            continue;
+        };
+        let axis = |suffix: &str| ["x", "y", "z", "e"].iter().position(|a| *a == suffix);
+        if let Some(rest) = key.strip_prefix("machine_max_acceleration_") {
+            match rest {
+                "extruding" => limits.accel_extruding = v,
+                "retracting" => limits.accel_retracting = v,
+                "travel" => limits.accel_travel = v,
+                a => {
+                    if let Some(k) = axis(a) {
+                        limits.max_accel[k] = v;
+                    }
+                }
+            }
+        } else if let Some(k) = key.strip_prefix("machine_max_feedrate_").and_then(axis) {
+            limits.max_feedrate[k] = v;
+        } else if let Some(k) = key.strip_prefix("machine_max_jerk_").and_then(axis) {
+            limits.jerk[k] = v;
+        }
+    }
+    limits
+}
+
 pub fn parse(text: &str, base: Limits) -> ParsedGcode {
     let mut out = ParsedGcode::default();
+    let base = stated_limits(text, base);
     let mut limits = base;
     let (mut print_accel, mut travel_accel, mut retract_accel) = (
         base.accel_extruding,

@@ -340,4 +340,25 @@ mod tests {
             vec![Point::new(10_000, 5000), Point::new(6000, 5000)]
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn index_agrees_with_polygon_contains(
+            radii in proptest::collection::vec(2000u32..20_000, 5..40),
+            pts in proptest::collection::vec((-25_000i64..25_000, -25_000i64..25_000), 50),
+        ) {
+            let poly = crate::engine::geom::ops::tests::star(0, 0, &radii);
+            let region = vec![ExPolygon::new(poly.clone())];
+            let idx = EdgeIndex::from_regions(&region);
+            for (x, y) in pts {
+                let p = Point::new(x, y);
+                let near_edge = (0..poly.points.len()).any(|i| {
+                    crate::engine::geom::distance_to_segment(p, poly.points[i], poly.points[(i + 1) % poly.points.len()]) < 2.0
+                });
+                if !near_edge {
+                    proptest::prop_assert_eq!(idx.contains(p), poly.contains(p), "{:?}", p);
+                }
+            }
+        }
+    }
 }

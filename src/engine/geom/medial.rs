@@ -269,6 +269,49 @@ fn split_by_width(line: ThickPolyline, min: Coord, max: Coord) -> Vec<ThickPolyl
     out
 }
 
+/// Triangles covering `region` exactly (a constrained Delaunay triangulation of its
+/// outline), counter-clockwise.
+pub fn triangulate(region: &ExPolygon) -> Vec<[Point; 3]> {
+    let mut vertices: Vec<Point2<f64>> = Vec::new();
+    let mut edges: Vec<[usize; 2]> = Vec::new();
+    let mut index: FxHashMap<Point, usize> = FxHashMap::default();
+    for poly in region.polygons() {
+        let n = poly.points.len();
+        let ids: Vec<usize> = poly
+            .points
+            .iter()
+            .map(|p| {
+                *index.entry(*p).or_insert_with(|| {
+                    vertices.push(Point2::new(p.x as f64, p.y as f64));
+                    vertices.len() - 1
+                })
+            })
+            .collect();
+        for i in 0..n {
+            if ids[i] != ids[(i + 1) % n] {
+                edges.push([ids[i], ids[(i + 1) % n]]);
+            }
+        }
+    }
+    let Ok(cdt) =
+        ConstrainedDelaunayTriangulation::<Point2<f64>>::try_bulk_load_cdt(vertices, edges, |_| {})
+    else {
+        return Vec::new();
+    };
+    let to_point = |p: Point2<f64>| Point::new(p.x.round() as Coord, p.y.round() as Coord);
+    cdt.inner_faces()
+        .filter(|f| region.contains(to_point(f.center())))
+        .map(|f| {
+            let [a, b, c] = f.vertices().map(|v| to_point(v.position()));
+            if super::cross(a, b, c) >= 0.0 {
+                [a, b, c]
+            } else {
+                [a, c, b]
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,6 +339,26 @@ mod tests {
         }
         let mid = &l.widths[1..l.widths.len() - 1];
         assert!(mid.iter().all(|w| *w >= 450), "{mid:?}");
+    }
+
+    #[test]
+    fn triangulation_covers_a_holed_square() {
+        let mut hole = rect(4000, 4000);
+        hole.contour
+            .points
+            .iter_mut()
+            .for_each(|p| *p = Point::new(p.x + 3000, p.y + 3000));
+        hole.contour.reverse();
+        let region = ExPolygon {
+            contour: rect(10_000, 10_000).contour,
+            holes: vec![hole.contour],
+        };
+        let tris = triangulate(&region);
+        let area: f64 = tris
+            .iter()
+            .map(|t| super::super::cross(t[0], t[1], t[2]) / 2.0)
+            .sum();
+        assert!((area - (1e8 - 16e6)).abs() < 1.0, "{area}");
     }
 
     #[test]

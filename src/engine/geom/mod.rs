@@ -11,7 +11,7 @@ mod medial;
 mod ops;
 
 pub use index::EdgeIndex;
-pub use medial::{ThickPolyline, medial_axis};
+pub use medial::{ThickPolyline, medial_axis, triangulate};
 pub use ops::{
     Join, difference, intersection, offset, offset_polygons, offset2, simplify_polygons, union,
     union_ex,

@@ -226,7 +226,7 @@ pub fn simplify_polygons(regions: &[ExPolygon], tolerance: Coord) -> Vec<ExPolyg
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::engine::geom::total_area;
 
@@ -318,5 +318,54 @@ mod tests {
         pts.push(Point::new(0, 10_000));
         let s = simplify_polygons(&[ExPolygon::new(Polygon::new(pts))], 10);
         assert_eq!(s[0].contour.points.len(), 4);
+    }
+
+    /// A star-shaped (so simple) polygon around (cx, cy) from radii at even angles.
+    pub(crate) fn star(cx: i64, cy: i64, radii: &[u32]) -> Polygon {
+        let n = radii.len();
+        Polygon::new(
+            radii
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let a = 2.0 * std::f64::consts::PI * i as f64 / n as f64;
+                    Point::new(
+                        cx + (*r as f64 * a.cos()) as i64,
+                        cy + (*r as f64 * a.sin()) as i64,
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn offsets_grow_and_shrink_area(radii in proptest::collection::vec(2000u32..20_000, 5..40), d in 50i64..2000) {
+            let p = vec![ExPolygon::new(star(0, 0, &radii))];
+            let a = total_area(&p);
+            proptest::prop_assert!(total_area(&offset(&p, -d, Join::Miter)) <= a);
+            proptest::prop_assert!(total_area(&offset(&p, d, Join::Miter)) >= a);
+            // An opening never gains area.
+            proptest::prop_assert!(total_area(&offset2(&p, -d, d, Join::Miter)) <= a * 1.0001 + 1000.0);
+        }
+
+        #[test]
+        fn booleans_add_up(
+            ra in proptest::collection::vec(2000u32..20_000, 5..30),
+            rb in proptest::collection::vec(2000u32..20_000, 5..30),
+            dx in -15_000i64..15_000,
+            dy in -15_000i64..15_000,
+        ) {
+            let a = vec![ExPolygon::new(star(0, 0, &ra))];
+            let b = vec![ExPolygon::new(star(dx, dy, &rb))];
+            let (aa, ab) = (total_area(&a), total_area(&b));
+            let u = total_area(&union_ex(&[a.clone(), b.clone()].concat()));
+            let i = total_area(&intersection(&a, &b));
+            let d = total_area(&difference(&a, &b));
+            // Crossings snap to the micrometre grid: allow a micrometre along every edge.
+            let tol = 2.0 * (a[0].contour.length() + b[0].contour.length()) + 1000.0;
+            proptest::prop_assert!((u + i - aa - ab).abs() < tol, "union {} + inter {} vs {} + {}", u, i, aa, ab);
+            proptest::prop_assert!((d + i - aa).abs() < tol, "diff {} + inter {} vs {}", d, i, aa);
+        }
     }
 }

@@ -273,4 +273,20 @@ mod tests {
         assert_eq!(loops.len(), 1);
         assert!((loops[0].area() - 2e8).abs() < 1.0);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn rotated_boxes_slice_to_their_cross_section(
+            sx in 1.0f32..80.0, sy in 1.0f32..80.0, sz in 0.5f32..30.0, angle in 0.0f64..6.3, z in 0.01f64..0.99,
+        ) {
+            let mut m = box_mesh([0.0; 3], [sx, sy, sz]);
+            m.transform(&glam::DAffine3::from_rotation_z(angle));
+            let (loops, wide) = &slice_mesh(&m, &[z * sz as f64])[0];
+            proptest::prop_assert_eq!(*wide, 0);
+            proptest::prop_assert_eq!(loops.len(), 1);
+            proptest::prop_assert!(loops[0].is_ccw());
+            let expect = (sx as f64 * sy as f64) * 1e6;
+            proptest::prop_assert!((loops[0].area() - expect).abs() / expect < 1e-3);
+        }
+    }
 }

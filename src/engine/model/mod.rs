@@ -1,5 +1,8 @@
 //! The scene on the bed: objects (a repaired mesh each) and their copies (instances), with
-//! placement operations: rotate, scale, drop to the bed, centre, arrange.
+//! placement operations: rotate, scale, drop to the bed, centre, arrange. `shapes` makes
+//! the models Lamina ships itself.
+
+pub mod shapes;
 
 use crate::engine::mesh::{Bounds, ImportedObject, Mesh, RepairReport, repair};
 use glam::{DAffine3, DMat3, DVec3};

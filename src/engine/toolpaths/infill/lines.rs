@@ -238,4 +238,27 @@ mod tests {
         let lines = parallel_lines(&square(10_000), 0.7, 700, 0, Linking::ZigZag, 0);
         assert!(lines.len() <= 2, "{}", lines.len());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn lines_cover_the_area(w in 3000i64..60_000, h in 3000i64..60_000, angle in 0.0f64..std::f64::consts::PI, spacing in 300i64..3000) {
+            let r = vec![ExPolygon::new(Polygon::new(vec![
+                Point::new(0, 0),
+                Point::new(w, 0),
+                Point::new(w, h),
+                Point::new(0, h),
+            ]))];
+            let lines = parallel_lines(&r, angle, spacing, 0, Linking::None, 0);
+            let covered: f64 = lines.iter().map(Polyline::length).sum::<f64>() * spacing as f64;
+            let area = (w * h) as f64;
+            // Within one line's worth along the longest diagonal of the box.
+            let slack = 2.0 * spacing as f64 * ((w * w + h * h) as f64).sqrt();
+            proptest::prop_assert!((covered - area).abs() <= slack, "{} vs {}", covered, area);
+            for l in &lines {
+                for p in &l.points {
+                    proptest::prop_assert!(p.x >= -2 && p.x <= w + 2 && p.y >= -2 && p.y <= h + 2);
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs every test Lamina has. Installs what is missing first (as root, from Debian and the
+# Rust toolchain's own server); on a machine where it cannot, it says what to install.
+#   scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n== %s\n' "$*"; }
+need() { command -v "$1" >/dev/null 2>&1; }
+apt_install() {
+  if [ "$(id -u)" = 0 ] && need apt-get; then
+    say "installing $*"
+    apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "missing: $* (install with: sudo apt-get install $*)" >&2
+    exit 1
+  fi
+}
+
+say "tools"
+rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+need python3 || apt_install python3
+# PrusaSlicer 2.5 is the reference the model tests compare against.
+need prusa-slicer || apt_install prusa-slicer
+shared=${LAMINA_SHARED:-../shared}
+if [ ! -f "$shared/tools/gcode_check.py" ]; then
+  echo "the shared test models and tools are not at $shared (set LAMINA_SHARED)" >&2
+  exit 1
+fi
+export LAMINA_SHARED=$(cd "$shared" && pwd)
+
+say "format and lints"
+cargo fmt --check
+cargo clippy --all-targets --release -- -D warnings
+
+say "the engine stays pure"
+# No browser, UI or GPU crate may be used by the engine, nor linked into the native build.
+if grep -rnE '\b(web_sys|js_sys|wasm_bindgen|leptos|wgpu|gloo_net|rexie)\b' src/engine; then
+  echo "the engine (src/engine) must not use web, UI or GPU crates" >&2
+  exit 1
+fi
+if cargo tree -e normal --prefix none --target "$(rustc -vV | sed -n 's/^host: //p')" \
+    | grep -E '^(web-sys|js-sys|wasm-bindgen|leptos|wgpu) '; then
+  echo "a web, UI or GPU crate is linked into the native build" >&2
+  exit 1
+fi
+
+say "the engine builds for wasm32-unknown-unknown"
+cargo build --lib --release --target wasm32-unknown-unknown
+
+say "unit, integration and property tests"
+cargo test --release
+
+say "all tests passed"

@@ -1,0 +1,247 @@
+//! Models Lamina makes itself: test shapes (sphere, torus, thin walls, islands, holes,
+//! an overhang that needs support) and the calibration pieces the app and catalog ship.
+//! All are closed, outward-facing meshes in millimetres standing on z = 0.
+
+use crate::engine::geom::{ExPolygon, Point, Polygon, triangulate};
+use crate::engine::mesh::Mesh;
+use crate::engine::units::unscaled;
+use std::f64::consts::PI;
+
+/// The shapes `lamina generate` knows, with a one-line description.
+pub const SHAPES: &[(&str, &str)] = &[
+    ("cube", "20 mm calibration cube"),
+    ("sphere", "sphere of 30 mm diameter"),
+    ("torus", "torus, 40 mm across, 10 mm thick"),
+    ("thin-box", "open box 30×30×20 mm with 0.8 mm walls"),
+    ("islands", "5×5 pins of 3 mm diameter, 6 mm tall"),
+    ("holes", "40×40×6 mm plate with nine 5 mm holes"),
+    (
+        "overhang",
+        "T shape whose arms hang 12 mm over air (needs support)",
+    ),
+];
+
+/// Builds a named shape.
+pub fn shape(name: &str) -> Option<Mesh> {
+    Some(match name {
+        "cube" => extrude(&rect(0.0, 0.0, 20.0, 20.0), 0.0, 20.0),
+        "sphere" => sphere(15.0, 47, 96),
+        "torus" => torus(15.0, 5.0, 96, 32),
+        "thin-box" => thin_box(30.0, 0.8, 20.0),
+        "islands" => islands(5, 3.0, 6.0, 8.0),
+        "holes" => holes_plate(40.0, 6.0, 5.0),
+        "overhang" => overhang_t(),
+        _ => return None,
+    })
+}
+
+fn mm(x: f64, y: f64) -> Point {
+    Point::from_mm(x, y)
+}
+
+/// An axis-aligned rectangle region.
+pub fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> ExPolygon {
+    ExPolygon::new(Polygon::new(vec![
+        mm(x0, y0),
+        mm(x1, y0),
+        mm(x1, y1),
+        mm(x0, y1),
+    ]))
+}
+
+/// A circle as a polygon, counter-clockwise.
+pub fn circle(cx: f64, cy: f64, r: f64, segments: usize) -> Polygon {
+    Polygon::new(
+        (0..segments)
+            .map(|i| {
+                let a = 2.0 * PI * i as f64 / segments as f64;
+                mm(cx + r * a.cos(), cy + r * a.sin())
+            })
+            .collect(),
+    )
+}
+
+/// A prism: `region` extruded from `z0` to `z1`.
+pub fn extrude(region: &ExPolygon, z0: f64, z1: f64) -> Mesh {
+    let mut m = Mesh::default();
+    let vertex = |p: Point, z: f64, m: &mut Mesh| {
+        m.vertices
+            .push([unscaled(p.x) as f32, unscaled(p.y) as f32, z as f32]);
+        (m.vertices.len() - 1) as u32
+    };
+    for [a, b, c] in triangulate(region) {
+        let (a0, b0, c0) = (
+            vertex(a, z0, &mut m),
+            vertex(b, z0, &mut m),
+            vertex(c, z0, &mut m),
+        );
+        m.triangles.push([a0, c0, b0]);
+        let (a1, b1, c1) = (
+            vertex(a, z1, &mut m),
+            vertex(b, z1, &mut m),
+            vertex(c, z1, &mut m),
+        );
+        m.triangles.push([a1, b1, c1]);
+    }
+    // Side walls: contours run counter-clockwise and holes clockwise, so outward is to the right.
+    for poly in region.polygons() {
+        let n = poly.points.len();
+        for i in 0..n {
+            let (p, q) = (poly.points[i], poly.points[(i + 1) % n]);
+            let (p0, q0, p1, q1) = (
+                vertex(p, z0, &mut m),
+                vertex(q, z0, &mut m),
+                vertex(p, z1, &mut m),
+                vertex(q, z1, &mut m),
+            );
+            m.triangles.push([p0, q0, q1]);
+            m.triangles.push([p0, q1, p1]);
+        }
+    }
+    crate::engine::mesh::repair(&mut m);
+    m
+}
+
+pub fn sphere(r: f64, rings: usize, segments: usize) -> Mesh {
+    let mut m = Mesh::default();
+    for i in 0..=rings {
+        let phi = PI * i as f64 / rings as f64;
+        for j in 0..segments {
+            let theta = 2.0 * PI * j as f64 / segments as f64;
+            m.vertices.push([
+                (r * phi.sin() * theta.cos()) as f32,
+                (r * phi.sin() * theta.sin()) as f32,
+                (r - r * phi.cos()) as f32,
+            ]);
+        }
+    }
+    let idx = |i: usize, j: usize| (i * segments + j % segments) as u32;
+    for i in 0..rings {
+        for j in 0..segments {
+            let (a, b, c, d) = (idx(i, j), idx(i, j + 1), idx(i + 1, j), idx(i + 1, j + 1));
+            // Rows run from the bottom pole (z = 0) up; outward faces are counter-clockwise.
+            m.triangles.push([a, c, b]);
+            m.triangles.push([b, c, d]);
+        }
+    }
+    crate::engine::mesh::repair(&mut m);
+    m
+}
+
+pub fn torus(major: f64, minor: f64, seg_major: usize, seg_minor: usize) -> Mesh {
+    let mut m = Mesh::default();
+    for i in 0..seg_major {
+        let u = 2.0 * PI * i as f64 / seg_major as f64;
+        for j in 0..seg_minor {
+            let v = 2.0 * PI * j as f64 / seg_minor as f64;
+            let rr = major + minor * v.cos();
+            m.vertices.push([
+                (rr * u.cos() + major + minor) as f32,
+                (rr * u.sin() + major + minor) as f32,
+                (minor + minor * v.sin()) as f32,
+            ]);
+        }
+    }
+    let idx = |i: usize, j: usize| ((i % seg_major) * seg_minor + j % seg_minor) as u32;
+    for i in 0..seg_major {
+        for j in 0..seg_minor {
+            let (a, b, c, d) = (idx(i, j), idx(i + 1, j), idx(i, j + 1), idx(i + 1, j + 1));
+            m.triangles.push([a, b, d]);
+            m.triangles.push([a, d, c]);
+        }
+    }
+    crate::engine::mesh::repair(&mut m);
+    m
+}
+
+/// An open-topped box: a floor and four thin walls.
+pub fn thin_box(size: f64, wall: f64, height: f64) -> Mesh {
+    let mut ring = rect(0.0, 0.0, size, size);
+    let mut inner = rect(wall, wall, size - wall, size - wall).contour;
+    inner.reverse();
+    ring.holes.push(inner);
+    let mut m = extrude(&rect(0.0, 0.0, size, size), 0.0, 1.0);
+    m.append(&extrude(&ring, 1.0, height));
+    crate::engine::mesh::repair(&mut m);
+    m
+}
+
+/// A grid of separate pins.
+pub fn islands(per_side: usize, diameter: f64, height: f64, pitch: f64) -> Mesh {
+    let mut m = Mesh::default();
+    for i in 0..per_side {
+        for j in 0..per_side {
+            let c = ExPolygon::new(circle(
+                i as f64 * pitch,
+                j as f64 * pitch,
+                diameter / 2.0,
+                32,
+            ));
+            m.append(&extrude(&c, 0.0, height));
+        }
+    }
+    m
+}
+
+/// A plate with a 3×3 grid of round through holes.
+pub fn holes_plate(size: f64, thickness: f64, hole: f64) -> Mesh {
+    let mut plate = rect(0.0, 0.0, size, size);
+    for i in 0..3 {
+        for j in 0..3 {
+            let mut h = circle(
+                size * (i as f64 + 1.0) / 4.0,
+                size * (j as f64 + 1.0) / 4.0,
+                hole / 2.0,
+                48,
+            );
+            h.reverse();
+            plate.holes.push(h);
+        }
+    }
+    extrude(&plate, 0.0, thickness)
+}
+
+/// A 10 mm square pillar 15 mm tall carrying a 34×10×4 mm bar: 12 mm of bar on each side hangs
+/// over air.
+pub fn overhang_t() -> Mesh {
+    let mut m = extrude(&rect(12.0, 0.0, 22.0, 10.0), 0.0, 15.0);
+    m.append(&extrude(&rect(0.0, 0.0, 34.0, 10.0), 15.0, 19.0));
+    crate::engine::mesh::repair(&mut m);
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_are_closed_and_have_their_volume() {
+        let expect = [
+            ("cube", 8000.0),
+            ("sphere", 4.0 / 3.0 * PI * 15f64.powi(3)),
+            ("torus", 2.0 * PI * PI * 15.0 * 25.0),
+            ("thin-box", 900.0 + 19.0 * (900.0 - 28.4 * 28.4)),
+            ("islands", 25.0 * PI * 2.25 * 6.0),
+            ("holes", 6.0 * (1600.0 - 9.0 * PI * 6.25)),
+            ("overhang", 1500.0 + 1360.0),
+        ];
+        for (name, volume) in expect {
+            let mut m = shape(name).unwrap();
+            let r = crate::engine::mesh::repair(&mut m);
+            assert_eq!(r.open_edges, 0, "{name} is open");
+            assert_eq!(
+                r.faces_flipped + r.shells_reversed,
+                0,
+                "{name} faces inward"
+            );
+            let v = m.volume();
+            assert!(
+                (v - volume).abs() / volume < 0.01,
+                "{name}: {v} vs {volume}"
+            );
+            let b = m.bounds().unwrap();
+            assert!(b.min.z.abs() < 1e-6, "{name} is not on the bed");
+        }
+        assert!(shape("nope").is_none());
+    }
+}

@@ -1,0 +1,278 @@
+//! The `lamina` command line as people use it: slicing one or several models with presets,
+//! overrides and placement; info, presets and settings listings; one-line errors with exit
+//! code 2.
+
+mod common;
+
+use common::*;
+use std::process::{Command, Output};
+
+fn lamina(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lamina"))
+        .args(args)
+        .output()
+        .expect("run lamina")
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// A failing run: exit code 2 and exactly one line on stderr containing `needle`.
+fn fails_with(args: &[&str], needle: &str) {
+    let o = lamina(args);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    assert!(
+        err.contains(needle),
+        "{args:?}: expected '{needle}' in: {err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn slice_prints_a_summary() {
+    let dir = out_dir("cli");
+    let out = dir.join("cube.gcode");
+    let o = lamina(&[
+        "slice",
+        model("20mm_cube.obj").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let (stdout, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    for needle in [
+        "wrote",
+        "layers:      100",
+        "print time:",
+        "filament:",
+        " g, cost",
+        "stage times: load",
+        "slice",
+        "gcode",
+    ] {
+        assert!(stdout.contains(needle), "missing '{needle}' in {stdout}");
+    }
+    assert!(out.exists());
+}
+
+#[test]
+fn several_models_are_arranged_with_presets_and_overrides() {
+    let dir = out_dir("cli-multi");
+    let out = dir.join("plate.gcode");
+    let o = lamina(&[
+        "slice",
+        model("20mm_cube.obj").to_str().unwrap(),
+        model("cube_with_hole.obj").to_str().unwrap(),
+        model("small_dorito.obj").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--printer",
+        "generic-klipper",
+        "--filament",
+        "generic-petg",
+        "--process",
+        "0.28mm-draft",
+        "--set",
+        "perimeters=3",
+        "--set",
+        "fill_density=15%",
+    ]);
+    let (_, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let g = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(g.matches("EXCLUDE_OBJECT_DEFINE").count(), 3);
+    assert!(g.contains("; perimeters = 3"));
+    assert!(g.contains("; fill_density = 15"));
+    assert!(g.contains("; layer_height = 0.28"));
+    assert!(g.contains("M109 S235"), "PETG first layer temperature");
+    let report = check(&out, None);
+    assert!(report["flags"].as_array().unwrap().is_empty(), "{report}");
+    // Three objects side by side on the 250 mm bed, none overlapping: the extrusion is wide.
+    let b = report["extrusion_bounds"].as_array().unwrap();
+    assert!(
+        b[3].as_f64().unwrap() - b[0].as_f64().unwrap() > 60.0,
+        "{report}"
+    );
+}
+
+#[test]
+fn rotate_and_scale() {
+    let dir = out_dir("cli-place");
+    let out = dir.join("bridge.gcode");
+    let o = lamina(&[
+        "slice",
+        model("bridge.obj").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--rotate",
+        "z=90",
+        "--scale",
+        "0.5",
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let report = check(&out, None);
+    assert_eq!(report["layers"], 20);
+    // 50 × 10 × 8 mm turned 90° and halved: the outer walls span about 5 × 25 mm.
+    let g = std::fs::read_to_string(&out).unwrap();
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    for block in g
+        .split(";TYPE:")
+        .filter(|b| b.starts_with("External perimeter"))
+    {
+        for l in block.lines().filter(|l| l.starts_with("G1 X")) {
+            let w = |c: char| {
+                l.split_whitespace()
+                    .find_map(|w| w.strip_prefix(c))
+                    .and_then(|v| v.parse::<f64>().ok())
+            };
+            xs.push(w('X').unwrap());
+            ys.push(w('Y').unwrap());
+        }
+    }
+    let span = |v: &[f64]| {
+        v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min)
+    };
+    assert!(
+        (span(&xs) - 4.6).abs() < 0.3 && (span(&ys) - 24.6).abs() < 0.3,
+        "{} × {}",
+        span(&xs),
+        span(&ys)
+    );
+}
+
+#[test]
+fn info_reports_size_volume_and_repair() {
+    let o = lamina(&["info", model("3DBenchy.3mf").to_str().unwrap()]);
+    let (stdout, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    for needle in [
+        "triangles: 225154",
+        "60.00 x 31.00 x 48.00 mm",
+        "volume:",
+        "shells:    1",
+        "repair:",
+    ] {
+        assert!(stdout.contains(needle), "missing '{needle}' in {stdout}");
+    }
+    // A broken mesh: open edges reported.
+    let dir = out_dir("cli-info");
+    let broken = dir.join("open.obj");
+    std::fs::write(
+        &broken,
+        "v 0 0 0\nv 10 0 0\nv 0 10 0\nv 0 0 10\nf 1 3 2\nf 1 2 4\nf 1 4 3\n",
+    )
+    .unwrap();
+    let (stdout, _) = text(&lamina(&["info", broken.to_str().unwrap()]));
+    assert!(stdout.contains("3 open edges remain"), "{stdout}");
+}
+
+#[test]
+fn presets_and_settings_are_listed() {
+    let (stdout, _) = text(&lamina(&["presets"]));
+    for id in [
+        "creality-ender3-v2",
+        "creality-ender3-s1",
+        "creality-ender3-v3-se",
+        "creality-k1 ",
+        "creality-k1-max",
+        "creality-cr10",
+        "generic-marlin-220",
+        "generic-klipper",
+        "generic-pla",
+        "generic-petg",
+        "generic-abs",
+        "generic-tpu",
+        "0.12mm-fine",
+        "0.16mm-optimal",
+        "0.20mm-standard",
+        "0.28mm-draft",
+    ] {
+        assert!(stdout.contains(id), "missing preset {id}");
+    }
+    let (stdout, _) = text(&lamina(&["settings"]));
+    assert!(stdout.contains("layer_height"));
+    assert!(stdout.contains("range 0.01 to 2"));
+    assert!(
+        stdout.contains("rectilinear | line | grid | triangles | gyroid | honeycomb | concentric")
+    );
+    assert!(
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("  ") && !l.starts_with("    "))
+            .count()
+            > 100
+    );
+}
+
+#[test]
+fn errors_are_one_line_with_exit_code_2() {
+    let cube = model("20mm_cube.obj");
+    let cube = cube.to_str().unwrap();
+    let dir = out_dir("cli-errors");
+    let truncated = dir.join("truncated.stl");
+    let good = std::fs::read(model("20mmbox-CRLF.stl")).unwrap();
+    std::fs::write(&truncated, &good[..good.len() / 2]).unwrap();
+    let garbage = dir.join("garbage.3mf");
+    std::fs::write(&garbage, b"PK\x03\x04 this is not a zip").unwrap();
+    let huge = dir.join("huge.stl");
+    let mut b = vec![0u8; 200];
+    b[80..84].copy_from_slice(&u32::MAX.to_le_bytes());
+    std::fs::write(&huge, b).unwrap();
+
+    fails_with(
+        &["slice", "/nonexistent/model.stl"],
+        "/nonexistent/model.stl",
+    );
+    fails_with(
+        &["slice", truncated.to_str().unwrap()],
+        "truncated.stl: the file is cut short",
+    );
+    fails_with(
+        &["slice", garbage.to_str().unwrap()],
+        "garbage.3mf: broken 3MF archive",
+    );
+    fails_with(
+        &["slice", huge.to_str().unwrap()],
+        "more than the 20000000 Lamina accepts",
+    );
+    fails_with(
+        &["slice", cube, "--set", "layer_heigth=0.2"],
+        "did you mean 'layer_height'",
+    );
+    fails_with(
+        &["slice", cube, "--set", "layer_height=3"],
+        "layer_height = 3 mm is out of range: allowed 0.01 to 2 mm",
+    );
+    fails_with(
+        &["slice", cube, "--set", "layer_height=0.36"],
+        "80% of the 0.4 mm nozzle",
+    );
+    fails_with(
+        &["slice", cube, "--set", "fill_pattern=zigzag"],
+        "is not one of: rectilinear",
+    );
+    fails_with(
+        &["slice", cube, "--printer", "ender9"],
+        "no printer preset 'ender9'",
+    );
+    fails_with(
+        &["slice", cube, "--scale", "20"],
+        "does not fit the 220 × 220 × 250 mm build volume",
+    );
+    fails_with(
+        &["slice", cube, "--set", "start_gcode=M104 S{nozzle}"],
+        "unknown placeholder {nozzle}",
+    );
+    fails_with(
+        &["slice", cube, "--rotate", "w=5"],
+        "the axis must be x, y or z",
+    );
+    fails_with(&["frobnicate"], "unknown command 'frobnicate'");
+    fails_with(&["slice"], "no model given");
+}

@@ -1,0 +1,198 @@
+//! Shared helpers for the integration tests: where the shared models and tools are, slicing
+//! through the library, the independent G-code checker, and PrusaSlicer as the reference.
+
+#![allow(dead_code)]
+
+use lamina::engine::mesh;
+use lamina::engine::model::Scene;
+use lamina::engine::pipeline::{self, Quiet, SliceOutput};
+use lamina::engine::settings::{Selection, Settings, resolve};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The shared folder with test models and tools: $LAMINA_SHARED, or ../shared beside the
+/// repository.
+pub fn shared() -> PathBuf {
+    let dir = std::env::var_os("LAMINA_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    assert!(
+        dir.join("tools/gcode_check.py").exists(),
+        "the shared test models and tools are not at {} (set LAMINA_SHARED)",
+        dir.display()
+    );
+    dir
+}
+
+pub fn model(name: &str) -> PathBuf {
+    shared().join("models").join(name)
+}
+
+/// A scratch folder for this test's files, under target/.
+pub fn out_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/test-output")
+        .join(name);
+    std::fs::create_dir_all(&dir).expect("create test output folder");
+    dir
+}
+
+/// Loads a model file as the CLI does for one model: on the bed, centred.
+pub fn scene_of(path: &Path, s: &Settings) -> Scene {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("model");
+    let mut scene = Scene::default();
+    scene.add(mesh::import(name, &bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display())));
+    scene.drop_to_bed();
+    scene.center_at(s.bed_size_x / 2.0, s.bed_size_y / 2.0);
+    scene
+}
+
+pub fn default_settings() -> Settings {
+    resolve(&Selection::default()).expect("default presets resolve")
+}
+
+/// Slices a model file with default settings and writes the G-code beside the test output.
+pub fn slice_file(path: &Path, test: &str) -> (PathBuf, SliceOutput) {
+    let s = default_settings();
+    slice_with(path, test, &s)
+}
+
+pub fn slice_with(path: &Path, test: &str, s: &Settings) -> (PathBuf, SliceOutput) {
+    let scene = scene_of(path, s);
+    let out = pipeline::slice(&scene, s, &[], &mut Quiet)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let stem = path.file_stem().and_then(|n| n.to_str()).unwrap_or("model");
+    let gcode = out_dir(test).join(format!("{stem}.gcode"));
+    std::fs::write(&gcode, &out.gcode).expect("write G-code");
+    (gcode, out)
+}
+
+/// Runs ../shared/tools/gcode_check.py and returns its JSON report.
+pub fn check(gcode: &Path, model: Option<&Path>) -> serde_json::Value {
+    let mut cmd = Command::new("python3");
+    cmd.arg(shared().join("tools/gcode_check.py")).arg(gcode);
+    if let Some(m) = model {
+        cmd.arg("--model").arg(m);
+    }
+    let out = cmd.output().expect("python3 runs the G-code checker");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "checker output for {} is not JSON ({e}): {}{}",
+            gcode.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// Filament (mm) the start G-code's prime line pushes: part of the printer's start routine,
+/// not of the model, so it is left out of volume comparisons.
+pub fn prime_filament(gcode: &Path) -> f64 {
+    let text = std::fs::read_to_string(gcode).expect("read G-code");
+    let Some(start) = text.find(";TYPE:Prime line") else {
+        return 0.0;
+    };
+    let block = &text[start..];
+    let end = block.find(";LAYER_CHANGE").unwrap_or(block.len());
+    block[..end]
+        .lines()
+        .filter(|l| l.starts_with("G1"))
+        .filter_map(|l| {
+            l.split_whitespace()
+                .find_map(|w| w.strip_prefix('E'))
+                .and_then(|e| e.parse::<f64>().ok())
+        })
+        .filter(|e| *e > 0.0)
+        .sum()
+}
+
+/// Extruded volume over model volume, without the prime line.
+pub fn model_volume_ratio(report: &serde_json::Value, gcode: &Path) -> f64 {
+    let filament = report["filament_mm"].as_f64().expect("filament_mm") - prime_filament(gcode);
+    let area = std::f64::consts::PI * 1.75 * 1.75 / 4.0;
+    filament * area / report["model_volume_mm3"].as_f64().expect("model volume")
+}
+
+/// What PrusaSlicer 2.5 makes of a model at the settings matched to Lamina's defaults
+/// (../shared/tools/peer_slice.sh): its G-code and the checker's report of it. Cached under
+/// target/peer-cache by model content, so each model is sliced once.
+pub struct Reference {
+    pub gcode: PathBuf,
+    pub report: serde_json::Value,
+}
+
+pub fn prusaslicer(model: &Path) -> Reference {
+    let bytes = std::fs::read(model).expect("read model");
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ *b as u64).wrapping_mul(0x100_0000_01b3)
+    });
+    let stem = model
+        .file_stem()
+        .and_then(|n| n.to_str())
+        .unwrap_or("model");
+    let cache = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peer-cache");
+    std::fs::create_dir_all(&cache).expect("create peer cache");
+    let gcode = cache.join(format!("{stem}-{hash:016x}.gcode"));
+    if !gcode.exists() {
+        let tmp = gcode.with_extension("tmp.gcode");
+        let status = Command::new("prusa-slicer")
+            .args([
+                "-g",
+                "--layer-height",
+                "0.2",
+                "--first-layer-height",
+                "0.2",
+                "--perimeters",
+                "2",
+            ])
+            .args([
+                "--top-solid-layers",
+                "3",
+                "--bottom-solid-layers",
+                "3",
+                "--fill-density",
+                "20%",
+            ])
+            .args([
+                "--fill-pattern",
+                "rectilinear",
+                "--skirts",
+                "1",
+                "--nozzle-diameter",
+                "0.4",
+            ])
+            .args(["--filament-diameter", "1.75", "--gcode-flavor", "marlin2"])
+            .args([
+                "--bed-shape",
+                "0x0,220x0,220x220,0x220",
+                "--center",
+                "110,110",
+            ])
+            .args(["--temperature", "200", "--bed-temperature", "60"])
+            .arg(model)
+            .arg("-o")
+            .arg(&tmp)
+            .output()
+            .expect(
+                "prusa-slicer runs (scripts/test.sh installs it: apt-get install prusa-slicer)",
+            );
+        assert!(
+            status.status.success() && tmp.exists(),
+            "prusa-slicer failed on {}: {}",
+            model.display(),
+            String::from_utf8_lossy(&status.stderr)
+        );
+        std::fs::rename(&tmp, &gcode).expect("store reference G-code");
+    }
+    let json = gcode.with_extension("json");
+    let report = match std::fs::read(&json) {
+        Ok(b) => serde_json::from_slice(&b).expect("cached report"),
+        Err(_) => {
+            let r = check(&gcode, Some(model));
+            std::fs::write(&json, r.to_string()).expect("cache report");
+            r
+        }
+    };
+    Reference { gcode, report }
+}

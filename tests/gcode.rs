@@ -1,0 +1,361 @@
+//! G-code features: flavours and their commands, comments viewers read, every infill pattern,
+//! support, brim, seams, cooling, and the time estimate against PrusaSlicer's.
+
+mod common;
+
+use common::*;
+use lamina::engine::gcode::estimate::Limits;
+use lamina::engine::gcode::parse;
+use lamina::engine::settings::{Selection, Settings, resolve};
+use lamina::engine::toolpaths::Role;
+use std::path::PathBuf;
+
+fn settings(printer: &str, overrides: &[(&str, &str)]) -> Settings {
+    let sel = Selection {
+        printer: printer.into(),
+        overrides: overrides
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..Default::default()
+    };
+    resolve(&sel).unwrap_or_else(|e| panic!("{printer} {overrides:?}: {e}"))
+}
+
+fn cube() -> PathBuf {
+    model("20mm_cube.obj")
+}
+
+fn assert_clean(gcode: &std::path::Path, model: &std::path::Path, what: &str) -> serde_json::Value {
+    let report = check(gcode, Some(model));
+    assert!(
+        report["flags"].as_array().unwrap().is_empty(),
+        "{what}: {report}"
+    );
+    assert!(
+        report["outside_share"].as_f64().unwrap() <= 0.002,
+        "{what}: {report}"
+    );
+    report
+}
+
+#[test]
+fn marlin_output_has_what_viewers_and_printers_read() {
+    let (gcode, out) = slice_file(&cube(), "gcode-marlin");
+    let text = std::fs::read_to_string(&gcode).unwrap();
+    for needle in [
+        ";LAYER_CHANGE",
+        ";Z:0.2",
+        ";HEIGHT:0.2",
+        ";TYPE:External perimeter",
+        ";TYPE:Perimeter",
+        ";TYPE:Internal infill",
+        ";TYPE:Solid infill",
+        ";TYPE:Top solid infill",
+        ";TYPE:Skirt/Brim",
+        "M73 P0",
+        "M73 P100 R0",
+        "M201 X",
+        "; filament used [mm] =",
+        "; filament used [g] =",
+        "; estimated printing time (normal mode) =",
+        "; lamina_config = begin",
+        "; layer_height = 0.2",
+        "M109 S210",
+        "M190 S60",
+        "M104 S205",
+    ] {
+        assert!(text.contains(needle), "missing {needle}");
+    }
+    assert!(!text.contains("EXCLUDE_OBJECT"));
+    // Heating happens before the first extrusion.
+    let heat = text.find("M109").unwrap();
+    let first_e = text
+        .lines()
+        .position(|l| l.starts_with("G1") && l.contains(" E") && !l.contains("E-"))
+        .unwrap();
+    assert!(text[..heat].lines().count() < first_e);
+    assert_eq!(out.stats.layers, 100);
+    // The footer time is the estimate the summary reports.
+    let (t, _) = parse::estimate_text(&text, Limits::from_settings(&default_settings()));
+    assert!(
+        (t / out.stats.time_s - 1.0).abs() < 0.02,
+        "{t} vs {}",
+        out.stats.time_s
+    );
+    // Byte-stable: the same input gives the same G-code.
+    let (_, again) = slice_file(&cube(), "gcode-marlin-again");
+    assert_eq!(out.gcode, again.gcode);
+}
+
+#[test]
+fn klipper_output_labels_objects_and_sets_acceleration() {
+    let s = settings(
+        "generic-klipper",
+        &[
+            ("default_acceleration", "3000"),
+            ("infill_acceleration", "5000"),
+        ],
+    );
+    let (gcode, _) = slice_with(&cube(), "gcode-klipper", &s);
+    let text = std::fs::read_to_string(&gcode).unwrap();
+    assert!(
+        text.contains("EXCLUDE_OBJECT_DEFINE NAME=20mm_cube CENTER=125.000,125.000 POLYGON=[[")
+    );
+    assert!(text.contains("EXCLUDE_OBJECT_START NAME=20mm_cube"));
+    assert!(text.contains("EXCLUDE_OBJECT_END NAME=20mm_cube"));
+    assert!(text.contains("SET_VELOCITY_LIMIT ACCEL=3000"));
+    assert!(text.contains("SET_VELOCITY_LIMIT ACCEL=5000"));
+    assert!(!text.contains("M201 "));
+    let report = assert_clean(&gcode, &cube(), "klipper");
+    assert_eq!(report["layers"], 100);
+}
+
+#[test]
+fn reprap_flavour_uses_m204_p_t() {
+    let s = settings(
+        "generic-marlin-220",
+        &[
+            ("gcode_flavor", "reprapfirmware"),
+            ("default_acceleration", "800"),
+        ],
+    );
+    let (gcode, _) = slice_with(&cube(), "gcode-rrf", &s);
+    let text = std::fs::read_to_string(&gcode).unwrap();
+    assert!(text.contains("M204 P800 T800"));
+    assert_clean(&gcode, &cube(), "rrf");
+}
+
+#[test]
+fn every_infill_pattern_prints_cleanly() {
+    let m = model("cube_with_hole.obj");
+    let mut lengths = Vec::new();
+    for pattern in [
+        "rectilinear",
+        "line",
+        "grid",
+        "triangles",
+        "gyroid",
+        "honeycomb",
+        "concentric",
+    ] {
+        let s = settings(
+            "creality-ender3-v3-se",
+            &[("fill_pattern", pattern), ("fill_density", "25%")],
+        );
+        let (gcode, _) = slice_with(&m, &format!("pattern-{pattern}"), &s);
+        let report = assert_clean(&gcode, &m, pattern);
+        let infill = report["by_type"]["internal infill"].as_f64().unwrap_or(0.0);
+        assert!(infill > 1000.0, "{pattern}: {infill} mm of infill");
+        lengths.push((pattern, infill));
+    }
+    // Patterns at one density lay similar amounts of plastic.
+    let base = lengths[0].1;
+    for (p, l) in &lengths {
+        assert!(
+            l / base > 0.6 && l / base < 1.6,
+            "{p}: {l} vs rectilinear {base}"
+        );
+    }
+}
+
+#[test]
+fn solid_patterns_and_densities() {
+    let m = cube();
+    for (k, v) in [
+        ("top_fill_pattern", "concentric"),
+        ("top_fill_pattern", "rectilinear"),
+        ("bottom_fill_pattern", "concentric"),
+    ] {
+        let s = settings("creality-ender3-v3-se", &[(k, v)]);
+        let (gcode, _) = slice_with(&m, &format!("solid-{k}-{v}"), &s);
+        assert_clean(&gcode, &m, v);
+    }
+    for density in ["0", "100"] {
+        let s = settings("creality-ender3-v3-se", &[("fill_density", density)]);
+        let (gcode, _) = slice_with(&m, &format!("density-{density}"), &s);
+        let report = assert_clean(&gcode, &m, density);
+        let ratio = model_volume_ratio(&report, &gcode);
+        if density == "100" {
+            assert!(
+                ratio > 0.93 && ratio < 1.07,
+                "solid cube extrudes {ratio} of its volume"
+            );
+        } else {
+            assert!(report["by_type"].get("internal infill").is_none());
+            // The first solid layer over the hollow inside bridges it.
+            assert!(
+                report["by_type"]["bridge infill"].as_f64().unwrap() > 500.0,
+                "{report}"
+            );
+        }
+    }
+}
+
+#[test]
+fn support_holds_up_the_overhang() {
+    let path = out_dir("support").join("overhang.stl");
+    let mesh = lamina::engine::model::shapes::shape("overhang").unwrap();
+    std::fs::write(&path, lamina::engine::mesh::write_binary_stl(&mesh)).unwrap();
+    let s = settings("creality-ender3-v3-se", &[("support_material", "true")]);
+    let (gcode, out) = slice_with(&path, "support", &s);
+    let report = assert_clean(&gcode, &path, "support");
+    let body = report["by_type"]["support material"].as_f64().unwrap();
+    let interface = report["by_type"]["support material interface"]
+        .as_f64()
+        .unwrap();
+    assert!(body > 1000.0 && interface > 100.0, "{report}");
+    // Support stops below the arms' underside (15 mm) by the contact distance.
+    let mut last_support_z: f64 = 0.0;
+    for l in &out.layers {
+        let mut role = None;
+        for m in &l.moves {
+            match m {
+                lamina::engine::gcode::Move::Role { role: r, .. } => role = Some(*r),
+                lamina::engine::gcode::Move::Extrude { .. }
+                    if matches!(
+                        role,
+                        Some(Role::SupportMaterial | Role::SupportMaterialInterface)
+                    ) =>
+                {
+                    last_support_z = last_support_z.max(l.z)
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(
+        (last_support_z - 14.8).abs() < 1e-6,
+        "support up to {last_support_z}"
+    );
+    // Without support the arms bridge.
+    let (plain, _) = slice_file(&path, "support-off");
+    let report = check(&plain, Some(&path));
+    assert!(report["by_type"].get("support material").is_none());
+}
+
+#[test]
+fn brim_and_skirt() {
+    let s = settings(
+        "creality-ender3-v3-se",
+        &[("brim_width", "5"), ("skirts", "2"), ("skirt_height", "3")],
+    );
+    let (gcode, out) = slice_with(&cube(), "brim", &s);
+    let text = std::fs::read_to_string(&gcode).unwrap();
+    let layer = |i: usize| text.split(";LAYER_CHANGE").nth(i + 1).unwrap().to_string();
+    assert!(layer(0).matches(";TYPE:Skirt/Brim").count() >= 1);
+    assert!(layer(2).contains(";TYPE:Skirt/Brim"));
+    assert!(!layer(3).contains(";TYPE:Skirt/Brim"));
+    let report = assert_clean(&gcode, &cube(), "brim");
+    // 13 brim loops of ~0.38 mm around a 20 mm square (about 1240 mm), plus 2 skirt loops
+    // around that at 6 mm on 3 layers (about 960 mm).
+    let brim = report["by_type"]["skirt/brim"].as_f64().unwrap();
+    assert!(brim > 1900.0 && brim < 2500.0, "{brim}");
+    assert_eq!(out.stats.layers, 100);
+}
+
+#[test]
+fn seam_positions() {
+    for seam in ["aligned", "nearest", "rear", "random"] {
+        let s = settings("creality-ender3-v3-se", &[("seam_position", seam)]);
+        let (gcode, _) = slice_with(&model("sloping_hole.obj"), &format!("seam-{seam}"), &s);
+        assert_clean(&gcode, &model("sloping_hole.obj"), seam);
+    }
+    // Rear seams start the outer wall at the back of the cube on every layer.
+    let s = settings("creality-ender3-v3-se", &[("seam_position", "rear")]);
+    let (gcode, _) = slice_with(&cube(), "seam-rear-cube", &s);
+    let text = std::fs::read_to_string(gcode).unwrap();
+    let mut checked = 0;
+    for layer in text.split(";LAYER_CHANGE").skip(2) {
+        // The travel to the seam is the last move before the outer wall starts.
+        let before = layer.split(";TYPE:External perimeter").next().unwrap();
+        let last_y = before.lines().rev().find_map(|l| {
+            l.split_whitespace()
+                .find_map(|w| w.strip_prefix('Y'))
+                .and_then(|y| y.parse::<f64>().ok())
+        });
+        if let Some(y) = last_y {
+            assert!(y > 119.0, "seam at y {y}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 95, "{checked} layers checked");
+}
+
+#[test]
+fn retraction_hop_and_wipe() {
+    let s = settings(
+        "creality-ender3-v3-se",
+        &[("retract_lift", "0.4"), ("wipe", "true")],
+    );
+    let (gcode, _) = slice_with(&model("cube_with_hole.obj"), "hop", &s);
+    let text = std::fs::read_to_string(&gcode).unwrap();
+    assert!(text.contains("G1 Z0.6 F600"), "z hop on the first layer");
+    // Wipes move while pulling filament back.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("G1 X") && l.contains(" E-"))
+    );
+    assert_clean(&gcode, &model("cube_with_hole.obj"), "hop");
+    let report = check(&gcode, None);
+    assert!(report["retractions"].as_u64().unwrap() > 100);
+}
+
+#[test]
+fn small_layers_slow_down_for_cooling() {
+    let s = settings(
+        "creality-ender3-v3-se",
+        &[("slowdown_below_layer_time", "20")],
+    );
+    let (_, out) = slice_with(&model("small_dorito.obj"), "cooling", &s);
+    // The tip layers are tiny: each is stretched to the minimum time, or prints at the
+    // minimum speed when even that is too quick.
+    let n = out.layers.len();
+    for (l, t) in out.layers[n - 20..]
+        .iter()
+        .zip(&out.stats.layer_times[n - 20..])
+    {
+        let speeds: Vec<f64> = l
+            .moves
+            .iter()
+            .filter_map(|m| {
+                if let lamina::engine::gcode::Move::Extrude { speed, .. } = m {
+                    Some(*speed)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let at_min = speeds.iter().all(|v| (*v - s.min_print_speed).abs() < 1e-9);
+        assert!(
+            *t >= 19.0 || at_min,
+            "layer {}: {t} s at {speeds:?}",
+            l.index
+        );
+    }
+}
+
+#[test]
+fn estimate_matches_prusaslicer_on_its_own_gcode() {
+    for name in [
+        "20mm_cube.obj",
+        "overhang.obj",
+        "ipadstand.obj",
+        "small_dorito.obj",
+        "3DBenchy.3mf",
+    ] {
+        let reference = prusaslicer(&model(name));
+        let text = std::fs::read_to_string(&reference.gcode).unwrap();
+        let (ours, parsed) =
+            parse::estimate_text(&text, Limits::from_settings(&default_settings()));
+        let theirs = parsed
+            .stated_time_s
+            .expect("PrusaSlicer states its estimate");
+        let diff = ours / theirs - 1.0;
+        assert!(
+            diff.abs() < 0.10,
+            "{name}: {ours:.0} s vs PrusaSlicer {theirs:.0} s ({:+.1}%)",
+            diff * 100.0
+        );
+    }
+}
