@@ -359,3 +359,74 @@ fn estimate_matches_prusaslicer_on_its_own_gcode() {
         );
     }
 }
+
+/// Travel segments (non-extruding XY moves) of a G-code file, after the start G-code.
+fn travels(text: &str) -> Vec<((f64, f64), (f64, f64))> {
+    let body = text
+        .split(";LAYER_CHANGE")
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (mut x, mut y) = (f64::NAN, f64::NAN);
+    let mut out = Vec::new();
+    for l in body.lines().filter(|l| l.starts_with("G1")) {
+        let w = |c: char| {
+            l.split_whitespace()
+                .find_map(|w| w.strip_prefix(c))
+                .and_then(|v| v.parse::<f64>().ok())
+        };
+        let (nx, ny) = (w('X').unwrap_or(x), w('Y').unwrap_or(y));
+        if w('E').is_none() && x.is_finite() && (nx != x || ny != y) {
+            out.push(((x, y), (nx, ny)));
+        }
+        x = nx;
+        y = ny;
+    }
+    out
+}
+
+#[test]
+fn avoid_crossing_perimeters_routes_round_a_notch() {
+    use lamina::engine::geom::{ExPolygon, Point, Polygon};
+    // A U, 30 mm square, with a 10 mm wide notch from the top down to y = 10.
+    let u = ExPolygon::new(Polygon::new(
+        [
+            (0.0, 0.0),
+            (30.0, 0.0),
+            (30.0, 30.0),
+            (20.0, 30.0),
+            (20.0, 10.0),
+            (10.0, 10.0),
+            (10.0, 30.0),
+            (0.0, 30.0),
+        ]
+        .iter()
+        .map(|&(x, y)| Point::from_mm(x, y))
+        .collect(),
+    ));
+    let path = out_dir("avoid").join("u.stl");
+    let mesh = lamina::engine::model::shapes::extrude(&u, 0.0, 5.0);
+    std::fs::write(&path, lamina::engine::mesh::write_binary_stl(&mesh)).unwrap();
+    // Centred on the bed: the notch spans x 105..115, y 105..125.
+    let through_notch = |t: &((f64, f64), (f64, f64))| {
+        (0..=20).any(|k| {
+            let f = k as f64 / 20.0;
+            let (x, y) = (t.0.0 + (t.1.0 - t.0.0) * f, t.0.1 + (t.1.1 - t.0.1) * f);
+            x > 105.5 && x < 114.5 && y > 105.5 && y < 124.5
+        })
+    };
+    let count = |avoid: &str| {
+        let s = settings(
+            "creality-ender3-v3-se",
+            &[("avoid_crossing_perimeters", avoid)],
+        );
+        let (gcode, _) = slice_with(&path, &format!("avoid-{avoid}"), &s);
+        assert_clean(&gcode, &path, avoid);
+        travels(&std::fs::read_to_string(&gcode).unwrap())
+            .iter()
+            .filter(|t| through_notch(t))
+            .count()
+    };
+    assert!(count("false") > 10, "the straight travels cross the notch");
+    assert_eq!(count("true"), 0);
+}

@@ -163,12 +163,24 @@ pub fn slice(
     }
 
     mark(obs, Stage::Perimeters, &mut timings)?;
-    let paths: Vec<ObjectPaths> = sliced
+    let mut islands: Vec<_> = sliced
         .iter()
-        .map(|s| toolpaths::object_paths(s, &plan, settings))
+        .map(|s| toolpaths::walls(s, &plan, settings))
         .collect();
     mark(obs, Stage::Infill, &mut timings)?;
+    for (isl, s) in islands.iter_mut().zip(&sliced) {
+        toolpaths::infill(isl, s, &plan, settings);
+    }
     mark(obs, Stage::Support, &mut timings)?;
+    let support: Vec<_> = sliced
+        .iter()
+        .map(|s| toolpaths::support(s, &plan, settings))
+        .collect();
+    let paths: Vec<ObjectPaths> = islands
+        .into_iter()
+        .zip(support)
+        .map(|(i, s)| toolpaths::assemble(i, s))
+        .collect();
 
     mark(obs, Stage::Skirt, &mut timings)?;
     let mut first_layer: Vec<ExPolygon> = Vec::new();

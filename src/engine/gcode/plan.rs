@@ -6,11 +6,11 @@
 
 use super::estimate::{self, Block, Limits};
 use super::{LayerMoves, Move};
-use crate::engine::geom::{EdgeIndex, Point};
+use crate::engine::geom::{self, EdgeIndex, Join, Point, Router};
 use crate::engine::layers::LayerZ;
 use crate::engine::settings::Settings;
-use crate::engine::toolpaths::{OrderedLayer, OrderedPath, Role};
-use crate::engine::units::{SCALE, unscaled};
+use crate::engine::toolpaths::{LayerFlows, OrderedLayer, OrderedPath, Role};
+use crate::engine::units::{SCALE, scaled, unscaled};
 use std::f64::consts::PI;
 
 pub struct Planner<'a> {
@@ -117,8 +117,14 @@ impl<'a> Planner<'a> {
             z: lz.print_z,
             speed: self.z_speed(),
         });
-        // Build one edge index per fill area, on first use.
-        let mut comb_index: Vec<Option<EdgeIndex>> = (0..layer.comb.len()).map(|_| None).collect();
+        let mut travel = LayerTravel {
+            layer,
+            comb: (0..layer.comb.len()).map(|_| None).collect(),
+            router: None,
+            wall_width: LayerFlows::new(s, lz.height, index == 0)
+                .external_perimeter
+                .width,
+        };
         for p in &layer.paths {
             if p.instance != self.instance {
                 if let Some(prev) = self.instance {
@@ -129,7 +135,7 @@ impl<'a> Planner<'a> {
                 }
                 self.instance = p.instance;
             }
-            self.travel_to(&mut m, p, layer, &mut comb_index, index);
+            self.travel_to(&mut m, p, &mut travel, index);
             self.extrude(&mut m, p, index);
         }
         if let Some(prev) = self.instance.take() {
@@ -211,8 +217,7 @@ impl<'a> Planner<'a> {
         &mut self,
         m: &mut Vec<Move>,
         p: &OrderedPath,
-        layer: &OrderedLayer,
-        comb_index: &mut [Option<EdgeIndex>],
+        travel: &mut LayerTravel,
         index: usize,
     ) {
         let to = p.points[0];
@@ -235,13 +240,7 @@ impl<'a> Planner<'a> {
         let inside = self.s.only_retract_when_crossing_perimeters
             && p.comb.is_some()
             && p.comb == self.comb
-            && {
-                let k = p.comb.unwrap_or(0);
-                let idx =
-                    comb_index[k].get_or_insert_with(|| EdgeIndex::from_regions(&layer.comb[k]));
-                let mid = Point::new((from.x + to.x) / 2, (from.y + to.y) / 2);
-                idx.contains(mid) && !idx.crosses(from, to)
-            };
+            && travel.stays_in_fill(p.comb.unwrap_or(0), from, to);
         let needs_retract = length > self.s.retract_before_travel && !inside;
         let mut lifted = false;
         if needs_retract {
@@ -257,11 +256,18 @@ impl<'a> Planner<'a> {
             }
         }
         self.set_accel(m, self.travel_accel(index));
-        m.push(Move::Travel {
-            x: unscaled(to.x),
-            y: unscaled(to.y),
-            speed: self.s.travel_speed,
-        });
+        let route = if self.s.avoid_crossing_perimeters {
+            travel.route(from, to)
+        } else {
+            vec![from, to]
+        };
+        for q in &route[1..] {
+            m.push(Move::Travel {
+                x: unscaled(q.x),
+                y: unscaled(q.y),
+                speed: self.s.travel_speed,
+            });
+        }
         if lifted {
             m.push(Move::Z {
                 z: self.z,
@@ -460,6 +466,41 @@ impl<'a> Planner<'a> {
             out.push(Move::Fan(fan));
         }
         out
+    }
+}
+
+/// What travel planning knows about the current layer, built on first use.
+struct LayerTravel<'l> {
+    layer: &'l OrderedLayer,
+    /// One edge index per island fill area.
+    comb: Vec<Option<EdgeIndex>>,
+    /// Routes along the outer walls, when avoiding crossing them.
+    router: Option<Router>,
+    wall_width: f64,
+}
+
+impl LayerTravel<'_> {
+    /// The straight move stays inside fill area `k` (so it crosses no wall).
+    fn stays_in_fill(&mut self, k: usize, from: Point, to: Point) -> bool {
+        let layer = self.layer;
+        let idx = self.comb[k].get_or_insert_with(|| EdgeIndex::from_regions(&layer.comb[k]));
+        let mid = Point::new((from.x + to.x) / 2, (from.y + to.y) / 2);
+        idx.contains(mid) && !idx.crosses(from, to)
+    }
+
+    /// A travel route that stays inside the parts, along the outer walls' centre lines.
+    fn route(&mut self, from: Point, to: Point) -> Vec<Point> {
+        let (layer, w) = (self.layer, self.wall_width);
+        let router = self.router.get_or_insert_with(|| {
+            // Just outside the outer walls' centre lines, so their seams count as inside.
+            let boundary = geom::offset(&layer.outlines, -scaled(w / 2.0) + 10, Join::Miter);
+            Router::new(geom::to_polygons(&boundary))
+        });
+        if router.contains(from) && router.contains(to) {
+            router.route(from, to)
+        } else {
+            vec![from, to]
+        }
     }
 }
 

@@ -179,6 +179,23 @@ impl EdgeIndex {
         })
     }
 
+    /// True when the segment a–b leaves the region: it properly crosses an edge, or its middle
+    /// lies outside. Touching the boundary (as a route along it does) is not leaving.
+    pub fn leaves(&self, a: Point, b: Point) -> bool {
+        let mid = Point::new((a.x + b.x) / 2, (a.y + b.y) / 2);
+        if !self.contains(mid) {
+            return true;
+        }
+        let mut cand = Vec::new();
+        self.candidates(a, b, &mut cand);
+        cand.iter().any(|&ei| {
+            let (c, d) = self.edges[ei as usize];
+            let (d1, d2) = (orient(c, d, a), orient(c, d, b));
+            let (d3, d4) = (orient(a, b, c), orient(a, b, d));
+            ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))
+        })
+    }
+
     /// The parts of `line` inside the indexed region, in the line's own order and direction.
     pub fn clip_polyline(&self, line: &Polyline) -> Vec<Polyline> {
         self.split_polyline(line)
@@ -260,6 +277,18 @@ pub fn segments_intersect(a: Point, b: Point, c: Point, d: Point) -> bool {
         || (d2 == 0 && on_segment(c, d, b))
         || (d3 == 0 && on_segment(a, b, c))
         || (d4 == 0 && on_segment(a, b, d))
+}
+
+/// Where a–b meets c–d: the parameter along a–b (0..1) and the point.
+pub(super) fn segment_hit(a: Point, b: Point, c: Point, d: Point) -> Option<(f64, Point)> {
+    let t = segment_param(a, b, c, d)?;
+    Some((
+        t,
+        Point::new(
+            a.x + ((b.x - a.x) as f64 * t).round() as Coord,
+            a.y + ((b.y - a.y) as f64 * t).round() as Coord,
+        ),
+    ))
 }
 
 /// Where along a–b (0..1) it properly crosses c–d, if it does.

@@ -9,6 +9,7 @@
 mod index;
 mod medial;
 mod ops;
+mod route;
 
 pub use index::EdgeIndex;
 pub use medial::{ThickPolyline, medial_axis, triangulate};
@@ -16,6 +17,7 @@ pub use ops::{
     Join, difference, intersection, offset, offset_polygons, offset2, simplify_polygons, union,
     union_ex,
 };
+pub use route::Router;
 
 use crate::engine::units::Coord;
 

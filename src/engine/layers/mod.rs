@@ -70,11 +70,12 @@ pub fn slice_object(mesh: &Mesh, plan: &[LayerZ], settings: &Settings) -> Sliced
     let foot = scaled(settings.elefant_foot_compensation);
     let layers = par::map(&raw, |i, (loops, _)| {
         let mut regions = geom::union(loops);
-        if closing > 0 && !regions.is_empty() {
-            regions = geom::offset2(&regions, closing, -closing, Join::Miter);
-        }
+        // Simplify first: dense meshes give thousands of tiny edges that offsets would chew on.
         if resolution > 0 {
             regions = geom::simplify_polygons(&regions, resolution);
+        }
+        if closing > 0 && !regions.is_empty() {
+            regions = geom::offset2(&regions, closing, -closing, Join::Miter);
         }
         if i == 0 && foot > 0 {
             // Shrink the squished first layer, but never make thin parts vanish.

@@ -67,11 +67,11 @@ pub fn repair(mesh: &mut Mesh) -> RepairReport {
         .retain(|t| t[0] != t[1] && t[1] != t[2] && t[0] != t[2]);
     report.degenerate_faces_removed = before - mesh.triangles.len();
     report.duplicate_faces_removed = remove_duplicates(mesh);
-    let (flipped, reversed, shells) = orient(mesh);
+    let (flipped, reversed, shells, edges) = orient(mesh);
     report.faces_flipped = flipped;
     report.shells_reversed = reversed;
     report.shells = shells;
-    let edges = EdgeMap::new(mesh);
+    // Flipping faces leaves the topology as it was.
     report.open_edges = edges.open_edges();
     report.non_manifold_edges = edges.non_manifold_edges();
     report
@@ -172,8 +172,8 @@ fn remove_duplicates(mesh: &mut Mesh) -> usize {
 
 /// Makes neighbouring faces agree (shared edges run opposite ways), then turns each shell
 /// with negative volume outward unless it is a void inside another shell.
-/// Returns (faces whose orientation changed, shells reversed, shell count).
-fn orient(mesh: &mut Mesh) -> (usize, usize, usize) {
+/// Returns (faces whose orientation changed, shells reversed, shell count, the edge map).
+fn orient(mesh: &mut Mesh) -> (usize, usize, usize, EdgeMap) {
     let n = mesh.triangles.len();
     let edges = EdgeMap::new(mesh);
     // The two faces of each manifold edge.
@@ -262,7 +262,12 @@ fn orient(mesh: &mut Mesh) -> (usize, usize, usize) {
         }
         reversed += 1;
     }
-    (flip.iter().filter(|&&f| f).count(), reversed, shells.len())
+    (
+        flip.iter().filter(|&&f| f).count(),
+        reversed,
+        shells.len(),
+        edges,
+    )
 }
 
 /// Ray parity test of `p` against the faces of all other shells.

@@ -101,7 +101,7 @@ fn root_model(files: &FxHashMap<String, Vec<u8>>) -> Result<String, ImportError>
                 Event::Eof => break,
                 Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
                     let (mut kind, mut target) = (None, None);
-                    for a in e.attributes().flatten() {
+                    for a in e.attributes().with_checks(false).flatten() {
                         match a.key.local_name().as_ref() {
                             "Type" => kind = Some(a.value.to_string()),
                             "Target" => target = Some(normalise(&a.value)),
@@ -226,7 +226,7 @@ impl Package {
                         .ok_or_else(|| xml_err(part, "<vertex> outside an <object>"))?;
                     let mesh = def.mesh.get_or_insert_with(Mesh::default);
                     let mut v = [f32::NAN; 3];
-                    for a in e.attributes().flatten() {
+                    for a in e.attributes().with_checks(false).flatten() {
                         let k = match a.key.local_name().as_ref() {
                             "x" => 0,
                             "y" => 1,
@@ -247,7 +247,7 @@ impl Package {
                     let mesh = def.mesh.get_or_insert_with(Mesh::default);
                     let n = mesh.vertices.len() as u64;
                     let mut t = [u32::MAX; 3];
-                    for a in e.attributes().flatten() {
+                    for a in e.attributes().with_checks(false).flatten() {
                         let k = match a.key.local_name().as_ref() {
                             "v1" => 0,
                             "v2" => 1,

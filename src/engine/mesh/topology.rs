@@ -14,28 +14,47 @@ pub struct EdgeMap {
 impl EdgeMap {
     pub fn new(mesh: &Mesh) -> EdgeMap {
         let n = mesh.triangles.len();
-        // (low vertex, high vertex, triangle * 3 + k), sorted so equal edges are adjacent.
-        let mut keys: Vec<(u32, u32, u32)> = Vec::with_capacity(n * 3);
+        let nv = mesh.vertices.len();
+        // Bucket the half-edges by their lower vertex (counting sort), then match within each
+        // small bucket: linear time, where a global sort of 3n keys dominated imports.
+        let mut starts = vec![0u32; nv + 1];
+        for t in &mesh.triangles {
+            for k in 0..3 {
+                let (a, b) = (t[k], t[(k + 1) % 3]);
+                starts[a.min(b) as usize + 1] += 1;
+            }
+        }
+        for v in 0..nv {
+            starts[v + 1] += starts[v];
+        }
+        let mut fill = starts.clone();
+        // (higher vertex, triangle * 3 + corner)
+        let mut items = vec![(0u32, 0u32); n * 3];
         for (ti, t) in mesh.triangles.iter().enumerate() {
             for k in 0..3 {
                 let (a, b) = (t[k], t[(k + 1) % 3]);
-                keys.push((a.min(b), a.max(b), (ti * 3 + k) as u32));
+                let lo = a.min(b) as usize;
+                items[fill[lo] as usize] = (a.max(b), (ti * 3 + k) as u32);
+                fill[lo] += 1;
             }
         }
-        keys.sort_unstable();
         let mut triangle_edges = vec![[0u32; 3]; n];
         let mut edge_use = Vec::with_capacity(n * 3 / 2 + 1);
-        let mut i = 0;
-        while i < keys.len() {
-            let mut j = i;
-            let id = edge_use.len() as u32;
-            while j < keys.len() && keys[j].0 == keys[i].0 && keys[j].1 == keys[i].1 {
-                let slot = keys[j].2 as usize;
-                triangle_edges[slot / 3][slot % 3] = id;
-                j += 1;
+        for v in 0..nv {
+            let bucket = &mut items[starts[v] as usize..starts[v + 1] as usize];
+            bucket.sort_unstable();
+            let mut i = 0;
+            while i < bucket.len() {
+                let id = edge_use.len() as u32;
+                let mut j = i;
+                while j < bucket.len() && bucket[j].0 == bucket[i].0 {
+                    let slot = bucket[j].1 as usize;
+                    triangle_edges[slot / 3][slot % 3] = id;
+                    j += 1;
+                }
+                edge_use.push((j - i) as u32);
+                i = j;
             }
-            edge_use.push((j - i) as u32);
-            i = j;
         }
         EdgeMap {
             triangle_edges,

@@ -192,44 +192,68 @@ pub struct ObjectPaths {
 /// Skirt and brim loops, per layer (only the first few layers have any).
 pub type SkirtLayers = Vec<Vec<Extrusion>>;
 
-/// Walls, infill and support for every layer of one object.
-pub fn object_paths(sliced: &SlicedObject, plan: &[LayerZ], settings: &Settings) -> ObjectPaths {
-    let flows = |i: usize| LayerFlows::new(settings, plan[i].height, i == 0);
-    let lower = |i: usize| {
-        if i == 0 {
+/// Walls, thin walls and gap fill of every layer: the islands, still without infill.
+pub fn walls(sliced: &SlicedObject, plan: &[LayerZ], settings: &Settings) -> Vec<Vec<Island>> {
+    par::map(&sliced.layers, |i, regions| {
+        let lower = if i == 0 {
             None
         } else {
             Some(&sliced.layers[i - 1][..])
-        }
-    };
-    let islands: Vec<Vec<Island>> = par::map(&sliced.layers, |i, regions| {
-        walls::make_walls(regions, lower(i), &flows(i), settings)
-    });
-    let surfaces = skin::classify(&sliced.layers, &islands, settings);
-    let mut support = support::generate(sliced, plan, settings);
-    let infill = par::map(&islands, |i, isl| {
+        };
+        walls::make_walls(
+            regions,
+            lower,
+            &LayerFlows::new(settings, plan[i].height, i == 0),
+            settings,
+        )
+    })
+}
+
+/// Classifies every layer's fill area (top, solid, bridge, sparse) and fills it.
+pub fn infill(
+    islands: &mut [Vec<Island>],
+    sliced: &SlicedObject,
+    plan: &[LayerZ],
+    settings: &Settings,
+) {
+    let surfaces = skin::classify(&sliced.layers, islands, settings);
+    let fills = par::map(islands, |i, isl| {
+        let lower = if i == 0 {
+            None
+        } else {
+            Some(&sliced.layers[i - 1][..])
+        };
+        let flows = LayerFlows::new(settings, plan[i].height, i == 0);
         infill::fill_layer(
             isl,
             &surfaces[i],
             i,
             plan[i].print_z,
-            &flows(i),
-            lower(i),
+            &flows,
+            lower,
             settings,
         )
     });
+    for (layer, fill) in islands.iter_mut().zip(fills) {
+        for (island, f) in layer.iter_mut().zip(fill) {
+            island.infill = f;
+        }
+    }
+}
+
+/// Support extrusions of every layer (empty when support is off).
+pub fn support(sliced: &SlicedObject, plan: &[LayerZ], settings: &Settings) -> Vec<Vec<Extrusion>> {
+    support::generate(sliced, plan, settings)
+}
+
+/// Puts islands and support together, layer by layer.
+pub fn assemble(islands: Vec<Vec<Island>>, mut support: Vec<Vec<Extrusion>>) -> ObjectPaths {
     let layers = islands
         .into_iter()
-        .zip(infill)
         .enumerate()
-        .map(|(i, (mut isl, fills))| {
-            for (island, fill) in isl.iter_mut().zip(fills) {
-                island.infill = fill;
-            }
-            ObjectLayer {
-                islands: isl,
-                support: support.get_mut(i).map(std::mem::take).unwrap_or_default(),
-            }
+        .map(|(i, islands)| ObjectLayer {
+            islands,
+            support: support.get_mut(i).map(std::mem::take).unwrap_or_default(),
         })
         .collect();
     ObjectPaths { layers }
