@@ -430,3 +430,53 @@ fn avoid_crossing_perimeters_routes_round_a_notch() {
     assert!(count("false") > 10, "the straight travels cross the notch");
     assert_eq!(count("true"), 0);
 }
+
+#[test]
+fn raft_lifts_the_part() {
+    let s = settings("creality-ender3-v3-se", &[("raft_layers", "3")]);
+    let (gcode, out) = slice_with(&cube(), "raft", &s);
+    let report = check(&gcode, Some(&cube()));
+    // The part sits 0.8 mm up (three raft layers and the 0.2 mm gap), which the checker
+    // notices as extrusion above the model's own height; nothing else is wrong.
+    let flags: Vec<&str> = report["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f.as_str())
+        .collect();
+    assert_eq!(
+        flags,
+        vec!["extrusion above the model's height"],
+        "{report}"
+    );
+    assert!(
+        report["outside_share"].as_f64().unwrap() <= 0.002,
+        "{report}"
+    );
+    assert_eq!(report["layers"], 103);
+    assert_eq!(report["last_z"], 20.8);
+    assert!(report["by_type"]["support material"].as_f64().unwrap() > 500.0);
+    assert!(
+        report["by_type"]["support material interface"]
+            .as_f64()
+            .unwrap()
+            > 1000.0
+    );
+    // Only the raft's first layer uses first-layer speed; the part's first layer does not.
+    let first_part = &out.layers[3];
+    let speeds: Vec<f64> = first_part
+        .moves
+        .iter()
+        .filter_map(|m| {
+            if let lamina::engine::gcode::Move::Extrude { speed, .. } = m {
+                Some(*speed)
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert!(
+        speeds.iter().any(|v| *v > s.first_layer_speed),
+        "{speeds:?}"
+    );
+}

@@ -131,7 +131,12 @@ pub fn slice(
     if scene.objects.is_empty() || scene.instance_count() == 0 {
         return Err(SliceError::EmptyScene);
     }
-    check_fits(scene, settings, &mut warnings)?;
+    check_fits(
+        scene,
+        settings,
+        toolpaths::raft_plan(settings).1,
+        &mut warnings,
+    )?;
     for o in &scene.objects {
         if o.repair.open_edges > 0 {
             warnings.push(format!(
@@ -144,10 +149,28 @@ pub fn slice(
     mark(obs, Stage::Slice, &mut timings)?;
     let groups = group_instances(scene);
     let height = scene.bounds().map_or(0.0, |b| b.max.z);
-    let plan: Vec<LayerZ> = plan_layers(height, settings.first_layer_height, settings.layer_height);
+    // Objects are sliced on their own plan; a raft goes under it and lifts it.
+    let (raft_plan, lift) = toolpaths::raft_plan(settings);
+    let plan: Vec<LayerZ> = if raft_plan.is_empty() {
+        plan_layers(height, settings.first_layer_height, settings.layer_height)
+    } else {
+        plan_layers(height, settings.layer_height, settings.layer_height)
+            .into_iter()
+            .map(|l| LayerZ { on_bed: false, ..l })
+            .collect()
+    };
     if plan.is_empty() {
         return Err(SliceError::NothingToPrint);
     }
+    let raft_n = raft_plan.len();
+    let print_plan: Vec<LayerZ> = raft_plan
+        .iter()
+        .copied()
+        .chain(plan.iter().map(|l| LayerZ {
+            print_z: ((l.print_z + lift) * 1e4).round() / 1e4,
+            ..*l
+        }))
+        .collect();
     let sliced: Vec<SlicedObject> = groups
         .iter()
         .map(|g| slice_object(&g.mesh, &plan, settings))
@@ -193,25 +216,38 @@ pub fn slice(
             }
         }
     }
-    let skirt = toolpaths::skirt_and_brim(&first_layer, &plan, settings);
+    let raft = toolpaths::raft(&first_layer, &raft_plan, settings);
+    let skirt_footprint = if raft_n > 0 {
+        toolpaths::raft_area(&first_layer, settings)
+    } else {
+        first_layer
+    };
+    let mut shared =
+        toolpaths::skirt_and_brim(&skirt_footprint, &print_plan, raft_n == 0, settings);
+    for (layer, r) in shared.iter_mut().zip(raft) {
+        layer.extend(r);
+    }
 
     mark(obs, Stage::Plan, &mut timings)?;
-    let mut ordered: Vec<OrderedLayer> = Vec::with_capacity(plan.len());
+    let mut ordered: Vec<OrderedLayer> = Vec::with_capacity(print_plan.len());
     let mut pos = Point::default();
     let mut prev_seams: Vec<Point> = Vec::new();
-    for (i, skirt_layer) in skirt.iter().enumerate() {
-        let placed: Vec<PlacedLayer> = groups
-            .iter()
-            .zip(&paths)
-            .flat_map(|(g, p)| {
-                g.copies.iter().map(move |(inst, off)| PlacedLayer {
-                    layer: &p.layers[i],
-                    offset: *off,
-                    instance: *inst,
+    for (i, shared_layer) in shared.iter().enumerate() {
+        let placed: Vec<PlacedLayer> = match i.checked_sub(raft_n) {
+            Some(k) => groups
+                .iter()
+                .zip(&paths)
+                .flat_map(|(g, p)| {
+                    g.copies.iter().map(move |(inst, off)| PlacedLayer {
+                        layer: &p.layers[k],
+                        offset: *off,
+                        instance: *inst,
+                    })
                 })
-            })
-            .collect();
-        let layer = toolpaths::order_layer(i, skirt_layer, &placed, pos, &prev_seams, settings);
+                .collect(),
+            None => Vec::new(),
+        };
+        let layer = toolpaths::order_layer(i, shared_layer, &placed, pos, &prev_seams, settings);
         if let Some(last) = layer.paths.last().and_then(|p| p.points.last()) {
             pos = *last;
         }
@@ -220,7 +256,7 @@ pub fn slice(
         }
         ordered.push(layer);
     }
-    let layers = Planner::new(settings).plan(&ordered, &plan);
+    let layers = Planner::new(settings).plan(&ordered, &print_plan);
 
     mark(obs, Stage::Gcode, &mut timings)?;
     let job = JobInfo {
@@ -253,7 +289,12 @@ fn bed_origin(s: &Settings) -> (f64, f64) {
 }
 
 /// Every copy inside the build volume (a little slack for rounding).
-fn check_fits(scene: &Scene, s: &Settings, warnings: &mut Vec<String>) -> Result<(), SliceError> {
+fn check_fits(
+    scene: &Scene,
+    s: &Settings,
+    lift: f64,
+    warnings: &mut Vec<String>,
+) -> Result<(), SliceError> {
     let (ox, oy) = bed_origin(s);
     let eps = 1e-3;
     for o in &scene.objects {
@@ -266,7 +307,7 @@ fn check_fits(scene: &Scene, s: &Settings, warnings: &mut Vec<String>) -> Result
                 || b.min.y < oy - eps
                 || b.max.x > ox + s.bed_size_x + eps
                 || b.max.y > oy + s.bed_size_y + eps
-                || b.max.z > s.max_print_height + eps;
+                || b.max.z + lift > s.max_print_height + eps;
             if outside {
                 let fits = size.x <= s.bed_size_x
                     && size.y <= s.bed_size_y

@@ -121,7 +121,7 @@ impl<'a> Planner<'a> {
             layer,
             comb: (0..layer.comb.len()).map(|_| None).collect(),
             router: None,
-            wall_width: LayerFlows::new(s, lz.height, index == 0)
+            wall_width: LayerFlows::new(s, lz.height, lz.on_bed)
                 .external_perimeter
                 .width,
         };
@@ -607,6 +607,7 @@ mod tests {
             print_z: 0.4,
             height: 0.2,
             slice_z: 0.3,
+            on_bed: false,
         };
         let mut out = Planner::new(s).plan(&[OrderedLayer::default(), layer], &[z, z]);
         out.pop().map(|l| l.moves).unwrap_or_default()

@@ -20,6 +20,8 @@ pub struct LayerZ {
     pub height: f64,
     /// Where the mesh is cut for this layer: its middle (mm).
     pub slice_z: f64,
+    /// Printed straight onto the bed (first-layer widths, speeds and squish apply).
+    pub on_bed: bool,
 }
 
 /// Layers from the bed up to `height`: a first layer, then equal layers. A layer is printed
@@ -41,6 +43,7 @@ pub fn plan_layers(height: f64, first_layer_height: f64, layer_height: f64) -> V
             print_z: round_um(print_z),
             height: h,
             slice_z,
+            on_bed: out.is_empty(),
         });
         bottom = print_z;
         h = layer_height;
@@ -77,7 +80,7 @@ pub fn slice_object(mesh: &Mesh, plan: &[LayerZ], settings: &Settings) -> Sliced
         if closing > 0 && !regions.is_empty() {
             regions = geom::offset2(&regions, closing, -closing, Join::Miter);
         }
-        if i == 0 && foot > 0 {
+        if plan[i].on_bed && foot > 0 {
             // Shrink the squished first layer, but never make thin parts vanish.
             let shrunk = geom::offset(&regions, -foot, Join::Miter);
             if geom::total_area(&shrunk) > 0.5 * geom::total_area(&regions) {

@@ -295,7 +295,9 @@ declare_settings! {
         support_material_interface_spacing: f64 = 0.2, "mm", range(0.0, 10.0), Support, Advanced,
             "Interface spacing", "Gap between interface lines; 0 makes the interface solid.";
         raft_layers: u32 = 0u32, "layers", range(0.0, 20.0), Support, Advanced,
-            "Raft layers", "Layers of raft under the objects; 0 for none.";
+            "Raft layers", "Layers of raft under the objects; 0 for none. The objects sit the top Z distance above it.";
+        raft_expansion: f64 = 1.5, "mm", range(0.0, 20.0), Support, Advanced,
+            "Raft expansion", "How far the raft reaches beyond the objects' footprint.";
     }
     Process "Speed" {
         perimeter_speed: f64 = 60.0, "mm/s", range(1.0, 1000.0), Plan, Basic,

@@ -6,6 +6,7 @@
 pub mod flow;
 mod infill;
 mod order;
+mod raft;
 mod skin;
 mod skirt;
 mod support;
@@ -203,7 +204,7 @@ pub fn walls(sliced: &SlicedObject, plan: &[LayerZ], settings: &Settings) -> Vec
         walls::make_walls(
             regions,
             lower,
-            &LayerFlows::new(settings, plan[i].height, i == 0),
+            &LayerFlows::new(settings, plan[i].height, plan[i].on_bed),
             settings,
         )
     })
@@ -223,7 +224,7 @@ pub fn infill(
         } else {
             Some(&sliced.layers[i - 1][..])
         };
-        let flows = LayerFlows::new(settings, plan[i].height, i == 0);
+        let flows = LayerFlows::new(settings, plan[i].height, plan[i].on_bed);
         infill::fill_layer(
             isl,
             &surfaces[i],
@@ -259,4 +260,5 @@ pub fn assemble(islands: Vec<Vec<Island>>, mut support: Vec<Vec<Extrusion>>) -> 
     ObjectPaths { layers }
 }
 
+pub use raft::{raft, raft_area, raft_plan};
 pub use skirt::skirt_and_brim;

@@ -8,8 +8,14 @@ use crate::engine::layers::LayerZ;
 use crate::engine::settings::Settings;
 use crate::engine::units::scaled;
 
-/// `first_layer`: the first-layer regions of every object copy, in bed coordinates.
-pub fn skirt_and_brim(first_layer: &[ExPolygon], plan: &[LayerZ], s: &Settings) -> SkirtLayers {
+/// `first_layer`: the regions on the bed (every object copy's first layer, or the raft), in
+/// bed coordinates. `brim`: whether a brim may be laid (not around a raft).
+pub fn skirt_and_brim(
+    first_layer: &[ExPolygon],
+    plan: &[LayerZ],
+    brim: bool,
+    s: &Settings,
+) -> SkirtLayers {
     let mut layers: SkirtLayers = vec![Vec::new(); plan.len()];
     if first_layer.is_empty() || plan.is_empty() {
         return layers;
@@ -21,7 +27,7 @@ pub fn skirt_and_brim(first_layer: &[ExPolygon], plan: &[LayerZ], s: &Settings) 
         .iter()
         .map(|r| ExPolygon::new(r.contour.clone()))
         .collect();
-    if s.brim_width > 0.0 {
+    if brim && s.brim_width > 0.0 {
         let count = ((s.brim_width / flow0.spacing()).floor() as i64).max(1);
         let mut loops: Vec<Extrusion> = Vec::new();
         for k in (0..count).rev() {
@@ -90,7 +96,7 @@ mod tests {
     fn skirt_loop_surrounds_at_distance() {
         let s = Settings::default();
         let plan = plan_layers(10.0, 0.2, 0.2);
-        let l = skirt_and_brim(&[square(100_000, 20_000)], &plan, &s);
+        let l = skirt_and_brim(&[square(100_000, 20_000)], &plan, true, &s);
         assert_eq!(l[0].len(), 1);
         assert!(l[1].is_empty());
         let len = l[0][0].length();
@@ -107,7 +113,7 @@ mod tests {
             ..Default::default()
         };
         let plan = plan_layers(10.0, 0.2, 0.2);
-        let l = skirt_and_brim(&[square(100_000, 20_000)], &plan, &s);
+        let l = skirt_and_brim(&[square(100_000, 20_000)], &plan, true, &s);
         assert_eq!(l[0].len(), 13);
         assert!(
             l[0].iter()

@@ -18,7 +18,7 @@ pub fn generate(sliced: &SlicedObject, plan: &[LayerZ], s: &Settings) -> Vec<Vec
     }
     let regions = support_regions(&sliced.layers, plan, s);
     par::map(&regions, |i, (body, interface)| {
-        let flow = LayerFlows::new(s, plan[i].height, i == 0).support;
+        let flow = LayerFlows::new(s, plan[i].height, plan[i].on_bed).support;
         let sp = flow.spacing();
         let angle = s.support_material_angle.to_radians();
         let min_len = scaled(flow.width);
