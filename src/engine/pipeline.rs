@@ -379,7 +379,7 @@ fn group_instances(scene: &Scene) -> Vec<SliceGroup> {
 }
 
 fn object_labels(scene: &Scene) -> Vec<ObjectLabel> {
-    let mut out = Vec::new();
+    let mut out: Vec<ObjectLabel> = Vec::new();
     for o in &scene.objects {
         for (i, inst) in o.instances.iter().enumerate() {
             let pts: Vec<Point> = o
@@ -401,6 +401,13 @@ fn object_labels(scene: &Scene) -> Vec<ObjectLabel> {
             } else {
                 o.name.clone()
             };
+            // Labels must be unique: a second object of the same name gets a number.
+            let mut name = name;
+            let mut k = 2;
+            while out.iter().any(|l| l.name == name) {
+                name = format!("{}_{k}", name.trim_end_matches(&format!("_{}", k - 1)));
+                k += 1;
+            }
             out.push(ObjectLabel {
                 name,
                 center: (

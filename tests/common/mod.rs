@@ -90,7 +90,7 @@ pub fn check(gcode: &Path, model: Option<&Path>) -> serde_json::Value {
 /// not of the model, so it is left out of volume comparisons.
 pub fn prime_filament(gcode: &Path) -> f64 {
     let text = std::fs::read_to_string(gcode).expect("read G-code");
-    let Some(start) = text.find(";TYPE:Prime line") else {
+    let Some(start) = text.find("\n;TYPE:Prime line") else {
         return 0.0;
     };
     let block = &text[start..];

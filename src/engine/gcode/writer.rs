@@ -257,6 +257,13 @@ pub fn write(
         "; estimated printing time (normal mode) = {}",
         format_duration(stats.time_s)
     );
+    // Every setting used, so the print can be reproduced (and the file read back).
+    w.line("; lamina_config = begin");
+    for d in SCHEMA {
+        let v = s.get(d.key).unwrap_or_default().replace('\n', "\\n");
+        let _ = writeln!(w.out, "; {} = {}", d.key, v);
+    }
+    w.line("; lamina_config = end");
     w.line("");
     if flavor == GcodeFlavor::Klipper {
         for o in &job.objects {
@@ -427,13 +434,6 @@ pub fn write(
         "; estimated printing time (normal mode) = {}",
         format_duration(stats.time_s)
     );
-    w.line("");
-    w.line("; lamina_config = begin");
-    for d in SCHEMA {
-        let v = s.get(d.key).unwrap_or_default().replace('\n', "\\n");
-        let _ = writeln!(w.out, "; {} = {}", d.key, v);
-    }
-    w.line("; lamina_config = end");
     Ok((w.out, stats))
 }
 
