@@ -273,6 +273,43 @@ fn errors_are_one_line_with_exit_code_2() {
         &["slice", cube, "--rotate", "w=5"],
         "the axis must be x, y or z",
     );
+    let tiny = dir.join("tiny.obj");
+    std::fs::write(
+        &tiny,
+        "v 0 0 0\nv 0.1 0 0\nv 0 0.1 0\nv 0 0 0.1\nf 1 3 2\nf 1 2 4\nf 1 4 3\nf 2 3 4\n",
+    )
+    .unwrap();
+    fails_with(
+        &["slice", tiny.to_str().unwrap()],
+        "nothing to print: no line fits the objects",
+    );
+    fails_with(
+        &[
+            "slice",
+            cube,
+            "--set",
+            "perimeters=0",
+            "--set",
+            "fill_density=0",
+            "--set",
+            "top_solid_layers=0",
+            "--set",
+            "bottom_solid_layers=0",
+            "--set",
+            "skirts=0",
+        ],
+        "nothing to print",
+    );
+    let far = dir.join("far.obj");
+    std::fs::write(
+        &far,
+        "v 0 0 0\nv 1e9 0 0\nv 0 1e9 0\nv 0 0 1e9\nf 1 3 2\nf 1 2 4\nf 1 4 3\nf 2 3 4\n",
+    )
+    .unwrap();
+    fails_with(
+        &["info", far.to_str().unwrap()],
+        "not a finite number of millimetres under 10 km",
+    );
     fails_with(&["frobnicate"], "unknown command 'frobnicate'");
     fails_with(&["slice"], "no model given");
 }

@@ -112,6 +112,25 @@ fn klipper_output_labels_objects_and_sets_acceleration() {
 }
 
 #[test]
+fn absolute_extrusion_gives_the_same_print() {
+    let s = settings(
+        "creality-ender3-v3-se",
+        &[("use_relative_e_distances", "false")],
+    );
+    let (gcode, _) = slice_with(&cube(), "absolute-e", &s);
+    let text = std::fs::read_to_string(&gcode).unwrap();
+    assert!(text.contains("M82 ; absolute extrusion"));
+    let report = assert_clean(&gcode, &cube(), "absolute");
+    let (relative, _) = slice_file(&cube(), "relative-e");
+    let rel = check(&relative, Some(&cube()));
+    let (a, b) = (
+        report["filament_mm"].as_f64().unwrap(),
+        rel["filament_mm"].as_f64().unwrap(),
+    );
+    assert!((a - b).abs() < 0.5, "{a} vs {b}");
+}
+
+#[test]
 fn reprap_flavour_uses_m204_p_t() {
     let s = settings(
         "generic-marlin-220",

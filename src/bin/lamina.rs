@@ -262,6 +262,14 @@ fn cmd_slice(args: &[String]) -> Result<(), Fail> {
         st.filament_g,
         st.cost
     );
+    let mut features: Vec<&(String, f64)> =
+        st.feature_times.iter().filter(|(_, t)| *t >= 1.0).collect();
+    features.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let features: Vec<String> = features
+        .iter()
+        .map(|(n, t)| format!("{n} {}", format_duration(*t)))
+        .collect();
+    println!("  by feature:  {}", features.join(", "));
     let mut stages = vec![format!("load {:.3} s", load)];
     stages.extend(
         out.timings

@@ -79,8 +79,8 @@ pub enum SliceError {
     EmptyScene,
     #[error("{0}")]
     DoesNotFit(String),
-    #[error("nothing to print: the objects are thinner than one layer")]
-    NothingToPrint,
+    #[error("nothing to print: {0}")]
+    NothingToPrint(&'static str),
     #[error("slicing was cancelled")]
     Cancelled,
 }
@@ -160,7 +160,9 @@ pub fn slice(
             .collect()
     };
     if plan.is_empty() {
-        return Err(SliceError::NothingToPrint);
+        return Err(SliceError::NothingToPrint(
+            "the objects are thinner than one layer",
+        ));
     }
     let raft_n = raft_plan.len();
     let print_plan: Vec<LayerZ> = raft_plan
@@ -264,6 +266,11 @@ pub fn slice(
         objects: object_labels(scene),
     };
     let (gcode, stats) = writer::write(&layers, &job, settings)?;
+    if stats.filament_mm <= 0.0 {
+        return Err(SliceError::NothingToPrint(
+            "no line fits the objects with these settings (too small, or no walls, infill or solid layers)",
+        ));
+    }
     let end = obs.now();
     // Turn start marks into durations.
     let mut durations = Vec::with_capacity(timings.len());

@@ -598,7 +598,6 @@ mod tests {
             points: points.iter().map(|&(x, y)| Point::new(x, y)).collect(),
             instance: Some(0),
             comb,
-            ends_loop: false,
         }
     }
 

@@ -114,14 +114,15 @@ impl Mesh {
                 t.iter().max().copied().unwrap_or(0)
             )));
         }
-        if self
+        if let Some(c) = self
             .vertices
             .iter()
-            .any(|v| v.iter().any(|c| !c.is_finite() || c.abs() > 1e7))
+            .flatten()
+            .find(|c| !c.is_finite() || c.abs() > 1e7)
         {
-            return Err(ImportError::Garbage(
-                "a vertex coordinate is not a finite number".into(),
-            ));
+            return Err(ImportError::Garbage(format!(
+                "a vertex coordinate is {c}: not a finite number of millimetres under 10 km"
+            )));
         }
         Ok(())
     }

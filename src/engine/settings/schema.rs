@@ -349,7 +349,7 @@ declare_settings! {
         extrusion_width: f64 = 0.0, "mm", range(0.0, 5.0), Perimeters, Advanced,
             "Default line width", "Width used where a feature's own width is 0; 0 derives it from the nozzle.";
         first_layer_extrusion_width: f64 = 0.0, "mm", range(0.0, 5.0), Perimeters, Advanced,
-            "First layer line width", "Width of all lines on the first layer; 0 uses the nozzle diameter.";
+            "First layer line width", "Width of all lines on the first layer; 0 uses 105% of the nozzle diameter.";
         perimeter_extrusion_width: f64 = 0.0, "mm", range(0.0, 5.0), Perimeters, Advanced,
             "Inner wall line width", "Width of inner walls; 0 uses the default.";
         external_perimeter_extrusion_width: f64 = 0.0, "mm", range(0.0, 5.0), Perimeters, Advanced,

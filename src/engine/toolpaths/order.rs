@@ -19,8 +19,6 @@ pub struct OrderedPath {
     /// Index into `OrderedLayer::comb` when the path lies inside an island's fill area:
     /// travel between two such paths of the same area needs no retraction if it stays inside.
     pub comb: Option<usize>,
-    /// The last piece of a closed loop (where a wipe may follow).
-    pub ends_loop: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -178,7 +176,7 @@ impl Orderer<'_> {
                 {
                     pts.reverse();
                 }
-                self.push(p.role, p.flow, pts, instance, comb, false);
+                self.push(p.role, p.flow, pts, instance, comb);
             }
             Extrusion::Sequence(items) => {
                 for it in items {
@@ -196,7 +194,6 @@ impl Orderer<'_> {
         points: Vec<Point>,
         instance: Option<usize>,
         comb: Option<usize>,
-        ends_loop: bool,
     ) {
         if points.len() < 2 {
             return;
@@ -208,7 +205,6 @@ impl Orderer<'_> {
             points,
             instance,
             comb,
-            ends_loop,
         });
     }
 
@@ -260,10 +256,9 @@ impl Orderer<'_> {
             pl.clip_end(scaled(self.s.nozzle_diameter * 0.15) as f64);
             *pts = pl.points;
         }
-        let count = pieces.len();
-        for (k, (pi, pts)) in pieces.into_iter().enumerate() {
+        for (pi, pts) in pieces {
             let p: &ExtrusionPath = &l.paths[pi];
-            self.push(p.role, p.flow, pts, instance, comb, k + 1 == count);
+            self.push(p.role, p.flow, pts, instance, comb);
         }
     }
 

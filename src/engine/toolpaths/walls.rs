@@ -24,7 +24,7 @@ pub fn make_walls(
     s: &Settings,
 ) -> Vec<Island> {
     // Where the layer below holds this one up (half a nozzle of overhang is fine).
-    let support = lower.map(|l| {
+    let support = lower.filter(|_| s.overhangs).map(|l| {
         EdgeIndex::from_regions(&geom::offset(
             l,
             scaled(s.nozzle_diameter / 2.0),
