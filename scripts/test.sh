@@ -25,9 +25,14 @@ rustup component list --installed | grep -q '^clippy' || rustup component add cl
 need python3 || apt_install python3
 # PrusaSlicer 2.5 is the reference the model tests compare against.
 need prusa-slicer || apt_install prusa-slicer
-shared=${LAMINA_SHARED:-../shared}
-if [ ! -f "$shared/tools/gcode_check.py" ]; then
-  echo "the shared test models and tools are not at $shared (set LAMINA_SHARED)" >&2
+# The shared test models and G-code checker: $LAMINA_SHARED, or a shared/ folder beside the
+# checkout (or beside one of its parents), or the workplace's /work/shared.
+shared=""
+for d in "${LAMINA_SHARED:-}" ../shared ../../shared /work/shared; do
+  if [ -n "$d" ] && [ -f "$d/tools/gcode_check.py" ]; then shared=$d; break; fi
+done
+if [ -z "$shared" ]; then
+  echo "the shared test models and tools were not found (set LAMINA_SHARED to the folder)" >&2
   exit 1
 fi
 export LAMINA_SHARED=$(cd "$shared" && pwd)
