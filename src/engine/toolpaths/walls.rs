@@ -216,7 +216,12 @@ fn thin_walls(
 fn gap_fill(gaps: &[ExPolygon], per: Flow, sp: Coord) -> (Vec<ExtrusionPath>, Vec<ExPolygon>) {
     let min = (0.2 * scaled(per.width) as f64 * (1.0 - INSET_OVERLAP_TOLERANCE)) as Coord;
     let max = 2 * sp;
-    let gaps = geom::union_ex(gaps);
+    // A line worth printing is at least two widths long: smaller gaps are slivers.
+    let min_area = 2.0 * (scaled(per.width) as f64) * min as f64;
+    let gaps: Vec<ExPolygon> = geom::union_ex(gaps).into_iter().filter(|g| g.area() >= min_area).collect();
+    if gaps.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
     let narrow = geom::difference(
         &geom::offset2(&gaps, -min / 2, min / 2, Join::Miter),
         &geom::offset2(&gaps, -max / 2, max / 2 + 10, Join::Miter),
