@@ -2,11 +2,12 @@
 //! (travel, retraction, Z hop, speeds, accelerations, cooling and fan as passes over data);
 //! `estimate` times the moves as the firmware's planner would; `writer` prints them in the
 //! printer's flavour; `parse` reads G-code back into moves (for estimates of any file, and for
-//! tests and the preview).
+//! tests); `preview` lays the moves out for the 3D toolpath view.
 
 pub mod estimate;
 pub mod parse;
 pub mod plan;
+pub mod preview;
 pub mod writer;
 
 use crate::engine::toolpaths::Role;

@@ -102,6 +102,59 @@ impl Mesh {
         );
     }
 
+    /// A compact little-endian form: vertex count, triangle count, coordinates (f32), indices
+    /// (u32). Used to hand meshes to workers and to store them.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(8 + self.vertices.len() * 12 + self.triangles.len() * 12);
+        out.extend_from_slice(&(self.vertices.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(self.triangles.len() as u32).to_le_bytes());
+        for v in &self.vertices {
+            for c in v {
+                out.extend_from_slice(&c.to_le_bytes());
+            }
+        }
+        for t in &self.triangles {
+            for i in t {
+                out.extend_from_slice(&i.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// Reads `to_bytes` output back, checking sizes and indices.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Mesh, ImportError> {
+        let word = |i: usize| -> Option<[u8; 4]> { bytes.get(i * 4..i * 4 + 4).and_then(|s| s.try_into().ok()) };
+        let (Some(nv), Some(nt)) = (word(0), word(1)) else {
+            return Err(ImportError::Truncated("mesh data has no header".into()));
+        };
+        let (nv, nt) = (u32::from_le_bytes(nv) as usize, u32::from_le_bytes(nt) as usize);
+        if nt > MAX_TRIANGLES || nv > 3 * MAX_TRIANGLES {
+            return Err(ImportError::TooLarge { count: nt as u64 });
+        }
+        if bytes.len() != 8 + 12 * nv + 12 * nt {
+            return Err(ImportError::Truncated(format!(
+                "mesh data for {nv} vertices and {nt} triangles needs {} bytes, not {}",
+                8 + 12 * nv + 12 * nt,
+                bytes.len()
+            )));
+        }
+        let mut m = Mesh {
+            vertices: Vec::with_capacity(nv),
+            triangles: Vec::with_capacity(nt),
+        };
+        let f = |i: usize| f32::from_le_bytes(word(i).unwrap_or_default());
+        let u = |i: usize| u32::from_le_bytes(word(i).unwrap_or_default());
+        for k in 0..nv {
+            m.vertices.push([f(2 + 3 * k), f(3 + 3 * k), f(4 + 3 * k)]);
+        }
+        let base = 2 + 3 * nv;
+        for k in 0..nt {
+            m.triangles.push([u(base + 3 * k), u(base + 3 * k + 1), u(base + 3 * k + 2)]);
+        }
+        m.check()?;
+        Ok(m)
+    }
+
     /// Checks indices and coordinates; readers call this before handing a mesh out.
     pub fn check(&self) -> Result<(), ImportError> {
         if self.triangles.is_empty() {
@@ -126,6 +179,30 @@ impl Mesh {
         }
         Ok(())
     }
+}
+
+/// Where a ray `origin + t·dir` meets triangle a-b-c (Möller–Trumbore): the `t`, if it does
+/// at t > 0.
+pub fn ray_triangle(origin: DVec3, dir: DVec3, a: DVec3, b: DVec3, c: DVec3) -> Option<f64> {
+    let e1 = b - a;
+    let e2 = c - a;
+    let h = dir.cross(e2);
+    let det = e1.dot(h);
+    if det.abs() < 1e-12 {
+        return None;
+    }
+    let s = origin - a;
+    let u = s.dot(h) / det;
+    if !(0.0..=1.0).contains(&u) {
+        return None;
+    }
+    let q = s.cross(e1);
+    let v = dir.dot(q) / det;
+    if v < 0.0 || u + v > 1.0 {
+        return None;
+    }
+    let t = e2.dot(q) / det;
+    (t > 1e-9).then_some(t)
 }
 
 /// One object read from a file: a mesh and where its copies stand (at least one).
@@ -270,6 +347,18 @@ pub(crate) mod tests {
         let mut m = box_mesh([0.0; 3], [20.0, 10.0, 5.0]);
         m.transform(&DAffine3::from_scale(DVec3::new(-1.0, 1.0, 1.0)));
         assert!((m.volume() - 1000.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn bytes_round_trip_and_damage() {
+        let m = box_mesh([0.0; 3], [20.0, 10.0, 5.0]);
+        let b = m.to_bytes();
+        assert_eq!(Mesh::from_bytes(&b).unwrap(), m);
+        assert!(matches!(Mesh::from_bytes(&b[..b.len() - 1]), Err(ImportError::Truncated(_))));
+        let mut bad = b.clone();
+        let last = bad.len() - 4;
+        bad[last..].copy_from_slice(&99u32.to_le_bytes());
+        assert!(matches!(Mesh::from_bytes(&bad), Err(ImportError::Garbage(_))));
     }
 
     #[test]

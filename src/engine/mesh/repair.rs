@@ -270,29 +270,8 @@ fn inside_other_shells(mesh: &Mesh, shell: &[u32], own: u32, p: DVec3) -> bool {
         if shell[t] == own {
             continue;
         }
-        let (a, b, c) = (
-            mesh.vertex(tri[0]),
-            mesh.vertex(tri[1]),
-            mesh.vertex(tri[2]),
-        );
-        let e1 = b - a;
-        let e2 = c - a;
-        let h = dir.cross(e2);
-        let det = e1.dot(h);
-        if det.abs() < 1e-12 {
-            continue;
-        }
-        let s = p - a;
-        let u = s.dot(h) / det;
-        if !(0.0..=1.0).contains(&u) {
-            continue;
-        }
-        let q = s.cross(e1);
-        let v = dir.dot(q) / det;
-        if v < 0.0 || u + v > 1.0 {
-            continue;
-        }
-        if e2.dot(q) / det > 1e-9 {
+        let (a, b, c) = (mesh.vertex(tri[0]), mesh.vertex(tri[1]), mesh.vertex(tri[2]));
+        if super::ray_triangle(p, dir, a, b, c).is_some() {
             crossings += 1;
         }
     }

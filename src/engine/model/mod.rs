@@ -172,6 +172,92 @@ impl Scene {
     }
 }
 
+/// What a ray hit: which copy of which object, which triangle, how far along the ray.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    pub object: usize,
+    pub instance: usize,
+    pub triangle: usize,
+    pub distance: f64,
+}
+
+impl Scene {
+    /// The nearest copy a ray (bed coordinates) hits.
+    pub fn pick(&self, origin: DVec3, dir: DVec3) -> Option<Hit> {
+        let mut best: Option<Hit> = None;
+        for (oi, o) in self.objects.iter().enumerate() {
+            for (ii, inst) in o.instances.iter().enumerate() {
+                // In object space the mesh needs no transforming.
+                let inv = inst.transform.inverse();
+                let (lo, ld) = (inv.transform_point3(origin), inv.transform_vector3(dir));
+                if let Some(b) = o.mesh.bounds() {
+                    if !ray_hits_box(lo, ld, b.min, b.max) {
+                        continue;
+                    }
+                }
+                for (ti, t) in o.mesh.triangles.iter().enumerate() {
+                    let (a, b, c) = (o.mesh.vertex(t[0]), o.mesh.vertex(t[1]), o.mesh.vertex(t[2]));
+                    if let Some(s) = crate::engine::mesh::ray_triangle(lo, ld, a, b, c) {
+                        // Distances compare in bed space.
+                        let d = (inst.transform.transform_point3(lo + ld * s) - origin).length();
+                        if best.is_none_or(|h| d < h.distance) {
+                            best = Some(Hit {
+                                object: oi,
+                                instance: ii,
+                                triangle: ti,
+                                distance: d,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// Turns a copy so the given face lies on the bed, then drops it there.
+    pub fn lay_flat(&mut self, object: usize, instance: usize, triangle: usize) {
+        let o = &self.objects[object];
+        let Some(t) = o.mesh.triangles.get(triangle) else { return };
+        let m = o.instances[instance].transform;
+        let (a, b, c) = (m.transform_point3(o.mesh.vertex(t[0])), m.transform_point3(o.mesh.vertex(t[1])), m.transform_point3(o.mesh.vertex(t[2])));
+        let n = (b - a).cross(c - a).normalize_or_zero();
+        if n == DVec3::ZERO {
+            return;
+        }
+        let rotation = glam::DQuat::from_rotation_arc(n, DVec3::NEG_Z);
+        let Some(bounds) = o.instance_bounds(instance) else { return };
+        let centre = bounds.center();
+        let about = DAffine3::from_translation(centre) * DAffine3::from_quat(rotation) * DAffine3::from_translation(-centre);
+        let inst = &mut self.objects[object].instances[instance];
+        inst.transform = about * inst.transform;
+        if let Some(b) = self.objects[object].instance_bounds(instance) {
+            let inst = &mut self.objects[object].instances[instance];
+            inst.transform = DAffine3::from_translation(DVec3::new(0.0, 0.0, -b.min.z)) * inst.transform;
+        }
+    }
+}
+
+/// Slab test: does the ray meet the box?
+fn ray_hits_box(o: DVec3, d: DVec3, min: DVec3, max: DVec3) -> bool {
+    let (mut t0, mut t1) = (0.0f64, f64::MAX);
+    for k in 0..3 {
+        if d[k].abs() < 1e-15 {
+            if o[k] < min[k] || o[k] > max[k] {
+                return false;
+            }
+            continue;
+        }
+        let (a, b) = ((min[k] - o[k]) / d[k], (max[k] - o[k]) / d[k]);
+        t0 = t0.max(a.min(b));
+        t1 = t1.min(a.max(b));
+        if t0 > t1 {
+            return false;
+        }
+    }
+    true
+}
+
 /// Rotation about an axis ('x', 'y' or 'z') by degrees.
 pub fn rotation(axis: char, degrees: f64) -> Option<DMat3> {
     let r = degrees.to_radians();
@@ -225,6 +311,22 @@ mod tests {
         }
         assert!(scene_of(40).arrange(220.0, 220.0, 6.0));
         assert!(!scene_of(60).arrange(220.0, 220.0, 6.0));
+    }
+
+    #[test]
+    fn pick_and_lay_flat() {
+        let mut s = scene_of(2);
+        s.drop_to_bed();
+        s.arrange(220.0, 220.0, 6.0);
+        let target = s.objects[1].instance_bounds(0).unwrap().center();
+        let hit = s.pick(target + DVec3::new(0.0, 0.0, 100.0), DVec3::NEG_Z).unwrap();
+        assert_eq!((hit.object, hit.instance), (1, 0));
+        assert!((hit.distance - 95.0).abs() < 1e-6, "{}", hit.distance);
+        assert!(s.pick(DVec3::new(-50.0, -50.0, 100.0), DVec3::NEG_Z).is_none());
+        // Lay the box on its +X side (triangle 6 faces +X): it becomes 10 wide and 30 tall.
+        s.lay_flat(1, 0, 6);
+        let b = s.objects[1].instance_bounds(0).unwrap();
+        assert!((b.size().z - 30.0).abs() < 1e-9 && b.min.z.abs() < 1e-9, "{:?}", b.size());
     }
 
     #[test]
