@@ -13,5 +13,16 @@
 //!
 //! `engine::pipeline` runs the steps in order with progress and cancellation; `engine::settings`
 //! declares every setting once.
+//!
+//! In the browser (wasm32 only): `app` is the leptos user interface, `render` draws the bed,
+//! models and toolpaths with wgpu, and `worker` slices in a Web Worker so the page stays
+//! responsive. They depend on the engine; the engine depends on none of them.
 
 pub mod engine;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod render;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

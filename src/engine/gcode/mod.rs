@@ -77,7 +77,7 @@ pub struct LayerMoves {
 }
 
 /// What a print takes.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PrintStats {
     pub layers: usize,
     /// Estimated print time (s).

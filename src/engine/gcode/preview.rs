@@ -44,12 +44,12 @@ pub fn build(layers: &[LayerMoves], stats: &PrintStats) -> Preview {
     };
     let (mut x, mut y) = (f64::NAN, f64::NAN);
     let mut z = 0.0f64;
-    let (mut width, mut height) = (0.4f32, 0.2f32);
+    let mut width = 0.4f32;
     let mut kind = 0.0f32;
     for (li, lm) in layers.iter().enumerate() {
         let time = stats.layer_times.get(li).copied().unwrap_or(0.0) as f32;
         p.time_range = (p.time_range.0.min(time), p.time_range.1.max(time));
-        height = lm.height as f32;
+        let height = lm.height as f32;
         p.layers.push((
             lm.z as f32,
             (p.extrusions.len() / STRIDE) as u32,
@@ -64,7 +64,16 @@ pub fn build(layers: &[LayerMoves], stats: &PrintStats) -> Preview {
                 Move::Z { z: nz, .. } => z = nz,
                 Move::Travel { x: nx, y: ny, .. } => {
                     if x.is_finite() {
-                        push(&mut p.travels, [x, y, z, nx, ny, z], 0.1, 0.0, TRAVEL, 0.0, time, li);
+                        push(
+                            &mut p.travels,
+                            [x, y, z, nx, ny, z],
+                            0.1,
+                            0.0,
+                            TRAVEL,
+                            0.0,
+                            time,
+                            li,
+                        );
                     }
                     x = nx;
                     y = ny;
@@ -73,10 +82,27 @@ pub fn build(layers: &[LayerMoves], stats: &PrintStats) -> Preview {
                     x = nx;
                     y = ny;
                 }
-                Move::Extrude { x: nx, y: ny, speed, .. } => {
+                Move::Extrude {
+                    x: nx,
+                    y: ny,
+                    speed,
+                    ..
+                } => {
                     if x.is_finite() {
-                        push(&mut p.extrusions, [x, y, z, nx, ny, z], width, height, kind, speed as f32, time, li);
-                        p.speed_range = (p.speed_range.0.min(speed as f32), p.speed_range.1.max(speed as f32));
+                        push(
+                            &mut p.extrusions,
+                            [x, y, z, nx, ny, z],
+                            width,
+                            height,
+                            kind,
+                            speed as f32,
+                            time,
+                            li,
+                        );
+                        p.speed_range = (
+                            p.speed_range.0.min(speed as f32),
+                            p.speed_range.1.max(speed as f32),
+                        );
                     }
                     x = nx;
                     y = ny;
@@ -95,7 +121,16 @@ pub fn build(layers: &[LayerMoves], stats: &PrintStats) -> Preview {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn push(out: &mut Vec<f32>, ends: [f64; 6], width: f32, height: f32, kind: f32, speed: f32, time: f32, layer: usize) {
+fn push(
+    out: &mut Vec<f32>,
+    ends: [f64; 6],
+    width: f32,
+    height: f32,
+    kind: f32,
+    speed: f32,
+    time: f32,
+    layer: usize,
+) {
     out.extend(ends.iter().map(|v| *v as f32));
     out.extend_from_slice(&[width, height, kind, speed, time, layer as f32]);
 }
@@ -113,10 +148,27 @@ mod tests {
                 height: 0.2,
                 moves: vec![
                     Move::Z { z: 0.2, speed: 5.0 },
-                    Move::Travel { x: 0.0, y: 0.0, speed: 150.0 },
-                    Move::Role { role: Role::ExternalPerimeter, width: 0.42 },
-                    Move::Extrude { x: 10.0, y: 0.0, e: 0.3, speed: 25.0 },
-                    Move::Extrude { x: 10.0, y: 10.0, e: 0.3, speed: 25.0 },
+                    Move::Travel {
+                        x: 0.0,
+                        y: 0.0,
+                        speed: 150.0,
+                    },
+                    Move::Role {
+                        role: Role::ExternalPerimeter,
+                        width: 0.42,
+                    },
+                    Move::Extrude {
+                        x: 10.0,
+                        y: 0.0,
+                        e: 0.3,
+                        speed: 25.0,
+                    },
+                    Move::Extrude {
+                        x: 10.0,
+                        y: 10.0,
+                        e: 0.3,
+                        speed: 25.0,
+                    },
                 ],
             },
             LayerMoves {
@@ -125,9 +177,21 @@ mod tests {
                 height: 0.2,
                 moves: vec![
                     Move::Z { z: 0.4, speed: 5.0 },
-                    Move::Travel { x: 0.0, y: 0.0, speed: 150.0 },
-                    Move::Role { role: Role::InternalInfill, width: 0.45 },
-                    Move::Extrude { x: 5.0, y: 5.0, e: 0.3, speed: 80.0 },
+                    Move::Travel {
+                        x: 0.0,
+                        y: 0.0,
+                        speed: 150.0,
+                    },
+                    Move::Role {
+                        role: Role::InternalInfill,
+                        width: 0.45,
+                    },
+                    Move::Extrude {
+                        x: 5.0,
+                        y: 5.0,
+                        e: 0.3,
+                        speed: 80.0,
+                    },
                 ],
             },
         ];
@@ -141,7 +205,13 @@ mod tests {
         assert_eq!(p.layers, vec![(0.2, 0, 0), (0.4, 2, 0)]);
         let last = &p.extrusions[2 * STRIDE..];
         assert_eq!(&last[..6], &[0.0, 0.0, 0.4, 5.0, 5.0, 0.4]);
-        assert_eq!(last[8], Role::ALL.iter().position(|r| *r == Role::InternalInfill).unwrap() as f32);
+        assert_eq!(
+            last[8],
+            Role::ALL
+                .iter()
+                .position(|r| *r == Role::InternalInfill)
+                .unwrap() as f32
+        );
         assert_eq!(p.speed_range, (25.0, 80.0));
         assert_eq!(p.time_range, (3.0, 7.0));
     }

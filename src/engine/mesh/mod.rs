@@ -123,11 +123,16 @@ impl Mesh {
 
     /// Reads `to_bytes` output back, checking sizes and indices.
     pub fn from_bytes(bytes: &[u8]) -> Result<Mesh, ImportError> {
-        let word = |i: usize| -> Option<[u8; 4]> { bytes.get(i * 4..i * 4 + 4).and_then(|s| s.try_into().ok()) };
+        let word = |i: usize| -> Option<[u8; 4]> {
+            bytes.get(i * 4..i * 4 + 4).and_then(|s| s.try_into().ok())
+        };
         let (Some(nv), Some(nt)) = (word(0), word(1)) else {
             return Err(ImportError::Truncated("mesh data has no header".into()));
         };
-        let (nv, nt) = (u32::from_le_bytes(nv) as usize, u32::from_le_bytes(nt) as usize);
+        let (nv, nt) = (
+            u32::from_le_bytes(nv) as usize,
+            u32::from_le_bytes(nt) as usize,
+        );
         if nt > MAX_TRIANGLES || nv > 3 * MAX_TRIANGLES {
             return Err(ImportError::TooLarge { count: nt as u64 });
         }
@@ -149,7 +154,8 @@ impl Mesh {
         }
         let base = 2 + 3 * nv;
         for k in 0..nt {
-            m.triangles.push([u(base + 3 * k), u(base + 3 * k + 1), u(base + 3 * k + 2)]);
+            m.triangles
+                .push([u(base + 3 * k), u(base + 3 * k + 1), u(base + 3 * k + 2)]);
         }
         m.check()?;
         Ok(m)
@@ -354,11 +360,17 @@ pub(crate) mod tests {
         let m = box_mesh([0.0; 3], [20.0, 10.0, 5.0]);
         let b = m.to_bytes();
         assert_eq!(Mesh::from_bytes(&b).unwrap(), m);
-        assert!(matches!(Mesh::from_bytes(&b[..b.len() - 1]), Err(ImportError::Truncated(_))));
+        assert!(matches!(
+            Mesh::from_bytes(&b[..b.len() - 1]),
+            Err(ImportError::Truncated(_))
+        ));
         let mut bad = b.clone();
         let last = bad.len() - 4;
         bad[last..].copy_from_slice(&99u32.to_le_bytes());
-        assert!(matches!(Mesh::from_bytes(&bad), Err(ImportError::Garbage(_))));
+        assert!(matches!(
+            Mesh::from_bytes(&bad),
+            Err(ImportError::Garbage(_))
+        ));
     }
 
     #[test]

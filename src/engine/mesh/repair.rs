@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 /// Vertices closer than this (mm, per axis grid) are merged.
 const WELD_GRID: f64 = 1e-4;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RepairReport {
     pub vertices_welded: usize,
     pub degenerate_faces_removed: usize,
@@ -270,7 +270,11 @@ fn inside_other_shells(mesh: &Mesh, shell: &[u32], own: u32, p: DVec3) -> bool {
         if shell[t] == own {
             continue;
         }
-        let (a, b, c) = (mesh.vertex(tri[0]), mesh.vertex(tri[1]), mesh.vertex(tri[2]));
+        let (a, b, c) = (
+            mesh.vertex(tri[0]),
+            mesh.vertex(tri[1]),
+            mesh.vertex(tri[2]),
+        );
         if super::ray_triangle(p, dir, a, b, c).is_some() {
             crossings += 1;
         }

@@ -6,6 +6,7 @@ pub mod shapes;
 
 use crate::engine::mesh::{Bounds, ImportedObject, Mesh, RepairReport, repair};
 use glam::{DAffine3, DMat3, DVec3};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Instance {
@@ -16,7 +17,8 @@ pub struct Instance {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Object {
     pub name: String,
-    pub mesh: Mesh,
+    /// Shared, so copies of a scene (undo history, jobs) cost no mesh copies.
+    pub mesh: Arc<Mesh>,
     pub repair: RepairReport,
     pub instances: Vec<Instance>,
 }
@@ -27,7 +29,7 @@ impl Object {
         let repair = repair(&mut mesh);
         Object {
             name: imported.name,
-            mesh,
+            mesh: Arc::new(mesh),
             repair,
             instances: imported
                 .instances
@@ -190,13 +192,17 @@ impl Scene {
                 // In object space the mesh needs no transforming.
                 let inv = inst.transform.inverse();
                 let (lo, ld) = (inv.transform_point3(origin), inv.transform_vector3(dir));
-                if let Some(b) = o.mesh.bounds() {
-                    if !ray_hits_box(lo, ld, b.min, b.max) {
-                        continue;
-                    }
+                if let Some(b) = o.mesh.bounds()
+                    && !ray_hits_box(lo, ld, b.min, b.max)
+                {
+                    continue;
                 }
                 for (ti, t) in o.mesh.triangles.iter().enumerate() {
-                    let (a, b, c) = (o.mesh.vertex(t[0]), o.mesh.vertex(t[1]), o.mesh.vertex(t[2]));
+                    let (a, b, c) = (
+                        o.mesh.vertex(t[0]),
+                        o.mesh.vertex(t[1]),
+                        o.mesh.vertex(t[2]),
+                    );
                     if let Some(s) = crate::engine::mesh::ray_triangle(lo, ld, a, b, c) {
                         // Distances compare in bed space.
                         let d = (inst.transform.transform_point3(lo + ld * s) - origin).length();
@@ -218,22 +224,33 @@ impl Scene {
     /// Turns a copy so the given face lies on the bed, then drops it there.
     pub fn lay_flat(&mut self, object: usize, instance: usize, triangle: usize) {
         let o = &self.objects[object];
-        let Some(t) = o.mesh.triangles.get(triangle) else { return };
+        let Some(t) = o.mesh.triangles.get(triangle) else {
+            return;
+        };
         let m = o.instances[instance].transform;
-        let (a, b, c) = (m.transform_point3(o.mesh.vertex(t[0])), m.transform_point3(o.mesh.vertex(t[1])), m.transform_point3(o.mesh.vertex(t[2])));
+        let (a, b, c) = (
+            m.transform_point3(o.mesh.vertex(t[0])),
+            m.transform_point3(o.mesh.vertex(t[1])),
+            m.transform_point3(o.mesh.vertex(t[2])),
+        );
         let n = (b - a).cross(c - a).normalize_or_zero();
         if n == DVec3::ZERO {
             return;
         }
         let rotation = glam::DQuat::from_rotation_arc(n, DVec3::NEG_Z);
-        let Some(bounds) = o.instance_bounds(instance) else { return };
+        let Some(bounds) = o.instance_bounds(instance) else {
+            return;
+        };
         let centre = bounds.center();
-        let about = DAffine3::from_translation(centre) * DAffine3::from_quat(rotation) * DAffine3::from_translation(-centre);
+        let about = DAffine3::from_translation(centre)
+            * DAffine3::from_quat(rotation)
+            * DAffine3::from_translation(-centre);
         let inst = &mut self.objects[object].instances[instance];
         inst.transform = about * inst.transform;
         if let Some(b) = self.objects[object].instance_bounds(instance) {
             let inst = &mut self.objects[object].instances[instance];
-            inst.transform = DAffine3::from_translation(DVec3::new(0.0, 0.0, -b.min.z)) * inst.transform;
+            inst.transform =
+                DAffine3::from_translation(DVec3::new(0.0, 0.0, -b.min.z)) * inst.transform;
         }
     }
 }
@@ -319,14 +336,23 @@ mod tests {
         s.drop_to_bed();
         s.arrange(220.0, 220.0, 6.0);
         let target = s.objects[1].instance_bounds(0).unwrap().center();
-        let hit = s.pick(target + DVec3::new(0.0, 0.0, 100.0), DVec3::NEG_Z).unwrap();
+        let hit = s
+            .pick(target + DVec3::new(0.0, 0.0, 100.0), DVec3::NEG_Z)
+            .unwrap();
         assert_eq!((hit.object, hit.instance), (1, 0));
         assert!((hit.distance - 95.0).abs() < 1e-6, "{}", hit.distance);
-        assert!(s.pick(DVec3::new(-50.0, -50.0, 100.0), DVec3::NEG_Z).is_none());
+        assert!(
+            s.pick(DVec3::new(-50.0, -50.0, 100.0), DVec3::NEG_Z)
+                .is_none()
+        );
         // Lay the box on its +X side (triangle 6 faces +X): it becomes 10 wide and 30 tall.
         s.lay_flat(1, 0, 6);
         let b = s.objects[1].instance_bounds(0).unwrap();
-        assert!((b.size().z - 30.0).abs() < 1e-9 && b.min.z.abs() < 1e-9, "{:?}", b.size());
+        assert!(
+            (b.size().z - 30.0).abs() < 1e-9 && b.min.z.abs() < 1e-9,
+            "{:?}",
+            b.size()
+        );
     }
 
     #[test]

@@ -10,7 +10,8 @@ mod schema;
 mod value;
 
 pub use presets::{
-    Preset, PresetError, PresetKind, ResolveError, Selection, all_presets, find_preset, resolve,
+    Preset, PresetError, PresetKind, ResolveError, Selection, all_presets, apply, find_preset,
+    resolve,
 };
 pub use schema::*;
 pub(crate) use value::setting_enum;

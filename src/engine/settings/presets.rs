@@ -207,18 +207,17 @@ impl Default for Selection {
     }
 }
 
-fn apply_preset(
-    settings: &mut Settings,
-    kind: PresetKind,
-    id: &str,
-    depth: usize,
-) -> Result<(), PresetError> {
+/// Sets a preset's values on `settings`, after those of the embedded presets it inherits.
+pub fn apply(settings: &mut Settings, preset: &Preset) -> Result<(), PresetError> {
+    apply_depth(settings, preset, 0)
+}
+
+fn apply_depth(settings: &mut Settings, preset: &Preset, depth: usize) -> Result<(), PresetError> {
     if depth > 8 {
-        return Err(PresetError::Cycle(id.to_string()));
+        return Err(PresetError::Cycle(preset.id.clone()));
     }
-    let preset = find_preset(kind, id)?;
     if let Some(parent) = &preset.inherits {
-        apply_preset(settings, kind, parent, depth + 1)?;
+        apply_depth(settings, &find_preset(preset.kind, parent)?, depth + 1)?;
     }
     for (k, v) in &preset.values {
         settings.set(k, v).map_err(|source| PresetError::Setting {
@@ -229,12 +228,16 @@ fn apply_preset(
     Ok(())
 }
 
+fn apply_preset(settings: &mut Settings, kind: PresetKind, id: &str) -> Result<(), PresetError> {
+    apply(settings, &find_preset(kind, id)?)
+}
+
 /// Defaults < printer < filament < process < overrides, validated as a whole.
 pub fn resolve(selection: &Selection) -> Result<Settings, ResolveError> {
     let mut s = Settings::default();
-    apply_preset(&mut s, PresetKind::Printer, &selection.printer, 0)?;
-    apply_preset(&mut s, PresetKind::Filament, &selection.filament, 0)?;
-    apply_preset(&mut s, PresetKind::Process, &selection.process, 0)?;
+    apply_preset(&mut s, PresetKind::Printer, &selection.printer)?;
+    apply_preset(&mut s, PresetKind::Filament, &selection.filament)?;
+    apply_preset(&mut s, PresetKind::Process, &selection.process)?;
     for (k, v) in &selection.overrides {
         s.set(k, v)?;
     }

@@ -218,7 +218,10 @@ fn gap_fill(gaps: &[ExPolygon], per: Flow, sp: Coord) -> (Vec<ExtrusionPath>, Ve
     let max = 2 * sp;
     // A line worth printing is at least two widths long: smaller gaps are slivers.
     let min_area = 2.0 * (scaled(per.width) as f64) * min as f64;
-    let gaps: Vec<ExPolygon> = geom::union_ex(gaps).into_iter().filter(|g| g.area() >= min_area).collect();
+    let gaps: Vec<ExPolygon> = geom::union_ex(gaps)
+        .into_iter()
+        .filter(|g| g.area() >= min_area)
+        .collect();
     if gaps.is_empty() {
         return (Vec::new(), Vec::new());
     }

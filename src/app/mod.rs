@@ -1,0 +1,434 @@
+//! The Lamina web app (leptos, client-side). One context (`Ctx`) holds the state as signals:
+//! the plate (an engine `Scene`), the selection, the chosen presets and the user's own
+//! values, and the last slice. Components read what they show and change it through `Ctx`'s
+//! methods; the heavy work (slicing) runs in a Web Worker (`slicing`), drawing in `view3d`.
+
+mod files;
+mod objects;
+mod settings_panel;
+mod slicing;
+mod view3d;
+
+use crate::engine::mesh::ImportedObject;
+use crate::engine::model::{Scene, shapes};
+use crate::engine::settings::{Preset, PresetKind, SCHEMA, Settings, all_presets, apply};
+use glam::{DAffine3, DVec3};
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// Starts the app on the page. In the slicing worker (no window) it does nothing: the worker
+/// runs `worker::start` instead.
+pub fn start() {
+    if web_sys::window().is_none() {
+        return;
+    }
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+/// A note for the user: an error (red) or information.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub id: u32,
+    pub text: String,
+    pub error: bool,
+}
+
+/// Which presets are chosen (ids of embedded or user presets).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub printer: String,
+    pub filament: String,
+    pub process: String,
+}
+
+impl Choice {
+    pub fn get(&self, kind: PresetKind) -> &str {
+        match kind {
+            PresetKind::Printer => &self.printer,
+            PresetKind::Filament => &self.filament,
+            PresetKind::Process => &self.process,
+        }
+    }
+
+    pub fn set(&mut self, kind: PresetKind, id: String) {
+        match kind {
+            PresetKind::Printer => self.printer = id,
+            PresetKind::Filament => self.filament = id,
+            PresetKind::Process => self.process = id,
+        }
+    }
+}
+
+/// Models on the plate, or the sliced toolpaths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewMode {
+    Models,
+    Preview,
+}
+
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub scene: RwSignal<Scene>,
+    /// (object, copy) indices into the scene.
+    pub selected: RwSignal<Option<(usize, usize)>>,
+    undo: StoredValue<Vec<Scene>>,
+    redo: StoredValue<Vec<Scene>>,
+    pub presets: RwSignal<Vec<Preset>>,
+    pub choice: RwSignal<Choice>,
+    /// The user's own values on top of the presets (only valid ones).
+    pub overrides: RwSignal<BTreeMap<String, String>>,
+    /// Presets alone, and presets with the user's values; `Err` names the problem.
+    pub base: Memo<Result<Settings, String>>,
+    pub settings: Memo<Result<Settings, String>>,
+    pub messages: RwSignal<Vec<Message>>,
+    next_message: StoredValue<u32>,
+    /// What is being read, while files load.
+    pub busy: RwSignal<Option<String>>,
+    pub mode: RwSignal<ViewMode>,
+    pub slicing: slicing::SlicingState,
+    /// Click a face to lay the selected copy on it.
+    pub lay_flat_mode: RwSignal<bool>,
+}
+
+fn resolve(
+    presets: &[Preset],
+    choice: &Choice,
+    overrides: Option<&BTreeMap<String, String>>,
+) -> Result<Settings, String> {
+    let mut s = Settings::default();
+    for kind in [
+        PresetKind::Printer,
+        PresetKind::Filament,
+        PresetKind::Process,
+    ] {
+        let id = choice.get(kind);
+        let p = presets
+            .iter()
+            .find(|p| p.kind == kind && p.id == id)
+            .ok_or_else(|| format!("no {} preset '{id}'", kind.name()))?;
+        apply(&mut s, p).map_err(|e| e.to_string())?;
+    }
+    if let Some(o) = overrides {
+        for (k, v) in o {
+            s.set(k, v).map_err(|e| e.to_string())?;
+        }
+    }
+    s.validate().map_err(|e| e.to_string())?;
+    Ok(s)
+}
+
+impl Ctx {
+    fn new() -> Ctx {
+        let presets = RwSignal::new(all_presets().unwrap_or_default());
+        let d = crate::engine::settings::Selection::default();
+        let choice = RwSignal::new(Choice {
+            printer: d.printer,
+            filament: d.filament,
+            process: d.process,
+        });
+        let overrides = RwSignal::new(BTreeMap::new());
+        let base = Memo::new(move |_| presets.with(|p| resolve(p, &choice.get(), None)));
+        let settings = Memo::new(move |_| {
+            presets.with(|p| overrides.with(|o| resolve(p, &choice.get(), Some(o))))
+        });
+        Ctx {
+            scene: RwSignal::new(Scene::default()),
+            selected: RwSignal::new(None),
+            undo: StoredValue::new(Vec::new()),
+            redo: StoredValue::new(Vec::new()),
+            presets,
+            choice,
+            overrides,
+            base,
+            settings,
+            messages: RwSignal::new(Vec::new()),
+            next_message: StoredValue::new(0),
+            busy: RwSignal::new(None),
+            mode: RwSignal::new(ViewMode::Models),
+            slicing: slicing::SlicingState::new(),
+            lay_flat_mode: RwSignal::new(false),
+        }
+    }
+
+    pub fn say(&self, text: impl Into<String>, error: bool) {
+        let id = self.next_message.get_value();
+        self.next_message.set_value(id + 1);
+        let text = text.into();
+        if error {
+            web_sys::console::warn_1(&text.clone().into());
+        }
+        self.messages.update(|m| {
+            m.push(Message { id, text, error });
+            let n = m.len();
+            if n > 5 {
+                m.drain(..n - 5);
+            }
+        });
+    }
+
+    /// Changes the scene as one undoable step.
+    pub fn edit(&self, f: impl FnOnce(&mut Scene)) {
+        let before = self.scene.get_untracked();
+        self.undo.update_value(|u| {
+            u.push(before);
+            if u.len() > 100 {
+                u.remove(0);
+            }
+        });
+        self.redo.update_value(|r| r.clear());
+        self.scene.update(f);
+        self.fix_selection();
+    }
+
+    /// Records the current scene as an undo step (before a drag moves it live).
+    pub fn checkpoint(&self, before: Scene) {
+        self.undo.update_value(|u| u.push(before));
+        self.redo.update_value(|r| r.clear());
+    }
+
+    pub fn undo(&self) {
+        if let Some(prev) = self.undo.try_update_value(|u| u.pop()).flatten() {
+            let now = self.scene.get_untracked();
+            self.redo.update_value(|r| r.push(now));
+            self.scene.set(prev);
+            self.fix_selection();
+        }
+    }
+
+    pub fn redo(&self) {
+        if let Some(next) = self.redo.try_update_value(|r| r.pop()).flatten() {
+            let now = self.scene.get_untracked();
+            self.undo.update_value(|u| u.push(now));
+            self.scene.set(next);
+            self.fix_selection();
+        }
+    }
+
+    fn fix_selection(&self) {
+        let valid = self.selected.get_untracked().is_some_and(|(o, i)| {
+            self.scene
+                .with_untracked(|s| s.objects.get(o).is_some_and(|ob| i < ob.instances.len()))
+        });
+        if !valid {
+            self.selected.set(None);
+        }
+    }
+
+    /// The bed's centre, corner and size from the current settings.
+    pub fn bed(&self) -> (f64, f64, f64, f64, f64) {
+        self.settings.with_untracked(|s| match s {
+            Ok(s) => {
+                let (x0, y0) = if s.origin_at_center {
+                    (-s.bed_size_x / 2.0, -s.bed_size_y / 2.0)
+                } else {
+                    (0.0, 0.0)
+                };
+                (x0, y0, s.bed_size_x, s.bed_size_y, s.max_print_height)
+            }
+            Err(_) => (0.0, 0.0, 220.0, 220.0, 250.0),
+        })
+    }
+
+    /// Adds imported objects: each lands on the bed, centred, or beside what is there.
+    pub fn add_objects(&self, objects: Vec<ImportedObject>) {
+        let (x0, y0, w, d, _) = self.bed();
+        self.edit(|scene| {
+            let before = scene.objects.len();
+            scene.add(objects);
+            let mut added = Scene {
+                objects: scene.objects.split_off(before),
+            };
+            added.drop_to_bed();
+            added.center_at(x0 + w / 2.0, y0 + d / 2.0);
+            let overlaps = match (scene.bounds(), added.bounds()) {
+                (Some(a), Some(b)) => {
+                    !(a.max.x < b.min.x
+                        || b.max.x < a.min.x
+                        || a.max.y < b.min.y
+                        || b.max.y < a.min.y)
+                }
+                _ => false,
+            };
+            scene.objects.extend(added.objects);
+            if overlaps {
+                scene.arrange(w, d, 6.0);
+                scene.center_at(x0 + w / 2.0, y0 + d / 2.0);
+            }
+        });
+        let n = self.scene.with_untracked(|s| s.objects.len());
+        if n > 0 {
+            self.selected.set(Some((n - 1, 0)));
+        }
+    }
+
+    pub fn delete_selected(&self) {
+        let Some((o, i)) = self.selected.get_untracked() else {
+            return;
+        };
+        self.edit(|s| {
+            if s.objects[o].instances.len() > 1 {
+                s.objects[o].instances.remove(i);
+            } else {
+                s.objects.remove(o);
+            }
+        });
+        self.selected.set(None);
+    }
+
+    pub fn copy_selected(&self) {
+        let Some((o, i)) = self.selected.get_untracked() else {
+            return;
+        };
+        let (_, _, w, d, _) = self.bed();
+        self.edit(|s| {
+            let mut t = s.objects[o].instances[i].transform;
+            let width = s.objects[o].instance_bounds(i).map_or(10.0, |b| b.size().x);
+            t = DAffine3::from_translation(DVec3::new(width + 6.0, 0.0, 0.0)) * t;
+            s.objects[o]
+                .instances
+                .push(crate::engine::model::Instance { transform: t });
+            let fits = s
+                .bounds()
+                .is_some_and(|b| b.size().x <= w && b.size().y <= d);
+            if !fits
+                || s.objects[o]
+                    .instance_bounds(s.objects[o].instances.len() - 1)
+                    .is_some_and(|b| b.max.x > w)
+            {
+                s.arrange(w, d, 6.0);
+            }
+        });
+        let n = self.scene.with_untracked(|s| s.objects[o].instances.len());
+        self.selected.set(Some((o, n - 1)));
+    }
+
+    pub fn arrange(&self) {
+        let (x0, y0, w, d, _) = self.bed();
+        let mut fits = true;
+        self.edit(|s| {
+            fits = s.arrange(w, d, 6.0);
+            s.center_at(x0 + w / 2.0, y0 + d / 2.0);
+        });
+        if !fits {
+            self.say("The objects do not all fit side by side on this bed.", true);
+        }
+    }
+
+    /// Keys whose value differs from the presets', for "changed" markers.
+    pub fn changed_keys(&self) -> Vec<&'static str> {
+        match (self.base.get(), self.settings.get()) {
+            (Ok(b), Ok(s)) => s.diff(&b),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The demo model the app opens with: Lamina's 20 mm calibration cube.
+fn demo_model() -> ImportedObject {
+    ImportedObject {
+        name: "Calibration cube".into(),
+        mesh: shapes::shape("cube").unwrap_or_default(),
+        instances: vec![DAffine3::IDENTITY],
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let ctx = Ctx::new();
+    provide_context(ctx);
+    ctx.add_objects(vec![demo_model()]);
+    ctx.undo.set_value(Vec::new());
+    // Any change to the plate or the settings makes the last slice stale.
+    Effect::new(move |prev: Option<()>| {
+        ctx.scene.track();
+        ctx.settings.track();
+        if prev.is_some() {
+            ctx.slicing.clear(ctx);
+        }
+    });
+    // Keyboard: undo/redo and delete (not while typing in a field).
+    let _keys = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
+        let typing = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if typing {
+            return;
+        }
+        let key = ev.key();
+        let ctrl = ev.ctrl_key() || ev.meta_key();
+        if ctrl && (key == "z" || key == "Z") {
+            ev.prevent_default();
+            if ev.shift_key() {
+                ctx.redo()
+            } else {
+                ctx.undo()
+            }
+        } else if ctrl && (key == "y" || key == "Y") {
+            ev.prevent_default();
+            ctx.redo();
+        } else if (key == "Delete" || key == "Backspace")
+            && ctx.mode.get_untracked() == ViewMode::Models
+        {
+            ctx.delete_selected();
+        }
+    });
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <div class="brand">"Lamina"</div>
+                <files::ImportButton/>
+                <settings_panel::PresetPickers/>
+                <slicing::SliceControls/>
+                <div class="privacy" title="Lamina runs entirely in this browser tab: models, settings and G-code stay on this device unless you send them to a printer.">
+                    "Private: nothing leaves this device"
+                </div>
+            </header>
+            <main class="workspace">
+                <aside class="left">
+                    <objects::ObjectList/>
+                    <objects::TransformPanel/>
+                </aside>
+                <section class="center">
+                    <view3d::Viewport/>
+                    <slicing::PreviewPanel/>
+                </section>
+                <aside class="right">
+                    <settings_panel::SettingsPanel/>
+                </aside>
+            </main>
+            <div class="messages" role="status">
+                {move || {
+                    ctx.messages
+                        .get()
+                        .into_iter()
+                        .map(|m| {
+                            let id = m.id;
+                            view! {
+                                <div class=if m.error { "message error" } else { "message" }>
+                                    <span>{m.text}</span>
+                                    <button
+                                        class="close"
+                                        title="Dismiss"
+                                        on:click=move |_| ctx.messages.update(|v| v.retain(|x| x.id != id))
+                                    >
+                                        "×"
+                                    </button>
+                                </div>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// All settings as `key = value` text, for the worker.
+pub fn settings_pairs(s: &Settings) -> Vec<(String, String)> {
+    SCHEMA
+        .iter()
+        .map(|d| (d.key.to_string(), s.get(d.key).unwrap_or_default()))
+        .collect()
+}

@@ -1,0 +1,605 @@
+//! Slicing in a Web Worker (the app's own module, started a second time), with progress per
+//! stage and a Cancel that really stops the work (the worker is terminated and a fresh one
+//! starts next time); then the preview controls, the figures, and the G-code download.
+
+use super::{Ctx, ViewMode, settings_pairs};
+use crate::engine::gcode::format_duration;
+use crate::engine::gcode::preview::Preview;
+use crate::engine::toolpaths::Role;
+use crate::worker::{Job, JobObject, Reply, from_affine};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    Idle,
+    Running {
+        stage: String,
+        step: u32,
+        steps: u32,
+    },
+    Done,
+    Failed(String),
+}
+
+/// Figures of the last slice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sliced {
+    pub stats: crate::engine::gcode::PrintStats,
+    pub warnings: Vec<String>,
+    pub file_name: String,
+}
+
+struct WorkerHandle {
+    worker: web_sys::Worker,
+    ready: bool,
+    queued: Option<(JsValue, js_sys::Array)>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+#[derive(Clone, Copy)]
+pub struct SlicingState {
+    pub status: RwSignal<Status>,
+    pub result: RwSignal<Option<Sliced>>,
+    pub preview: StoredValue<Option<Preview>>,
+    /// Bumped whenever `preview` changes (the view uploads it again).
+    pub preview_version: RwSignal<u32>,
+    gcode: StoredValue<Option<js_sys::Uint8Array>, LocalStorage>,
+    worker: StoredValue<Option<WorkerHandle>, LocalStorage>,
+    job: StoredValue<u32>,
+    /// The download's name for the running job.
+    file_name: StoredValue<String>,
+    pub lo: RwSignal<usize>,
+    pub hi: RwSignal<usize>,
+    pub travel: RwSignal<bool>,
+    /// 0 feature, 1 speed, 2 layer time.
+    pub colour: RwSignal<u32>,
+}
+
+impl SlicingState {
+    pub fn new() -> SlicingState {
+        SlicingState {
+            status: RwSignal::new(Status::Idle),
+            result: RwSignal::new(None),
+            preview: StoredValue::new(None),
+            preview_version: RwSignal::new(0),
+            gcode: StoredValue::new_local(None),
+            worker: StoredValue::new_local(None),
+            job: StoredValue::new(0),
+            file_name: StoredValue::new(String::new()),
+            lo: RwSignal::new(0),
+            hi: RwSignal::new(0),
+            travel: RwSignal::new(false),
+            colour: RwSignal::new(0),
+        }
+    }
+
+    pub fn layer_count(&self) -> usize {
+        self.preview
+            .with_value(|p| p.as_ref().map_or(0, |p| p.layers.len()))
+    }
+
+    /// Drops the last slice (the plate or the settings changed); stops one that is running.
+    pub fn clear(&self, ctx: Ctx) {
+        if matches!(self.status.get_untracked(), Status::Running { .. }) {
+            self.stop();
+        }
+        if self.result.get_untracked().is_some() || self.preview.with_value(|p| p.is_some()) {
+            self.result.set(None);
+            self.preview.set_value(None);
+            self.gcode.set_value(None);
+            self.preview_version.update(|v| *v += 1);
+        }
+        self.status.set(Status::Idle);
+        ctx.mode.set(ViewMode::Models);
+    }
+
+    fn stop(&self) {
+        if let Some(h) = self.worker.try_update_value(|w| w.take()).flatten() {
+            h.worker.terminate();
+        }
+        self.job.update_value(|j| *j += 1);
+    }
+
+    pub fn cancel(&self, ctx: Ctx) {
+        self.stop();
+        self.status.set(Status::Idle);
+        ctx.say("Slicing cancelled.", false);
+    }
+
+    pub fn start(&self, ctx: Ctx) {
+        let settings = match ctx.settings.get_untracked() {
+            Ok(s) => s,
+            Err(e) => {
+                ctx.say(format!("Cannot slice: {e}"), true);
+                return;
+            }
+        };
+        let scene = ctx.scene.get_untracked();
+        if scene.objects.is_empty() {
+            ctx.say("Add a model to slice first.", true);
+            return;
+        }
+        self.job.update_value(|j| *j += 1);
+        let id = self.job.get_value();
+        let presets = ctx.presets.with_untracked(|p| {
+            let c = ctx.choice.get_untracked();
+            [
+                ("printer", &c.printer),
+                ("filament", &c.filament),
+                ("process", &c.process),
+            ]
+            .into_iter()
+            .map(|(what, pid)| {
+                let name = p
+                    .iter()
+                    .find(|x| &x.id == pid)
+                    .map_or(pid.clone(), |x| x.name.clone());
+                (what.to_string(), name)
+            })
+            .collect()
+        });
+        let job = Job {
+            id,
+            settings: settings_pairs(&settings),
+            presets,
+            objects: scene
+                .objects
+                .iter()
+                .map(|o| JobObject {
+                    name: o.name.clone(),
+                    repair: o.repair,
+                    instances: o
+                        .instances
+                        .iter()
+                        .map(|i| from_affine(&i.transform))
+                        .collect(),
+                })
+                .collect(),
+        };
+        let Ok(msg) = serde_wasm_bindgen::to_value(&job) else {
+            return;
+        };
+        let meshes = js_sys::Array::new();
+        let transfer = js_sys::Array::new();
+        for o in &scene.objects {
+            let bytes = js_sys::Uint8Array::from(&o.mesh.to_bytes()[..]);
+            transfer.push(&bytes.buffer());
+            meshes.push(&bytes);
+        }
+        let _ = js_sys::Reflect::set(&msg, &"meshes".into(), &meshes);
+        let name = scene.objects[0]
+            .name
+            .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_");
+        self.file_name.set_value(format!(
+            "{name}_{}.gcode",
+            ctx.choice.get_untracked().process
+        ));
+        self.status.set(Status::Running {
+            stage: "starting".into(),
+            step: 0,
+            steps: 9,
+        });
+        let state = *self;
+        let spawned = self.worker.with_value(|w| w.is_some());
+        if !spawned {
+            match spawn_worker(ctx, state) {
+                Ok(h) => self.worker.set_value(Some(h)),
+                Err(e) => {
+                    self.status.set(Status::Failed(e.clone()));
+                    ctx.say(e, true);
+                    return;
+                }
+            }
+        }
+        self.worker.update_value(|w| {
+            if let Some(h) = w {
+                if h.ready {
+                    let _ = h.worker.post_message_with_transfer(&msg, &transfer);
+                } else {
+                    h.queued = Some((msg, transfer));
+                }
+            }
+        });
+    }
+
+    fn on_reply(&self, ctx: Ctx, data: JsValue) {
+        let reply = js_sys::Reflect::get(&data, &"reply".into()).unwrap_or(JsValue::UNDEFINED);
+        let reply: Reply = match serde_wasm_bindgen::from_value(reply) {
+            Ok(r) => r,
+            Err(e) => {
+                ctx.say(format!("The slicer sent something unexpected: {e}"), true);
+                return;
+            }
+        };
+        let current = self.job.get_value();
+        match reply {
+            Reply::Ready => {
+                self.worker.update_value(|w| {
+                    if let Some(h) = w {
+                        h.ready = true;
+                        if let Some((msg, transfer)) = h.queued.take() {
+                            let _ = h.worker.post_message_with_transfer(&msg, &transfer);
+                        }
+                    }
+                });
+            }
+            Reply::Progress {
+                id,
+                stage,
+                step,
+                steps,
+            } if id == current => {
+                self.status.set(Status::Running { stage, step, steps });
+            }
+            Reply::Failed { id, message } if id == current || id == 0 => {
+                self.status.set(Status::Failed(message.clone()));
+                ctx.say(format!("Slicing failed: {message}"), true);
+            }
+            Reply::Done {
+                id,
+                stats,
+                speed_range,
+                time_range,
+                warnings,
+            } if id == current => {
+                let get =
+                    |k: &str| js_sys::Reflect::get(&data, &k.into()).unwrap_or(JsValue::UNDEFINED);
+                let floats = |k: &str| js_sys::Float32Array::new(&get(k)).to_vec();
+                let layers_data = floats("layers_data");
+                let preview = Preview {
+                    extrusions: floats("extrusions"),
+                    travels: floats("travels"),
+                    layers: layers_data
+                        .chunks_exact(3)
+                        .map(|c| (c[0], c[1] as u32, c[2] as u32))
+                        .collect(),
+                    speed_range,
+                    time_range,
+                };
+                let n = preview.layers.len();
+                self.gcode
+                    .set_value(Some(js_sys::Uint8Array::new(&get("gcode"))));
+                self.preview.set_value(Some(preview));
+                self.preview_version.update(|v| *v += 1);
+                self.lo.set(0);
+                self.hi.set(n.saturating_sub(1));
+                for w in &warnings {
+                    ctx.say(w.clone(), false);
+                }
+                self.result.set(Some(Sliced {
+                    stats,
+                    warnings,
+                    file_name: self.file_name.get_value(),
+                }));
+                self.status.set(Status::Done);
+                ctx.mode.set(ViewMode::Preview);
+            }
+            _ => {}
+        }
+    }
+
+    pub fn download(&self, ctx: Ctx) {
+        let Some(bytes) = self.gcode.with_value(|g| g.clone()) else {
+            return;
+        };
+        let name = self
+            .result
+            .get_untracked()
+            .map_or("lamina.gcode".to_string(), |r| r.file_name);
+        if let Err(e) = save_bytes(&bytes, &name) {
+            ctx.say(format!("Could not save the file: {e:?}"), true);
+        }
+    }
+}
+
+/// Offers bytes to the user as a download.
+fn save_bytes(bytes: &js_sys::Uint8Array, name: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(bytes);
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("text/x.gcode");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url)?;
+    Ok(())
+}
+
+/// Starts the app's own module again in a module worker, which then runs `worker_start`.
+fn spawn_worker(ctx: Ctx, state: SlicingState) -> Result<WorkerHandle, String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let href = |selector: &str| -> Option<String> {
+        let el = document.query_selector(selector).ok().flatten()?;
+        el.dyn_into::<web_sys::HtmlLinkElement>()
+            .ok()
+            .map(|l| l.href())
+    };
+    let js = href("link[rel=modulepreload]")
+        .ok_or("cannot find the app's script to start the slicer")?;
+    let wasm = href("link[rel=preload][type='application/wasm']")
+        .ok_or("cannot find the app's module to start the slicer")?;
+    let source = format!(
+        "import init, {{ worker_start }} from {js:?};\nawait init({{ module_or_path: {wasm:?} }});\nworker_start();\n"
+    );
+    let parts = js_sys::Array::of1(&JsValue::from_str(&source));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
+        .map_err(|e| format!("{e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options(&url, &options)
+        .map_err(|e| format!("cannot start the slicer: {e:?}"))?;
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            state.on_reply(ctx, ev.data());
+        });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let on_error =
+        Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
+            let msg = format!("The slicer stopped: {}", ev.message());
+            state.stop();
+            state.status.set(Status::Failed(msg.clone()));
+            ctx.say(msg, true);
+        });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    Ok(WorkerHandle {
+        worker,
+        ready: false,
+        queued: None,
+        _on_message: on_message,
+    })
+}
+
+#[component]
+pub fn SliceControls() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let st = ctx.slicing;
+    let running = move || matches!(st.status.get(), Status::Running { .. });
+    let can_slice = move || {
+        !running()
+            && ctx.settings.with(|s| s.is_ok())
+            && ctx.scene.with(|s| !s.objects.is_empty())
+            && ctx.busy.get().is_none()
+    };
+    view! {
+        <div class="slice-controls">
+            <button id="slice-button" class="primary" disabled=move || !can_slice() on:click=move |_| st.start(ctx)>
+                "Slice"
+            </button>
+            {move || match st.status.get() {
+                Status::Running { stage, step, steps } => view! {
+                    <progress id="slice-progress" max=steps value=step></progress>
+                    <span class="stage">{format!("{stage}…")}</span>
+                    <button id="cancel-button" on:click=move |_| st.cancel(ctx)>"Cancel"</button>
+                }
+                .into_any(),
+                Status::Done => view! {
+                    <progress id="slice-progress" max="1" value="1"></progress>
+                    <button id="download-button" class="primary" on:click=move |_| st.download(ctx)>
+                        "Download G-code"
+                    </button>
+                }
+                .into_any(),
+                Status::Failed(e) => view! { <span class="error-text">{e}</span> }.into_any(),
+                Status::Idle => ().into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+pub fn PreviewPanel() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let st = ctx.slicing;
+    let count = move || {
+        st.preview_version.track();
+        st.layer_count()
+    };
+    let z_of = move |i: usize| {
+        st.preview.with_value(|p| {
+            p.as_ref()
+                .and_then(|p| p.layers.get(i).map(|l| l.0))
+                .unwrap_or(0.0)
+        })
+    };
+    let _keys = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
+        if ctx.mode.get_untracked() != ViewMode::Preview {
+            return;
+        }
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if typing {
+            return;
+        }
+        let n = st.layer_count();
+        match ev.key().as_str() {
+            "ArrowUp" => {
+                ev.prevent_default();
+                st.hi.update(|h| *h = (*h + 1).min(n.saturating_sub(1)));
+            }
+            "ArrowDown" => {
+                ev.prevent_default();
+                let lo = st.lo.get_untracked();
+                st.hi.update(|h| *h = h.saturating_sub(1).max(lo));
+            }
+            _ => {}
+        }
+    });
+    let legend = move || {
+        let r = st.result.get()?;
+        let colour = st.colour.get();
+        Some(if colour == 0 {
+            let used: Vec<Role> = Role::ALL
+                .into_iter()
+                .filter(|role| {
+                    r.stats
+                        .feature_times
+                        .iter()
+                        .any(|(n, _)| n == role.gcode_name())
+                })
+                .collect();
+            let mut seen = Vec::new();
+            used.into_iter()
+                .filter(|role| {
+                    let name = role.gcode_name();
+                    let fresh = !seen.contains(&name);
+                    seen.push(name);
+                    fresh
+                })
+                .map(|role| {
+                    let c = crate::render::PALETTE
+                        [Role::ALL.iter().position(|x| *x == role).unwrap_or(0)];
+                    let css = format!(
+                        "background: rgb({},{},{})",
+                        (c[0] * 255.0) as u8,
+                        (c[1] * 255.0) as u8,
+                        (c[2] * 255.0) as u8
+                    );
+                    view! { <li><span class="swatch" style=css></span>{role.gcode_name()}</li> }
+                })
+                .collect_view()
+                .into_any()
+        } else {
+            let (lo, hi, unit) = st.preview.with_value(|p| {
+                p.as_ref().map_or((0.0, 0.0, ""), |p| {
+                    if colour == 1 {
+                        (p.speed_range.0, p.speed_range.1, "mm/s")
+                    } else {
+                        (p.time_range.0, p.time_range.1, "s")
+                    }
+                })
+            });
+            view! {
+                <li class="ramp">
+                    <span>{format!("{lo:.0} {unit}")}</span>
+                    <span class="gradient"></span>
+                    <span>{format!("{hi:.0} {unit}")}</span>
+                </li>
+            }
+            .into_any()
+        })
+    };
+    let figures = move || {
+        let r = st.result.get()?;
+        let s = r.stats;
+        Some(view! {
+            <dl class="figures" id="figures">
+                <dt>"Print time"</dt>
+                <dd id="print-time">{format_duration(s.time_s)}</dd>
+                <dt>"Filament"</dt>
+                <dd>{format!("{:.2} m · {:.1} g", s.filament_mm / 1000.0, s.filament_g)}</dd>
+                <dt>"Cost"</dt>
+                <dd>{format!("{:.2}", s.cost)}</dd>
+                <dt>"Layers"</dt>
+                <dd id="layer-count">{s.layers}</dd>
+            </dl>
+        })
+    };
+    // Time per feature as bars.
+    let chart = move || {
+        let r = st.result.get()?;
+        let total: f64 = r
+            .stats
+            .feature_times
+            .iter()
+            .map(|(_, t)| t)
+            .sum::<f64>()
+            .max(1e-9);
+        let mut rows = r.stats.feature_times.clone();
+        rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let height = rows.len() * 16 + 4;
+        Some(view! {
+            <svg class="chart" viewBox=format!("0 0 240 {height}") width="240" height=height aria-label="Time by feature">
+                {rows
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (name, t))| {
+                        let w = 130.0 * t / total;
+                        let y = i * 16 + 2;
+                        view! {
+                            <g>
+                                <text x="0" y=y + 11 font-size="10">{name.clone()}</text>
+                                <rect x="105" y=y width=format!("{w:.1}") height="11" rx="2"></rect>
+                                <text x=format!("{:.1}", 108.0 + w) y=y + 10 font-size="9">{format!("{:.0}%", 100.0 * t / total)}</text>
+                            </g>
+                        }
+                    })
+                    .collect_view()}
+            </svg>
+        })
+    };
+    view! {
+        <Show when=move || ctx.mode.get() == ViewMode::Preview>
+            <div class="preview-panel">
+                <div class="layers">
+                    <label>
+                        "Top layer"
+                        <input
+                            id="layer-hi"
+                            type="range"
+                            min="0"
+                            max=move || count().saturating_sub(1)
+                            prop:value=move || st.hi.get()
+                            on:input=move |ev| {
+                                let v: usize = event_target_value(&ev).parse().unwrap_or(0);
+                                st.hi.set(v.max(st.lo.get_untracked()));
+                            }
+                        />
+                    </label>
+                    <label>
+                        "Bottom layer"
+                        <input
+                            id="layer-lo"
+                            type="range"
+                            min="0"
+                            max=move || count().saturating_sub(1)
+                            prop:value=move || st.lo.get()
+                            on:input=move |ev| {
+                                let v: usize = event_target_value(&ev).parse().unwrap_or(0);
+                                st.lo.set(v.min(st.hi.get_untracked()));
+                            }
+                        />
+                    </label>
+                    <div class="layer-label" id="layer-label">
+                        {move || format!("Layers {}–{} of {} · Z {:.2} mm", st.lo.get() + 1, st.hi.get() + 1, count(), z_of(st.hi.get()))}
+                    </div>
+                </div>
+                <div class="options">
+                    <label class="check">
+                        <input type="checkbox" id="show-travel" prop:checked=move || st.travel.get() on:change=move |ev| st.travel.set(event_target_checked(&ev))/>
+                        "Travel moves"
+                    </label>
+                    <label>
+                        "Colour by "
+                        <select id="colour-mode" on:change=move |ev| st.colour.set(event_target_value(&ev).parse().unwrap_or(0))>
+                            <option value="0">"feature"</option>
+                            <option value="1">"speed"</option>
+                            <option value="2">"layer time"</option>
+                        </select>
+                    </label>
+                    <button on:click=move |_| ctx.mode.set(ViewMode::Models)>"Back to models"</button>
+                </div>
+                <ul class="legend">{legend}</ul>
+                {figures}
+                {chart}
+            </div>
+        </Show>
+        <Show when=move || ctx.mode.get() == ViewMode::Models && st.result.get().is_some()>
+            <button class="show-preview" on:click=move |_| ctx.mode.set(ViewMode::Preview)>"Show toolpaths"</button>
+        </Show>
+    }
+}

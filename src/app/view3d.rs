@@ -1,0 +1,487 @@
+//! The 3D view: owns the renderer, keeps its buffers in step with the plate and the preview
+//! (rebuilt only when those change), and turns pointer, wheel, touch and keys into camera
+//! moves, picking, dragging copies across the bed and laying them on a face.
+
+use super::{Ctx, ViewMode, files};
+use crate::render::{Mode, ModelDraw, Renderer, View};
+use glam::{DAffine3, DVec3, Mat4, Vec3};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::HashMap;
+
+const COLOUR: [f32; 3] = [0.93, 0.55, 0.22];
+const SELECTED: [f32; 3] = [1.0, 0.78, 0.35];
+const OUTSIDE: [f32; 3] = [0.85, 0.18, 0.2];
+
+/// What a pointer drag is doing.
+#[derive(Clone, Copy, PartialEq)]
+enum Drag {
+    None,
+    Orbit,
+    Pan,
+    /// Moving copy (object, instance); the bed point grabbed; the transform then.
+    Move {
+        sel: (usize, usize),
+        from: DVec3,
+        start: DAffine3,
+    },
+}
+
+struct Input {
+    drag: Drag,
+    last: (f32, f32),
+    /// Active touch/pen/mouse pointers (id → position), for pinch.
+    pointers: HashMap<i32, (f32, f32)>,
+    pinch: Option<f32>,
+    before_drag: Option<crate::engine::model::Scene>,
+    moved: bool,
+}
+
+struct View3d {
+    renderer: Option<Renderer>,
+    /// Mesh identity (Arc address) → GPU mesh index.
+    uploaded: HashMap<usize, usize>,
+    frame_pending: bool,
+    input: Input,
+    preview_version: u32,
+}
+
+type Shared = StoredValue<View3d, LocalStorage>;
+
+fn request_frame(v: Shared) {
+    let pending = v
+        .try_update_value(|s| std::mem::replace(&mut s.frame_pending, true))
+        .unwrap_or(true);
+    if pending {
+        return;
+    }
+    request_animation_frame(move || {
+        v.update_value(|s| {
+            s.frame_pending = false;
+            if let Some(r) = &mut s.renderer {
+                r.render();
+            }
+        });
+    });
+}
+
+/// Brings the renderer's models in step with the scene.
+fn sync_models(ctx: &Ctx, s: &mut View3d) {
+    let Some(r) = &mut s.renderer else { return };
+    let (x0, y0, w, d, h) = ctx.bed();
+    let selected = ctx.selected.get_untracked();
+    ctx.scene.with_untracked(|scene| {
+        // Drop GPU meshes of removed objects.
+        let live: Vec<usize> = scene
+            .objects
+            .iter()
+            .map(|o| std::sync::Arc::as_ptr(&o.mesh) as usize)
+            .collect();
+        if s.uploaded.keys().any(|k| !live.contains(k)) {
+            r.clear_meshes();
+            s.uploaded.clear();
+        }
+        let mut draws = Vec::new();
+        for (oi, o) in scene.objects.iter().enumerate() {
+            let key = std::sync::Arc::as_ptr(&o.mesh) as usize;
+            let mesh = *s.uploaded.entry(key).or_insert_with(|| r.add_mesh(&o.mesh));
+            for (ii, inst) in o.instances.iter().enumerate() {
+                let outside = o.instance_bounds(ii).is_some_and(|b| {
+                    b.min.x < x0 - 1e-3
+                        || b.min.y < y0 - 1e-3
+                        || b.max.x > x0 + w + 1e-3
+                        || b.max.y > y0 + d + 1e-3
+                        || b.max.z > h + 1e-3
+                });
+                let colour = if outside {
+                    OUTSIDE
+                } else if selected == Some((oi, ii)) {
+                    SELECTED
+                } else {
+                    COLOUR
+                };
+                draws.push(ModelDraw {
+                    mesh,
+                    transform: Mat4::from_cols_array(
+                        &glam::DMat4::from(inst.transform)
+                            .to_cols_array()
+                            .map(|v| v as f32),
+                    ),
+                    colour,
+                });
+            }
+        }
+        r.set_models(draws);
+    });
+}
+
+fn bed_point(r: &Renderer, x: f32, y: f32) -> Option<DVec3> {
+    let (w, h) = r.size();
+    let (o, d) = r
+        .camera
+        .ray(2.0 * x / w as f32 - 1.0, 1.0 - 2.0 * y / h as f32);
+    if d.z.abs() < 1e-6 {
+        return None;
+    }
+    let t = -o.z / d.z;
+    (t > 0.0).then(|| (o + d * t).as_dvec3())
+}
+
+#[component]
+pub fn Viewport() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let shared: Shared = StoredValue::new_local(View3d {
+        renderer: None,
+        uploaded: HashMap::new(),
+        frame_pending: false,
+        input: Input {
+            drag: Drag::None,
+            last: (0.0, 0.0),
+            pointers: HashMap::new(),
+            pinch: None,
+            before_drag: None,
+            moved: false,
+        },
+        preview_version: 0,
+    });
+    let backend = RwSignal::new(String::new());
+    let dragging_file = RwSignal::new(false);
+
+    // Size the drawing buffer to the element (device pixels).
+    let fit_canvas = move || {
+        let Some(c) = canvas.get_untracked() else {
+            return;
+        };
+        let dpr = web_sys::window()
+            .map_or(1.0, |w| w.device_pixel_ratio())
+            .min(2.0);
+        let (w, h) = (
+            (c.client_width() as f64 * dpr) as u32,
+            (c.client_height() as f64 * dpr) as u32,
+        );
+        if w == 0 || h == 0 {
+            return;
+        }
+        if c.width() != w || c.height() != h {
+            c.set_width(w);
+            c.set_height(h);
+        }
+        shared.update_value(|s| {
+            if let Some(r) = &mut s.renderer {
+                r.resize(w, h);
+            }
+        });
+        request_frame(shared);
+    };
+
+    Effect::new(move |_| {
+        let Some(c) = canvas.get() else { return };
+        fit_canvas();
+        spawn_local(async move {
+            match Renderer::new(c).await {
+                Ok(mut r) => {
+                    let (x0, y0, w, d, h) = ctx.bed();
+                    r.set_bed(x0 as f32, y0 as f32, w as f32, d as f32, h as f32);
+                    r.camera.fit(
+                        Vec3::new(x0 as f32, y0 as f32, 0.0),
+                        Vec3::new((x0 + w) as f32, (y0 + d) as f32, 40.0),
+                    );
+                    backend.set(r.backend.to_string());
+                    shared.update_value(|s| s.renderer = Some(r));
+                    // Expose the backend for tests and bug reports.
+                    if let Some(el) = canvas.get_untracked() {
+                        let _ = el.set_attribute("data-backend", &backend.get_untracked());
+                        let _ = el.set_attribute("data-ready", "true");
+                    }
+                    shared.update_value(|s| sync_models(&ctx, s));
+                    request_frame(shared);
+                }
+                Err(e) => ctx.say(format!("3D view unavailable: {e}"), true),
+            }
+        });
+    });
+    let _resize = window_event_listener(leptos::ev::resize, move |_| fit_canvas());
+
+    // Plate, selection and bed → models.
+    Effect::new(move |_| {
+        ctx.scene.track();
+        ctx.selected.track();
+        let bed = ctx.bed_tracked();
+        shared.update_value(|s| {
+            if let Some(r) = &mut s.renderer {
+                r.set_bed(
+                    bed.0 as f32,
+                    bed.1 as f32,
+                    bed.2 as f32,
+                    bed.3 as f32,
+                    bed.4 as f32,
+                );
+            }
+            sync_models(&ctx, s);
+        });
+        request_frame(shared);
+    });
+    // Preview data and what of it to show.
+    Effect::new(move |_| {
+        let version = ctx.slicing.preview_version.get();
+        let mode = match ctx.mode.get() {
+            ViewMode::Models => Mode::Models,
+            ViewMode::Preview => Mode::Preview {
+                lo: ctx.slicing.lo.get(),
+                hi: ctx.slicing.hi.get(),
+                travel: ctx.slicing.travel.get(),
+                colour: ctx.slicing.colour.get(),
+            },
+        };
+        shared.update_value(|s| {
+            let Some(r) = &mut s.renderer else { return };
+            if s.preview_version != version {
+                s.preview_version = version;
+                ctx.slicing
+                    .preview
+                    .with_value(|p| r.set_preview(p.as_ref()));
+            }
+            r.mode = mode;
+        });
+        request_frame(shared);
+    });
+
+    let camera_do = move |f: &dyn Fn(&mut crate::render::Camera)| {
+        shared.update_value(|s| {
+            if let Some(r) = &mut s.renderer {
+                f(&mut r.camera);
+            }
+        });
+        request_frame(shared);
+    };
+    let fit = move || {
+        let b = ctx.scene.with_untracked(|s| s.bounds());
+        let (x0, y0, w, d, _) = ctx.bed();
+        camera_do(&|c| match b {
+            Some(b) => c.fit(b.min.as_vec3(), b.max.as_vec3()),
+            None => c.fit(
+                Vec3::new(x0 as f32, y0 as f32, 0.0),
+                Vec3::new((x0 + w) as f32, (y0 + d) as f32, 40.0),
+            ),
+        });
+    };
+
+    let on_pointer_down = move |ev: web_sys::PointerEvent| {
+        let Some(c) = canvas.get_untracked() else {
+            return;
+        };
+        let _ = c.set_pointer_capture(ev.pointer_id());
+        let (x, y) = (ev.offset_x() as f32, ev.offset_y() as f32);
+        let dpr = web_sys::window()
+            .map_or(1.0, |w| w.device_pixel_ratio())
+            .min(2.0) as f32;
+        let mode = ctx.mode.get_untracked();
+        shared.update_value(|s| {
+            s.input.pointers.insert(ev.pointer_id(), (x, y));
+            s.input.last = (x, y);
+            s.input.moved = false;
+            if s.input.pointers.len() >= 2 {
+                s.input.drag = Drag::None;
+                s.input.pinch = None;
+                return;
+            }
+            let pan = ev.button() == 2 || ev.button() == 1 || ev.shift_key();
+            s.input.drag = if pan { Drag::Pan } else { Drag::Orbit };
+            if pan || mode != ViewMode::Models {
+                return;
+            }
+            let Some(r) = &s.renderer else { return };
+            let (w, h) = r.size();
+            let (o, d) = r.camera.ray(
+                2.0 * x * dpr / w as f32 - 1.0,
+                1.0 - 2.0 * y * dpr / h as f32,
+            );
+            let hit = ctx
+                .scene
+                .with_untracked(|sc| sc.pick(o.as_dvec3(), d.as_dvec3()));
+            if let Some(hit) = hit {
+                if ctx.lay_flat_mode.get_untracked()
+                    && ctx.selected.get_untracked() == Some((hit.object, hit.instance))
+                {
+                    ctx.lay_flat_mode.set(false);
+                    ctx.edit(|sc| sc.lay_flat(hit.object, hit.instance, hit.triangle));
+                    s.input.drag = Drag::None;
+                    return;
+                }
+                ctx.selected.set(Some((hit.object, hit.instance)));
+                if let Some(from) = bed_point(r, x * dpr, y * dpr) {
+                    let start = ctx.scene.with_untracked(|sc| {
+                        sc.objects[hit.object].instances[hit.instance].transform
+                    });
+                    s.input.before_drag = Some(ctx.scene.get_untracked());
+                    s.input.drag = Drag::Move {
+                        sel: (hit.object, hit.instance),
+                        from,
+                        start,
+                    };
+                }
+            }
+        });
+    };
+    let on_pointer_move = move |ev: web_sys::PointerEvent| {
+        let (x, y) = (ev.offset_x() as f32, ev.offset_y() as f32);
+        let dpr = web_sys::window()
+            .map_or(1.0, |w| w.device_pixel_ratio())
+            .min(2.0) as f32;
+        let mut changed = false;
+        shared.update_value(|s| {
+            if !s.input.pointers.contains_key(&ev.pointer_id()) {
+                return;
+            }
+            s.input.pointers.insert(ev.pointer_id(), (x, y));
+            let (dx, dy) = (x - s.input.last.0, y - s.input.last.1);
+            s.input.last = (x, y);
+            if dx.abs() + dy.abs() > 0.5 {
+                s.input.moved = true;
+            }
+            // Two fingers: pinch to zoom.
+            if s.input.pointers.len() >= 2 {
+                let p: Vec<(f32, f32)> = s.input.pointers.values().copied().collect();
+                let dist = ((p[0].0 - p[1].0).powi(2) + (p[0].1 - p[1].1).powi(2)).sqrt();
+                if let (Some(prev), Some(r)) = (s.input.pinch, &mut s.renderer)
+                    && dist > 1.0
+                {
+                    r.camera.zoom(prev / dist);
+                }
+                s.input.pinch = Some(dist);
+                changed = true;
+                return;
+            }
+            let Some(r) = &mut s.renderer else { return };
+            match s.input.drag {
+                Drag::Orbit => {
+                    r.camera.orbit(dx, dy);
+                    changed = true;
+                }
+                Drag::Pan => {
+                    let h = r.size().1 as f32 / dpr;
+                    r.camera.pan(dx, dy, h);
+                    changed = true;
+                }
+                Drag::Move { sel, from, start } => {
+                    if let Some(to) = bed_point(r, x * dpr, y * dpr) {
+                        let d = to - from;
+                        ctx.scene.update(|sc| {
+                            if let Some(inst) = sc
+                                .objects
+                                .get_mut(sel.0)
+                                .and_then(|o| o.instances.get_mut(sel.1))
+                            {
+                                inst.transform =
+                                    DAffine3::from_translation(DVec3::new(d.x, d.y, 0.0)) * start;
+                            }
+                        });
+                    }
+                }
+                Drag::None => {}
+            }
+        });
+        if changed {
+            request_frame(shared);
+        }
+    };
+    let on_pointer_up = move |ev: web_sys::PointerEvent| {
+        shared.update_value(|s| {
+            s.input.pointers.remove(&ev.pointer_id());
+            s.input.pinch = None;
+            if let (Drag::Move { .. }, Some(before)) = (s.input.drag, s.input.before_drag.take()) {
+                if s.input.moved {
+                    ctx.checkpoint(before);
+                }
+            } else if !s.input.moved
+                && matches!(s.input.drag, Drag::Orbit)
+                && ctx.mode.get_untracked() == ViewMode::Models
+            {
+                // A click on empty space clears the selection.
+                ctx.selected.set(None);
+            }
+            s.input.drag = Drag::None;
+        });
+    };
+    let on_wheel = move |ev: web_sys::WheelEvent| {
+        ev.prevent_default();
+        let factor = (ev.delta_y() as f32 * 0.0015).exp();
+        camera_do(&|c| c.zoom(factor));
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let step = 12.0;
+        let key = ev.key();
+        let preview = ctx.mode.get_untracked() == ViewMode::Preview;
+        match key.as_str() {
+            "ArrowLeft" if ev.shift_key() => camera_do(&|c| c.pan(-step, 0.0, 600.0)),
+            "ArrowRight" if ev.shift_key() => camera_do(&|c| c.pan(step, 0.0, 600.0)),
+            "ArrowUp" if ev.shift_key() => camera_do(&|c| c.pan(0.0, -step, 600.0)),
+            "ArrowDown" if ev.shift_key() => camera_do(&|c| c.pan(0.0, step, 600.0)),
+            "ArrowLeft" => camera_do(&|c| c.orbit(-step, 0.0)),
+            "ArrowRight" => camera_do(&|c| c.orbit(step, 0.0)),
+            "ArrowUp" if !preview => camera_do(&|c| c.orbit(0.0, step)),
+            "ArrowDown" if !preview => camera_do(&|c| c.orbit(0.0, -step)),
+            "+" | "=" => camera_do(&|c| c.zoom(0.85)),
+            "-" | "_" => camera_do(&|c| c.zoom(1.18)),
+            "f" | "F" => fit(),
+            _ => return,
+        }
+        ev.prevent_default();
+    };
+    let on_drop = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        dragging_file.set(false);
+        if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
+            files::import_files(ctx, files);
+        }
+    };
+
+    view! {
+        <div
+            class="viewport"
+            class:dropping=move || dragging_file.get()
+            on:dragover=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                dragging_file.set(true);
+            }
+            on:dragleave=move |_| dragging_file.set(false)
+            on:drop=on_drop
+        >
+            <canvas
+                node_ref=canvas
+                id="view"
+                tabindex="0"
+                aria-label="3D view of the bed: drag to orbit, right-drag or shift-drag to pan, wheel to zoom"
+                on:pointerdown=on_pointer_down
+                on:pointermove=on_pointer_move
+                on:pointerup=on_pointer_up
+                on:pointercancel=on_pointer_up
+                on:wheel=on_wheel
+                on:keydown=on_key
+                on:contextmenu=|ev| ev.prevent_default()
+            ></canvas>
+            <div class="view-buttons">
+                <button on:click=move |_| camera_do(&|c| c.set_view(View::Iso)) title="Iso view">"Iso"</button>
+                <button on:click=move |_| camera_do(&|c| c.set_view(View::Top)) title="Top view">"Top"</button>
+                <button on:click=move |_| camera_do(&|c| c.set_view(View::Front)) title="Front view">"Front"</button>
+                <button on:click=move |_| fit() title="Fit the models in view (F)">"Fit"</button>
+            </div>
+            <div class="backend" title="How the 3D view is drawn">{move || backend.get()}</div>
+            <Show when=move || ctx.lay_flat_mode.get()>
+                <div class="hint">"Click a face of the selected model to lay it on the bed."</div>
+            </Show>
+            <Show when=move || dragging_file.get()>
+                <div class="drop-hint">"Drop STL, OBJ or 3MF files to add them"</div>
+            </Show>
+        </div>
+    }
+}
+
+impl Ctx {
+    /// The bed, tracked (for effects that redraw it).
+    fn bed_tracked(&self) -> (f64, f64, f64, f64, f64) {
+        self.settings.track();
+        self.bed()
+    }
+}

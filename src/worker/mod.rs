@@ -1,0 +1,227 @@
+//! Slicing off the page's thread. The page sends a `Job` (settings, object names and
+//! placements as JSON-like data, each mesh as transferred bytes); the worker answers with
+//! progress per stage, then the G-code and the toolpath preview as transferred typed arrays.
+//! Cancelling is terminating the worker: the page starts a fresh one.
+
+use crate::engine::gcode::{PrintStats, preview};
+use crate::engine::mesh::{Mesh, RepairReport};
+use crate::engine::model::{Instance, Object, Scene};
+use crate::engine::pipeline::{self, Observer, Stage};
+use crate::engine::settings::Settings;
+use glam::{DAffine3, DMat3, DVec3};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+/// What the page asks for. The meshes travel beside it, in the message's `meshes` array,
+/// one `Mesh::to_bytes` buffer per object.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    pub id: u32,
+    /// Every setting, `key = value` as text.
+    pub settings: Vec<(String, String)>,
+    /// (what, name) of the presets used, for the G-code header.
+    pub presets: Vec<(String, String)>,
+    pub objects: Vec<JobObject>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JobObject {
+    pub name: String,
+    /// What repairing the mesh found when it was imported (the mesh arrives repaired).
+    pub repair: RepairReport,
+    /// Each copy's placement: a 3×3 matrix by columns, then the translation.
+    pub instances: Vec<[f64; 12]>,
+}
+
+/// What the worker says, under the message's `reply`. Beside it, `Done` messages carry
+/// `gcode` (Uint8Array), `extrusions` and `travels` (Float32Array) and `layers_data`
+/// (Float32Array of z, first extrusion, first travel per layer).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Reply {
+    Ready,
+    Progress {
+        id: u32,
+        stage: String,
+        step: u32,
+        steps: u32,
+    },
+    Done {
+        id: u32,
+        stats: PrintStats,
+        speed_range: (f32, f32),
+        time_range: (f32, f32),
+        warnings: Vec<String>,
+    },
+    Failed {
+        id: u32,
+        message: String,
+    },
+}
+
+pub fn to_affine(m: &[f64; 12]) -> DAffine3 {
+    DAffine3 {
+        matrix3: DMat3::from_cols_array(&[m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]]),
+        translation: DVec3::new(m[9], m[10], m[11]),
+    }
+}
+
+pub fn from_affine(t: &DAffine3) -> [f64; 12] {
+    let c = t.matrix3.to_cols_array();
+    [
+        c[0],
+        c[1],
+        c[2],
+        c[3],
+        c[4],
+        c[5],
+        c[6],
+        c[7],
+        c[8],
+        t.translation.x,
+        t.translation.y,
+        t.translation.z,
+    ]
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(reply: &Reply, extra: &[(&str, JsValue)], transfer: &js_sys::Array) {
+    let Ok(value) = serde_wasm_bindgen::to_value(reply) else {
+        return;
+    };
+    let msg = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&msg, &JsValue::from_str("reply"), &value);
+    for (k, v) in extra {
+        let _ = js_sys::Reflect::set(&msg, &JsValue::from_str(k), v);
+    }
+    let _ = scope().post_message_with_transfer(&msg, transfer);
+}
+
+struct Reporter {
+    id: u32,
+    step: u32,
+}
+
+impl Observer for Reporter {
+    fn stage(&mut self, stage: Stage) -> bool {
+        self.step += 1;
+        post(
+            &Reply::Progress {
+                id: self.id,
+                stage: stage.name().to_string(),
+                step: self.step,
+                steps: Stage::ALL.len() as u32 + 1,
+            },
+            &[],
+            &js_sys::Array::new(),
+        );
+        true
+    }
+
+    fn now(&self) -> f64 {
+        scope().performance().map_or(0.0, |p| p.now() / 1000.0)
+    }
+}
+
+/// Starts answering jobs (called in the worker once the module is loaded).
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
+        let data = ev.data();
+        let job: Job = match serde_wasm_bindgen::from_value(data.clone()) {
+            Ok(j) => j,
+            Err(e) => {
+                post(
+                    &Reply::Failed {
+                        id: 0,
+                        message: format!("bad job: {e}"),
+                    },
+                    &[],
+                    &js_sys::Array::new(),
+                );
+                return;
+            }
+        };
+        let meshes = js_sys::Reflect::get(&data, &JsValue::from_str("meshes"))
+            .ok()
+            .map(|m| js_sys::Array::from(&m))
+            .unwrap_or_default();
+        run(job, &meshes);
+    });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    post(&Reply::Ready, &[], &js_sys::Array::new());
+}
+
+fn run(job: Job, meshes: &js_sys::Array) {
+    let id = job.id;
+    let fail = |message: String| post(&Reply::Failed { id, message }, &[], &js_sys::Array::new());
+    let mut settings = Settings::default();
+    for (k, v) in &job.settings {
+        if let Err(e) = settings.set(k, v) {
+            return fail(e.to_string());
+        }
+    }
+    let mut scene = Scene::default();
+    for (i, o) in job.objects.iter().enumerate() {
+        let bytes = js_sys::Uint8Array::new(&meshes.get(i as u32)).to_vec();
+        let mesh = match Mesh::from_bytes(&bytes) {
+            Ok(m) => m,
+            Err(e) => return fail(format!("{}: {e}", o.name)),
+        };
+        scene.objects.push(Object {
+            name: o.name.clone(),
+            mesh: std::sync::Arc::new(mesh),
+            repair: o.repair,
+            instances: o
+                .instances
+                .iter()
+                .map(|t| Instance {
+                    transform: to_affine(t),
+                })
+                .collect(),
+        });
+    }
+    let mut reporter = Reporter { id, step: 0 };
+    let out = match pipeline::slice(&scene, &settings, &job.presets, &mut reporter) {
+        Ok(o) => o,
+        Err(e) => return fail(e.to_string()),
+    };
+    let p = preview::build(&out.layers, &out.stats);
+    let gcode = js_sys::Uint8Array::from(out.gcode.as_bytes());
+    let extrusions = js_sys::Float32Array::from(&p.extrusions[..]);
+    let travels = js_sys::Float32Array::from(&p.travels[..]);
+    let layers: Vec<f32> = p
+        .layers
+        .iter()
+        .flat_map(|(z, e, t)| [*z, *e as f32, *t as f32])
+        .collect();
+    let layers = js_sys::Float32Array::from(&layers[..]);
+    let transfer = js_sys::Array::of4(
+        &gcode.buffer(),
+        &extrusions.buffer(),
+        &travels.buffer(),
+        &layers.buffer(),
+    );
+    post(
+        &Reply::Done {
+            id,
+            stats: out.stats,
+            speed_range: p.speed_range,
+            time_range: p.time_range,
+            warnings: out.warnings,
+        },
+        &[
+            ("gcode", gcode.into()),
+            ("extrusions", extrusions.into()),
+            ("travels", travels.into()),
+            ("layers_data", layers.into()),
+        ],
+        &transfer,
+    );
+}
