@@ -60,3 +60,19 @@ echo "Per stage (lamina bench, median of $runs runs, seconds):"
 echo
 target/release/lamina bench --runs "$runs" "${models[@]}"
 rm -rf "$out"
+
+echo
+echo "Web app in headless Chromium (3DBenchy, median of $runs):"
+echo
+source scripts/tools.sh
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+trunk build --release >/dev/null 2>&1
+wasm_file=$(ls dist/*_bg.wasm)
+printf 'app module: %.2f MB, %.2f MB gzipped\n' "$(stat -c %s "$wasm_file" | awk '{print $1/1e6}')" \
+  "$(gzip -9c "$wasm_file" | wc -c | awk '{print $1/1e6}')"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$port" --bind 127.0.0.1 --directory dist >/dev/null 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+python3 scripts/wait-url.py "http://127.0.0.1:$port/"
+node scripts/app-bench.mjs "http://127.0.0.1:$port/" "$shared/models/3DBenchy.3mf" "$runs"

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Serves the Lamina web app on http://127.0.0.1:8080.
+# Builds the Lamina web app and serves it on http://127.0.0.1:8080, installing what is
+# missing first (see scripts/tools.sh), and opens it in the browser when there is a display.
+# It starts with the default printer (Creality Ender-3 V3 SE) and a calibration cube on the
+# bed. Ctrl+C stops it.
 #   scripts/serve.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-echo "The app arrives with the web-app issue; until then use the command line:"
-echo "  cargo run --release -- slice MODEL.stl -o MODEL.gcode"
+source scripts/tools.sh
+open=()
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ "$(uname)" = Darwin ]; then open=(--open); fi
+echo "building and serving Lamina at http://127.0.0.1:8080/ (the first build takes a few minutes)"
+exec trunk serve --release "${open[@]}"

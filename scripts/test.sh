@@ -40,6 +40,7 @@ export LAMINA_SHARED=$(cd "$shared" && pwd)
 say "format and lints"
 cargo fmt --check
 cargo clippy --all-targets --release -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
 
 say "the engine stays pure"
 # No browser, UI or GPU crate may be used by the engine, nor linked into the native build.
@@ -58,5 +59,22 @@ cargo build --lib --release --target wasm32-unknown-unknown
 
 say "unit, integration and property tests"
 cargo test --release
+
+say "web app in Chromium"
+source scripts/tools.sh
+need chromium || apt_install chromium
+need node || apt_install nodejs
+need npm || apt_install npm
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+trunk build --release
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$port" --bind 127.0.0.1 --directory dist >/dev/null 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+python3 scripts/wait-url.py "http://127.0.0.1:$port/"
+export ARTIFACTS=$PWD/target/browser-artifacts
+rm -rf "$ARTIFACTS"
+LAMINA_URL="http://127.0.0.1:$port/" node --test --test-concurrency=1 tests/browser/
+echo "screenshots: $ARTIFACTS"
 
 say "all tests passed"

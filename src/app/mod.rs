@@ -339,6 +339,14 @@ pub fn App() -> impl IntoView {
     provide_context(ctx);
     ctx.add_objects(vec![demo_model()]);
     ctx.undo.set_value(Vec::new());
+    ctx.selected.set(None);
+    // Compile the slicer's worker while the user looks at the plate; a failure shows on Slice.
+    set_timeout(
+        move || {
+            let _ = ctx.slicing.warm_up(ctx);
+        },
+        std::time::Duration::from_millis(300),
+    );
     // Any change to the plate or the settings makes the last slice stale.
     Effect::new(move |prev: Option<()>| {
         ctx.scene.track();

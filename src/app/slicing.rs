@@ -29,6 +29,8 @@ pub struct Sliced {
     pub stats: crate::engine::gcode::PrintStats,
     pub warnings: Vec<String>,
     pub file_name: String,
+    /// Seconds per stage in the worker.
+    pub timings: Vec<(String, f64)>,
 }
 
 struct WorkerHandle {
@@ -50,6 +52,8 @@ pub struct SlicingState {
     job: StoredValue<u32>,
     /// The download's name for the running job.
     file_name: StoredValue<String>,
+    /// How long turning the worker's arrays into the preview took (ms).
+    pub preview_ms: StoredValue<f64>,
     pub lo: RwSignal<usize>,
     pub hi: RwSignal<usize>,
     pub travel: RwSignal<bool>,
@@ -68,6 +72,7 @@ impl SlicingState {
             worker: StoredValue::new_local(None),
             job: StoredValue::new(0),
             file_name: StoredValue::new(String::new()),
+            preview_ms: StoredValue::new(0.0),
             lo: RwSignal::new(0),
             hi: RwSignal::new(0),
             travel: RwSignal::new(false),
@@ -102,8 +107,18 @@ impl SlicingState {
         self.job.update_value(|j| *j += 1);
     }
 
+    /// Starts the slicer's worker if none is running, so that a slice does not wait for the
+    /// module to compile.
+    pub fn warm_up(&self, ctx: Ctx) -> Result<(), String> {
+        if self.worker.with_value(|w| w.is_none()) {
+            self.worker.set_value(Some(spawn_worker(ctx, *self)?));
+        }
+        Ok(())
+    }
+
     pub fn cancel(&self, ctx: Ctx) {
         self.stop();
+        let _ = self.warm_up(ctx);
         self.status.set(Status::Idle);
         ctx.say("Slicing cancelled.", false);
     }
@@ -181,17 +196,10 @@ impl SlicingState {
             step: 0,
             steps: 9,
         });
-        let state = *self;
-        let spawned = self.worker.with_value(|w| w.is_some());
-        if !spawned {
-            match spawn_worker(ctx, state) {
-                Ok(h) => self.worker.set_value(Some(h)),
-                Err(e) => {
-                    self.status.set(Status::Failed(e.clone()));
-                    ctx.say(e, true);
-                    return;
-                }
-            }
+        if let Err(e) = self.warm_up(ctx) {
+            self.status.set(Status::Failed(e.clone()));
+            ctx.say(e, true);
+            return;
         }
         self.worker.update_value(|w| {
             if let Some(h) = w {
@@ -243,7 +251,9 @@ impl SlicingState {
                 speed_range,
                 time_range,
                 warnings,
+                timings,
             } if id == current => {
+                let started = now_ms();
                 let get =
                     |k: &str| js_sys::Reflect::get(&data, &k.into()).unwrap_or(JsValue::UNDEFINED);
                 let floats = |k: &str| js_sys::Float32Array::new(&get(k)).to_vec();
@@ -259,6 +269,7 @@ impl SlicingState {
                     time_range,
                 };
                 let n = preview.layers.len();
+                self.preview_ms.set_value(now_ms() - started);
                 self.gcode
                     .set_value(Some(js_sys::Uint8Array::new(&get("gcode"))));
                 self.preview.set_value(Some(preview));
@@ -272,6 +283,7 @@ impl SlicingState {
                     stats,
                     warnings,
                     file_name: self.file_name.get_value(),
+                    timings,
                 }));
                 self.status.set(Status::Done);
                 ctx.mode.set(ViewMode::Preview);
@@ -292,6 +304,13 @@ impl SlicingState {
             ctx.say(format!("Could not save the file: {e:?}"), true);
         }
     }
+}
+
+/// Milliseconds from the page's clock.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 /// Offers bytes to the user as a download.
@@ -495,6 +514,13 @@ pub fn PreviewPanel() -> impl IntoView {
     };
     let figures = move || {
         let r = st.result.get()?;
+        let total: f64 = r.timings.iter().map(|(_, t)| t).sum();
+        let stages = r
+            .timings
+            .iter()
+            .map(|(name, t)| format!("{name} {t:.2} s"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let s = r.stats;
         Some(view! {
             <dl class="figures" id="figures">
@@ -506,6 +532,8 @@ pub fn PreviewPanel() -> impl IntoView {
                 <dd>{format!("{:.2}", s.cost)}</dd>
                 <dt>"Layers"</dt>
                 <dd id="layer-count">{s.layers}</dd>
+                <dt>"Sliced in"</dt>
+                <dd id="slice-time" title=stages>{format!("{total:.1} s")}</dd>
             </dl>
         })
     };

@@ -2,7 +2,7 @@
 //! (rebuilt only when those change), and turns pointer, wheel, touch and keys into camera
 //! moves, picking, dragging copies across the bed and laying them on a face.
 
-use super::{Ctx, ViewMode, files};
+use super::{Ctx, ViewMode, files, slicing::now_ms};
 use crate::render::{Mode, ModelDraw, Renderer, View};
 use glam::{DAffine3, DVec3, Mat4, Vec3};
 use leptos::prelude::*;
@@ -238,9 +238,19 @@ pub fn Viewport() -> impl IntoView {
             let Some(r) = &mut s.renderer else { return };
             if s.preview_version != version {
                 s.preview_version = version;
-                ctx.slicing
-                    .preview
-                    .with_value(|p| r.set_preview(p.as_ref()));
+                let started = now_ms();
+                let shown = ctx.slicing.preview.with_value(|p| {
+                    r.set_preview(p.as_ref());
+                    p.is_some()
+                });
+                // Time from the worker's reply to buffers on the GPU, for the app benchmark.
+                let ms = ctx.slicing.preview_ms.get_value() + now_ms() - started;
+                if let Some(el) = canvas.get_untracked() {
+                    let _ = match shown {
+                        true => el.set_attribute("data-preview-ms", &format!("{ms:.1}")),
+                        false => el.remove_attribute("data-preview-ms"),
+                    };
+                }
             }
             r.mode = mode;
         });

@@ -54,6 +54,8 @@ pub enum Reply {
         speed_range: (f32, f32),
         time_range: (f32, f32),
         warnings: Vec<String>,
+        /// Seconds spent in each stage, worker-side, in order.
+        timings: Vec<(String, f64)>,
     },
     Failed {
         id: u32,
@@ -160,6 +162,8 @@ pub fn start() {
 
 fn run(job: Job, meshes: &js_sys::Array) {
     let id = job.id;
+    let mut reporter = Reporter { id, step: 0 };
+    let started = reporter.now();
     let fail = |message: String| post(&Reply::Failed { id, message }, &[], &js_sys::Array::new());
     let mut settings = Settings::default();
     for (k, v) in &job.settings {
@@ -187,11 +191,12 @@ fn run(job: Job, meshes: &js_sys::Array) {
                 .collect(),
         });
     }
-    let mut reporter = Reporter { id, step: 0 };
+    let decoded = reporter.now();
     let out = match pipeline::slice(&scene, &settings, &job.presets, &mut reporter) {
         Ok(o) => o,
         Err(e) => return fail(e.to_string()),
     };
+    let preview_started = reporter.now();
     let p = preview::build(&out.layers, &out.stats);
     let gcode = js_sys::Uint8Array::from(out.gcode.as_bytes());
     let extrusions = js_sys::Float32Array::from(&p.extrusions[..]);
@@ -208,6 +213,9 @@ fn run(job: Job, meshes: &js_sys::Array) {
         &travels.buffer(),
         &layers.buffer(),
     );
+    let mut timings = vec![("read meshes".to_string(), decoded - started)];
+    timings.extend(out.timings.iter().map(|(s, t)| (s.name().to_string(), *t)));
+    timings.push(("preview".to_string(), reporter.now() - preview_started));
     post(
         &Reply::Done {
             id,
@@ -215,6 +223,7 @@ fn run(job: Job, meshes: &js_sys::Array) {
             speed_range: p.speed_range,
             time_range: p.time_range,
             warnings: out.warnings,
+            timings,
         },
         &[
             ("gcode", gcode.into()),

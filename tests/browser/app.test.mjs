@@ -1,0 +1,224 @@
+// End-to-end tests of the Lamina web app in Debian's Chromium (headless), driven by
+// playwright-core. scripts/test.sh builds the release app, serves dist/ and runs this file:
+//   LAMINA_URL=http://127.0.0.1:PORT/ LAMINA_SHARED=../shared ARTIFACTS=dir node --test tests/browser/
+// Screenshots are saved in $ARTIFACTS for people to look at.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const URL = process.env.LAMINA_URL ?? 'http://127.0.0.1:8080/';
+const SHARED = process.env.LAMINA_SHARED ?? '../shared';
+const ARTIFACTS = process.env.ARTIFACTS ?? 'target/browser-artifacts';
+const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let browser;
+let page;
+const errors = [];
+
+async function launch(args) {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...BASE_ARGS, ...args] });
+}
+
+async function open(b) {
+  const p = await b.newPage({ viewport: { width: 1400, height: 850 }, acceptDownloads: true });
+  p.on('pageerror', (e) => errors.push(e.message));
+  p.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('Failed to load resource')) errors.push(m.text()); });
+  await p.goto(URL);
+  await p.waitForSelector('#view[data-ready=true]', { timeout: 120_000 });
+  await settle(p);
+  return p;
+}
+
+/** Waits for two animation frames, so the view has drawn what changed. */
+async function settle(p, ms = 400) {
+  await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await p.waitForTimeout(ms);
+}
+
+async function shot(p, name) {
+  const png = await p.locator('#view').screenshot();
+  writeFileSync(join(ARTIFACTS, `${name}.png`), png);
+  return png.toString('base64');
+}
+
+/** Pixel statistics of a PNG, measured in the page (no image library needed in Node). */
+async function pixels(p, a, b = null) {
+  return p.evaluate(async ([a, b]) => {
+    const load = async (b64) => {
+      const img = new Image();
+      img.src = 'data:image/png;base64,' + b64;
+      await img.decode();
+      const c = new OffscreenCanvas(img.width, img.height);
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      return g.getImageData(0, 0, img.width, img.height).data;
+    };
+    const da = await load(a);
+    let coloured = 0, warm = 0, differ = 0;
+    const db = b ? await load(b) : null;
+    for (let i = 0; i < da.length; i += 4) {
+      const [r, g, bl] = [da[i], da[i + 1], da[i + 2]];
+      const max = Math.max(r, g, bl), min = Math.min(r, g, bl);
+      if (max - min > 60 && max > 90) coloured++;
+      if (r > 150 && r - bl > 70) warm++;
+      if (db && Math.abs(r - db[i]) + Math.abs(g - db[i + 1]) + Math.abs(bl - db[i + 2]) > 40) differ++;
+    }
+    return { coloured, warm, differ, total: da.length / 4 };
+  }, [a, b]);
+}
+
+before(async () => {
+  browser = await launch(['--disable-gpu']);
+  page = await open(browser);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('the app opens with the demo model on the bed (WebGL2)', async () => {
+  assert.equal(await page.getAttribute('#view', 'data-backend'), 'WebGL2');
+  const demo = await shot(page, '01-demo-model');
+  assert.match(await page.textContent('.object-list'), /Calibration cube/);
+  // Remove the model: the picture changes; undo brings it back.
+  await page.click('.object');
+  await page.click('text=Delete');
+  await settle(page);
+  const empty = await shot(page, '02-empty-bed');
+  const gone = await pixels(page, demo, empty);
+  assert.ok(gone.warm > 500, `the demo model shows in warm colours (${gone.warm} px)`);
+  assert.ok(gone.differ > 500, `removing the model changes the picture (${gone.differ} px)`);
+  await page.click('text=Undo');
+  await settle(page);
+  const back = await pixels(page, await shot(page, '03-undo'), demo);
+  assert.ok(back.differ < 50, `undo restores the picture (${back.differ} px differ)`);
+});
+
+test('Benchy imports through the file input, slices, previews and downloads', async () => {
+  await page.setInputFiles('#file-input', join(SHARED, 'models', '3DBenchy.3mf'));
+  await page.waitForFunction(() => document.querySelector('.object-list')?.textContent.includes('3DBenchy'), null, { timeout: 120_000 });
+  await page.waitForFunction(() => !document.querySelector('.busy .spinner'), null, { timeout: 120_000 });
+  // Keep only Benchy on the plate.
+  await page.click('.object >> text=Calibration cube');
+  await page.click('text=Delete');
+  await settle(page);
+  const models = await shot(page, '04-benchy-model');
+
+  const stages = new Set();
+  await page.click('#slice-button');
+  const poll = setInterval(async () => {
+    const s = await page.textContent('.stage').catch(() => null);
+    if (s) stages.add(s);
+  }, 50);
+  await page.waitForSelector('#download-button', { timeout: 300_000 });
+  clearInterval(poll);
+  const progress = await page.$eval('#slice-progress', (el) => [el.value, el.max]);
+  assert.equal(progress[0], progress[1], 'the progress bar reaches the end');
+  assert.match(await page.textContent('#figures'), /Print time/);
+  assert.equal(await page.textContent('#layer-count'), '240');
+
+  await settle(page, 1500);
+  const preview = await shot(page, '05-benchy-preview');
+  const p = await pixels(page, preview, models);
+  assert.ok(p.coloured > 2000, `coloured toolpaths show (${p.coloured} px)`);
+  assert.ok(p.differ > 2000, `the preview differs from the model view (${p.differ} px)`);
+
+  // The layer slider changes the picture.
+  await page.locator('#layer-hi').fill('60');
+  await settle(page, 1000);
+  const lower = await shot(page, '06-benchy-layer-60');
+  assert.match(await page.textContent('#layer-label'), /Layers 1–61 of 240/);
+  assert.ok((await pixels(page, lower, preview)).differ > 1000, 'showing fewer layers changes the picture');
+  // Arrow keys move the top layer.
+  await page.focus('#view');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.match(await page.textContent('#layer-label'), /Layers 1–59 of 240/);
+  // Colour by speed, with travel moves.
+  await page.selectOption('#colour-mode', '1');
+  await page.check('#show-travel');
+  await settle(page, 1000);
+  await shot(page, '07-benchy-speed-travel');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-button')]);
+  assert.match(download.suggestedFilename(), /^3DBenchy_0\.20mm-standard\.gcode$/);
+  const file = join(ARTIFACTS, 'benchy.gcode');
+  await download.saveAs(file);
+  const report = JSON.parse(execFileSync('python3', [join(SHARED, 'tools', 'gcode_check.py'), file, '--model', join(SHARED, 'models', '3DBenchy.3mf')]).toString());
+  assert.deepEqual(report.flags, [], JSON.stringify(report));
+  assert.equal(report.layers, 240);
+  assert.ok(report.outside_share <= 0.002, `outside share ${report.outside_share}`);
+});
+
+test('a corrupt STL shows the importer\'s error and the app keeps working', async () => {
+  await page.setInputFiles('#file-input', {
+    name: 'corrupt.stl',
+    mimeType: 'model/stl',
+    buffer: Buffer.from('solid broken\nfacet normal 0 0 1\n outer loop\n  vertex 0 0 0\n  vertex 1 0'),
+  });
+  await page.waitForSelector('.message.error >> text=corrupt.stl', { timeout: 30_000 });
+  assert.match(await page.textContent('.message.error'), /corrupt\.stl: the file is cut short/);
+  await shot(page, '08-corrupt-stl');
+  // Still works: slice the cube alone.
+  await page.click('text=Back to models').catch(() => {});
+  await page.setInputFiles('#file-input', join(SHARED, 'models', '20mm_cube.obj'));
+  await page.waitForFunction(() => document.querySelector('.object-list')?.textContent.includes('20mm_cube'));
+  await page.click('#slice-button');
+  await page.waitForSelector('#download-button', { timeout: 300_000 });
+});
+
+test('Cancel stops slicing, and the next slice works', async () => {
+  await page.click('text=Back to models');
+  // Make the job long enough to cancel: finer layers.
+  await page.fill('#setting-layer_height', '0.1');
+  await page.press('#setting-layer_height', 'Enter');
+  await page.click('#slice-button');
+  await page.waitForSelector('#cancel-button', { timeout: 10_000 });
+  await page.click('#cancel-button');
+  await page.waitForSelector('.message >> text=Slicing cancelled.');
+  assert.equal(await page.$('#download-button'), null);
+  await page.click('#slice-button');
+  await page.waitForSelector('#download-button', { timeout: 300_000 });
+});
+
+test('settings: out-of-range values are marked and never used, changes are shown', async () => {
+  await page.click('text=Back to models');
+  await page.fill('#setting-fill_density', '150');
+  await page.press('#setting-fill_density', 'Enter');
+  const invalid = page.locator('.setting.invalid');
+  await invalid.waitFor();
+  assert.match(await invalid.textContent(), /fill_density = 150% is out of range: allowed 0 to 100%/);
+  await page.fill('#setting-fill_density', '35');
+  await page.press('#setting-fill_density', 'Enter');
+  await page.locator('.setting.changed >> text=Infill density').waitFor();
+  assert.equal(await page.$('.setting.invalid'), null);
+  // Saved as a user preset, it becomes the chosen process.
+  await page.fill('.save-preset input', 'Strong');
+  await page.click('.save-preset button');
+  assert.match(await page.$eval('#preset-process', (s) => s.selectedOptions[0].textContent), /Strong \(yours\)/);
+  await shot(page, '09-settings');
+});
+
+test('no errors were logged', () => {
+  assert.deepEqual(errors, []);
+});
+
+test('the WebGPU path draws too', async () => {
+  const gpu = await launch(['--enable-unsafe-webgpu', '--use-angle=swiftshader', '--use-vulkan=swiftshader', '--enable-features=Vulkan']);
+  try {
+    const p = await open(gpu);
+    const backend = await p.getAttribute('#view', 'data-backend');
+    const png = await shot(p, '10-webgpu-demo');
+    const stats = await pixels(p, png);
+    writeFileSync(join(ARTIFACTS, 'webgpu-backend.txt'), backend ?? 'none');
+    assert.equal(backend, 'WebGPU');
+    assert.ok(stats.warm > 500, `the demo model shows (${stats.warm} px)`);
+  } finally {
+    await gpu.close();
+  }
+});
