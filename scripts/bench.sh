@@ -53,7 +53,8 @@ for m in "${models[@]}"; do
     -e0 -s machine_nozzle_size=0.4 -s material_diameter=1.75 -l "$stl" -o "$out/cura.gcode")
   read -r _ ws wmb < <(node scripts/wasm-bench.mjs "$wasm" "$runs" "$m")
   awk -v n="$name" -v ls="$ls" -v lmb="$lmb" -v l1="$l1" -v ps="$ps" -v pmb="$pmb" -v cs="$cs" -v cmb="$cmb" -v ws="$ws" -v wmb="$wmb" \
-    'BEGIN { printf "| %s | %.2f | %d | %.2f | %.2f | %d | %.2f | %d | %.1f× | %.1f× | %.2f | %d | %.2f× |\n", n, ls, lmb, l1, ps, pmb, cs, cmb, cs/ls, ps/ls, ws, wmb, ws/l1 }'
+    'function r(a, b, f) { return b > 0 ? sprintf(f "×", a / b) : "–" }
+     BEGIN { printf "| %s | %.2f | %d | %.2f | %.2f | %d | %.2f | %d | %s | %s | %.2f | %d | %s |\n", n, ls, lmb, l1, ps, pmb, cs, cmb, r(cs, ls, "%.1f"), r(ps, ls, "%.1f"), ws, wmb, r(ws, l1, "%.2f") }'
 done
 echo
 echo "Per stage (lamina bench, median of $runs runs, seconds):"
@@ -65,7 +66,7 @@ echo
 echo "Web app in headless Chromium (3DBenchy, median of $runs):"
 echo
 source scripts/tools.sh
-(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 trunk build --release >/dev/null 2>&1
 wasm_file=$(ls dist/*_bg.wasm)
 printf 'app module: %.2f MB, %.2f MB gzipped\n' "$(stat -c %s "$wasm_file" | awk '{print $1/1e6}')" \
