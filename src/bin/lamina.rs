@@ -5,10 +5,11 @@
 use lamina::engine::gcode::estimate::Limits;
 use lamina::engine::gcode::{format_duration, parse};
 use lamina::engine::mesh;
+use lamina::engine::model::project::{FileSettings, ProjectSettings, open_file, write_project};
 use lamina::engine::model::{Scene, rotation, shapes};
 use lamina::engine::pipeline::{self, Observer, Stage};
 use lamina::engine::settings::{
-    self, PresetKind, SCHEMA, Selection, Settings, all_presets, find_preset,
+    self, PresetKind, SCHEMA, Selection, Settings, all_presets, find_preset, foreign,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,8 +19,9 @@ const USAGE: &str = "\
 lamina: slice 3D models for FFF printers
 
 usage:
-  lamina slice MODEL... [-o OUT.gcode] [--printer ID] [--filament ID] [--process ID]
+  lamina slice MODEL... [-o OUT.gcode] [--printer P] [--filament P] [--process P]
                [--set KEY=VALUE]... [--rotate AXIS=DEGREES]... [--scale F|AXIS=F]... [--arrange]
+               [--save-project OUT.3mf]
   lamina info MODEL...
   lamina generate SHAPE -o OUT.stl
   lamina presets
@@ -28,7 +30,12 @@ usage:
   lamina bench MODEL... [--runs N] [--printer ID] [--filament ID] [--process ID] [--set KEY=VALUE]...
 
 Several models (or a 3MF with several objects) are arranged on the bed; --arrange also
-re-arranges the objects of one 3MF. `lamina settings` lists every key --set accepts.";
+re-arranges the objects of one 3MF. `lamina settings` lists every key --set accepts.
+A single 3MF project brings its settings (a Lamina project also its placement); options
+on the command line come on top. --save-project writes the plate and settings as a 3MF
+project that Lamina, PrusaSlicer and OrcaSlicer open.
+A preset P is an id from `lamina presets` or a preset file: Lamina's .toml, a PrusaSlicer
+.ini (config or bundle) or an OrcaSlicer .json.";
 
 /// A failure to report: one line, exit code 2.
 struct Fail(String);
@@ -76,6 +83,12 @@ struct JobArgs {
     scales: Vec<(Option<char>, f64)>,
     arrange: bool,
     runs: usize,
+    /// Preset kinds named on the command line (a project file's choice does not replace them).
+    chosen: Vec<PresetKind>,
+    /// A project file's placement is kept as it is.
+    keep_placement: bool,
+    /// Where to save the plate and settings as a 3MF project.
+    save_project: Option<PathBuf>,
 }
 
 fn value<'a>(args: &'a [String], i: &mut usize, flag: &str) -> Result<&'a str, Fail> {
@@ -83,6 +96,38 @@ fn value<'a>(args: &'a [String], i: &mut usize, flag: &str) -> Result<&'a str, F
     args.get(*i)
         .map(String::as_str)
         .ok_or_else(|| Fail(format!("{flag} needs a value")))
+}
+
+/// A preset id, or a preset file (Lamina .toml, PrusaSlicer .ini, OrcaSlicer .json) whose
+/// preset of `kind` joins the selection.
+fn preset_arg(kind: PresetKind, arg: &str, sel: &mut Selection) -> Result<String, Fail> {
+    let path = Path::new(arg);
+    if !path.is_file() {
+        return Ok(arg.to_string());
+    }
+    let bytes = std::fs::read(path).map_err(|e| Fail(format!("{arg}: {e}")))?;
+    let mut n = sel.extra.len();
+    let imported = foreign::import_presets(arg, &bytes, &mut |kind, _| {
+        n += 1;
+        format!("file-{}-{n}", kind.name())
+    })?;
+    let found = imported
+        .into_iter()
+        .find(|p| p.preset.kind == kind)
+        .ok_or_else(|| Fail(format!("{arg}: holds no {} preset", kind.name())))?;
+    for note in &found.notes {
+        eprintln!("lamina: note: {arg}: {note}");
+    }
+    let mapped = foreign::Mapped {
+        values: Vec::new(),
+        ignored: found.ignored.clone(),
+    };
+    if let Some(summary) = mapped.ignored_summary(12) {
+        eprintln!("lamina: note: {arg}: {summary}");
+    }
+    let id = found.preset.id.clone();
+    sel.extra.push(found.preset);
+    Ok(id)
 }
 
 fn parse_job(args: &[String]) -> Result<JobArgs, Fail> {
@@ -95,9 +140,33 @@ fn parse_job(args: &[String]) -> Result<JobArgs, Fail> {
         let a = args[i].as_str();
         match a {
             "-o" | "--output" => j.output = Some(PathBuf::from(value(args, &mut i, a)?)),
-            "--printer" => j.selection.printer = value(args, &mut i, a)?.to_string(),
-            "--filament" => j.selection.filament = value(args, &mut i, a)?.to_string(),
-            "--process" => j.selection.process = value(args, &mut i, a)?.to_string(),
+            "--save-project" => {
+                j.save_project = Some(PathBuf::from(value(args, &mut i, a)?));
+            }
+            "--printer" => {
+                j.selection.printer = preset_arg(
+                    PresetKind::Printer,
+                    value(args, &mut i, a)?,
+                    &mut j.selection,
+                )?;
+                j.chosen.push(PresetKind::Printer);
+            }
+            "--filament" => {
+                j.selection.filament = preset_arg(
+                    PresetKind::Filament,
+                    value(args, &mut i, a)?,
+                    &mut j.selection,
+                )?;
+                j.chosen.push(PresetKind::Filament);
+            }
+            "--process" => {
+                j.selection.process = preset_arg(
+                    PresetKind::Process,
+                    value(args, &mut i, a)?,
+                    &mut j.selection,
+                )?;
+                j.chosen.push(PresetKind::Process);
+            }
             "--set" => {
                 let kv = value(args, &mut i, a)?;
                 let (k, v) = kv
@@ -167,11 +236,75 @@ fn read_model(path: &Path) -> Result<Vec<mesh::ImportedObject>, Fail> {
     mesh::import(name, &bytes).map_err(|e| Fail(format!("{}: {e}", path.display())))
 }
 
-/// Loads the models and places them on the bed as the options say.
-fn build_scene(j: &JobArgs, s: &Settings) -> Result<Scene, Fail> {
+/// Reads the model files for a slice. A single project file brings its settings: Lamina's
+/// own (presets not chosen on the command line, the user's changes, and the placement), or
+/// another slicer's print and filament settings; `--set` still comes last.
+fn load_files(j: &mut JobArgs) -> Result<Vec<Vec<mesh::ImportedObject>>, Fail> {
+    let mut files = Vec::new();
+    for path in &j.models {
+        let bytes = std::fs::read(path).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("model");
+        let opened =
+            open_file(name, &bytes).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+        files.push((path.display().to_string(), opened));
+    }
+    let single = files.len() == 1;
+    let mut out = Vec::new();
+    for (path, opened) in files {
+        match opened.settings {
+            Some(FileSettings::Lamina { settings, ignored }) if single => {
+                let sel = &mut j.selection;
+                for (kind, id, from_file) in [
+                    (PresetKind::Printer, &mut sel.printer, settings.printer),
+                    (PresetKind::Filament, &mut sel.filament, settings.filament),
+                    (PresetKind::Process, &mut sel.process, settings.process),
+                ] {
+                    if !j.chosen.contains(&kind) {
+                        *id = from_file;
+                    }
+                }
+                sel.extra.extend(settings.presets);
+                let user = std::mem::take(&mut sel.overrides);
+                sel.overrides = settings.overrides.into_iter().chain(user).collect();
+                j.keep_placement = j.scales.is_empty() && j.rotations.is_empty() && !j.arrange;
+                eprintln!("lamina: note: {path}: using the project's settings");
+                for i in ignored {
+                    eprintln!("lamina: note: {path}: not used: {i}");
+                }
+            }
+            Some(FileSettings::Foreign { dialect, mapped }) if single => {
+                let user = std::mem::take(&mut j.selection.overrides);
+                let from_file = mapped.values.iter().filter(|(k, _)| {
+                    settings::find_def(k).is_some_and(|d| d.scope != settings::Scope::Printer)
+                });
+                j.selection.overrides = from_file.cloned().chain(user).collect();
+                eprintln!(
+                    "lamina: note: {path}: using its {} print and filament settings",
+                    dialect.name()
+                );
+                if let Some(summary) = mapped.ignored_summary(12) {
+                    eprintln!("lamina: note: {path}: {summary}");
+                }
+            }
+            _ => {}
+        }
+        out.push(opened.objects);
+    }
+    Ok(out)
+}
+
+/// Places the models on the bed as the options say.
+fn build_scene(
+    j: &JobArgs,
+    files: Vec<Vec<mesh::ImportedObject>>,
+    s: &Settings,
+) -> Result<Scene, Fail> {
     let mut scene = Scene::default();
-    for m in &j.models {
-        scene.add(read_model(m)?);
+    for objects in files {
+        scene.add(objects);
+    }
+    if j.keep_placement {
+        return Ok(scene);
     }
     for (axis, f) in &j.scales {
         let v = match axis {
@@ -229,20 +362,47 @@ fn preset_names(sel: &Selection) -> Vec<(String, String)> {
     ]
     .into_iter()
     .map(|(what, kind, id)| {
-        let name = find_preset(kind, id)
-            .map(|p| p.name)
-            .unwrap_or_else(|_| id.clone());
+        let name = match sel.extra.iter().find(|p| p.kind == kind && &p.id == id) {
+            Some(p) => p.name.clone(),
+            None => find_preset(kind, id)
+                .map(|p| p.name)
+                .unwrap_or_else(|_| id.clone()),
+        };
         (what.to_string(), name)
     })
     .collect()
 }
 
 fn cmd_slice(args: &[String]) -> Result<(), Fail> {
-    let j = parse_job(args)?;
-    let s = settings::resolve(&j.selection)?;
+    let mut j = parse_job(args)?;
     let started = Instant::now();
-    let scene = build_scene(&j, &s)?;
+    let files = load_files(&mut j)?;
+    let s = settings::resolve(&j.selection)?;
+    let scene = build_scene(&j, files, &s)?;
     let load = started.elapsed().as_secs_f64();
+    if let Some(path) = &j.save_project {
+        let sel = &j.selection;
+        let used = [&sel.printer, &sel.filament, &sel.process];
+        let project = ProjectSettings {
+            printer: sel.printer.clone(),
+            filament: sel.filament.clone(),
+            process: sel.process.clone(),
+            overrides: sel.overrides.iter().cloned().collect(),
+            presets: sel
+                .extra
+                .iter()
+                .filter(|p| used.contains(&&p.id))
+                .cloned()
+                .collect(),
+        };
+        let title = path
+            .file_stem()
+            .and_then(|t| t.to_str())
+            .unwrap_or("project");
+        std::fs::write(path, write_project(title, &scene, &project, None))
+            .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+        println!("saved the project as {}", path.display());
+    }
     let out_path = j
         .output
         .clone()
@@ -480,7 +640,7 @@ fn cmd_bench(args: &[String]) -> Result<(), Fail> {
                 selection: j.selection.clone(),
                 ..Default::default()
             };
-            let scene = build_scene(&single, &s)?;
+            let scene = build_scene(&single, vec![read_model(model)?], &s)?;
             let load = t0.elapsed().as_secs_f64();
             let mut clock = Clock(Instant::now());
             let out = pipeline::slice(&scene, &s, &[], &mut clock)

@@ -10,6 +10,7 @@ mod zip;
 
 pub use repair::{RepairReport, repair};
 pub use stl::write_binary_stl;
+pub use threemf::{Package3mf, WriteObject, read_package, write_3mf};
 pub use topology::EdgeMap;
 
 use glam::{DAffine3, DVec3};

@@ -37,14 +37,48 @@ fn normalise(path: &str) -> String {
     path.trim_start_matches('/').to_string()
 }
 
+/// A 3MF package: its objects, and the metadata files other slicers keep their settings and
+/// object names in (`Metadata/*.config`, `.toml`, `.json`, `.xml`), by path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Package3mf {
+    pub objects: Vec<ImportedObject>,
+    pub metadata: Vec<(String, Vec<u8>)>,
+}
+
+impl Package3mf {
+    pub fn metadata(&self, path: &str) -> Option<&[u8]> {
+        self.metadata
+            .iter()
+            .find(|(p, _)| p.eq_ignore_ascii_case(path))
+            .map(|(_, b)| b.as_slice())
+    }
+}
+
+/// Metadata files larger than this are not read (settings are a few hundred kB at most).
+const MAX_METADATA: usize = 32 << 20;
+
 pub fn read_3mf(bytes: &[u8], fallback_name: &str) -> Result<Vec<ImportedObject>, ImportError> {
+    Ok(read_package(bytes, fallback_name)?.objects)
+}
+
+pub fn read_package(bytes: &[u8], fallback_name: &str) -> Result<Package3mf, ImportError> {
     let mut files = FxHashMap::default();
+    let mut metadata = Vec::new();
     for e in zip::entries(bytes)? {
         let lower = e.name.to_ascii_lowercase();
         if lower.ends_with(".model") || lower.ends_with(".rels") {
             files.insert(normalise(&e.name), e.read()?);
+        } else if normalise(&lower).starts_with("metadata/")
+            && [".config", ".toml", ".json", ".xml"]
+                .iter()
+                .any(|x| lower.ends_with(x))
+            && e.size() <= MAX_METADATA
+        {
+            metadata.push((normalise(&e.name), e.read()?));
         }
     }
+    metadata.sort();
+    let names = object_names(&metadata);
     let root = root_model(&files)?;
     let mut pkg = Package {
         files,
@@ -73,9 +107,14 @@ pub fn read_3mf(bytes: &[u8], fallback_name: &str) -> Result<Vec<ImportedObject>
         if mesh.triangles.is_empty() {
             continue;
         }
-        let name = pkg.parts[&root]
+        let name = names
             .get(&object_id)
-            .and_then(|o| o.name.clone())
+            .cloned()
+            .or_else(|| {
+                pkg.parts[&root]
+                    .get(&object_id)
+                    .and_then(|o| o.name.clone())
+            })
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| format!("{fallback_name} #{}", objects.len() + 1));
         by_id.insert(object_id, objects.len());
@@ -88,7 +127,190 @@ pub fn read_3mf(bytes: &[u8], fallback_name: &str) -> Result<Vec<ImportedObject>
     if objects.is_empty() {
         return Err(ImportError::NoGeometry);
     }
-    Ok(objects)
+    Ok(Package3mf { objects, metadata })
+}
+
+/// Object names PrusaSlicer (`Slic3r_PE_model.config`) and OrcaSlicer (`model_settings.config`)
+/// keep beside the model, by object id: `<object id="1"><metadata … key="name" value="…"/>`.
+fn object_names(metadata: &[(String, Vec<u8>)]) -> FxHashMap<String, String> {
+    let mut names = FxHashMap::default();
+    for (path, data) in metadata {
+        let lower = path.to_ascii_lowercase();
+        if !(lower.ends_with("slic3r_pe_model.config") || lower.ends_with("model_settings.config"))
+        {
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(data) else {
+            continue;
+        };
+        let mut reader = Reader::from_str(text);
+        let mut object: Option<String> = None;
+        let mut depth_in_object = 0usize;
+        loop {
+            let event = match reader.read_event() {
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(e) => e,
+            };
+            let (e, empty) = match event {
+                Event::Start(e) => (e, false),
+                Event::Empty(e) => (e, true),
+                Event::End(e) => {
+                    if e.local_name().as_ref() == "object" {
+                        object = None;
+                    } else if object.is_some() {
+                        depth_in_object = depth_in_object.saturating_sub(1);
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            let attr = |key: &str| {
+                e.attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == key)
+                    .and_then(|a| {
+                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .ok()
+                            .map(|v| v.into_owned())
+                    })
+            };
+            match e.local_name().as_ref() {
+                "object" if !empty => {
+                    object = attr("id");
+                    depth_in_object = 0;
+                }
+                // Only the object's own name, not those of its parts (volumes).
+                "metadata" if depth_in_object == 0 => {
+                    if let (Some(id), Some("name"), Some(value)) =
+                        (&object, attr("key").as_deref(), attr("value"))
+                    {
+                        names.entry(id.clone()).or_insert(value);
+                    }
+                }
+                _ if object.is_some() && !empty => depth_in_object += 1,
+                _ => {}
+            }
+        }
+    }
+    names
+}
+
+/// One object to write: its name, mesh (object coordinates, mm) and where its copies stand.
+pub struct WriteObject<'a> {
+    pub name: &'a str,
+    pub mesh: &'a Mesh,
+    pub instances: &'a [DAffine3],
+}
+
+/// Writes a 3MF package (core specification, millimetres) with the given objects as build
+/// items, plus extra files (e.g. `Metadata/…`); a `Metadata/thumbnail.png` among them is
+/// linked as the package thumbnail.
+pub fn write_3mf(title: &str, objects: &[WriteObject], extra: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::fmt::Write;
+    let mut model = String::with_capacity(
+        1024 + objects
+            .iter()
+            .map(|o| o.mesh.vertices.len() * 60 + o.mesh.triangles.len() * 45)
+            .sum::<usize>(),
+    );
+    model.push_str(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<model unit=\"millimeter\" xml:lang=\"en-US\" \
+         xmlns=\"http://schemas.microsoft.com/3dmanufacturing/core/2015/02\">\n",
+    );
+    let _ = writeln!(
+        model,
+        " <metadata name=\"Application\">Lamina</metadata>\n <metadata name=\"Title\">{}</metadata>\n <resources>",
+        xml_escape(title)
+    );
+    for (i, o) in objects.iter().enumerate() {
+        let _ = writeln!(
+            model,
+            "  <object id=\"{}\" name=\"{}\" type=\"model\">\n   <mesh>\n    <vertices>",
+            i + 1,
+            xml_escape(o.name)
+        );
+        for v in &o.mesh.vertices {
+            let _ = writeln!(
+                model,
+                "     <vertex x=\"{}\" y=\"{}\" z=\"{}\"/>",
+                v[0], v[1], v[2]
+            );
+        }
+        model.push_str("    </vertices>\n    <triangles>\n");
+        for t in &o.mesh.triangles {
+            let _ = writeln!(
+                model,
+                "     <triangle v1=\"{}\" v2=\"{}\" v3=\"{}\"/>",
+                t[0], t[1], t[2]
+            );
+        }
+        model.push_str("    </triangles>\n   </mesh>\n  </object>\n");
+    }
+    model.push_str(" </resources>\n <build>\n");
+    for (i, o) in objects.iter().enumerate() {
+        for t in o.instances {
+            let m = t.matrix3;
+            let v = t.translation;
+            let _ = writeln!(
+                model,
+                "  <item objectid=\"{}\" transform=\"{} {} {} {} {} {} {} {} {} {} {} {}\"/>",
+                i + 1,
+                m.x_axis.x,
+                m.x_axis.y,
+                m.x_axis.z,
+                m.y_axis.x,
+                m.y_axis.y,
+                m.y_axis.z,
+                m.z_axis.x,
+                m.z_axis.y,
+                m.z_axis.z,
+                v.x,
+                v.y,
+                v.z
+            );
+        }
+    }
+    model.push_str(" </build>\n</model>\n");
+    let thumbnail = extra
+        .iter()
+        .any(|(p, _)| p.eq_ignore_ascii_case("Metadata/thumbnail.png"));
+    let rels = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\n \
+         <Relationship Target=\"/3D/3dmodel.model\" Id=\"rel0\" Type=\"http://schemas.microsoft.com/3dmanufacturing/2013/01/3dmodel\"/>\n{}</Relationships>\n",
+        if thumbnail {
+            " <Relationship Target=\"/Metadata/thumbnail.png\" Id=\"rel1\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail\"/>\n"
+        } else {
+            ""
+        }
+    );
+    let types = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\n \
+         <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\n \
+         <Default Extension=\"model\" ContentType=\"application/vnd.ms-package.3dmanufacturing-3dmodel+xml\"/>\n \
+         <Default Extension=\"png\" ContentType=\"image/png\"/>\n \
+         <Default Extension=\"toml\" ContentType=\"application/toml\"/>\n</Types>\n";
+    let mut files: Vec<(&str, &[u8])> = vec![
+        ("[Content_Types].xml", types.as_bytes()),
+        ("_rels/.rels", rels.as_bytes()),
+        ("3D/3dmodel.model", model.as_bytes()),
+    ];
+    files.extend_from_slice(extra);
+    zip::write(&files)
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The start part named by _rels/.rels, or the first .model file.
@@ -210,8 +432,17 @@ impl Package {
                 }
                 "object" => {
                     let id = attr("id").ok_or_else(|| xml_err(part, "an <object> has no id"))?;
+                    let name = e
+                        .attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == "name")
+                        .and_then(|a| {
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .ok()
+                                .map(|v| v.into_owned())
+                        });
                     let def = ObjectDef {
-                        name: attr("name"),
+                        name,
                         ..Default::default()
                     };
                     if empty {

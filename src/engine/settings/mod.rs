@@ -5,6 +5,7 @@
 //! Values are layered: schema defaults < printer preset < filament preset < process preset <
 //! user overrides (see `presets`).
 
+pub mod foreign;
 mod presets;
 mod schema;
 mod value;
@@ -253,16 +254,19 @@ impl Settings {
     /// Checks that hold between settings (each value is already within its own range).
     pub fn validate(&self) -> Result<(), SettingError> {
         let nozzle = self.nozzle_diameter;
-        for (key, h) in [
-            ("layer_height", self.layer_height),
-            ("first_layer_height", self.first_layer_height),
+        // The first layer is squashed onto the bed and may be as thick as the nozzle is wide
+        // (as PrusaSlicer allows); the others keep to 80% for a good bond.
+        for (key, h, share) in [
+            ("layer_height", self.layer_height, 0.8),
+            ("first_layer_height", self.first_layer_height, 1.0),
         ] {
-            if h > 0.8 * nozzle + 1e-9 {
+            if h > share * nozzle + 1e-9 {
                 return Err(SettingError::Inconsistent(format!(
-                    "{key} = {} mm is more than 80% of the {} mm nozzle (at most {} mm)",
+                    "{key} = {} mm is more than {}% of the {} mm nozzle (at most {} mm)",
                     format_float(h),
+                    format_float(share * 100.0),
                     format_float(nozzle),
-                    format_float(0.8 * nozzle)
+                    format_float(share * nozzle)
                 )));
             }
         }

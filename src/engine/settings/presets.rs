@@ -35,6 +35,15 @@ impl PresetKind {
         self.scope().name()
     }
 
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "printer" => Some(PresetKind::Printer),
+            "filament" => Some(PresetKind::Filament),
+            "process" => Some(PresetKind::Process),
+            _ => None,
+        }
+    }
+
     fn from_dir(dir: &str) -> Option<Self> {
         match dir {
             "printers" => Some(PresetKind::Printer),
@@ -81,6 +90,35 @@ pub enum PresetError {
 impl Preset {
     /// Parses a preset file's text.
     pub fn parse(id: &str, kind: PresetKind, text: &str) -> Result<Preset, PresetError> {
+        Self::parse_as(id, Some(kind), text)
+    }
+
+    /// Parses a preset file that names its own kind (`kind = "process"`), as `to_file` writes.
+    pub fn parse_file(id: &str, text: &str) -> Result<Preset, PresetError> {
+        Self::parse_as(id, None, text)
+    }
+
+    /// The preset as a file that `parse_file` reads back.
+    pub fn to_file(&self) -> String {
+        let mut table = toml::Table::new();
+        table.insert("kind".into(), toml::Value::String(self.kind.name().into()));
+        table.insert("name".into(), toml::Value::String(self.name.clone()));
+        if let Some(parent) = &self.inherits {
+            table.insert("inherits".into(), toml::Value::String(parent.clone()));
+        }
+        let mut settings = toml::Table::new();
+        for (k, v) in &self.values {
+            settings.insert(k.clone(), toml::Value::String(v.clone()));
+        }
+        table.insert("settings".into(), toml::Value::Table(settings));
+        format!(
+            "# A Lamina {} preset\n{}",
+            self.kind.name(),
+            toml::to_string(&table).unwrap_or_default()
+        )
+    }
+
+    fn parse_as(id: &str, kind: Option<PresetKind>, text: &str) -> Result<Preset, PresetError> {
         let malformed = |message: String| PresetError::Malformed {
             id: id.to_string(),
             message,
@@ -97,8 +135,34 @@ impl Preset {
             None => None,
             Some(_) => return Err(malformed("inherits must be a preset id in quotes".into())),
         };
+        let named = match table.get("kind") {
+            Some(toml::Value::String(s)) => Some(
+                PresetKind::from_name(s).ok_or_else(|| malformed(format!("unknown kind '{s}'")))?,
+            ),
+            None => None,
+            Some(_) => {
+                return Err(malformed(
+                    "kind must be printer, filament or process".into(),
+                ));
+            }
+        };
+        let kind = match (kind, named) {
+            (Some(k), Some(n)) if k != n => {
+                return Err(malformed(format!(
+                    "a {} preset where a {} preset belongs",
+                    n.name(),
+                    k.name()
+                )));
+            }
+            (Some(k), _) | (None, Some(k)) => k,
+            (None, None) => {
+                return Err(malformed(
+                    "needs a kind = \"printer\", \"filament\" or \"process\" line".into(),
+                ));
+            }
+        };
         for key in table.keys() {
-            if !matches!(key.as_str(), "name" | "inherits" | "settings") {
+            if !matches!(key.as_str(), "kind" | "name" | "inherits" | "settings") {
                 return Err(malformed(format!("unexpected top-level key '{key}'")));
             }
         }
@@ -194,6 +258,8 @@ pub struct Selection {
     pub filament: String,
     pub process: String,
     pub overrides: Vec<(String, String)>,
+    /// Presets that are not embedded (the user's own), looked up before the embedded ones.
+    pub extra: Vec<Preset>,
 }
 
 impl Default for Selection {
@@ -203,6 +269,7 @@ impl Default for Selection {
             filament: "generic-pla".into(),
             process: "0.20mm-standard".into(),
             overrides: Vec::new(),
+            extra: Vec::new(),
         }
     }
 }
@@ -228,16 +295,23 @@ fn apply_depth(settings: &mut Settings, preset: &Preset, depth: usize) -> Result
     Ok(())
 }
 
-fn apply_preset(settings: &mut Settings, kind: PresetKind, id: &str) -> Result<(), PresetError> {
-    apply(settings, &find_preset(kind, id)?)
-}
-
 /// Defaults < printer < filament < process < overrides, validated as a whole.
 pub fn resolve(selection: &Selection) -> Result<Settings, ResolveError> {
     let mut s = Settings::default();
-    apply_preset(&mut s, PresetKind::Printer, &selection.printer)?;
-    apply_preset(&mut s, PresetKind::Filament, &selection.filament)?;
-    apply_preset(&mut s, PresetKind::Process, &selection.process)?;
+    for (kind, id) in [
+        (PresetKind::Printer, &selection.printer),
+        (PresetKind::Filament, &selection.filament),
+        (PresetKind::Process, &selection.process),
+    ] {
+        match selection
+            .extra
+            .iter()
+            .find(|p| p.kind == kind && &p.id == id)
+        {
+            Some(p) => apply(&mut s, p)?,
+            None => apply(&mut s, &find_preset(kind, id)?)?,
+        }
+    }
     for (k, v) in &selection.overrides {
         s.set(k, v)?;
     }

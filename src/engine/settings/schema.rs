@@ -227,7 +227,7 @@ declare_settings! {
         layer_height: f64 = 0.2, "mm", range(0.01, 2.0), Slice, Basic,
             "Layer height", "Height of every layer after the first; at most 80% of the nozzle diameter.";
         first_layer_height: f64 = 0.2, "mm", range(0.01, 2.0), Slice, Basic,
-            "First layer height", "Height of the first layer; a thicker one sticks better.";
+            "First layer height", "Height of the first layer; a thicker one sticks better. At most the nozzle diameter.";
         perimeters: u32 = 2u32, "", range(0.0, 50.0), Perimeters, Basic,
             "Walls", "Number of loops around each island and hole.";
         external_perimeters_first: bool = false, "", NO_RANGE, Plan, Advanced,

@@ -1,0 +1,375 @@
+//! Projects as files: the scene with its chosen presets and the user's changes, saved as a
+//! 3MF package that other slicers open for its geometry, with Lamina's settings in
+//! `Metadata/lamina.toml`. Opening a 3MF reads those settings back, or maps PrusaSlicer's and
+//! OrcaSlicer's project settings onto Lamina's.
+
+use super::{Object, Scene};
+use crate::engine::mesh::{self, ImportError, ImportedObject, WriteObject};
+use crate::engine::settings::foreign::{self, Dialect, Mapped};
+use crate::engine::settings::{Preset, Settings};
+use glam::DAffine3;
+use std::collections::BTreeMap;
+
+/// Where Lamina keeps its settings inside a 3MF.
+pub const SETTINGS_PATH: &str = "Metadata/lamina.toml";
+const FORMAT: i64 = 1;
+
+/// The settings half of a project: which presets, the user's changes on top, and the user's
+/// own presets among them (so the file opens the same elsewhere).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProjectSettings {
+    pub printer: String,
+    pub filament: String,
+    pub process: String,
+    pub overrides: BTreeMap<String, String>,
+    pub presets: Vec<Preset>,
+}
+
+/// Settings found in a file that was opened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileSettings {
+    /// Written by Lamina; `ignored` lists entries this version could not use.
+    Lamina {
+        settings: ProjectSettings,
+        ignored: Vec<String>,
+    },
+    /// Another slicer's project settings, mapped onto Lamina keys.
+    Foreign { dialect: Dialect, mapped: Mapped },
+}
+
+/// A model or project file, read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenedFile {
+    pub objects: Vec<ImportedObject>,
+    pub settings: Option<FileSettings>,
+}
+
+/// Writes the scene and settings as a 3MF project (with a PNG thumbnail if given).
+pub fn write_project(
+    title: &str,
+    scene: &Scene,
+    settings: &ProjectSettings,
+    thumbnail_png: Option<&[u8]>,
+) -> Vec<u8> {
+    let transforms: Vec<Vec<DAffine3>> = scene
+        .objects
+        .iter()
+        .map(|o| o.instances.iter().map(|i| i.transform).collect())
+        .collect();
+    let objects: Vec<WriteObject> = scene
+        .objects
+        .iter()
+        .zip(&transforms)
+        .map(|(o, t)| WriteObject {
+            name: &o.name,
+            mesh: &o.mesh,
+            instances: t,
+        })
+        .collect();
+    let toml = settings_toml(settings);
+    let mut extra: Vec<(&str, &[u8])> = vec![(SETTINGS_PATH, toml.as_bytes())];
+    if let Some(png) = thumbnail_png {
+        extra.push(("Metadata/thumbnail.png", png));
+    }
+    mesh::write_3mf(title, &objects, &extra)
+}
+
+fn settings_toml(s: &ProjectSettings) -> String {
+    use toml::Value;
+    let mut t = toml::Table::new();
+    t.insert("format".into(), Value::Integer(FORMAT));
+    t.insert("printer".into(), Value::String(s.printer.clone()));
+    t.insert("filament".into(), Value::String(s.filament.clone()));
+    t.insert("process".into(), Value::String(s.process.clone()));
+    let overrides: toml::Table = s
+        .overrides
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    t.insert("overrides".into(), Value::Table(overrides));
+    let presets: Vec<Value> = s
+        .presets
+        .iter()
+        .map(|p| {
+            let mut e = toml::Table::new();
+            e.insert("id".into(), Value::String(p.id.clone()));
+            e.insert("text".into(), Value::String(p.to_file()));
+            Value::Table(e)
+        })
+        .collect();
+    t.insert("presets".into(), Value::Array(presets));
+    format!(
+        "# Lamina project settings\n{}",
+        toml::to_string(&t).unwrap_or_default()
+    )
+}
+
+fn read_settings_toml(text: &str) -> Result<(ProjectSettings, Vec<String>), String> {
+    let t: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
+    let format = t.get("format").and_then(|v| v.as_integer()).unwrap_or(0);
+    let mut ignored = Vec::new();
+    if format > FORMAT {
+        ignored.push(format!(
+            "the file is from a newer Lamina (format {format}); some settings may be missing"
+        ));
+    }
+    let text_of = |k: &str| -> Result<String, String> {
+        t.get(k)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .ok_or_else(|| format!("no {k} preset named"))
+    };
+    let mut s = ProjectSettings {
+        printer: text_of("printer")?,
+        filament: text_of("filament")?,
+        process: text_of("process")?,
+        ..Default::default()
+    };
+    let mut scratch = Settings::default();
+    if let Some(o) = t.get("overrides").and_then(|v| v.as_table()) {
+        for (k, v) in o {
+            let value = match v {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            match scratch.set(k, &value) {
+                Ok(()) => {
+                    s.overrides.insert(k.clone(), value);
+                }
+                Err(e) => ignored.push(e.to_string()),
+            }
+        }
+    }
+    if let Some(list) = t.get("presets").and_then(|v| v.as_array()) {
+        for entry in list {
+            let id = entry.get("id").and_then(|v| v.as_str());
+            let text = entry.get("text").and_then(|v| v.as_str());
+            let (Some(id), Some(text)) = (id, text) else {
+                ignored.push("a preset entry without id or text".into());
+                continue;
+            };
+            match Preset::parse_file(id, text) {
+                Ok(p) => s.presets.push(p),
+                Err(e) => ignored.push(e.to_string()),
+            }
+        }
+    }
+    Ok((s, ignored))
+}
+
+/// Reads any model file; a 3MF's project settings come with it (Lamina's own, else
+/// PrusaSlicer's or OrcaSlicer's mapped onto Lamina's keys).
+pub fn open_file(name: &str, bytes: &[u8]) -> Result<OpenedFile, ImportError> {
+    let is_3mf = name.to_ascii_lowercase().ends_with(".3mf") || bytes.starts_with(b"PK\x03\x04");
+    if !is_3mf {
+        return Ok(OpenedFile {
+            objects: mesh::import(name, bytes)?,
+            settings: None,
+        });
+    }
+    let stem = std::path::Path::new(name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(name);
+    let package = mesh::read_package(bytes, stem)?;
+    let text = |path: &str| {
+        package
+            .metadata(path)
+            .and_then(|b| std::str::from_utf8(b).ok())
+    };
+    let base = Settings::default();
+    let settings = if let Some(t) = text(SETTINGS_PATH) {
+        let (settings, ignored) = read_settings_toml(t)
+            .map_err(|e| ImportError::Garbage(format!("{SETTINGS_PATH}: {e}")))?;
+        Some(FileSettings::Lamina { settings, ignored })
+    } else if let Some(t) = text("Metadata/Slic3r_PE.config") {
+        let pairs: Vec<(String, String)> = foreign::parse_ini(t, true)
+            .into_iter()
+            .flat_map(|s| s.pairs)
+            .collect();
+        Some(FileSettings::Foreign {
+            dialect: Dialect::PrusaSlicer,
+            mapped: foreign::map(Dialect::PrusaSlicer, &pairs, &base),
+        })
+    } else if let Some(t) = text("Metadata/project_settings.config") {
+        let json: serde_json::Value = serde_json::from_str(t)
+            .map_err(|e| ImportError::Garbage(format!("Metadata/project_settings.config: {e}")))?;
+        let pairs = foreign::json_pairs(&json)
+            .map_err(|e| ImportError::Garbage(format!("Metadata/project_settings.config: {e}")))?;
+        Some(FileSettings::Foreign {
+            dialect: Dialect::Orca,
+            mapped: foreign::map(Dialect::Orca, &pairs, &base),
+        })
+    } else {
+        None
+    };
+    Ok(OpenedFile {
+        objects: package.objects,
+        settings,
+    })
+}
+
+impl Scene {
+    /// A scene of the file's objects as placed there.
+    pub fn from_objects(objects: Vec<ImportedObject>) -> Scene {
+        Scene {
+            objects: objects.into_iter().map(Object::new).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::settings::PresetKind;
+    use glam::{DMat3, DVec3};
+
+    fn scene() -> Scene {
+        let cube = crate::engine::mesh::tests::box_mesh([0.0, 0.0, 0.0], [10.0, 10.0, 10.0]);
+        let slab = crate::engine::mesh::tests::box_mesh([-5.0, -5.0, 0.0], [5.0, 5.0, 2.5]);
+        let turned = DAffine3 {
+            matrix3: DMat3::from_rotation_z(0.7) * DMat3::from_diagonal(DVec3::new(1.5, 1.0, 2.0)),
+            translation: DVec3::new(120.25, 80.5, 0.0),
+        };
+        Scene::from_objects(vec![
+            ImportedObject {
+                name: "Cube & \"friends\"".into(),
+                mesh: cube,
+                instances: vec![
+                    DAffine3::from_translation(DVec3::new(50.0, 50.0, 0.0)),
+                    DAffine3::from_translation(DVec3::new(70.0, 50.0, 0.0)),
+                ],
+            },
+            ImportedObject {
+                name: "Slab".into(),
+                mesh: slab,
+                instances: vec![turned],
+            },
+        ])
+    }
+
+    fn settings() -> ProjectSettings {
+        ProjectSettings {
+            printer: "creality-k1".into(),
+            filament: "user-3".into(),
+            process: "0.16mm-optimal".into(),
+            overrides: [("fill_density".to_string(), "35".to_string())].into(),
+            presets: vec![Preset {
+                id: "user-3".into(),
+                name: "My PETG".into(),
+                kind: PresetKind::Filament,
+                inherits: None,
+                values: vec![("temperature".into(), "245".into())],
+            }],
+        }
+    }
+
+    #[test]
+    fn a_project_round_trips() {
+        let s = scene();
+        let png = b"\x89PNG\r\n\x1a\nnot really";
+        let bytes = write_project("My project", &s, &settings(), Some(png));
+        let opened = open_file("project.3mf", &bytes).unwrap();
+        let back = Scene::from_objects(opened.objects);
+        assert_eq!(back.objects.len(), 2);
+        for (a, b) in s.objects.iter().zip(&back.objects) {
+            assert_eq!(a.name, b.name);
+            assert_eq!(a.mesh, b.mesh);
+            assert_eq!(a.instances, b.instances);
+        }
+        assert_eq!(
+            opened.settings,
+            Some(FileSettings::Lamina {
+                settings: settings(),
+                ignored: Vec::new()
+            })
+        );
+        let package = mesh::read_package(&bytes, "x").unwrap();
+        assert_eq!(package.metadata("Metadata/thumbnail.png"), None); // not a settings file
+    }
+
+    #[test]
+    fn bad_entries_in_lamina_settings_are_listed() {
+        let text = "format = 1\nprinter = \"a\"\nfilament = \"b\"\nprocess = \"c\"\n\
+                    [overrides]\nperimeters = \"-3\"\nnot_a_key = \"1\"\nfill_density = \"40\"\n";
+        let (s, ignored) = read_settings_toml(text).unwrap();
+        assert_eq!(s.overrides.len(), 1);
+        assert_eq!(ignored.len(), 2, "{ignored:?}");
+        assert!(read_settings_toml("printer = 3").is_err());
+    }
+
+    #[test]
+    fn prusa_and_orca_project_settings_are_mapped() {
+        let cube = crate::engine::mesh::tests::box_mesh([0.0, 0.0, 0.0], [10.0, 10.0, 10.0]);
+        let obj = WriteObject {
+            name: "c",
+            mesh: &cube,
+            instances: &[DAffine3::IDENTITY],
+        };
+        let prusa = "; generated by PrusaSlicer 2.5.0\n; fill_density = 42%\n; perimeters = 4\n; wipe_tower = 1\n";
+        let bytes = mesh::write_3mf(
+            "p",
+            std::slice::from_ref(&obj),
+            &[("Metadata/Slic3r_PE.config", prusa.as_bytes())],
+        );
+        let Some(FileSettings::Foreign { dialect, mapped }) =
+            open_file("p.3mf", &bytes).unwrap().settings
+        else {
+            panic!("no settings")
+        };
+        assert_eq!(dialect, Dialect::PrusaSlicer);
+        assert_eq!(mapped.get("fill_density"), Some("42"));
+        assert_eq!(mapped.get("perimeters"), Some("4"));
+        assert_eq!(mapped.ignored.len(), 1);
+
+        let orca = r#"{"wall_loops": "3", "sparse_infill_density": "18%", "layer_height": "0.16"}"#;
+        let bytes = mesh::write_3mf(
+            "o",
+            std::slice::from_ref(&obj),
+            &[("Metadata/project_settings.config", orca.as_bytes())],
+        );
+        let Some(FileSettings::Foreign { dialect, mapped }) =
+            open_file("o.3mf", &bytes).unwrap().settings
+        else {
+            panic!("no settings")
+        };
+        assert_eq!(dialect, Dialect::Orca);
+        assert_eq!(mapped.get("perimeters"), Some("3"));
+        assert_eq!(mapped.get("layer_height"), Some("0.16"));
+
+        let bytes = mesh::write_3mf(
+            "o",
+            std::slice::from_ref(&obj),
+            &[("Metadata/project_settings.config", b"{garbage")],
+        );
+        let e = open_file("o.3mf", &bytes).unwrap_err();
+        assert!(e.to_string().contains("project_settings.config"), "{e}");
+    }
+
+    #[test]
+    fn names_come_from_other_slicers_model_configs() {
+        let cube = crate::engine::mesh::tests::box_mesh([0.0, 0.0, 0.0], [10.0, 10.0, 10.0]);
+        let obj = WriteObject {
+            name: "",
+            mesh: &cube,
+            instances: &[DAffine3::IDENTITY],
+        };
+        let config = r#"<?xml version="1.0" encoding="UTF-8"?>
+<config>
+ <object id="1" instances_count="1">
+  <metadata type="object" key="name" value="Gear &amp; shaft"/>
+  <volume firstid="0" lastid="11">
+   <metadata type="volume" key="name" value="part name"/>
+  </volume>
+ </object>
+</config>"#;
+        let bytes = mesh::write_3mf(
+            "p",
+            &[obj],
+            &[("Metadata/Slic3r_PE_model.config", config.as_bytes())],
+        );
+        let opened = open_file("p.3mf", &bytes).unwrap();
+        assert_eq!(opened.objects[0].name, "Gear & shaft");
+        assert_eq!(opened.settings, None);
+    }
+}
