@@ -15,7 +15,8 @@
 //! declares every setting once.
 //!
 //! In the browser (wasm32 only): `app` is the leptos user interface, `render` draws the bed,
-//! models and toolpaths with wgpu, and `worker` slices in a Web Worker so the page stays
+//! models and toolpaths with wgpu, `storage` keeps projects and presets in IndexedDB, and
+//! `worker` slices in a Web Worker so the page stays
 //! responsive. They depend on the engine; the engine depends on none of them.
 
 pub mod engine;
@@ -24,5 +25,7 @@ pub mod engine;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod render;
+#[cfg(target_arch = "wasm32")]
+pub mod storage;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

@@ -14,7 +14,7 @@ use super::{Scope, SettingError, Settings, find_def, unknown_key};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_presets.rs"));
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PresetKind {
     Printer,
@@ -54,7 +54,7 @@ impl PresetKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Preset {
     pub id: String,
     pub name: String,
