@@ -74,7 +74,7 @@ trap 'kill $server 2>/dev/null || true' EXIT
 python3 scripts/wait-url.py "http://127.0.0.1:$port/"
 export ARTIFACTS=$PWD/target/browser-artifacts
 rm -rf "$ARTIFACTS"
-LAMINA_URL="http://127.0.0.1:$port/" node --test --test-concurrency=1 tests/browser/
+LAMINA_URL="http://127.0.0.1:$port/" LAMINA_DIST=$PWD/dist node --test --test-concurrency=1 tests/browser/
 echo "screenshots: $ARTIFACTS"
 
 say "all tests passed"

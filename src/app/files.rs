@@ -1,10 +1,15 @@
 //! Getting models in: the file picker and drag-and-drop (several files at once), read with
 //! the engine's importers. A bad file gets the importer's own message; the others still load.
+//! A 3MF project (Lamina's own, PrusaSlicer's, OrcaSlicer's or Creality Print's) opens as a
+//! new project with its settings; plain models join the plate.
 
-use super::Ctx;
-use crate::engine::mesh;
+use super::{Choice, Ctx, projects};
+use crate::engine::model::Scene;
+use crate::engine::model::project::{FileSettings, open_file};
+use crate::engine::settings::{Scope, find_def};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -31,17 +36,128 @@ pub fn import_files(ctx: Ctx, files: web_sys::FileList) {
             };
             ctx.busy.set(Some(format!("Importing {name}…")));
             yield_to_browser().await;
-            match mesh::import(&name, &bytes) {
-                Ok(objects) => {
-                    let count: usize = objects.iter().map(|o| o.mesh.triangles.len()).sum();
-                    ctx.add_objects(objects);
-                    ctx.say(format!("{name}: {count} triangles"), false);
+            match open_file(&name, &bytes) {
+                Ok(opened) => {
+                    let count: usize = opened.objects.iter().map(|o| o.mesh.triangles.len()).sum();
+                    match opened.settings {
+                        Some(settings) => open_project_file(ctx, &name, opened.objects, settings),
+                        None => {
+                            ctx.add_objects(opened.objects);
+                            ctx.say(format!("{name}: {count} triangles"), false);
+                        }
+                    }
                 }
                 Err(e) => ctx.say(format!("{name}: {e}"), true),
             }
         }
         ctx.busy.set(None);
     });
+}
+
+/// Opens a 3MF project as a new project: its plate as placed, and its settings.
+fn open_project_file(
+    ctx: Ctx,
+    file: &str,
+    objects: Vec<crate::engine::mesh::ImportedObject>,
+    settings: FileSettings,
+) {
+    let title = std::path::Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(file)
+        .to_string();
+    let mut scene = Scene::from_objects(objects);
+    if scene.bounds().is_some_and(|b| b.min.z.abs() > 1e-3) {
+        scene.drop_to_bed();
+    }
+    let mut notes = Vec::new();
+    let (choice, candidates) = match settings {
+        FileSettings::Lamina { settings, ignored } => {
+            notes.extend(ignored);
+            let mut choice = Choice {
+                printer: settings.printer,
+                filament: settings.filament,
+                process: settings.process,
+            };
+            // The project's own presets join the user's (under a new id if one is taken).
+            for mut p in settings.presets {
+                let taken = ctx.presets.with_untracked(|all| {
+                    all.iter()
+                        .find(|x| x.id == p.id)
+                        .map(|x| x.values != p.values || x.kind != p.kind)
+                });
+                if taken == Some(false) {
+                    continue;
+                }
+                if taken == Some(true) {
+                    let id = projects::new_id("user");
+                    if choice.get(p.kind) == p.id {
+                        choice.set(p.kind, id.clone());
+                    }
+                    p.id = id;
+                }
+                super::settings_panel::keep_preset(ctx, p);
+            }
+            (
+                Some(choice),
+                settings.overrides.into_iter().collect::<Vec<_>>(),
+            )
+        }
+        FileSettings::Foreign { dialect, mapped } => {
+            notes.push(format!(
+                "using its {} print and filament settings",
+                dialect.name()
+            ));
+            if let Some(s) = mapped.ignored_summary(8) {
+                notes.push(s);
+            }
+            // Its printer stays the user's choice: the bed and the G-code flavour are theirs.
+            let values = mapped
+                .values
+                .into_iter()
+                .filter(|(k, _)| find_def(k).is_some_and(|d| d.scope != Scope::Printer))
+                .collect();
+            (None, values)
+        }
+    };
+    // Keep the values that apply on top of the chosen presets; name the others.
+    let base = {
+        let c = choice.clone().unwrap_or_else(|| ctx.choice.get_untracked());
+        ctx.presets.with_untracked(|p| super::resolve(p, &c, None))
+    };
+    let mut overrides = BTreeMap::new();
+    match base {
+        Ok(mut s) => {
+            for (k, v) in candidates {
+                let mut trial = s.clone();
+                match trial.set(&k, &v).and_then(|_| trial.validate()) {
+                    Ok(()) => {
+                        if s.get(&k) != trial.get(&k) {
+                            let value = trial.get(&k).unwrap_or(v);
+                            overrides.insert(k, value);
+                        }
+                        s = trial;
+                    }
+                    Err(e) => notes.push(format!("not used: {e}")),
+                }
+            }
+        }
+        Err(e) => notes.push(format!(
+            "its presets could not be used ({e}); the current ones are kept"
+        )),
+    }
+    let choice = choice.filter(|c| {
+        ctx.presets
+            .with_untracked(|p| super::resolve(p, c, None).is_ok())
+    });
+    let n = scene.objects.len();
+    projects::open_as_project(ctx, &title, scene, choice, overrides);
+    let mut text = format!("{file}: opened as a project with {n} object(s)");
+    if !notes.is_empty() {
+        text.push_str("; ");
+        text.push_str(&notes.join("; "));
+    }
+    ctx.say(text, false);
 }
 
 /// Resolves on the next animation frame, so progress notes show.

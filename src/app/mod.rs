@@ -1,10 +1,13 @@
 //! The Lamina web app (leptos, client-side). One context (`Ctx`) holds the state as signals:
 //! the plate (an engine `Scene`), the selection, the chosen presets and the user's own
 //! values, and the last slice. Components read what they show and change it through `Ctx`'s
-//! methods; the heavy work (slicing) runs in a Web Worker (`slicing`), drawing in `view3d`.
+//! methods; the heavy work (slicing) runs in a Web Worker (`slicing`), drawing in `view3d`,
+//! and `projects` keeps the work in the browser's storage.
 
 mod files;
 mod objects;
+mod projects;
+mod pwa;
 mod settings_panel;
 mod slicing;
 mod view3d;
@@ -89,6 +92,7 @@ pub struct Ctx {
     pub slicing: slicing::SlicingState,
     /// Click a face to lay the selected copy on it.
     pub lay_flat_mode: RwSignal<bool>,
+    pub projects: projects::Projects,
 }
 
 fn resolve(
@@ -148,6 +152,7 @@ impl Ctx {
             mode: RwSignal::new(ViewMode::Models),
             slicing: slicing::SlicingState::new(),
             lay_flat_mode: RwSignal::new(false),
+            projects: projects::Projects::new(),
         }
     }
 
@@ -337,9 +342,8 @@ fn demo_model() -> ImportedObject {
 pub fn App() -> impl IntoView {
     let ctx = Ctx::new();
     provide_context(ctx);
-    ctx.add_objects(vec![demo_model()]);
-    ctx.undo.set_value(Vec::new());
-    ctx.selected.set(None);
+    // The last project (or a new one with the demo model) comes from storage.
+    projects::start(ctx);
     // Compile the slicer's worker while the user looks at the plate; a failure shows on Slice.
     set_timeout(
         move || {
@@ -383,9 +387,10 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <div class="app">
+        <div class="app" data-ready=move || ctx.projects.ready.get().to_string()>
             <header class="topbar">
                 <div class="brand">"Lamina"</div>
+                <projects::ProjectBar/>
                 <files::ImportButton/>
                 <settings_panel::PresetPickers/>
                 <slicing::SliceControls/>
@@ -397,6 +402,7 @@ pub fn App() -> impl IntoView {
                 <aside class="left">
                     <objects::ObjectList/>
                     <objects::TransformPanel/>
+                    <projects::SliceHistory/>
                 </aside>
                 <section class="center">
                     <view3d::Viewport/>
@@ -406,6 +412,8 @@ pub fn App() -> impl IntoView {
                     <settings_panel::SettingsPanel/>
                 </aside>
             </main>
+            <projects::ProjectsPanel/>
+            <pwa::UpdateBanner/>
             <div class="messages" role="status">
                 {move || {
                     ctx.messages

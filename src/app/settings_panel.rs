@@ -2,12 +2,19 @@
 //! grouped by kind and category, basic or advanced, units and help on hover. A value that
 //! does not parse or is out of range is marked with the allowed range and never reaches the
 //! slicer; values that differ from the preset are marked and can be reset or saved as a
-//! user preset (kept for this session).
+//! user preset. User presets are kept in the browser's storage, can be updated, deleted,
+//! exported as Lamina preset files, and imported from Lamina, PrusaSlicer (.ini, bundles
+//! too) and OrcaSlicer / Creality Print (.json) files.
 
-use super::Ctx;
+use super::{Ctx, projects};
+use crate::engine::settings::foreign::import_presets;
 use crate::engine::settings::{Preset, PresetKind, SCHEMA, Scope, SettingDef, ValueKind};
+use crate::storage;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use std::collections::HashMap;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 const KINDS: [PresetKind; 3] = [
     PresetKind::Printer,
@@ -17,6 +24,166 @@ const KINDS: [PresetKind; 3] = [
 
 fn scope_of(kind: PresetKind) -> Scope {
     kind.scope()
+}
+
+/// Adds (or replaces) a user preset and stores it.
+pub fn keep_preset(ctx: Ctx, p: Preset) {
+    ctx.presets
+        .update(|all| match all.iter_mut().find(|x| x.id == p.id) {
+            Some(x) => *x = p.clone(),
+            None => all.push(p.clone()),
+        });
+    spawn_local(async move {
+        if let Err(e) = storage::run(async { storage::db().await?.put_preset(&p).await }).await {
+            ctx.say(
+                format!(
+                    "The preset \"{}\" is kept for this session only: {e}",
+                    p.name
+                ),
+                true,
+            );
+        }
+    });
+}
+
+fn is_user(id: &str) -> bool {
+    id.starts_with("user-")
+}
+
+/// Drops the user's values of one kind (they now live in a preset).
+fn clear_overrides(ctx: Ctx, kind: PresetKind) {
+    ctx.overrides.update(|o| {
+        o.retain(|k, _| {
+            SCHEMA
+                .iter()
+                .find(|d| d.key == k)
+                .is_none_or(|d| d.scope != scope_of(kind))
+        })
+    });
+}
+
+/// The current values of one kind, as preset values.
+fn current_values(ctx: Ctx, kind: PresetKind) -> Option<Vec<(String, String)>> {
+    let s = ctx.settings.get_untracked().ok()?;
+    Some(
+        SCHEMA
+            .iter()
+            .filter(|d| d.scope == scope_of(kind))
+            .map(|d| (d.key.to_string(), s.get(d.key).unwrap_or_default()))
+            .collect(),
+    )
+}
+
+fn delete_preset(ctx: Ctx, kind: PresetKind) {
+    let id = ctx.choice.with_untracked(|c| c.get(kind).to_string());
+    let Some(p) = ctx
+        .presets
+        .with_untracked(|all| all.iter().find(|x| x.id == id).cloned())
+    else {
+        return;
+    };
+    let ok = window()
+        .confirm_with_message(&format!("Delete your preset \"{}\"?", p.name))
+        .unwrap_or(false);
+    if !ok || !is_user(&id) {
+        return;
+    }
+    // Fall back to the first built-in preset of the kind.
+    let fallback = ctx.presets.with_untracked(|all| {
+        all.iter()
+            .find(|x| x.kind == kind && !is_user(&x.id))
+            .map(|x| x.id.clone())
+    });
+    if let Some(f) = fallback {
+        ctx.choice.update(|c| c.set(kind, f));
+    }
+    ctx.presets.update(|all| all.retain(|x| x.id != id));
+    spawn_local(async move {
+        match storage::run(async { storage::db().await?.delete_preset(&id).await }).await {
+            Ok(()) => ctx.say(format!("Deleted the preset \"{}\".", p.name), false),
+            Err(e) => ctx.say(format!("The preset could not be deleted: {e}"), true),
+        }
+    });
+}
+
+fn export_preset(ctx: Ctx, kind: PresetKind) {
+    let id = ctx.choice.with_untracked(|c| c.get(kind).to_string());
+    let Some(mut p) = ctx
+        .presets
+        .with_untracked(|all| all.iter().find(|x| x.id == id).cloned())
+    else {
+        return;
+    };
+    // The file holds the values in effect, the user's changes included.
+    if let Some(values) = current_values(ctx, kind) {
+        p.values = values;
+        p.inherits = None;
+    }
+    let text = p.to_file();
+    let bytes = js_sys::Uint8Array::from(text.as_bytes());
+    let name = format!("{}.toml", projects::safe_file_name(&p.name));
+    if let Err(e) = super::slicing::save_bytes(&bytes, &name, "application/toml") {
+        ctx.say(format!("Could not save the file: {e:?}"), true);
+    }
+}
+
+/// Reads preset files the user picked: Lamina .toml, PrusaSlicer .ini, Orca/Creality .json.
+fn import_preset_files(ctx: Ctx, files: web_sys::FileList) {
+    let list: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+    spawn_local(async move {
+        for file in list {
+            let name = file.name();
+            let bytes = match JsFuture::from(file.array_buffer()).await {
+                Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
+                Err(_) => {
+                    ctx.say(format!("{name}: the browser could not read the file"), true);
+                    continue;
+                }
+            };
+            let mut new_id = |_: PresetKind, _: &str| projects::new_id("user");
+            match import_presets(&name, &bytes, &mut new_id) {
+                Ok(imported) => {
+                    let mut chosen: Vec<(PresetKind, String)> = Vec::new();
+                    for i in imported {
+                        let mut text = format!(
+                            "{name}: imported the {} preset \"{}\"",
+                            i.preset.kind.name(),
+                            i.preset.name
+                        );
+                        if !i.ignored.is_empty() {
+                            let keys: Vec<&str> =
+                                i.ignored.iter().take(12).map(|(k, _)| k.as_str()).collect();
+                            let more = i.ignored.len().saturating_sub(keys.len());
+                            text.push_str(&format!(
+                                "; {} settings Lamina does not use were ignored: {}{}",
+                                i.ignored.len(),
+                                keys.join(", "),
+                                if more > 0 {
+                                    format!(" and {more} more")
+                                } else {
+                                    String::new()
+                                }
+                            ));
+                        }
+                        for n in &i.notes {
+                            text.push_str("; ");
+                            text.push_str(n);
+                        }
+                        ctx.say(text, false);
+                        chosen.retain(|(k, _)| *k != i.preset.kind);
+                        chosen.push((i.preset.kind, i.preset.id.clone()));
+                        keep_preset(ctx, i.preset);
+                    }
+                    // The last one read of each kind is chosen, so its values show.
+                    for (kind, id) in chosen {
+                        clear_overrides(ctx, kind);
+                        ctx.choice.update(|c| c.set(kind, id));
+                    }
+                }
+                Err(e) => ctx.say(e.to_string(), true),
+            }
+        }
+    });
 }
 
 #[component]
@@ -109,7 +276,8 @@ pub fn SettingsPanel() -> impl IntoView {
     };
     let save_preset = move |_| {
         let kind = tab.get_untracked();
-        let Ok(s) = ctx.settings.get_untracked() else {
+        let Some(values) = current_values(ctx, kind) else {
+            ctx.say("Fix the settings marked in red first.", true);
             return;
         };
         let name = preset_name.get_untracked().trim().to_string();
@@ -117,40 +285,43 @@ pub fn SettingsPanel() -> impl IntoView {
             ctx.say("Give the new preset a name first.", true);
             return;
         }
-        let values: Vec<(String, String)> = SCHEMA
-            .iter()
-            .filter(|d| d.scope == scope_of(kind))
-            .map(|d| (d.key.to_string(), s.get(d.key).unwrap_or_default()))
-            .collect();
-        let n = ctx.presets.with_untracked(|p| p.len());
-        let id = format!("user-{n}");
-        ctx.presets.update(|p| {
-            p.push(Preset {
+        let id = projects::new_id("user");
+        keep_preset(
+            ctx,
+            Preset {
                 id: id.clone(),
                 name: format!("{name} (yours)"),
                 kind,
                 inherits: None,
                 values,
-            })
-        });
-        ctx.overrides.update(|o| {
-            o.retain(|k, _| {
-                SCHEMA
-                    .iter()
-                    .find(|d| d.key == k)
-                    .is_none_or(|d| d.scope != scope_of(kind))
-            })
-        });
+            },
+        );
+        clear_overrides(ctx, kind);
         ctx.choice.update(|c| c.set(kind, id));
         preset_name.set(String::new());
         ctx.say(
-            format!(
-                "Saved the {} preset \"{name}\" for this session.",
-                kind.name()
-            ),
+            format!("Saved the {} preset \"{name}\".", kind.name()),
             false,
         );
     };
+    let update_preset = move |_| {
+        let kind = tab.get_untracked();
+        let id = ctx.choice.with_untracked(|c| c.get(kind).to_string());
+        let (Some(values), Some(mut p)) = (
+            current_values(ctx, kind),
+            ctx.presets
+                .with_untracked(|all| all.iter().find(|x| x.id == id).cloned()),
+        ) else {
+            return;
+        };
+        p.values = values;
+        p.inherits = None;
+        let name = p.name.clone();
+        keep_preset(ctx, p);
+        clear_overrides(ctx, kind);
+        ctx.say(format!("Updated the preset \"{name}\"."), false);
+    };
+    let chosen_is_user = move || ctx.choice.with(|c| is_user(c.get(tab.get())));
 
     let field = move |def: &'static SettingDef| {
         let current = move || {
@@ -299,6 +470,34 @@ pub fn SettingsPanel() -> impl IntoView {
                         (n > 0).then(|| format!("{n} changed"))
                     }}
                 </span>
+            </div>
+            <div class="preset-actions">
+                <Show when=chosen_is_user>
+                    <button id="update-preset" on:click=update_preset title="Store the values shown in this preset">
+                        "Update preset"
+                    </button>
+                    <button id="delete-preset" on:click=move |_| delete_preset(ctx, tab.get_untracked())>"Delete preset"</button>
+                </Show>
+                <button id="export-preset" on:click=move |_| export_preset(ctx, tab.get_untracked()) title="Download the chosen preset, with your changes, as a Lamina preset file">
+                    "Export"
+                </button>
+                <label class="button" title="Lamina .toml, PrusaSlicer .ini (config bundles too), OrcaSlicer or Creality Print .json">
+                    "Import presets…"
+                    <input
+                        type="file"
+                        id="preset-input"
+                        multiple=true
+                        accept=".toml,.ini,.json"
+                        on:change=move |ev| {
+                            if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                if let Some(files) = el.files() {
+                                    import_preset_files(ctx, files);
+                                }
+                                el.set_value("");
+                            }
+                        }
+                    />
+                </label>
             </div>
         </section>
     }

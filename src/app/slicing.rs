@@ -279,12 +279,16 @@ impl SlicingState {
                 for w in &warnings {
                     ctx.say(w.clone(), false);
                 }
-                self.result.set(Some(Sliced {
+                let sliced = Sliced {
                     stats,
                     warnings,
                     file_name: self.file_name.get_value(),
                     timings,
-                }));
+                };
+                if let Some(g) = self.gcode.with_value(|g| g.clone()) {
+                    super::projects::record_slice(ctx, &sliced, g);
+                }
+                self.result.set(Some(sliced));
                 self.status.set(Status::Done);
                 ctx.mode.set(ViewMode::Preview);
             }
@@ -300,7 +304,7 @@ impl SlicingState {
             .result
             .get_untracked()
             .map_or("lamina.gcode".to_string(), |r| r.file_name);
-        if let Err(e) = save_bytes(&bytes, &name) {
+        if let Err(e) = save_bytes(&bytes, &name, "text/x.gcode") {
             ctx.say(format!("Could not save the file: {e:?}"), true);
         }
     }
@@ -314,10 +318,10 @@ pub fn now_ms() -> f64 {
 }
 
 /// Offers bytes to the user as a download.
-fn save_bytes(bytes: &js_sys::Uint8Array, name: &str) -> Result<(), JsValue> {
+pub fn save_bytes(bytes: &js_sys::Uint8Array, name: &str, mime: &str) -> Result<(), JsValue> {
     let parts = js_sys::Array::of1(bytes);
     let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("text/x.gcode");
+    opts.set_type(mime);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
     let document = web_sys::window()

@@ -8,6 +8,7 @@ use glam::{DAffine3, DVec3, Mat4, Vec3};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
+use wasm_bindgen::JsCast;
 
 const COLOUR: [f32; 3] = [0.93, 0.55, 0.22];
 const SELECTED: [f32; 3] = [1.0, 0.78, 0.35];
@@ -47,6 +48,75 @@ struct View3d {
 }
 
 type Shared = StoredValue<View3d, LocalStorage>;
+
+thread_local! {
+    /// The page's one view, for snapshots.
+    static VIEW: std::cell::RefCell<Option<(Shared, web_sys::HtmlCanvasElement)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// A picture of the view as it is now, cropped to `width`×`height`, as a PNG data URL (for
+/// project thumbnails). None until the view can draw.
+pub fn snapshot(ctx: &Ctx, width: u32, height: u32) -> Option<String> {
+    let (shared, canvas) = VIEW.with(|v| v.borrow().clone())?;
+    // Draw the plate as it is now, framed on the models, and copy it in the same task,
+    // while the frame is there; then the user's camera comes back.
+    let bounds = ctx.scene.with_untracked(|s| s.bounds());
+    let saved = shared
+        .try_update_value(|s| {
+            sync_models(ctx, s);
+            let r = s.renderer.as_mut()?;
+            let camera = r.camera;
+            if let Some(b) = bounds {
+                r.camera.fit(b.min.as_vec3(), b.max.as_vec3());
+            }
+            r.render();
+            Some(camera)
+        })
+        .flatten();
+    let saved = saved?;
+    let url = copy_canvas(&canvas, width, height);
+    shared.update_value(|s| {
+        if let Some(r) = &mut s.renderer {
+            r.camera = saved;
+        }
+    });
+    request_frame(shared);
+    url
+}
+
+/// The middle of a canvas, scaled to `width`×`height`, as a PNG data URL.
+fn copy_canvas(canvas: &web_sys::HtmlCanvasElement, width: u32, height: u32) -> Option<String> {
+    if canvas.width() == 0 || canvas.height() == 0 {
+        return None;
+    }
+    let document = web_sys::window()?.document()?;
+    let out: web_sys::HtmlCanvasElement =
+        document.create_element("canvas").ok()?.dyn_into().ok()?;
+    out.set_width(width);
+    out.set_height(height);
+    let g: web_sys::CanvasRenderingContext2d = out.get_context("2d").ok()??.dyn_into().ok()?;
+    let (cw, ch) = (canvas.width() as f64, canvas.height() as f64);
+    let aspect = width as f64 / height as f64;
+    let (sw, sh) = if cw / ch > aspect {
+        (ch * aspect, ch)
+    } else {
+        (cw, cw / aspect)
+    };
+    g.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+        canvas,
+        (cw - sw) / 2.0,
+        (ch - sh) / 2.0,
+        sw,
+        sh,
+        0.0,
+        0.0,
+        width as f64,
+        height as f64,
+    )
+    .ok()?;
+    out.to_data_url().ok()
+}
 
 fn request_frame(v: Shared) {
     let pending = v
@@ -177,6 +247,7 @@ pub fn Viewport() -> impl IntoView {
 
     Effect::new(move |_| {
         let Some(c) = canvas.get() else { return };
+        VIEW.with(|v| *v.borrow_mut() = Some((shared, c.clone())));
         fit_canvas();
         spawn_local(async move {
             match Renderer::new(c).await {

@@ -29,6 +29,7 @@ async function open(b) {
   p.on('pageerror', (e) => errors.push(e.message));
   p.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('Failed to load resource')) errors.push(m.text()); });
   await p.goto(URL);
+  await p.waitForSelector('.app[data-ready=true]', { timeout: 120_000 });
   await p.waitForSelector('#view[data-ready=true]', { timeout: 120_000 });
   await settle(p);
   return p;

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Trunk post_build hook: writes the service worker (web/sw.js) into the build with the list of
+# built files to cache and a version that changes whenever any of them changes.
+set -eu
+cd "$TRUNK_STAGING_DIR"
+files=$(find . -type f ! -name sw.js | sed 's|^\./||' | LC_ALL=C sort)
+# shellcheck disable=SC2086 # the names are Trunk's own, without spaces
+version=$(cat $files | cksum | cut -d ' ' -f 1)
+{
+  printf 'const VERSION = "%s";\nconst FILES = [\n' "$version"
+  for f in $files; do printf '  "./%s",\n' "$f"; done
+  printf '];\n'
+  cat "$TRUNK_SOURCE_DIR/web/sw.js"
+} > sw.js
