@@ -17,6 +17,7 @@ for (let i = 0; i < runs; i++) {
   const t0 = Date.now();
   await page.goto(url);
   await page.waitForSelector('#view[data-ready=true]', { state: 'attached', timeout: 120000 });
+  await page.waitForSelector('.app[data-ready=true]', { state: 'attached', timeout: 120000 });
   open.push((Date.now() - t0) / 1000);
   await page.setInputFiles('#file-input', model);
   await page.waitForFunction(() => document.querySelectorAll('.object').length === 2 && !document.querySelector('.busy .spinner'), null, { timeout: 120000 });

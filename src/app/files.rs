@@ -20,6 +20,7 @@ pub fn import_files(ctx: Ctx, files: web_sys::FileList) {
         return;
     }
     spawn_local(async move {
+        projects::when_ready(ctx).await;
         for file in list {
             let name = file.name();
             let size = file.size();

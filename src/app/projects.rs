@@ -398,6 +398,13 @@ async fn flush(ctx: Ctx) {
     }
 }
 
+/// Waits until the first project is on the plate (files dropped before then join it).
+pub async fn when_ready(ctx: Ctx) {
+    while !ctx.projects.ready.get_untracked() {
+        sleep(20).await;
+    }
+}
+
 async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let _ = web_sys::window()
