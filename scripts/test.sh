@@ -57,6 +57,16 @@ fi
 say "the engine builds for wasm32-unknown-unknown"
 cargo build --lib --release --target wasm32-unknown-unknown
 
+say "printer emulator: OctoPrint 1.11 from PyPI in target/octoprint (once)"
+octo=$PWD/target/octoprint
+if ! "$octo/venv/bin/python" -c 'import octoprint' 2>/dev/null; then
+  python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+  rm -rf "$octo/venv"
+  python3 -m venv "$octo/venv"
+  "$octo/venv/bin/pip" install -q "octoprint==1.11.*"
+fi
+export OCTO_HOME=$octo
+
 say "unit, integration and property tests"
 cargo test --release
 

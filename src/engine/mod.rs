@@ -1,5 +1,6 @@
 //! The slicing engine: no browser, UI or GPU code. Dependencies point one way:
-//! pipeline → gcode → toolpaths → layers → mesh → model, all over geom, units and settings.
+//! pipeline → gcode → toolpaths → layers → mesh → model, all over geom, units and settings;
+//! `printer` takes finished G-code to a printer.
 
 pub mod gcode;
 pub mod geom;
@@ -8,6 +9,7 @@ pub mod mesh;
 pub mod model;
 pub mod par;
 pub mod pipeline;
+pub mod printer;
 pub mod settings;
 pub mod toolpaths;
 pub mod units;

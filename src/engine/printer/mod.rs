@@ -1,0 +1,5 @@
+//! Sending G-code to a printer: the end of the pipeline. `serial` is the host side of the
+//! USB protocol of Marlin-style firmware, with no I/O of its own, so that the browser
+//! (WebSerial) and native tests drive the same code.
+
+pub mod serial;
