@@ -1,0 +1,206 @@
+//! The OctoPrint client (`engine::printer::octoprint`) against a real OctoPrint 1.11 server
+//! on 127.0.0.1 with its virtual printer, started by the shared `tools/printers/octoprint.sh`
+//! (OctoPrint from PyPI, installed by scripts/test.sh in `target/octoprint`): upload a job
+//! with print=true, see it printing with progress moving, pause and resume it, and see it
+//! finish.
+
+mod common;
+
+use lamina::engine::printer::octoprint::{
+    JobCommand, OctoPrint, Request, check, parse_job, parse_printer,
+};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Sends a request over plain HTTP/1.1 and returns the status and body.
+fn send(base: &str, r: &Request) -> (u16, Vec<u8>) {
+    let host = base.trim_start_matches("http://");
+    let mut s = TcpStream::connect(host).expect("connect to OctoPrint");
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut head = format!(
+        "{} {} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        r.method,
+        r.path,
+        r.body.len()
+    );
+    for (k, v) in &r.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(&r.body).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("an HTTP answer");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut body = raw[split + 4..].to_vec();
+    let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let nl = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+            let size = usize::from_str_radix(std::str::from_utf8(&rest[..nl]).unwrap().trim(), 16)
+                .unwrap();
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[nl + 2..nl + 2 + size]);
+            rest = &rest[nl + 4 + size..];
+        }
+        body = out;
+    }
+    (status, body)
+}
+
+struct Server {
+    script: PathBuf,
+    home: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("bash")
+            .arg(&self.script)
+            .arg("stop")
+            .env("OCTO_HOME", &self.home)
+            .status();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn uploads_prints_pauses_and_finishes_on_a_real_octoprint() {
+    let home = std::env::var_os("OCTO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/octoprint"));
+    assert!(
+        home.join("venv/bin/octoprint").exists(),
+        "OctoPrint is not installed in {}: scripts/test.sh installs it, or set OCTO_HOME",
+        home.display()
+    );
+    let script = common::shared().join("tools/printers/octoprint.sh");
+    let port = free_port();
+    let out = Command::new("bash")
+        .arg(&script)
+        .args(["start", &port.to_string()])
+        .env("OCTO_HOME", &home)
+        .output()
+        .expect("run octoprint.sh");
+    let _server = Server {
+        script: script.clone(),
+        home: home.clone(),
+    };
+    let line = String::from_utf8_lossy(&out.stdout).to_string();
+    let mut words = line.split_whitespace();
+    let (Some(base), Some(key)) = (words.next(), words.next()) else {
+        panic!(
+            "OctoPrint did not start: {line}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let base = base.to_string();
+
+    // A wrong key is named as such.
+    let (status, body) = send(&base, &OctoPrint::new("WRONG").job());
+    assert_eq!(
+        check(status, &body).unwrap_err().to_string(),
+        "OctoPrint refused the API key (check it under Settings → Application Keys)"
+    );
+
+    let o = OctoPrint::new(key);
+    // The virtual printer connects in the background.
+    let t0 = Instant::now();
+    loop {
+        let (status, body) = send(&base, &o.printer());
+        if status == 200 && parse_printer(&body).unwrap().state == "Operational" {
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "the virtual printer did not connect"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+
+    // A job of a few seconds on the virtual printer: slow moves.
+    let mut gcode = String::from("; from Lamina's tests\nG28\nG90\nM104 S0\n");
+    for i in 0..40 {
+        gcode.push_str(&format!(
+            "G1 X{} Y{} F1200\n",
+            10 + i % 20,
+            10 + (i * 7) % 20
+        ));
+    }
+    let (status, body) = send(
+        &base,
+        &o.upload("lamina-test.gcode", gcode.as_bytes(), true),
+    );
+    check(status, &body).unwrap();
+    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&body));
+
+    let mut seen_printing = false;
+    let mut completions = Vec::new();
+    let mut paused = false;
+    let t0 = Instant::now();
+    loop {
+        assert!(
+            t0.elapsed() < Duration::from_secs(180),
+            "the job did not finish: {completions:?}"
+        );
+        let (status, body) = send(&base, &o.job());
+        check(status, &body).unwrap();
+        let job = parse_job(&body).unwrap();
+        if job.printing() {
+            seen_printing = true;
+            assert_eq!(job.file.as_deref(), Some("lamina-test.gcode"));
+            if let Some(c) = job.completion {
+                completions.push(c);
+            }
+            if !paused && completions.iter().any(|&c| c > 10.0) {
+                let (s, b) = send(&base, &o.command(JobCommand::Pause));
+                check(s, &b).unwrap();
+                let t = Instant::now();
+                while !parse_job(&send(&base, &o.job()).1)
+                    .unwrap()
+                    .state
+                    .starts_with("Paused")
+                {
+                    assert!(
+                        t.elapsed() < Duration::from_secs(30),
+                        "the job did not pause"
+                    );
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                let (s, b) = send(&base, &o.command(JobCommand::Resume));
+                check(s, &b).unwrap();
+                paused = true;
+            }
+        } else if seen_printing && job.state == "Operational" {
+            assert_eq!(job.completion, Some(100.0), "{job:?}");
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    assert!(paused, "the job was paused and resumed");
+    assert!(
+        completions.windows(2).any(|w| w[1] > w[0]),
+        "progress moved: {completions:?}"
+    );
+}
