@@ -6,6 +6,7 @@
 
 mod files;
 mod objects;
+mod printer;
 mod projects;
 mod pwa;
 mod settings_panel;
@@ -93,6 +94,7 @@ pub struct Ctx {
     /// Click a face to lay the selected copy on it.
     pub lay_flat_mode: RwSignal<bool>,
     pub projects: projects::Projects,
+    pub usb: printer::Usb,
 }
 
 fn resolve(
@@ -153,6 +155,7 @@ impl Ctx {
             slicing: slicing::SlicingState::new(),
             lay_flat_mode: RwSignal::new(false),
             projects: projects::Projects::new(),
+            usb: printer::Usb::new(),
         }
     }
 
@@ -394,6 +397,7 @@ pub fn App() -> impl IntoView {
                 <files::ImportButton/>
                 <settings_panel::PresetPickers/>
                 <slicing::SliceControls/>
+                <printer::PrinterPanel/>
                 <div class="privacy" title="Lamina runs entirely in this browser tab: models, settings and G-code stay on this device unless you send them to a printer.">
                     "Private: nothing leaves this device"
                 </div>

@@ -296,6 +296,11 @@ impl SlicingState {
         }
     }
 
+    /// The G-code of the last slice.
+    pub fn gcode_bytes(&self) -> Option<js_sys::Uint8Array> {
+        self.gcode.with_value(|g| g.clone())
+    }
+
     pub fn download(&self, ctx: Ctx) {
         let Some(bytes) = self.gcode.with_value(|g| g.clone()) else {
             return;

@@ -1,0 +1,582 @@
+//! Printing over USB with WebSerial (Chromium on desktops and Chromebooks): connect with the
+//! browser's port chooser, a console, home and jog, temperatures with a chart, and printing
+//! the current slice with progress, pause, resume and cancel. The protocol is the engine's
+//! (`engine::printer::serial::Host`); this file moves bytes. Data read from the port drives
+//! the sending, so a background tab with throttled timers keeps printing; a slow timer only
+//! checks for timeouts and temperatures. While printing, the page asks before it is closed
+//! and keeps the screen awake.
+
+use super::Ctx;
+use crate::engine::gcode::format_duration;
+use crate::engine::printer::serial::{Event, Host, HostConfig, State, Status};
+use js_sys::{Reflect, Uint8Array};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// Console lines kept.
+const CONSOLE: usize = 300;
+/// Temperature samples kept for the chart.
+const SAMPLES: usize = 150;
+const BAUD_RATES: [u32; 5] = [115200, 250000, 230400, 57600, 9600];
+
+#[derive(Clone, Copy)]
+pub struct Usb {
+    host: StoredValue<Host>,
+    pub status: RwSignal<Status>,
+    console: RwSignal<Vec<(bool, String)>>,
+    /// (seconds, hot end, bed) samples.
+    samples: RwSignal<Vec<(f64, f64, f64)>>,
+    port: StoredValue<Option<JsValue>, LocalStorage>,
+    reader: StoredValue<Option<JsValue>, LocalStorage>,
+    writer: StoredValue<Option<JsValue>, LocalStorage>,
+    wake_lock: StoredValue<Option<JsValue>, LocalStorage>,
+    pub open: RwSignal<bool>,
+    baud: RwSignal<u32>,
+}
+
+fn get(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn call(o: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let f: js_sys::Function = get(o, method).dyn_into()?;
+    let a = js_sys::Array::new();
+    for x in args {
+        a.push(x);
+    }
+    f.apply(o, &a)
+}
+
+fn describe(e: &JsValue) -> String {
+    e.as_string()
+        .or_else(|| get(e, "message").as_string())
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// `navigator.serial`, where the browser has it.
+fn serial() -> Option<JsValue> {
+    let nav = web_sys::window()?.navigator();
+    let s = get(&nav, "serial");
+    (!s.is_undefined() && !s.is_null()).then_some(s)
+}
+
+fn seconds() -> f64 {
+    super::slicing::now_ms() / 1000.0
+}
+
+impl Usb {
+    pub fn new() -> Usb {
+        let baud = web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item("lamina.baud").ok().flatten())
+            .and_then(|b| b.parse().ok())
+            .unwrap_or(115200);
+        let host = Host::new(HostConfig::default());
+        Usb {
+            status: RwSignal::new(host.status().clone()),
+            host: StoredValue::new(host),
+            console: RwSignal::new(Vec::new()),
+            samples: RwSignal::new(Vec::new()),
+            port: StoredValue::new_local(None),
+            reader: StoredValue::new_local(None),
+            writer: StoredValue::new_local(None),
+            wake_lock: StoredValue::new_local(None),
+            open: RwSignal::new(false),
+            baud: RwSignal::new(baud),
+        }
+    }
+
+    fn log(&self, from_printer: bool, text: String) {
+        self.console.update(|c| {
+            c.push((from_printer, text));
+            let n = c.len();
+            if n > CONSOLE {
+                c.drain(..n - CONSOLE);
+            }
+        });
+    }
+
+    /// Runs the protocol: feeds what was read, writes what it hands back, shows the rest.
+    fn pump(&self, ctx: Ctx, bytes: Option<&[u8]>) {
+        let now = seconds();
+        let Some((lines, events, status)) = self.host.try_update_value(|h| {
+            if let Some(b) = bytes {
+                h.received(b, now);
+            }
+            let lines = h.poll(now);
+            (lines, h.take_events(), h.status().clone())
+        }) else {
+            return;
+        };
+        if !lines.is_empty() {
+            let writer = self.writer.with_value(|w| w.clone());
+            if let Some(w) = writer {
+                for l in lines {
+                    let data = Uint8Array::from(l.as_bytes());
+                    // Writes queue in the stream, in order.
+                    if let Ok(p) = call(&w, "write", &[data.into()]) {
+                        let _ = p.dyn_into::<js_sys::Promise>().map(|p| {
+                            spawn_local(async move {
+                                let _ = JsFuture::from(p).await;
+                            })
+                        });
+                    }
+                }
+            }
+        }
+        for e in events {
+            match e {
+                // Temperature reports go to the chart; the `ok` of every job line is noise.
+                Event::Received(t)
+                    if !t.contains("T:")
+                        && t != "wait"
+                        && !(t == "ok" && status.state == State::Printing) =>
+                {
+                    self.log(true, t)
+                }
+                Event::Sent(t) if status.state != State::Printing && t != "M105" => {
+                    self.log(false, t)
+                }
+                Event::Temperatures(t) => {
+                    let hot = t.iter().find(|h| h.name == "T" || h.name == "T0");
+                    let bed = t.iter().find(|h| h.name == "B");
+                    if let Some(h) = hot {
+                        self.samples.update(|s| {
+                            s.push((now, h.current, bed.map_or(0.0, |b| b.current)));
+                            let n = s.len();
+                            if n > SAMPLES {
+                                s.drain(..n - SAMPLES);
+                            }
+                        });
+                    }
+                }
+                Event::JobDone => ctx.say("The print is done.", false),
+                Event::JobCancelled => ctx.say("The print was cancelled.", false),
+                Event::Error(e) => ctx.say(format!("Printer: {e}"), true),
+                _ => {}
+            }
+        }
+        let printing = matches!(status.state, State::Printing | State::Paused);
+        self.status.set(status);
+        self.keep_awake(printing);
+    }
+
+    /// Asks for a port and opens it.
+    pub fn connect(&self, ctx: Ctx) {
+        let Some(serial) = serial() else { return };
+        let usb = *self;
+        let baud = self.baud.get_untracked();
+        spawn_local(async move {
+            let port = match call(&serial, "requestPort", &[]) {
+                Ok(p) => JsFuture::from(js_sys::Promise::from(p)).await,
+                Err(e) => Err(e),
+            };
+            let port = match port {
+                Ok(p) => p,
+                // The user closed the chooser.
+                Err(_) => return,
+            };
+            let options = js_sys::Object::new();
+            let _ = Reflect::set(&options, &"baudRate".into(), &baud.into());
+            let opened = match call(&port, "open", &[options.into()]) {
+                Ok(p) => JsFuture::from(js_sys::Promise::from(p)).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = opened {
+                ctx.say(
+                    format!(
+                        "Could not open the port: {} (is another program, or another tab, using it?)",
+                        describe(&e)
+                    ),
+                    true,
+                );
+                return;
+            }
+            let reader = call(&get(&port, "readable"), "getReader", &[]).ok();
+            let writer = call(&get(&port, "writable"), "getWriter", &[]).ok();
+            let (Some(reader), Some(writer)) = (reader, writer) else {
+                ctx.say("The port opened but cannot be read or written.", true);
+                return;
+            };
+            usb.port.set_value(Some(port));
+            usb.reader.set_value(Some(reader.clone()));
+            usb.writer.set_value(Some(writer));
+            usb.console.set(Vec::new());
+            usb.samples.set(Vec::new());
+            usb.host.update_value(|h| h.opened(seconds()));
+            usb.pump(ctx, None);
+            // Reading drives everything.
+            loop {
+                let chunk = match call(&reader, "read", &[]) {
+                    Ok(p) => JsFuture::from(js_sys::Promise::from(p)).await,
+                    Err(e) => Err(e),
+                };
+                match chunk {
+                    Ok(r) if get(&r, "done").as_bool() != Some(true) => {
+                        let bytes = Uint8Array::new(&get(&r, "value")).to_vec();
+                        usb.pump(ctx, Some(&bytes));
+                    }
+                    Ok(_) => break,
+                    Err(e) => {
+                        ctx.say(format!("The printer's port closed: {}", describe(&e)), true);
+                        break;
+                    }
+                }
+            }
+            usb.host.update_value(|h| h.closed());
+            usb.pump(ctx, None);
+            usb.release().await;
+        });
+    }
+
+    async fn release(&self) {
+        if let Some(r) = self.reader.try_update_value(|r| r.take()).flatten() {
+            let _ = call(&r, "releaseLock", &[]);
+        }
+        if let Some(w) = self.writer.try_update_value(|w| w.take()).flatten() {
+            let _ = call(&w, "releaseLock", &[]);
+        }
+        if let Some(p) = self.port.try_update_value(|p| p.take()).flatten()
+            && let Ok(pr) = call(&p, "close", &[])
+        {
+            let _ = JsFuture::from(js_sys::Promise::from(pr)).await;
+        }
+    }
+
+    pub fn disconnect(&self) {
+        // Cancelling the read ends the reading loop, which closes the port.
+        if let Some(r) = self.reader.with_value(|r| r.clone()) {
+            let _ = call(&r, "cancel", &[]);
+        }
+    }
+
+    fn command(&self, ctx: Ctx, text: &str) {
+        self.host.update_value(|h| h.command(text));
+        self.pump(ctx, None);
+    }
+
+    fn print(&self, ctx: Ctx) {
+        let Some(bytes) = ctx.slicing.gcode_bytes() else {
+            ctx.say("Slice first: there is no G-code to print.", true);
+            return;
+        };
+        let text = String::from_utf8_lossy(&bytes.to_vec()).to_string();
+        let result = self
+            .host
+            .try_update_value(|h| h.print(&text, seconds()))
+            .unwrap_or_else(|| Err("no printer".into()));
+        match result {
+            Ok(n) => ctx.say(format!("Printing {n} lines over USB."), false),
+            Err(e) => ctx.say(format!("Cannot print: {e}"), true),
+        }
+        self.pump(ctx, None);
+    }
+
+    /// Holds a screen wake lock while printing, so a sleeping Chromebook does not starve the
+    /// printer.
+    fn keep_awake(&self, printing: bool) {
+        let held = self.wake_lock.with_value(|w| w.is_some());
+        if printing && !held {
+            let nav = match web_sys::window() {
+                Some(w) => w.navigator(),
+                None => return,
+            };
+            let wl = get(&nav, "wakeLock");
+            if wl.is_undefined() {
+                return;
+            }
+            self.wake_lock.set_value(Some(JsValue::NULL));
+            let usb = *self;
+            spawn_local(async move {
+                if let Ok(p) = call(&wl, "request", &["screen".into()])
+                    && let Ok(lock) = JsFuture::from(js_sys::Promise::from(p)).await
+                {
+                    usb.wake_lock.set_value(Some(lock));
+                }
+            });
+        } else if !printing
+            && held
+            && let Some(lock) = self.wake_lock.try_update_value(|w| w.take()).flatten()
+            && !lock.is_null()
+        {
+            let _ = call(&lock, "release", &[]);
+        }
+    }
+}
+
+/// The "Printer" button and its panel.
+#[component]
+pub fn PrinterPanel() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let usb = ctx.usb;
+    // Timeouts and temperature polls; the data read drives the rest.
+    let tick = Closure::<dyn FnMut()>::new(move || {
+        if !matches!(usb.status.get_untracked().state, State::Closed) {
+            usb.pump(ctx, None);
+        }
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(
+            tick.as_ref().unchecked_ref(),
+            250,
+        );
+    }
+    tick.forget();
+    // Closing the tab mid-print would stop the printer in the middle of a part.
+    let _unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if matches!(
+            usb.status.get_untracked().state,
+            State::Printing | State::Paused
+        ) {
+            ev.prevent_default();
+            ev.set_return_value("A print is running from this tab.");
+        }
+    });
+    let supported = serial().is_some();
+    let input = RwSignal::new(String::new());
+    let state = move || usb.status.with(|s| s.state.clone());
+    let connected = move || !matches!(state(), State::Closed | State::Error(_));
+    let idle = move || state() == State::Idle;
+    let state_text = move || match state() {
+        State::Closed => "Not connected".to_string(),
+        State::Connecting => "Connecting…".into(),
+        State::Idle => "Ready".into(),
+        State::Printing => "Printing".into(),
+        State::Paused => "Paused".into(),
+        State::Cancelling => "Cancelling…".into(),
+        State::Error(e) => format!("Stopped: {e}"),
+    };
+    let temps = move || {
+        usb.status.with(|s| {
+            s.temperatures
+                .iter()
+                .map(|t| {
+                    let name = match t.name.as_str() {
+                        "B" => "Bed".to_string(),
+                        "C" => "Chamber".into(),
+                        n => format!("Nozzle {}", n.trim_start_matches('T'))
+                            .trim()
+                            .to_string(),
+                    };
+                    match t.target {
+                        Some(target) if target > 0.0 => {
+                            format!("{name} {:.0} / {target:.0} °C", t.current)
+                        }
+                        _ => format!("{name} {:.0} °C", t.current),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" · ")
+        })
+    };
+    let chart = move || {
+        let s = usb.samples.get();
+        let (Some(first), Some(last)) = (s.first(), s.last()) else {
+            return None;
+        };
+        let span = (last.0 - first.0).max(1.0);
+        let max = s.iter().map(|x| x.1.max(x.2)).fold(50.0f64, f64::max) * 1.1;
+        let line = |pick: fn(&(f64, f64, f64)) -> f64| {
+            s.iter()
+                .map(|x| {
+                    format!(
+                        "{:.1},{:.1}",
+                        280.0 * (x.0 - first.0) / span,
+                        80.0 - 80.0 * pick(x) / max
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        Some(view! {
+            <svg class="temp-chart" viewBox="0 0 280 80" width="280" height="80" aria-label="Temperatures">
+                <polyline class="hot" points=line(|x| x.1) fill="none"></polyline>
+                <polyline class="bed" points=line(|x| x.2) fill="none"></polyline>
+            </svg>
+        })
+    };
+    let progress = move || {
+        let s = usb.status.get();
+        let j = s.job?;
+        let f = j.fraction();
+        let elapsed = seconds() - j.started;
+        let left = if f > 0.02 {
+            elapsed * (1.0 - f) / f
+        } else {
+            f64::NAN
+        };
+        Some(view! {
+            <div class="job">
+                <progress id="usb-progress" max="1" value=f></progress>
+                <span id="usb-progress-text">
+                    {format!(
+                        "{} of {} lines ({:.0}%) · {} elapsed{}",
+                        j.done,
+                        j.total,
+                        100.0 * f,
+                        format_duration(elapsed),
+                        if left.is_finite() { format!(" · about {} left", format_duration(left)) } else { String::new() }
+                    )}
+                </span>
+            </div>
+        })
+    };
+    let jog = move |axis: &'static str, d: f64| {
+        move |_| {
+            usb.command(
+                ctx,
+                &format!(
+                    "G91\nG1 {axis}{d} F{}\nG90",
+                    if axis == "Z" { 600 } else { 3000 }
+                ),
+            )
+        }
+    };
+    let set_temp = move |code: &'static str| {
+        move |ev: web_sys::Event| {
+            let v = event_target_value(&ev);
+            match v.trim().parse::<f64>() {
+                Ok(t) if (0.0..=350.0).contains(&t) => usb.command(ctx, &format!("{code} S{t:.0}")),
+                _ => ctx.say(format!("{v}: a temperature from 0 to 350 °C"), true),
+            }
+        }
+    };
+    view! {
+        <button id="printer-button" class:active=move || usb.open.get() on:click=move |_| usb.open.update(|o| *o = !*o)>
+            {move || match state() {
+                State::Printing => "Printer: printing".to_string(),
+                State::Idle => "Printer: ready".into(),
+                _ => "Printer".into(),
+            }}
+        </button>
+        <Show when=move || usb.open.get()>
+            <section class="printer-panel" aria-label="USB printer">
+                <header>
+                    <h2>"USB printer"</h2>
+                    <button class="close" title="Close" on:click=move |_| usb.open.set(false)>"×"</button>
+                </header>
+                {if !supported {
+                    view! {
+                        <p class="error-text" id="no-webserial">
+                            "This browser has no WebSerial (it exists in Chrome, Edge and on Chromebooks, not in Firefox or Safari). Download the G-code and print it from a card, or send it to a printer on the network."
+                        </p>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <div class="connect-row">
+                            <select
+                                id="baud-rate"
+                                title="Baud rate (most Marlin printers: 115200; some: 250000)"
+                                disabled=connected
+                                on:change=move |ev| {
+                                    let b: u32 = event_target_value(&ev).parse().unwrap_or(115200);
+                                    usb.baud.set(b);
+                                    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                                        let _ = s.set_item("lamina.baud", &b.to_string());
+                                    }
+                                }
+                            >
+                                {BAUD_RATES
+                                    .iter()
+                                    .map(|b| view! { <option value=b.to_string() selected=move || usb.baud.get() == *b>{b.to_string()}</option> })
+                                    .collect_view()}
+                            </select>
+                            <Show
+                                when=connected
+                                fallback=move || view! { <button id="usb-connect" class="primary" on:click=move |_| usb.connect(ctx)>"Connect…"</button> }
+                            >
+                                <button id="usb-disconnect" on:click=move |_| usb.disconnect()>"Disconnect"</button>
+                            </Show>
+                            <span id="usb-state" class="usb-state">{state_text}</span>
+                        </div>
+                        <div class="firmware">{move || usb.status.with(|s| s.firmware.clone())}</div>
+                        <div id="usb-temps" class="temps">{temps}</div>
+                        {chart}
+                        <div class="heat-row">
+                            <label>"Nozzle °C" <input type="text" inputmode="numeric" id="usb-nozzle" disabled=move || !connected() on:change=set_temp("M104")/></label>
+                            <label>"Bed °C" <input type="text" inputmode="numeric" id="usb-bed" disabled=move || !connected() on:change=set_temp("M140")/></label>
+                        </div>
+                        <div class="jog" aria-label="Move">
+                            <button on:click=move |_| usb.command(ctx, "G28") disabled=move || !idle()>"Home"</button>
+                            <button on:click=jog("X", -10.0) disabled=move || !idle()>"X−10"</button>
+                            <button on:click=jog("X", 10.0) disabled=move || !idle()>"X+10"</button>
+                            <button on:click=jog("Y", -10.0) disabled=move || !idle()>"Y−10"</button>
+                            <button on:click=jog("Y", 10.0) disabled=move || !idle()>"Y+10"</button>
+                            <button on:click=jog("Z", -1.0) disabled=move || !idle()>"Z−1"</button>
+                            <button on:click=jog("Z", 1.0) disabled=move || !idle()>"Z+1"</button>
+                            <button on:click=move |_| usb.command(ctx, "M84") disabled=move || !idle()>"Motors off"</button>
+                        </div>
+                        <div class="print-row">
+                            <button
+                                id="usb-print"
+                                class="primary"
+                                disabled=move || !idle() || ctx.slicing.result.with(|r| r.is_none())
+                                title="Print the current slice"
+                                on:click=move |_| usb.print(ctx)
+                            >
+                                "Print"
+                            </button>
+                            <Show when=move || state() == State::Printing>
+                                <button id="usb-pause" on:click=move |_| { usb.host.update_value(|h| h.pause()); usb.pump(ctx, None) }>"Pause"</button>
+                            </Show>
+                            <Show when=move || state() == State::Paused>
+                                <button id="usb-resume" on:click=move |_| { usb.host.update_value(|h| h.resume()); usb.pump(ctx, None) }>"Resume"</button>
+                            </Show>
+                            <Show when=move || matches!(state(), State::Printing | State::Paused)>
+                                <button id="usb-cancel" on:click=move |_| { usb.host.update_value(|h| h.cancel()); usb.pump(ctx, None) }>"Cancel print"</button>
+                            </Show>
+                            <button
+                                class="danger"
+                                title="Emergency stop (M112): the printer halts at once and needs a reset"
+                                disabled=move || !connected()
+                                on:click=move |_| {
+                                    let line = usb.host.try_update_value(|h| h.emergency_stop()).unwrap_or_default();
+                                    if let Some(w) = usb.writer.with_value(|w| w.clone()) {
+                                        let _ = call(&w, "write", &[Uint8Array::from(line.as_bytes()).into()]);
+                                    }
+                                    usb.pump(ctx, None);
+                                }
+                            >
+                                "Stop!"
+                            </button>
+                        </div>
+                        {progress}
+                        <pre class="console" id="usb-console">
+                            {move || {
+                                // Newest first, so the latest reply is in view.
+                                usb.console
+                                    .get()
+                                    .into_iter()
+                                    .rev()
+                                    .map(|(from, t)| format!("{} {t}\n", if from { "<" } else { ">" }))
+                                    .collect::<String>()
+                            }}
+                        </pre>
+                        <input
+                            type="text"
+                            id="usb-command"
+                            placeholder="Send a command, e.g. M503"
+                            disabled=move || !connected()
+                            prop:value=move || input.get()
+                            on:input=move |ev| input.set(event_target_value(&ev))
+                            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                                if ev.key() == "Enter" {
+                                    let c = input.get_untracked();
+                                    if !c.trim().is_empty() {
+                                        usb.command(ctx, &c);
+                                        input.set(String::new());
+                                    }
+                                }
+                            }
+                        />
+                    }
+                    .into_any()
+                }}
+            </section>
+        </Show>
+    }
+}

@@ -1,0 +1,190 @@
+// Printing over USB from the Lamina web app in Debian's Chromium (headless). A headless browser
+// cannot reach a real serial port, so the page gets a small stand-in for navigator.serial
+// that speaks Marlin's bytes: it checks line numbers and checksums, asks for lines again
+// (and corrupts a few lines on purpose), answers M115 and M105 like Marlin, and records the
+// commands it ran. Run by scripts/test.sh with the other browser tests.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const URL = process.env.LAMINA_URL ?? 'http://127.0.0.1:8080/';
+const ARTIFACTS = process.env.ARTIFACTS ?? 'target/browser-artifacts';
+const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'];
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let browser;
+const errors = [];
+
+before(async () => {
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** The stand-in for navigator.serial: a Marlin printer on a port. */
+function fakeSerial() {
+  const ran = [];
+  const received = [];
+  let last = 0;
+  let corruptEvery = 97;
+  let count = 0;
+  let push;
+  const enc = new TextEncoder();
+  const say = (s) => push(enc.encode(s + '\n'));
+  const run = (line) => {
+    received.push(line);
+    count++;
+    let bad = corruptEvery > 0 && count % corruptEvery === 0;
+    const star = line.lastIndexOf('*');
+    const body = star >= 0 ? line.slice(0, star) : line;
+    let sum = 0;
+    for (const c of body) sum ^= c.charCodeAt(0);
+    if (star < 0 || String(sum) !== line.slice(star + 1)) bad = true;
+    const m = /^N(\d+) (.*)$/.exec(body);
+    if (bad || !m) {
+      say(`Error:checksum mismatch, Last Line: ${last}`);
+      say(`Resend: ${last + 1}`);
+      say('ok');
+      return;
+    }
+    const n = Number(m[1]);
+    const cmd = m[2];
+    if (cmd.startsWith('M110')) {
+      last = n;
+      say('ok');
+      return;
+    }
+    if (n !== last + 1) {
+      say(`Error:Line Number is not Last Line Number+1, Last Line: ${last}`);
+      say(`Resend: ${last + 1}`);
+      say('ok');
+      return;
+    }
+    last = n;
+    ran.push(cmd);
+    if (cmd === 'M115') {
+      say('FIRMWARE_NAME:Marlin 2.1.2 (stand-in) SOURCE_CODE_URL:github.com/MarlinFirmware/Marlin PROTOCOL_VERSION:1.0 MACHINE_TYPE:Ender-3 V3 SE EXTRUDER_COUNT:1');
+      say('Cap:AUTOREPORT_TEMP:0');
+      say('ok');
+    } else if (cmd === 'M105') {
+      say('ok T:205.3 /210.0 B:59.8 /60.0 @:80 B@:30');
+    } else {
+      say('ok');
+    }
+  };
+  let partial = '';
+  const port = {
+    async open(options) {
+      port.baudRate = options.baudRate;
+      port.readable = new ReadableStream({
+        start(controller) {
+          push = (bytes) => controller.enqueue(bytes);
+          setTimeout(() => { say('start'); say('echo: External Reset'); }, 50);
+        },
+      });
+      port.writable = new WritableStream({
+        write(chunk) {
+          partial += new TextDecoder().decode(chunk);
+          let i;
+          while ((i = partial.indexOf('\n')) >= 0) {
+            const line = partial.slice(0, i).trim();
+            partial = partial.slice(i + 1);
+            if (line) setTimeout(() => run(line), 1);
+          }
+        },
+      });
+    },
+    async close() {},
+    getInfo() { return { usbVendorId: 0x1a86, usbProductId: 0x7523 }; },
+  };
+  Object.defineProperty(navigator, 'serial', {
+    value: { requestPort: async () => port, getPorts: async () => [port] },
+  });
+  window.__printer = { ran, received, port, noise: (k) => { corruptEvery = k; } };
+}
+
+test('USB: connect, jog, heat, print the slice with resends, and cancel a second print', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 850 }, acceptDownloads: true });
+  await context.addInitScript(fakeSerial);
+  const p = await context.newPage();
+  p.on('pageerror', (e) => errors.push(e.message));
+  await p.goto(URL);
+  await p.waitForSelector('.app[data-ready=true]', { timeout: 120_000 });
+
+  await p.click('#printer-button');
+  await p.selectOption('#baud-rate', '250000');
+  await p.click('#usb-connect');
+  await p.waitForFunction(() => document.querySelector('#usb-state')?.textContent === 'Ready', null, { timeout: 30_000 });
+  assert.equal(await p.evaluate(() => window.__printer.port.baudRate), 250000);
+  assert.match(await p.textContent('.firmware'), /Marlin 2\.1\.2/);
+  await p.waitForFunction(() => /Nozzle 205 \/ 210 °C · Bed 60 \/ 60 °C/.test(document.querySelector('#usb-temps')?.textContent ?? ''));
+
+  // Console, jog and temperatures reach the printer.
+  await p.fill('#usb-command', 'M503');
+  await p.press('#usb-command', 'Enter');
+  await p.click('.jog >> text=Home');
+  await p.click('.jog >> text=X+10');
+  await p.fill('#usb-nozzle', '215');
+  await p.press('#usb-nozzle', 'Enter');
+  await p.waitForFunction(() => window.__printer.ran.includes('M104 S215'));
+  const ran = await p.evaluate(() => window.__printer.ran);
+  for (const c of ['M503', 'G28', 'G91', 'G1 X10 F3000', 'G90', 'M104 S215']) assert.ok(ran.includes(c), `${c} in ${ran.join(', ')}`);
+  assert.match(await p.textContent('#usb-console'), /> M503/);
+
+  // Slice the demo cube, then print it.
+  await p.click('#slice-button');
+  await p.waitForSelector('#download-button', { timeout: 300_000 });
+  const [download] = await Promise.all([p.waitForEvent('download'), p.click('#download-button')]);
+  const file = join(ARTIFACTS, 'usb.gcode');
+  await download.saveAs(file);
+  const expected = readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/;.*$/, '').trim()).filter((l) => l);
+
+  await p.evaluate(() => { window.__printer.ran.length = 0; });
+  await p.click('#usb-print');
+  await p.waitForSelector('#usb-progress');
+  await p.waitForFunction(() => /Printer: ready/.test(document.querySelector('#printer-button').textContent) && window.__printer.ran.length > 100, null, { timeout: 300_000 });
+  writeFileSync(join(ARTIFACTS, 'usb-01-printed.png'), await p.screenshot());
+  const printed = (await p.evaluate(() => window.__printer.ran)).filter((c) => c !== 'M105');
+  assert.equal(printed.length, expected.length, 'every line ran once');
+  assert.deepEqual(printed, expected);
+  assert.match(await p.locator('.messages').textContent(), /The print is done\./);
+
+  // A second print, paused, resumed and cancelled: heaters off, the rest not sent.
+  await p.evaluate(() => { window.__printer.ran.length = 0; });
+  await p.click('#usb-print');
+  await p.waitForFunction(() => window.__printer.ran.length > 200);
+  await p.click('#usb-pause');
+  await p.waitForSelector('#usb-resume');
+  assert.equal(await p.textContent('#usb-state'), 'Paused');
+  await p.click('#usb-resume');
+  await p.click('#usb-cancel');
+  await p.waitForSelector('.message >> text=The print was cancelled.', { timeout: 30_000 });
+  const after = await p.evaluate(() => window.__printer.ran);
+  assert.ok(after.includes('M104 S0') && after.includes('M140 S0'), 'heaters off after cancel');
+  assert.ok(after.length < expected.length, 'the rest of the job was dropped');
+  await p.click('#usb-disconnect');
+  await p.waitForFunction(() => document.querySelector('#usb-state')?.textContent === 'Not connected');
+  await context.close();
+});
+
+test('USB: a browser without WebSerial says so and offers the alternatives', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    delete Navigator.prototype.serial;
+  });
+  const p = await context.newPage();
+  await p.goto(URL);
+  await p.waitForSelector('.app[data-ready=true]', { timeout: 120_000 });
+  await p.click('#printer-button');
+  assert.match(await p.textContent('#no-webserial'), /no WebSerial .* Download the G-code/);
+  await context.close();
+});
+
+test('no errors were logged', () => {
+  assert.deepEqual(errors, []);
+});
