@@ -6,9 +6,8 @@
 
 mod common;
 
-use lamina::engine::printer::octoprint::{
-    JobCommand, OctoPrint, Request, check, parse_job, parse_printer,
-};
+use lamina::engine::printer::Request;
+use lamina::engine::printer::octoprint::{JobCommand, OctoPrint, check, parse_job, parse_printer};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;

@@ -35,6 +35,8 @@ pub struct Usb {
     wake_lock: StoredValue<Option<JsValue>, LocalStorage>,
     pub open: RwSignal<bool>,
     baud: RwSignal<u32>,
+    /// Ports this site was allowed before (`getPorts()`), to reconnect without the chooser.
+    known: RwSignal<usize>,
 }
 
 fn get(o: &JsValue, k: &str) -> JsValue {
@@ -48,6 +50,12 @@ fn call(o: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue>
         a.push(x);
     }
     f.apply(o, &a)
+}
+
+/// Calls a method that returns a promise, and waits for it.
+async fn call_await(o: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let p = call(o, method, args)?;
+    JsFuture::from(js_sys::Promise::from(p)).await
 }
 
 fn describe(e: &JsValue) -> String {
@@ -86,6 +94,7 @@ impl Usb {
             wake_lock: StoredValue::new_local(None),
             open: RwSignal::new(false),
             baud: RwSignal::new(baud),
+            known: RwSignal::new(0),
         }
     }
 
@@ -164,20 +173,41 @@ impl Usb {
         self.keep_awake(printing);
     }
 
-    /// Asks for a port and opens it.
-    pub fn connect(&self, ctx: Ctx) {
+    /// Counts the ports the browser remembers for this site.
+    pub fn refresh_known(&self) {
+        let Some(serial) = serial() else { return };
+        let usb = *self;
+        spawn_local(async move {
+            if let Ok(list) = call_await(&serial, "getPorts", &[]).await {
+                usb.known.set(js_sys::Array::from(&list).length() as usize);
+            }
+        });
+    }
+
+    /// Opens a port: the one used before (`remembered`), or one the user picks.
+    pub fn connect(&self, ctx: Ctx, remembered: bool) {
         let Some(serial) = serial() else { return };
         let usb = *self;
         let baud = self.baud.get_untracked();
         spawn_local(async move {
-            let port = match call(&serial, "requestPort", &[]) {
-                Ok(p) => JsFuture::from(js_sys::Promise::from(p)).await,
-                Err(e) => Err(e),
+            let port = if remembered {
+                call_await(&serial, "getPorts", &[])
+                    .await
+                    .map(|l| js_sys::Array::from(&l).get(0))
+                    .and_then(|p| if p.is_undefined() { Err(p) } else { Ok(p) })
+            } else {
+                call_await(&serial, "requestPort", &[]).await
             };
             let port = match port {
                 Ok(p) => p,
-                // The user closed the chooser.
-                Err(_) => return,
+                // The user closed the chooser, or the port is gone.
+                Err(_) => {
+                    if remembered {
+                        ctx.say("The printer's port is not there any more: connect it and choose it again.", true);
+                        usb.known.set(0);
+                    }
+                    return;
+                }
             };
             let options = js_sys::Object::new();
             let _ = Reflect::set(&options, &"baudRate".into(), &baud.into());
@@ -229,6 +259,7 @@ impl Usb {
             usb.host.update_value(|h| h.closed());
             usb.pump(ctx, None);
             usb.release().await;
+            usb.refresh_known();
         });
     }
 
@@ -445,7 +476,14 @@ pub fn PrinterPanel() -> impl IntoView {
         }
     };
     view! {
-        <button id="printer-button" class:active=move || usb.open.get() on:click=move |_| usb.open.update(|o| *o = !*o)>
+        <button
+            id="printer-button"
+            class:active=move || usb.open.get()
+            on:click=move |_| {
+                usb.open.update(|o| *o = !*o);
+                usb.refresh_known();
+            }
+        >
             {move || match state() {
                 State::Printing => "Printer: printing".to_string(),
                 State::Idle => "Printer: ready".into(),
@@ -487,7 +525,18 @@ pub fn PrinterPanel() -> impl IntoView {
                             </select>
                             <Show
                                 when=connected
-                                fallback=move || view! { <button id="usb-connect" class="primary" on:click=move |_| usb.connect(ctx)>"Connect…"</button> }
+                                fallback=move || {
+                                    view! {
+                                        <Show when=move || { usb.known.get() > 0 }>
+                                            <button id="usb-reconnect" class="primary" title="The port used before" on:click=move |_| usb.connect(ctx, true)>
+                                                "Reconnect"
+                                            </button>
+                                        </Show>
+                                        <button id="usb-connect" class:primary=move || usb.known.get() == 0 title="Choose the printer's port" on:click=move |_| usb.connect(ctx, false)>
+                                            "Connect…"
+                                        </button>
+                                    }
+                                }
                             >
                                 <button id="usb-disconnect" on:click=move |_| usb.disconnect()>"Disconnect"</button>
                             </Show>

@@ -78,6 +78,7 @@ function fakeSerial() {
     }
   };
   let partial = '';
+  let chosen = false;
   const port = {
     async open(options) {
       port.baudRate = options.baudRate;
@@ -103,7 +104,10 @@ function fakeSerial() {
     getInfo() { return { usbVendorId: 0x1a86, usbProductId: 0x7523 }; },
   };
   Object.defineProperty(navigator, 'serial', {
-    value: { requestPort: async () => port, getPorts: async () => [port] },
+    value: {
+      requestPort: async () => { chosen = true; return port; },
+      getPorts: async () => (chosen ? [port] : []),
+    },
   });
   window.__printer = { ran, received, port, noise: (k) => { corruptEvery = k; } };
 }
@@ -169,6 +173,10 @@ test('USB: connect, jog, heat, print the slice with resends, and cancel a second
   assert.ok(after.length < expected.length, 'the rest of the job was dropped');
   await p.click('#usb-disconnect');
   await p.waitForFunction(() => document.querySelector('#usb-state')?.textContent === 'Not connected');
+  // The port the site was allowed before comes back without the chooser.
+  await p.click('#usb-reconnect');
+  await p.waitForFunction(() => document.querySelector('#usb-state')?.textContent === 'Ready', null, { timeout: 30_000 });
+  await p.click('#usb-disconnect');
   await context.close();
 });
 

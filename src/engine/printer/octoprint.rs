@@ -14,17 +14,9 @@
 //!   only when OctoPrint allows cross-origin requests (Settings → API → "Allow Cross Origin
 //!   Resource Sharing", `api.allowCrossOrigin: true`).
 
+pub use super::Request;
+use super::multipart;
 use serde_json::Value;
-
-/// An HTTP request to send.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub method: &'static str,
-    /// Path and query, starting with `/`.
-    pub path: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
 
 /// Why a call failed, in words for the user.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -86,8 +78,6 @@ pub struct PrinterStatus {
     pub heaters: Vec<Heater>,
 }
 
-const BOUNDARY: &str = "----LaminaUploadBoundary7MA4YWxkTrZu0gW";
-
 impl OctoPrint {
     pub fn new(key: &str) -> OctoPrint {
         OctoPrint {
@@ -116,42 +106,9 @@ impl OctoPrint {
 
     /// Uploads G-code to OctoPrint's own storage, and starts it when `print` is set.
     pub fn upload(&self, file_name: &str, gcode: &[u8], print: bool) -> Request {
-        let name: String = file_name
-            .chars()
-            .map(|c| {
-                if c == '"' || c == '\\' || c.is_control() {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect();
-        let mut body = Vec::with_capacity(gcode.len() + 512);
-        let field = |body: &mut Vec<u8>, name: &str, value: &str| {
-            body.extend_from_slice(
-                format!(
-                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-                )
-                .as_bytes(),
-            );
-        };
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(gcode);
-        body.extend_from_slice(b"\r\n");
-        field(&mut body, "select", if print { "true" } else { "false" });
-        field(&mut body, "print", if print { "true" } else { "false" });
-        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-        self.request(
-            "POST",
-            "/api/files/local",
-            body,
-            Some(format!("multipart/form-data; boundary={BOUNDARY}")),
-        )
+        let flag = if print { "true" } else { "false" };
+        let (kind, body) = multipart(file_name, gcode, &[("select", flag), ("print", flag)]);
+        self.request("POST", "/api/files/local", body, Some(kind))
     }
 
     pub fn job(&self) -> Request {
@@ -271,7 +228,7 @@ mod tests {
         assert!(body.contains("filename=\"cube _1_.gcode\""));
         assert!(body.contains("G28\nG1 X1\n\r\n"));
         assert!(body.contains("name=\"print\"\r\n\r\ntrue"));
-        assert!(body.ends_with(&format!("--{BOUNDARY}--\r\n")));
+        assert!(body.ends_with(&format!("--{}--\r\n", super::super::BOUNDARY)));
         assert_eq!(
             String::from_utf8(o.command(JobCommand::Resume).body).unwrap(),
             r#"{"command":"pause","action":"resume"}"#
