@@ -354,13 +354,23 @@ pub fn App() -> impl IntoView {
         },
         std::time::Duration::from_millis(300),
     );
-    // Any change to the plate or the settings makes the last slice stale.
+    // Any change to the plate or the settings makes the last slice stale (the USB baud rate
+    // only says how to reach the printer).
     Effect::new(move |prev: Option<()>| {
         ctx.scene.track();
-        ctx.settings.track();
         if prev.is_some() {
             ctx.slicing.clear(ctx);
         }
+    });
+    Effect::new(move |prev: Option<Result<Settings, String>>| {
+        let now = ctx.settings.get().map(|mut s| {
+            s.serial_baud_rate = 0;
+            s
+        });
+        if prev.is_some_and(|p| p != now) {
+            ctx.slicing.clear(ctx);
+        }
+        now
     });
     // Keyboard: undo/redo and delete (not while typing in a field).
     let _keys = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {

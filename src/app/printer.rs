@@ -34,7 +34,6 @@ pub struct Usb {
     writer: StoredValue<Option<JsValue>, LocalStorage>,
     wake_lock: StoredValue<Option<JsValue>, LocalStorage>,
     pub open: RwSignal<bool>,
-    baud: RwSignal<u32>,
     /// Ports this site was allowed before (`getPorts()`), to reconnect without the chooser.
     known: RwSignal<usize>,
 }
@@ -71,17 +70,33 @@ fn serial() -> Option<JsValue> {
     (!s.is_undefined() && !s.is_null()).then_some(s)
 }
 
+/// The printer preset's baud rate, or the user's value for it.
+fn baud_rate(ctx: Ctx) -> u32 {
+    ctx.settings
+        .with_untracked(|s| s.as_ref().map(|s| s.serial_baud_rate).ok())
+        .unwrap_or(115200)
+}
+
+/// Sets the baud rate as the user's value on top of the printer preset.
+fn set_baud_rate(ctx: Ctx, b: u32) {
+    let base = ctx
+        .base
+        .with_untracked(|s| s.as_ref().map(|s| s.serial_baud_rate).ok());
+    ctx.overrides.update(|o| {
+        if base == Some(b) {
+            o.remove("serial_baud_rate");
+        } else {
+            o.insert("serial_baud_rate".into(), b.to_string());
+        }
+    });
+}
+
 fn seconds() -> f64 {
     super::slicing::now_ms() / 1000.0
 }
 
 impl Usb {
     pub fn new() -> Usb {
-        let baud = web_sys::window()
-            .and_then(|w| w.local_storage().ok().flatten())
-            .and_then(|s| s.get_item("lamina.baud").ok().flatten())
-            .and_then(|b| b.parse().ok())
-            .unwrap_or(115200);
         let host = Host::new(HostConfig::default());
         Usb {
             status: RwSignal::new(host.status().clone()),
@@ -93,7 +108,6 @@ impl Usb {
             writer: StoredValue::new_local(None),
             wake_lock: StoredValue::new_local(None),
             open: RwSignal::new(false),
-            baud: RwSignal::new(baud),
             known: RwSignal::new(0),
         }
     }
@@ -188,7 +202,7 @@ impl Usb {
     pub fn connect(&self, ctx: Ctx, remembered: bool) {
         let Some(serial) = serial() else { return };
         let usb = *self;
-        let baud = self.baud.get_untracked();
+        let baud = baud_rate(ctx);
         spawn_local(async move {
             let port = if remembered {
                 call_await(&serial, "getPorts", &[])
@@ -508,20 +522,25 @@ pub fn PrinterPanel() -> impl IntoView {
                         <div class="connect-row">
                             <select
                                 id="baud-rate"
-                                title="Baud rate (most Marlin printers: 115200; some: 250000)"
+                                title="USB baud rate, from the printer preset (most Marlin printers: 115200; some: 250000)"
                                 disabled=connected
                                 on:change=move |ev| {
-                                    let b: u32 = event_target_value(&ev).parse().unwrap_or(115200);
-                                    usb.baud.set(b);
-                                    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-                                        let _ = s.set_item("lamina.baud", &b.to_string());
+                                    if let Ok(b) = event_target_value(&ev).parse::<u32>() {
+                                        set_baud_rate(ctx, b);
                                     }
                                 }
                             >
-                                {BAUD_RATES
-                                    .iter()
-                                    .map(|b| view! { <option value=b.to_string() selected=move || usb.baud.get() == *b>{b.to_string()}</option> })
-                                    .collect_view()}
+                                {move || {
+                                    let current = ctx.settings.with(|s| s.as_ref().map(|s| s.serial_baud_rate).unwrap_or(115200));
+                                    let mut rates = BAUD_RATES.to_vec();
+                                    if !rates.contains(&current) {
+                                        rates.insert(0, current);
+                                    }
+                                    rates
+                                        .into_iter()
+                                        .map(|b| view! { <option value=b.to_string() selected=b == current>{b.to_string()}</option> })
+                                        .collect_view()
+                                }}
                             </select>
                             <Show
                                 when=connected

@@ -173,6 +173,10 @@ test('USB: connect, jog, heat, print the slice with resends, and cancel a second
   assert.ok(after.length < expected.length, 'the rest of the job was dropped');
   await p.click('#usb-disconnect');
   await p.waitForFunction(() => document.querySelector('#usb-state')?.textContent === 'Not connected');
+  // The baud rate is the printer preset's setting; changing it keeps the slice.
+  await p.selectOption('#baud-rate', '115200');
+  assert.equal(await p.inputValue('#baud-rate'), '115200');
+  assert.ok(await p.$('#download-button'), 'the slice is still there');
   // The port the site was allowed before comes back without the chooser.
   await p.click('#usb-reconnect');
   await p.waitForFunction(() => document.querySelector('#usb-state')?.textContent === 'Ready', null, { timeout: 30_000 });

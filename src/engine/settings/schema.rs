@@ -108,6 +108,8 @@ declare_settings! {
             "Relative extrusion", "Write extrusion as relative distances (M83) rather than absolute (M82).";
         emit_machine_limits: bool = true, "", NO_RANGE, Gcode, Advanced,
             "Write machine limits", "Write the machine limits below into the G-code (M201/M203/M204/M205) on Marlin.";
+        serial_baud_rate: u32 = 115200u32, "baud", range(2400.0, 1000000.0), Gcode, Advanced,
+            "USB baud rate", "Speed of the printer's USB serial port, for printing over USB from the browser (most Marlin printers: 115200; some: 250000).";
     }
     Printer "Machine limits" {
         machine_max_feedrate_x: f64 = 500.0, "mm/s", range(1.0, 2000.0), Plan, Advanced,
