@@ -13,9 +13,41 @@ use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// Reads and imports every file in the list, one after another.
-pub fn import_files(ctx: Ctx, files: web_sys::FileList) {
-    let list: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+/// The files of a list (from a file input or a drop).
+pub fn files_of(list: &web_sys::FileList) -> Vec<web_sys::File> {
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+/// The files picked in a file input's change event; the input is cleared so that the same
+/// file can be picked again later.
+pub fn picked_files(ev: &web_sys::Event) -> Vec<web_sys::File> {
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return Vec::new();
+    };
+    let files = el.files().map(|l| files_of(&l)).unwrap_or_default();
+    el.set_value("");
+    files
+}
+
+/// A file's bytes; None (and a message naming the file) when the browser cannot read it.
+pub async fn read_file(ctx: Ctx, file: &web_sys::File) -> Option<Vec<u8>> {
+    match JsFuture::from(file.array_buffer()).await {
+        Ok(buf) => Some(js_sys::Uint8Array::new(&buf).to_vec()),
+        Err(_) => {
+            ctx.say(
+                format!("{}: the browser could not read the file", file.name()),
+                true,
+            );
+            None
+        }
+    }
+}
+
+/// Reads and imports every file, one after another.
+pub fn import_files(ctx: Ctx, list: Vec<web_sys::File>) {
     if list.is_empty() {
         return;
     }
@@ -28,12 +60,8 @@ pub fn import_files(ctx: Ctx, files: web_sys::FileList) {
                 .set(Some(format!("Reading {name} ({:.1} MB)…", size / 1e6)));
             // Let the page paint the notice before the import takes the thread.
             yield_to_browser().await;
-            let bytes = match JsFuture::from(file.array_buffer()).await {
-                Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
-                Err(_) => {
-                    ctx.say(format!("{name}: the browser could not read the file"), true);
-                    continue;
-                }
+            let Some(bytes) = read_file(ctx, &file).await else {
+                continue;
             };
             ctx.busy.set(Some(format!("Importing {name}…")));
             yield_to_browser().await;
@@ -182,15 +210,7 @@ pub fn ImportButton() -> impl IntoView {
                 id="file-input"
                 multiple=true
                 accept=".stl,.obj,.3mf,model/stl,model/obj,model/3mf"
-                on:change=move |ev| {
-                    if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                        if let Some(files) = el.files() {
-                            import_files(ctx, files);
-                        }
-                        // Let the same file be picked again later.
-                        el.set_value("");
-                    }
-                }
+                on:change=move |ev| import_files(ctx, picked_files(&ev))
             />
         </label>
         <span class="busy" role="status">

@@ -323,6 +323,18 @@ impl Ctx {
         }
     }
 
+    /// The chosen presets' names: printer, filament, process.
+    pub fn preset_names(&self) -> [String; 3] {
+        let c = self.choice.get_untracked();
+        self.presets.with_untracked(|p| {
+            [c.printer, c.filament, c.process].map(|id| {
+                p.iter()
+                    .find(|x| x.id == id)
+                    .map_or(id.clone(), |x| x.name.clone())
+            })
+        })
+    }
+
     /// Keys whose value differs from the presets', for "changed" markers.
     pub fn changed_keys(&self) -> Vec<&'static str> {
         match (self.base.get(), self.settings.get()) {

@@ -578,18 +578,7 @@ pub fn record_slice(ctx: Ctx, sliced: &slicing::Sliced, gcode: js_sys::Uint8Arra
     if matches!(pr.save.get_untracked(), SaveState::Off(_)) {
         return;
     }
-    let presets = ctx.presets.with_untracked(|p| {
-        let c = ctx.choice.get_untracked();
-        [&c.printer, &c.filament, &c.process]
-            .into_iter()
-            .map(|id| {
-                p.iter()
-                    .find(|x| &x.id == id)
-                    .map_or(id.clone(), |x| x.name.clone())
-            })
-            .collect::<Vec<_>>()
-            .join(" · ")
-    });
+    let presets = ctx.preset_names().join(" · ");
     let mut stats = sliced.stats.clone();
     stats.layer_times.clear();
     let entry = GcodeEntry {

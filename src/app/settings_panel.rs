@@ -6,15 +6,13 @@
 //! exported as Lamina preset files, and imported from Lamina, PrusaSlicer (.ini, bundles
 //! too) and OrcaSlicer / Creality Print (.json) files.
 
-use super::{Ctx, projects};
+use super::{Ctx, files, projects};
 use crate::engine::settings::foreign::import_presets;
 use crate::engine::settings::{Preset, PresetKind, SCHEMA, Scope, SettingDef, ValueKind};
 use crate::storage;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 const KINDS: [PresetKind; 3] = [
     PresetKind::Printer,
@@ -128,17 +126,12 @@ fn export_preset(ctx: Ctx, kind: PresetKind) {
 }
 
 /// Reads preset files the user picked: Lamina .toml, PrusaSlicer .ini, Orca/Creality .json.
-fn import_preset_files(ctx: Ctx, files: web_sys::FileList) {
-    let list: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+fn import_preset_files(ctx: Ctx, list: Vec<web_sys::File>) {
     spawn_local(async move {
         for file in list {
             let name = file.name();
-            let bytes = match JsFuture::from(file.array_buffer()).await {
-                Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
-                Err(_) => {
-                    ctx.say(format!("{name}: the browser could not read the file"), true);
-                    continue;
-                }
+            let Some(bytes) = files::read_file(ctx, &file).await else {
+                continue;
             };
             let mut new_id = |_: PresetKind, _: &str| projects::new_id("user");
             match import_presets(&name, &bytes, &mut new_id) {
@@ -488,14 +481,7 @@ pub fn SettingsPanel() -> impl IntoView {
                         id="preset-input"
                         multiple=true
                         accept=".toml,.ini,.json"
-                        on:change=move |ev| {
-                            if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                                if let Some(files) = el.files() {
-                                    import_preset_files(ctx, files);
-                                }
-                                el.set_value("");
-                            }
-                        }
+                        on:change=move |ev| import_preset_files(ctx, files::picked_files(&ev))
                     />
                 </label>
             </div>

@@ -6,7 +6,7 @@ use super::{Ctx, ViewMode, settings_pairs};
 use crate::engine::gcode::format_duration;
 use crate::engine::gcode::preview::Preview;
 use crate::engine::toolpaths::Role;
-use crate::worker::{Job, JobObject, Reply, from_affine};
+use crate::worker::{Job, JobObject, Reply, placements};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -138,23 +138,11 @@ impl SlicingState {
         }
         self.job.update_value(|j| *j += 1);
         let id = self.job.get_value();
-        let presets = ctx.presets.with_untracked(|p| {
-            let c = ctx.choice.get_untracked();
-            [
-                ("printer", &c.printer),
-                ("filament", &c.filament),
-                ("process", &c.process),
-            ]
+        let presets = ["printer", "filament", "process"]
             .into_iter()
-            .map(|(what, pid)| {
-                let name = p
-                    .iter()
-                    .find(|x| &x.id == pid)
-                    .map_or(pid.clone(), |x| x.name.clone());
-                (what.to_string(), name)
-            })
-            .collect()
-        });
+            .map(str::to_string)
+            .zip(ctx.preset_names())
+            .collect();
         let job = Job {
             id,
             settings: settings_pairs(&settings),
@@ -165,11 +153,7 @@ impl SlicingState {
                 .map(|o| JobObject {
                     name: o.name.clone(),
                     repair: o.repair,
-                    instances: o
-                        .instances
-                        .iter()
-                        .map(|i| from_affine(&i.transform))
-                        .collect(),
+                    instances: placements(o),
                 })
                 .collect(),
         };

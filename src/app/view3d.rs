@@ -514,7 +514,7 @@ pub fn Viewport() -> impl IntoView {
         ev.prevent_default();
         dragging_file.set(false);
         if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
-            files::import_files(ctx, files);
+            files::import_files(ctx, files::files_of(&files));
         }
     };
 

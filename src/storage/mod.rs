@@ -15,9 +15,9 @@
 
 use crate::engine::gcode::PrintStats;
 use crate::engine::mesh::{Mesh, RepairReport};
-use crate::engine::model::{Instance, Object, Scene};
+use crate::engine::model::{Object, Scene};
 use crate::engine::settings::Preset;
-use crate::worker::{from_affine, to_affine};
+use crate::worker::{instances, placements};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -292,6 +292,49 @@ impl Db {
         }
     }
 
+    /// Reads one value from a store.
+    async fn get_one(&self, store: &str, key: &str) -> Result<Option<JsValue>> {
+        let t = self.transaction(&[store], false)?;
+        t.store(store)
+            .map_err(failed)?
+            .get(JsValue::from_str(key))
+            .await
+            .map_err(failed)
+    }
+
+    /// Reads every value of a store (or of a key range in it).
+    async fn get_all(&self, store: &str, range: Option<rexie::KeyRange>) -> Result<Vec<JsValue>> {
+        let t = self.transaction(&[store], false)?;
+        t.store(store)
+            .map_err(failed)?
+            .get_all(range, None)
+            .await
+            .map_err(failed)
+    }
+
+    /// Writes one value in a transaction of its own.
+    async fn put_one(&self, store: &str, value: &JsValue, key: Option<&str>) -> Result<()> {
+        let t = self.transaction(&[store], true)?;
+        let key = key.map(JsValue::from_str);
+        t.store(store)
+            .map_err(failed)?
+            .put(value, key.as_ref())
+            .await
+            .map_err(failed)?;
+        Self::finish(t).await
+    }
+
+    /// Deletes one value in a transaction of its own.
+    async fn delete_one(&self, store: &str, key: &str) -> Result<()> {
+        let t = self.transaction(&[store], true)?;
+        t.store(store)
+            .map_err(failed)?
+            .delete(JsValue::from_str(key))
+            .await
+            .map_err(failed)?;
+        Self::finish(t).await
+    }
+
     /// The key of a mesh, hashing it once per session.
     fn mesh_key(&self, mesh: &Arc<Mesh>) -> (String, Option<Vec<u8>>) {
         let addr = Arc::as_ptr(mesh) as usize;
@@ -329,11 +372,7 @@ impl Db {
                 name: o.name.clone(),
                 mesh: key,
                 repair: o.repair,
-                instances: o
-                    .instances
-                    .iter()
-                    .map(|i| from_affine(&i.transform))
-                    .collect(),
+                instances: placements(o),
             });
         }
         if !new_meshes.is_empty() {
@@ -388,31 +427,21 @@ impl Db {
     }
 
     pub async fn list_projects(&self) -> Result<Vec<ProjectMeta>> {
-        let t = self.transaction(&["projects"], false)?;
-        let all = t
-            .store("projects")
-            .map_err(failed)?
-            .get_all(None, None)
-            .await
-            .map_err(failed)?;
-        let mut list = Vec::new();
-        for v in all {
-            // The document is skipped: listing stays cheap however large projects are.
-            let meta: ProjectMeta = from_js(v)?;
-            list.push(meta);
-        }
+        // The document is skipped: listing stays cheap however large projects are.
+        let mut list: Vec<ProjectMeta> = self
+            .get_all("projects", None)
+            .await?
+            .into_iter()
+            .map(from_js)
+            .collect::<Result<_>>()?;
         list.sort_by(|a, b| b.modified.total_cmp(&a.modified));
         Ok(list)
     }
 
     async fn record(&self, id: &str) -> Result<ProjectRecord> {
-        let t = self.transaction(&["projects"], false)?;
-        let v = t
-            .store("projects")
-            .map_err(failed)?
-            .get(JsValue::from_str(id))
-            .await
-            .map_err(failed)?
+        let v = self
+            .get_one("projects", id)
+            .await?
             .ok_or_else(|| StorageError::Missing(id.to_string()))?;
         from_js(v)
     }
@@ -451,13 +480,7 @@ impl Db {
                 name: o.name,
                 mesh,
                 repair: o.repair,
-                instances: o
-                    .instances
-                    .iter()
-                    .map(|t| Instance {
-                        transform: to_affine(t),
-                    })
-                    .collect(),
+                instances: instances(&o.instances),
             });
         }
         Ok(LoadedProject {
@@ -471,25 +494,13 @@ impl Db {
     }
 
     pub async fn last_project(&self) -> Option<String> {
-        let t = self.transaction(&["meta"], false).ok()?;
-        let v = t
-            .store("meta")
-            .ok()?
-            .get(JsValue::from_str("last"))
-            .await
-            .ok()??;
-        v.as_string()
+        self.get_one("meta", "last").await.ok()??.as_string()
     }
 
     /// Marks the project to reopen on the next start.
     pub async fn set_last(&self, id: &str) -> Result<()> {
-        let t = self.transaction(&["meta"], true)?;
-        t.store("meta")
-            .map_err(failed)?
-            .put(&JsValue::from_str(id), Some(&JsValue::from_str("last")))
+        self.put_one("meta", &JsValue::from_str(id), Some("last"))
             .await
-            .map_err(failed)?;
-        Self::finish(t).await
     }
 
     pub async fn rename_project(&self, id: &str, name: &str) -> Result<()> {
@@ -500,14 +511,7 @@ impl Db {
     }
 
     async fn put_record(&self, record: &ProjectRecord) -> Result<()> {
-        let value = to_js(record)?;
-        let t = self.transaction(&["projects"], true)?;
-        t.store("projects")
-            .map_err(failed)?
-            .put(&value, None)
-            .await
-            .map_err(failed)?;
-        Self::finish(t).await
+        self.put_one("projects", &to_js(record)?, None).await
     }
 
     /// A copy of a project under a new id and name; meshes are shared, not copied.
@@ -567,42 +571,22 @@ impl Db {
     }
 
     pub async fn user_presets(&self) -> Result<Vec<Preset>> {
-        let t = self.transaction(&["presets"], false)?;
-        let all = t
-            .store("presets")
-            .map_err(failed)?
-            .get_all(None, None)
-            .await
-            .map_err(failed)?;
+        let all = self.get_all("presets", None).await?;
         let mut out: Vec<Preset> = all.into_iter().map(from_js).collect::<Result<_>>()?;
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
 
     pub async fn put_preset(&self, p: &Preset) -> Result<()> {
-        let value = to_js(p)?;
-        let t = self.transaction(&["presets"], true)?;
-        t.store("presets")
-            .map_err(failed)?
-            .put(&value, None)
-            .await
-            .map_err(failed)?;
-        Self::finish(t).await
+        self.put_one("presets", &to_js(p)?, None).await
     }
 
     pub async fn delete_preset(&self, id: &str) -> Result<()> {
-        let t = self.transaction(&["presets"], true)?;
-        t.store("presets")
-            .map_err(failed)?
-            .delete(JsValue::from_str(id))
-            .await
-            .map_err(failed)?;
-        Self::finish(t).await
+        self.delete_one("presets", id).await
     }
 
     /// Stored slices of a project, newest first.
     pub async fn gcode_history(&self, project: &str) -> Result<Vec<GcodeEntry>> {
-        let t = self.transaction(&["gcode"], false)?;
         let range = rexie::KeyRange::bound(
             &JsValue::from_str(&format!("{project}/")),
             &JsValue::from_str(&format!("{project}/\u{ffff}")),
@@ -610,16 +594,8 @@ impl Db {
             Some(false),
         )
         .map_err(js)?;
-        let all = t
-            .store("gcode")
-            .map_err(failed)?
-            .get_all(Some(range), None)
-            .await
-            .map_err(failed)?;
-        let mut out = Vec::new();
-        for v in all {
-            out.push(from_js::<GcodeEntry>(v)?);
-        }
+        let all = self.get_all("gcode", Some(range)).await?;
+        let mut out: Vec<GcodeEntry> = all.into_iter().map(from_js).collect::<Result<_>>()?;
         out.sort_by_key(|e| std::cmp::Reverse(e.seq));
         Ok(out)
     }
@@ -649,13 +625,9 @@ impl Db {
     }
 
     pub async fn gcode_bytes(&self, key: &str) -> Result<js_sys::Uint8Array> {
-        let t = self.transaction(&["gcode"], false)?;
-        let v = t
-            .store("gcode")
-            .map_err(failed)?
-            .get(JsValue::from_str(key))
-            .await
-            .map_err(failed)?
+        let v = self
+            .get_one("gcode", key)
+            .await?
             .ok_or_else(|| StorageError::Missing(key.to_string()))?;
         let bytes = js_sys::Reflect::get(&v, &"gcode".into()).map_err(|e| js(format!("{e:?}")))?;
         Ok(bytes.unchecked_into())

@@ -63,14 +63,14 @@ pub enum Reply {
     },
 }
 
-pub fn to_affine(m: &[f64; 12]) -> DAffine3 {
+fn to_affine(m: &[f64; 12]) -> DAffine3 {
     DAffine3 {
         matrix3: DMat3::from_cols_array(&[m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]]),
         translation: DVec3::new(m[9], m[10], m[11]),
     }
 }
 
-pub fn from_affine(t: &DAffine3) -> [f64; 12] {
+fn from_affine(t: &DAffine3) -> [f64; 12] {
     let c = t.matrix3.to_cols_array();
     [
         c[0],
@@ -86,6 +86,24 @@ pub fn from_affine(t: &DAffine3) -> [f64; 12] {
         t.translation.y,
         t.translation.z,
     ]
+}
+
+/// An object's copies as plain arrays, for messages and storage.
+pub fn placements(o: &Object) -> Vec<[f64; 12]> {
+    o.instances
+        .iter()
+        .map(|i| from_affine(&i.transform))
+        .collect()
+}
+
+/// Copies back from plain arrays.
+pub fn instances(placements: &[[f64; 12]]) -> Vec<Instance> {
+    placements
+        .iter()
+        .map(|t| Instance {
+            transform: to_affine(t),
+        })
+        .collect()
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -182,13 +200,7 @@ fn run(job: Job, meshes: &js_sys::Array) {
             name: o.name.clone(),
             mesh: std::sync::Arc::new(mesh),
             repair: o.repair,
-            instances: o
-                .instances
-                .iter()
-                .map(|t| Instance {
-                    transform: to_affine(t),
-                })
-                .collect(),
+            instances: instances(&o.instances),
         });
     }
     let decoded = reporter.now();

@@ -6,31 +6,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-
-const URL = process.env.LAMINA_URL ?? 'http://127.0.0.1:8080/';
-const SHARED = process.env.LAMINA_SHARED ?? '../shared';
-const ARTIFACTS = process.env.ARTIFACTS ?? 'target/browser-artifacts';
-const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-mkdirSync(ARTIFACTS, { recursive: true });
+import { ARTIFACTS, SHARED, URL, launch, ready } from './env.mjs';
 
 let browser;
 let page;
 const errors = [];
-
-async function launch(args) {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...BASE_ARGS, ...args] });
-}
 
 async function open(b) {
   const p = await b.newPage({ viewport: { width: 1400, height: 850 }, acceptDownloads: true });
   p.on('pageerror', (e) => errors.push(e.message));
   p.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('Failed to load resource')) errors.push(m.text()); });
   await p.goto(URL);
-  await p.waitForSelector('.app[data-ready=true]', { timeout: 120_000 });
-  await p.waitForSelector('#view[data-ready=true]', { timeout: 120_000 });
+  await ready(p);
   await settle(p);
   return p;
 }

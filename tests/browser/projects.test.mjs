@@ -7,24 +7,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium } from 'playwright-core';
-
-const URL = process.env.LAMINA_URL ?? 'http://127.0.0.1:8080/';
-const DIST = process.env.LAMINA_DIST ?? 'dist';
-const SHARED = process.env.LAMINA_SHARED ?? '../shared';
-const ARTIFACTS = process.env.ARTIFACTS ?? 'target/browser-artifacts';
-const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'];
-mkdirSync(ARTIFACTS, { recursive: true });
+import { ARTIFACTS, BASE_ARGS, DIST, SHARED, URL, launch, ready } from './env.mjs';
 
 let browser;
 const errors = [];
 
 before(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
+  browser = await launch();
 });
 
 after(async () => {
@@ -44,11 +38,6 @@ async function open(context, url = URL) {
   await p.goto(url);
   await ready(p);
   return p;
-}
-
-async function ready(p) {
-  await p.waitForSelector('.app[data-ready=true]', { timeout: 120_000 });
-  await p.waitForSelector('#view[data-ready=true]', { timeout: 120_000 });
 }
 
 async function saved(p) {
@@ -337,7 +326,7 @@ test('offline: the app reloads, slices and downloads with no network', async () 
 test('the app is installable', async () => {
   // Not in an incognito-like context: Chromium installs apps only into a real profile.
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lamina-profile-')), {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, viewport: { width: 1400, height: 850 },
+    executablePath: '/usr/bin/chromium', headless: true, args: [...BASE_ARGS, '--disable-gpu'], viewport: { width: 1400, height: 850 },
   });
   try {
     const p = await open(context);

@@ -6,20 +6,15 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-
-const URL = process.env.LAMINA_URL ?? 'http://127.0.0.1:8080/';
-const ARTIFACTS = process.env.ARTIFACTS ?? 'target/browser-artifacts';
-const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'];
-mkdirSync(ARTIFACTS, { recursive: true });
+import { ARTIFACTS, URL, launch } from './env.mjs';
 
 let browser;
 const errors = [];
 
 before(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
+  browser = await launch();
 });
 
 after(async () => {

@@ -19,6 +19,29 @@ pub struct Request {
     pub body: Vec<u8>,
 }
 
+impl Request {
+    /// A request carrying an API key (where the server has one) and more headers.
+    pub fn new(
+        method: &'static str,
+        path: impl Into<String>,
+        key: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Request {
+        let key = key.map(|k| ("X-Api-Key", k));
+        Request {
+            method,
+            path: path.into(),
+            headers: key
+                .iter()
+                .chain(headers)
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body,
+        }
+    }
+}
+
 /// What a network printer is doing, the same for every kind.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LanStatus {

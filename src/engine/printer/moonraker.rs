@@ -41,19 +41,8 @@ impl Moonraker {
         body: Vec<u8>,
         kind: Option<String>,
     ) -> Request {
-        let mut headers = Vec::new();
-        if let Some(k) = &self.key {
-            headers.push(("X-Api-Key".to_string(), k.clone()));
-        }
-        if let Some(k) = kind {
-            headers.push(("Content-Type".to_string(), k));
-        }
-        Request {
-            method,
-            path,
-            headers,
-            body,
-        }
+        let kind = kind.as_deref().map(|k| ("Content-Type", k));
+        Request::new(method, path, self.key.as_deref(), kind.as_slice(), body)
     }
 
     pub fn upload(&self, file_name: &str, gcode: &[u8], print: bool) -> Request {

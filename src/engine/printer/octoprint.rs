@@ -90,25 +90,17 @@ impl OctoPrint {
         method: &'static str,
         path: &str,
         body: Vec<u8>,
-        kind: Option<String>,
+        kind: Option<&str>,
     ) -> Request {
-        let mut headers = vec![("X-Api-Key".to_string(), self.key.clone())];
-        if let Some(k) = kind {
-            headers.push(("Content-Type".into(), k));
-        }
-        Request {
-            method,
-            path: path.to_string(),
-            headers,
-            body,
-        }
+        let kind = kind.map(|k| ("Content-Type", k));
+        Request::new(method, path, Some(&self.key), kind.as_slice(), body)
     }
 
     /// Uploads G-code to OctoPrint's own storage, and starts it when `print` is set.
     pub fn upload(&self, file_name: &str, gcode: &[u8], print: bool) -> Request {
         let flag = if print { "true" } else { "false" };
         let (kind, body) = multipart(file_name, gcode, &[("select", flag), ("print", flag)]);
-        self.request("POST", "/api/files/local", body, Some(kind))
+        self.request("POST", "/api/files/local", body, Some(&kind))
     }
 
     pub fn job(&self) -> Request {
@@ -117,10 +109,6 @@ impl OctoPrint {
 
     pub fn printer(&self) -> Request {
         self.request("GET", "/api/printer", Vec::new(), None)
-    }
-
-    pub fn version(&self) -> Request {
-        self.request("GET", "/api/version", Vec::new(), None)
     }
 
     pub fn command(&self, c: JobCommand) -> Request {
@@ -133,7 +121,7 @@ impl OctoPrint {
             "POST",
             "/api/job",
             body.as_bytes().to_vec(),
-            Some("application/json".into()),
+            Some("application/json"),
         )
     }
 }

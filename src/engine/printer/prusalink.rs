@@ -43,14 +43,7 @@ impl PrusaLink {
         body: Vec<u8>,
         extra: &[(&str, &str)],
     ) -> Request {
-        let mut headers = vec![("X-Api-Key".to_string(), self.key.clone())];
-        headers.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        Request {
-            method,
-            path,
-            headers,
-            body,
-        }
+        Request::new(method, path, Some(&self.key), extra, body)
     }
 
     pub fn upload(&self, file_name: &str, gcode: &[u8], print: bool) -> Request {

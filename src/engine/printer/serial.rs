@@ -387,10 +387,6 @@ impl Host {
         }
     }
 
-    pub fn config(&self) -> &HostConfig {
-        &self.config
-    }
-
     pub fn status(&self) -> &Status {
         &self.status
     }
@@ -539,12 +535,25 @@ impl Host {
         self.waiting_since = (self.in_flight > 0).then_some(now);
     }
 
+    /// The line sent as number n, if still kept. Numbers in the history are consecutive
+    /// (it restarts with M110), so this is an index, not a search.
+    fn sent(&self, n: u64) -> Option<&Pending> {
+        let &(first, _) = self.history.front()?;
+        let i = usize::try_from(n.checked_sub(first)?).ok()?;
+        self.history.get(i).filter(|(m, _)| *m == n).map(|(_, p)| p)
+    }
+
     fn job_line(&self, n: u64) -> Option<usize> {
-        self.history
-            .iter()
-            .rev()
-            .find(|(m, _)| *m == n)
-            .and_then(|(_, p)| p.job_line)
+        self.sent(n).and_then(|p| p.job_line)
+    }
+
+    /// The firmware reports temperatures by itself (`M155`).
+    fn autoreports(&self) -> bool {
+        self.status
+            .capabilities
+            .get("AUTOREPORT_TEMP")
+            .copied()
+            .unwrap_or(false)
     }
 
     fn line(&mut self, line: &str, now: f64) {
@@ -647,7 +656,7 @@ impl Host {
     }
 
     /// The board is up: reset the line counter and ask what it is.
-    fn handshake(&mut self, _now: f64) {
+    fn handshake(&mut self) {
         if self.handshake_sent {
             return;
         }
@@ -707,7 +716,7 @@ impl Host {
                 // Boards print more after "start"; give them a moment before talking.
                 let booted = self.booted_at.is_some_and(|t| now - t >= 0.3);
                 if booted || now - self.opened_at >= self.config.boot_wait {
-                    self.handshake(now);
+                    self.handshake();
                 } else {
                     return out;
                 }
@@ -740,9 +749,8 @@ impl Host {
     /// The next line to send: a resend, a priority command or the next job line.
     fn next_line(&mut self) -> Option<String> {
         if let Some(n) = self.resend_cursor {
-            let entry = self.history.iter().find(|(m, _)| *m == n).cloned();
-            match entry {
-                Some((_, p)) => {
+            match self.sent(n).cloned() {
+                Some(p) => {
                     self.resend_cursor = (n + 1 < self.next_number).then_some(n + 1);
                     self.unanswered.push_back((n, false));
                     return Some(numbered(n, &p.command) + "\n");
@@ -796,8 +804,8 @@ impl Host {
         let long = self
             .unanswered
             .iter()
-            .filter_map(|(n, _)| self.history.iter().find(|(m, _)| m == n))
-            .any(|(_, p)| is_long(&p.command));
+            .filter_map(|&(n, _)| self.sent(n))
+            .any(|p| is_long(&p.command));
         let limit = if long {
             self.config.long_timeout
         } else {
@@ -840,16 +848,7 @@ impl Host {
             return;
         }
         self.last_temperature = now;
-        if self
-            .status
-            .capabilities
-            .get("AUTOREPORT_TEMP")
-            .copied()
-            .unwrap_or(false)
-        {
-            return;
-        }
-        if !self.priority.iter().any(|c| c == "M105") {
+        if !self.autoreports() && !self.priority.iter().any(|c| c == "M105") {
             self.priority.push_back("M105".into());
         }
     }
@@ -862,13 +861,7 @@ impl Host {
             State::Connecting if self.handshake_sent && drained => {
                 self.status.state = State::Idle;
                 self.events.push(Event::Connected);
-                if self
-                    .status
-                    .capabilities
-                    .get("AUTOREPORT_TEMP")
-                    .copied()
-                    .unwrap_or(false)
-                {
+                if self.autoreports() {
                     let seconds = self.config.temperature_interval.round().max(1.0);
                     self.priority.push_back(format!("M155 S{seconds}"));
                 }

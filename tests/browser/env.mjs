@@ -1,0 +1,22 @@
+// What the browser tests share: where the app and the test files are, and how Debian's
+// Chromium is started (headless, never a downloaded browser).
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+export const URL = process.env.LAMINA_URL ?? 'http://127.0.0.1:8080/';
+export const DIST = process.env.LAMINA_DIST ?? 'dist';
+export const SHARED = process.env.LAMINA_SHARED ?? '../shared';
+export const ARTIFACTS = process.env.ARTIFACTS ?? 'target/browser-artifacts';
+export const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+mkdirSync(ARTIFACTS, { recursive: true });
+
+/** Debian's Chromium, headless, with extra switches. */
+export function launch(args = ['--disable-gpu']) {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...BASE_ARGS, ...args] });
+}
+
+/** Waits until the page's project is on the plate and the 3D view draws. */
+export async function ready(p) {
+  await p.waitForSelector('.app[data-ready=true]', { timeout: 120_000 });
+  await p.waitForSelector('#view[data-ready=true]', { timeout: 120_000 });
+}
