@@ -67,6 +67,15 @@ if ! "$octo/venv/bin/python" -c 'import octoprint' 2>/dev/null; then
 fi
 export OCTO_HOME=$octo
 
+say "network printer server: Moonraker 0.11 from PyPI in target/moonraker (once)"
+moon=$PWD/target/moonraker
+if ! "$moon/venv/bin/python" -c 'import moonraker' 2>/dev/null; then
+  rm -rf "$moon/venv"
+  python3 -m venv "$moon/venv"
+  "$moon/venv/bin/pip" install -q "moonraker==0.11.*"
+fi
+export MOONRAKER_HOME=$moon
+
 say "unit, integration and property tests"
 cargo test --release
 

@@ -2,11 +2,13 @@
 //! on 127.0.0.1 with its virtual printer, started by the shared `tools/printers/octoprint.sh`
 //! (OctoPrint from PyPI, installed by scripts/test.sh in `target/octoprint`): upload a job
 //! with print=true, see it printing with progress moving, pause and resume it, and see it
-//! finish.
+//! finish. And the Moonraker client against a real Moonraker with no Klipper behind it.
 
 mod common;
 
 use lamina::engine::printer::Request;
+use lamina::engine::printer::lan::{Client, Kind, Upload};
+use lamina::engine::printer::moonraker::Moonraker;
 use lamina::engine::printer::octoprint::{JobCommand, OctoPrint, check, parse_job, parse_printer};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -138,6 +140,25 @@ fn uploads_prints_pauses_and_finishes_on_a_real_octoprint() {
         std::thread::sleep(Duration::from_millis(500));
     }
 
+    // The app's face for every kind reads the same server.
+    let client = Client::new(Kind::OctoPrint, key);
+    let t0 = Instant::now();
+    loop {
+        let answers: Vec<_> = client
+            .status_requests()
+            .iter()
+            .map(|r| send(&base, r))
+            .collect();
+        let status = client.read_status(&answers).unwrap().status;
+        assert_eq!(status.state, "Operational");
+        // The first temperature report comes a moment after connecting.
+        if status.heaters.iter().any(|h| h.0 == "nozzle") {
+            break;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(30), "{status:?}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+
     // A job of a few seconds on the virtual printer: slow moves.
     let mut gcode = String::from("; from Lamina's tests\nG28\nG90\nM104 S0\n");
     for i in 0..40 {
@@ -202,4 +223,77 @@ fn uploads_prints_pauses_and_finishes_on_a_real_octoprint() {
         completions.windows(2).any(|w| w[1] > w[0]),
         "progress moved: {completions:?}"
     );
+}
+
+struct MoonrakerServer {
+    script: PathBuf,
+}
+
+impl Drop for MoonrakerServer {
+    fn drop(&mut self) {
+        let _ = Command::new("bash").arg(&self.script).arg("stop").status();
+    }
+}
+
+/// The Moonraker client, through `lan`, against a real Moonraker 0.11 (from PyPI, started by
+/// scripts/moonraker.sh) with no Klipper behind it: Klipper's absence is named, a file
+/// uploads byte for byte and is reported stored but not started, and starting it gives
+/// Moonraker's own reason.
+#[test]
+fn uploads_to_a_real_moonraker_and_names_klipper_missing() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let home = std::env::var_os("MOONRAKER_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target/moonraker"));
+    assert!(
+        home.join("venv/bin/moonraker").exists(),
+        "Moonraker is not installed in {}: scripts/test.sh installs it, or set MOONRAKER_HOME",
+        home.display()
+    );
+    let script = root.join("scripts/moonraker.sh");
+    let port = free_port();
+    let out = Command::new("bash")
+        .arg(&script)
+        .args(["start", &port.to_string()])
+        .env("MOONRAKER_HOME", &home)
+        .output()
+        .expect("run moonraker.sh");
+    let _server = MoonrakerServer {
+        script: script.clone(),
+    };
+    let base = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(
+        base.starts_with("http://127.0.0.1:"),
+        "Moonraker did not start: {base}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let client = Client::new(Kind::Moonraker, "");
+    let answers: Vec<_> = client
+        .status_requests()
+        .iter()
+        .map(|r| send(&base, r))
+        .collect();
+    let e = client.read_status(&answers).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("Klipper is not ready (disconnected)"),
+        "{e}"
+    );
+
+    let gcode = b"; from Lamina's tests\nG28\nG1 X10 Y10 F3000\n".repeat(50);
+    let (status, body) = send(&base, &client.upload("lamina test.gcode", &gcode, true));
+    assert_eq!(
+        client.read_upload(status, &body, true),
+        Ok(Upload::Stored),
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    assert_eq!(
+        std::fs::read(home.join("data/gcodes/lamina test.gcode")).unwrap(),
+        gcode
+    );
+    let (status, body) = send(&base, &Moonraker::default().start("lamina test.gcode"));
+    let e = client.read_answer(status, &body).unwrap_err();
+    assert!(e.to_string().contains("Klippy Host not connected"), "{e}");
 }

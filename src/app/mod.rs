@@ -5,6 +5,7 @@
 //! and `projects` keeps the work in the browser's storage.
 
 mod files;
+mod lan;
 mod objects;
 mod printer;
 mod projects;
@@ -95,6 +96,7 @@ pub struct Ctx {
     pub lay_flat_mode: RwSignal<bool>,
     pub projects: projects::Projects,
     pub usb: printer::Usb,
+    pub lan: lan::Lan,
 }
 
 fn resolve(
@@ -156,6 +158,7 @@ impl Ctx {
             lay_flat_mode: RwSignal::new(false),
             projects: projects::Projects::new(),
             usb: printer::Usb::new(),
+            lan: lan::Lan::new(),
         }
     }
 

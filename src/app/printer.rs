@@ -505,15 +505,26 @@ pub fn PrinterPanel() -> impl IntoView {
             }}
         </button>
         <Show when=move || usb.open.get()>
-            <section class="printer-panel" aria-label="USB printer">
+            <section class="printer-panel" aria-label="Printers">
                 <header>
-                    <h2>"USB printer"</h2>
+                    <div class="tabs" role="tablist">
+                        <button id="tab-usb" role="tab" class:active=move || !ctx.lan.shown.get() on:click=move |_| ctx.lan.shown.set(false)>
+                            "USB"
+                        </button>
+                        <button id="tab-network" role="tab" class:active=move || ctx.lan.shown.get() on:click=move |_| ctx.lan.shown.set(true)>
+                            "Network"
+                        </button>
+                    </div>
                     <button class="close" title="Close" on:click=move |_| usb.open.set(false)>"×"</button>
                 </header>
+                <Show when=move || ctx.lan.shown.get()>
+                    <super::lan::NetworkPrinters/>
+                </Show>
+                <Show when=move || !ctx.lan.shown.get()>
                 {if !supported {
                     view! {
                         <p class="error-text" id="no-webserial">
-                            "This browser has no WebSerial (it exists in Chrome, Edge and on Chromebooks, not in Firefox or Safari). Download the G-code and print it from a card, or send it to a printer on the network."
+                            "This browser has no WebSerial (it exists in Chrome, Edge and on Chromebooks, not in Firefox or Safari). Download the G-code and print it from a card, or send it to a printer on the network (Network tab)."
                         </p>
                     }
                     .into_any()
@@ -644,6 +655,7 @@ pub fn PrinterPanel() -> impl IntoView {
                     }
                     .into_any()
                 }}
+                </Show>
             </section>
         </Show>
     }

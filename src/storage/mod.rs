@@ -7,7 +7,9 @@
 //!   chosen presets, the user's values and the objects with their placement), keyed by id;
 //! - `gcode`: the last few slices of each project, keyed `project/sequence`;
 //! - `presets`: the user's own presets, keyed by id;
-//! - `meta`: small values such as the project that was open last.
+//! - `devices`: network printers (kind, address and API key), keyed by id (since version 2);
+//! - `meta`: small values such as the project that was open last and recent printer
+//!   addresses.
 //!
 //! A save writes the meshes first and then the project record in one put: until that put
 //! commits, the previous record stays whole, so a closed tab or a full disk never leaves a
@@ -16,6 +18,7 @@
 use crate::engine::gcode::PrintStats;
 use crate::engine::mesh::{Mesh, RepairReport};
 use crate::engine::model::{Object, Scene};
+use crate::engine::printer::lan::{self, Kind};
 use crate::engine::settings::Preset;
 use crate::worker::{instances, placements};
 use rexie::{ObjectStore, Rexie, TransactionMode};
@@ -29,7 +32,7 @@ use wasm_bindgen_futures::JsFuture;
 
 const DB_NAME: &str = "lamina";
 /// Bump when stores change; `open` declares them all, and rexie adds new ones on upgrade.
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
 /// The project document's format; older documents are upgraded in `ProjectDoc::upgrade`.
 const DOC_FORMAT: u32 = 1;
 /// Slices kept per project.
@@ -180,6 +183,21 @@ pub struct LoadedProject {
     pub overrides: BTreeMap<String, String>,
 }
 
+/// A network printer. Its API key stays in this browser and goes only to its own address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Device {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    /// Base URL, from `lan::normalize_address`.
+    pub address: String,
+    pub key: String,
+    pub added: f64,
+}
+
+/// Recent printer addresses kept.
+const RECENT_ADDRESSES: usize = 8;
+
 /// A stored slice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GcodeEntry {
@@ -218,6 +236,7 @@ pub async fn db() -> Result<Rc<Db>> {
         .add_object_store(ObjectStore::new("projects").key_path("id"))
         .add_object_store(ObjectStore::new("gcode").key_path("key"))
         .add_object_store(ObjectStore::new("presets").key_path("id"))
+        .add_object_store(ObjectStore::new("devices").key_path("id"))
         .add_object_store(ObjectStore::new("meta"))
         .build()
         .await
@@ -583,6 +602,35 @@ impl Db {
 
     pub async fn delete_preset(&self, id: &str) -> Result<()> {
         self.delete_one("presets", id).await
+    }
+
+    /// The network printers, in the order they were added.
+    pub async fn devices(&self) -> Result<Vec<Device>> {
+        let all = self.get_all("devices", None).await?;
+        let mut out: Vec<Device> = all.into_iter().map(from_js).collect::<Result<_>>()?;
+        out.sort_by(|a, b| a.added.total_cmp(&b.added));
+        Ok(out)
+    }
+
+    /// Stores a printer and puts its address first among the recent ones.
+    pub async fn put_device(&self, d: &Device) -> Result<()> {
+        self.put_one("devices", &to_js(d)?, None).await?;
+        let mut recent = self.recent_addresses().await;
+        lan::remember(&mut recent, &d.address, RECENT_ADDRESSES);
+        self.put_one("meta", &to_js(&recent)?, Some("recent-addresses"))
+            .await
+    }
+
+    pub async fn delete_device(&self, id: &str) -> Result<()> {
+        self.delete_one("devices", id).await
+    }
+
+    /// Printer addresses used before, newest first (kept when a printer is removed).
+    pub async fn recent_addresses(&self) -> Vec<String> {
+        match self.get_one("meta", "recent-addresses").await {
+            Ok(Some(v)) => from_js(v).unwrap_or_default(),
+            _ => Vec::new(),
+        }
     }
 
     /// Stored slices of a project, newest first.

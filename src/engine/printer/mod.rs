@@ -2,8 +2,9 @@
 //! I/O, so that the browser (WebSerial, `fetch`) and native tests drive the same code:
 //! `serial` is the host side of the USB protocol of Marlin-style firmware; `octoprint`,
 //! `moonraker` (Klipper) and `prusalink` are those servers' HTTP APIs as requests to send and
-//! answers to read.
+//! answers to read, and `lan` puts those three behind one face for the app's device list.
 
+pub mod lan;
 pub mod moonraker;
 pub mod octoprint;
 pub mod prusalink;
