@@ -2,14 +2,15 @@
 //! on 127.0.0.1 with its virtual printer, started by the shared `tools/printers/octoprint.sh`
 //! (OctoPrint from PyPI, installed by scripts/test.sh in `target/octoprint`): upload a job
 //! with print=true, see it printing with progress moving, pause and resume it, and see it
-//! finish. And the Moonraker client against a real Moonraker with no Klipper behind it.
+//! finish. The Moonraker client against a real Moonraker with no Klipper behind it, and the
+//! Creality stock-firmware protocol against tests/creality_sim.py.
 
 mod common;
 
-use lamina::engine::printer::Request;
 use lamina::engine::printer::lan::{Client, Kind, Upload};
 use lamina::engine::printer::moonraker::Moonraker;
 use lamina::engine::printer::octoprint::{JobCommand, OctoPrint, check, parse_job, parse_printer};
+use lamina::engine::printer::{Request, creality};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -296,4 +297,120 @@ fn uploads_to_a_real_moonraker_and_names_klipper_missing() {
     let (status, body) = send(&base, &Moonraker::default().start("lamina test.gcode"));
     let e = client.read_answer(status, &body).unwrap_err();
     assert!(e.to_string().contains("Klippy Host not connected"), "{e}");
+}
+
+struct Simulator(std::process::Child);
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Reads socket messages into `frames` until `done` says so (or 30 s pass).
+fn read_until(
+    ws: &mut tungstenite::WebSocket<TcpStream>,
+    frames: &mut creality::Frames,
+    what: &str,
+    done: impl Fn(&lamina::engine::printer::LanStatus) -> bool,
+) {
+    let t0 = Instant::now();
+    loop {
+        let status = frames.status();
+        if done(&status) {
+            return;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(30), "{what}: {status:?}");
+        match ws.read() {
+            Ok(tungstenite::Message::Text(t)) => {
+                frames.feed(t.as_str());
+            }
+            Ok(_) => {}
+            Err(e) => panic!("{what}: the socket failed: {e}"),
+        }
+    }
+}
+
+/// The Creality stock-firmware protocol (`engine::printer::creality`) against the printer
+/// simulator in tests/creality_sim.py: model from /info, upload byte for byte (with the MD5
+/// header checked), start, status pushes adding up, pause, resume, the job finishing, a stop,
+/// and the printer going away giving an error rather than a hang.
+#[test]
+fn creality_stock_protocol_against_the_simulator() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("target/creality-sim-native");
+    let _ = std::fs::remove_dir_all(&dir);
+    let (http, ws_port) = (free_port(), free_port());
+    let mut child = Command::new("python3")
+        .arg(root.join("tests/creality_sim.py"))
+        .args([
+            "--http-port",
+            &http.to_string(),
+            "--ws-port",
+            &ws_port.to_string(),
+        ])
+        .arg("--dir")
+        .arg(&dir)
+        .args(["--job-seconds", "3"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs the simulator");
+    let mut ready = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut ready,
+    )
+    .unwrap();
+    assert_eq!(ready.trim(), "READY");
+    let mut sim = Simulator(child);
+    let base = format!("http://127.0.0.1:{http}");
+
+    let (status, body) = send(&base, &creality::info());
+    assert_eq!(status, 200);
+    assert_eq!(creality::parse_info(&body).unwrap(), "F001");
+    let gcode = b"; Lamina\nG28\nG1 X10 Y10 F3000\n".repeat(100);
+    let (name, request) = creality::upload("my part.gcode", &gcode);
+    let (status, body) = send(&base, &request);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(std::fs::read(dir.join(&name)).unwrap(), gcode);
+
+    let stream = TcpStream::connect(("127.0.0.1", ws_port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let (mut ws, _) =
+        tungstenite::client(format!("ws://127.0.0.1:{ws_port}/"), stream).expect("handshake");
+    let mut frames = creality::Frames::default();
+    read_until(&mut ws, &mut frames, "idle", |s| s.state == "Idle");
+    assert!(frames.status().heaters.iter().any(|h| h.0 == "nozzle"));
+    let say = |ws: &mut tungstenite::WebSocket<TcpStream>, m: String| {
+        ws.send(tungstenite::Message::text(m)).unwrap()
+    };
+    say(&mut ws, creality::heartbeat("2026-11-30 12:00:00"));
+    say(&mut ws, creality::start(&name));
+    read_until(&mut ws, &mut frames, "printing", |s| {
+        s.printing && s.progress.is_some_and(|p| p > 0.0)
+    });
+    assert_eq!(frames.status().file.as_deref(), Some("my_part.gcode"));
+    say(&mut ws, creality::pause());
+    read_until(&mut ws, &mut frames, "paused", |s| s.paused);
+    say(&mut ws, creality::resume());
+    read_until(&mut ws, &mut frames, "resumed", |s| s.printing);
+    read_until(&mut ws, &mut frames, "finished", |s| s.state == "Finished");
+    say(&mut ws, creality::start(&name));
+    read_until(&mut ws, &mut frames, "printing again", |s| s.printing);
+    say(&mut ws, creality::stop());
+    read_until(&mut ws, &mut frames, "stopped", |s| s.state == "Stopped");
+
+    // The printer goes away: the socket reports it, nothing waits forever.
+    let _ = sim.0.kill();
+    let _ = sim.0.wait();
+    let t0 = Instant::now();
+    loop {
+        match ws.read() {
+            Ok(_) => assert!(t0.elapsed() < Duration::from_secs(15), "still answering"),
+            Err(_) => break,
+        }
+    }
 }

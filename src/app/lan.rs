@@ -722,7 +722,7 @@ pub fn NetworkPrinters() -> impl IntoView {
                         on:input=move |ev| key.set(event_target_value(&ev))
                     />
                 </label>
-                <p class="note">{move || kind.get().key_help()}" The key stays in this browser and is sent only to this printer."</p>
+                <p class="note">{move || kind.get().key_help()}". The key stays in this browser and is sent only to this printer."</p>
                 <label>
                     "Name "
                     <input
@@ -751,7 +751,7 @@ pub fn NetworkPrinters() -> impl IntoView {
                             view! { <p id="lan-test-result" class:error-text=!ok class:ok-text=ok>{text}</p> }
                         })
                 }}
-                <p class="note">{move || kind.get().cross_origin_help()}</p>
+                <p class="note">"So that this page may call the printer: "{move || kind.get().cross_origin_help()}</p>
             </form>
         </div>
     }

@@ -4,6 +4,7 @@
 //! `moonraker` (Klipper) and `prusalink` are those servers' HTTP APIs as requests to send and
 //! answers to read, and `lan` puts those three behind one face for the app's device list.
 
+pub mod creality;
 pub mod lan;
 pub mod moonraker;
 pub mod octoprint;
