@@ -10,7 +10,8 @@
 use super::Ctx;
 use crate::engine::gcode::format_duration;
 use crate::engine::printer::Request;
-use crate::engine::printer::lan::{self, Action, Client, Kind, Status, Upload};
+use crate::engine::printer::creality::{self, Frames};
+use crate::engine::printer::lan::{self, Action, Client, Command, Kind, Status, Upload};
 use crate::storage::{self, Device};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,6 +24,22 @@ use wasm_bindgen_futures::JsFuture;
 const POLL_MS: i32 = 2500;
 /// How long a status call may take (ms).
 const STATUS_TIMEOUT_MS: u32 = 8000;
+/// A status socket silent this long (ms) is taken for a printer gone away.
+const SOCKET_SILENCE_MS: f64 = 10_000.0;
+
+/// An open status socket (printers that push their status).
+struct Socket {
+    ws: web_sys::WebSocket,
+    url: String,
+    frames: Frames,
+    opened: bool,
+    closed: bool,
+    /// When the last message came (ms).
+    last: f64,
+    /// Sent once the socket opens.
+    pending: Vec<String>,
+    _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
+}
 
 /// What is known of one printer now.
 #[derive(Clone, Default, PartialEq)]
@@ -43,6 +60,7 @@ pub struct Lan {
     /// The printer panel shows the network tab.
     pub shown: RwSignal<bool>,
     loaded: StoredValue<bool>,
+    sockets: StoredValue<HashMap<String, Socket>, LocalStorage>,
 }
 
 /// Why a request got no answer.
@@ -173,6 +191,11 @@ async fn status_of(device: &Device) -> Result<Status, String> {
     client.read_status(&answers).map_err(|e| e.to_string())
 }
 
+/// The port of a printer's status socket, for kinds that push their status.
+fn socket_port(d: &Device) -> Option<u16> {
+    d.kind.socket().map(|p| d.socket_port.unwrap_or(p))
+}
+
 /// "Printing cube.gcode · 45% · about 3 min left".
 fn state_text(s: &Status) -> String {
     let st = &s.status;
@@ -217,6 +240,7 @@ impl Lan {
             recent: RwSignal::new(Vec::new()),
             shown: RwSignal::new(false),
             loaded: StoredValue::new(false),
+            sockets: StoredValue::new_local(HashMap::new()),
         }
     }
 
@@ -268,6 +292,10 @@ impl Lan {
     }
 
     fn poll(&self, d: Device) {
+        if let Some(port) = socket_port(&d) {
+            self.watch(&d, port);
+            return;
+        }
         let busy = self
             .live
             .with_untracked(|m| m.get(&d.id).is_some_and(|l| l.polling));
@@ -289,6 +317,198 @@ impl Lan {
                 }
             });
         });
+    }
+
+    /// Keeps a status socket open to a printer that pushes its status: opens it (again) when
+    /// there is none or it closed, sends the heartbeat, and gives up on a silent one.
+    fn watch(&self, d: &Device, port: u16) {
+        let now = super::slicing::now_ms();
+        let state = self.sockets.with_value(|m| {
+            m.get(&d.id)
+                .map(|s| (s.closed, s.opened, now - s.last, s.url.clone()))
+        });
+        match state {
+            Some((false, opened, silent, url)) if silent > SOCKET_SILENCE_MS => {
+                self.sockets.update_value(|m| {
+                    if let Some(s) = m.get_mut(&d.id) {
+                        s.closed = true;
+                        let _ = s.ws.close();
+                    }
+                });
+                self.set_live(&d.id, |l| {
+                    l.error = Some(if opened {
+                        format!(
+                            "{} stopped answering on {url}: is it on? Lamina tries again while this list is open.",
+                            d.name
+                        )
+                    } else {
+                        format!(
+                            "No answer from the printer's status socket at {url}: check the address, that the printer is on, and that this computer is on the same network."
+                        )
+                    })
+                });
+            }
+            Some((false, true, _, _)) => {
+                let beat = creality::heartbeat(
+                    &js_sys::Date::new_0()
+                        .to_iso_string()
+                        .as_string()
+                        .unwrap_or_default(),
+                );
+                self.socket_send(d, beat);
+            }
+            Some((false, false, _, _)) => {}
+            _ => self.open_socket(d, port),
+        }
+    }
+
+    fn open_socket(&self, d: &Device, port: u16) {
+        let url = lan::socket_url(&d.address, port);
+        let ws = match web_sys::WebSocket::new(&url) {
+            Ok(ws) => ws,
+            Err(e) => {
+                let why = e
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .unwrap_or_default();
+                self.set_live(&d.id, |l| {
+                    l.error = Some(format!(
+                        "The browser would not open {url} ({why}). A page opened over HTTPS cannot reach a printer's plain socket: open Lamina from an http:// address on your network."
+                    ))
+                });
+                return;
+            }
+        };
+        let lan = *self;
+        let id = d.id.clone();
+        let name = d.name.clone();
+        let on_message = {
+            let id = id.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+                let Some(text) = e
+                    .dyn_ref::<web_sys::MessageEvent>()
+                    .and_then(|m| m.data().as_string())
+                else {
+                    return;
+                };
+                let status = lan.sockets.try_update_value(|m| {
+                    let s = m.get_mut(&id)?;
+                    s.last = super::slicing::now_ms();
+                    s.frames.feed(&text).then(|| s.frames.status())
+                });
+                if let Some(Some(status)) = status {
+                    lan.set_live(&id, |l| {
+                        l.status = Some(Status { status, job: None });
+                        l.error = None;
+                    });
+                }
+            })
+        };
+        let on_open = {
+            let id = id.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |_| {
+                let pending = lan.sockets.try_update_value(|m| {
+                    let s = m.get_mut(&id)?;
+                    s.opened = true;
+                    s.last = super::slicing::now_ms();
+                    let mut out = vec![creality::request_all()];
+                    out.append(&mut s.pending);
+                    Some((s.ws.clone(), out))
+                });
+                if let Some(Some((ws, out))) = pending {
+                    for m in out {
+                        let _ = ws.send_with_str(&m);
+                    }
+                }
+            })
+        };
+        let on_close = {
+            let url = url.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |_| {
+                let was = lan.sockets.try_update_value(|m| {
+                    let s = m.get_mut(&id)?;
+                    let was = (s.opened, s.closed);
+                    s.closed = true;
+                    Some(was)
+                });
+                let text = match was {
+                    // Closed on purpose after a silence: that error is already shown.
+                    Some(Some((_, true))) => return,
+                    Some(Some((true, false))) => format!(
+                        "Lost the connection to {name} ({url}): is the printer on? Lamina tries again while this list is open."
+                    ),
+                    _ => format!(
+                        "No answer from the printer's status socket at {url}: check the address, that the printer is on, and that this computer is on the same network."
+                    ),
+                };
+                lan.set_live(&id, |l| l.error = Some(text));
+            })
+        };
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        let socket = Socket {
+            ws,
+            url,
+            frames: Frames::default(),
+            opened: false,
+            closed: false,
+            last: super::slicing::now_ms(),
+            pending: Vec::new(),
+            _handlers: vec![on_message, on_open, on_close],
+        };
+        // An old, closed socket is dropped here, outside its own handlers.
+        let old = self
+            .sockets
+            .try_update_value(|m| m.insert(d.id.clone(), socket))
+            .flatten();
+        drop(old);
+    }
+
+    /// Sends a message on a printer's socket, opening it first where needed.
+    fn socket_send(&self, d: &Device, text: String) {
+        let open = self.sockets.try_update_value(|m| match m.get_mut(&d.id) {
+            Some(s) if s.opened && !s.closed => Some(s.ws.clone()),
+            Some(s) if !s.closed => {
+                s.pending.push(text.clone());
+                None
+            }
+            _ => None,
+        });
+        match open.flatten() {
+            Some(ws) => {
+                let _ = ws.send_with_str(&text);
+            }
+            None => {
+                let queued = self
+                    .sockets
+                    .with_value(|m| m.get(&d.id).is_some_and(|s| !s.closed));
+                if !queued && let Some(port) = socket_port(d) {
+                    self.open_socket(d, port);
+                    self.sockets.update_value(|m| {
+                        if let Some(s) = m.get_mut(&d.id) {
+                            s.pending.push(text);
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /// Carries out a command: an HTTP request or a socket message.
+    async fn run(&self, d: &Device, client: &Client, c: Command) -> Result<(), String> {
+        match c {
+            Command::Http(request) => {
+                match send(&d.address, &request, STATUS_TIMEOUT_MS, None).await {
+                    Ok((code, body)) => client.read_answer(code, &body).map_err(|e| e.to_string()),
+                    Err(e) => Err(explain(d, e).await),
+                }
+            }
+            Command::Socket(text) => {
+                self.socket_send(d, text);
+                Ok(())
+            }
+        }
     }
 
     /// Stores a printer (new or edited) and asks it for its status.
@@ -380,6 +600,17 @@ impl Lan {
                     .map_err(|e| e.to_string()),
                 Err(e) => Err(explain(&d, e).await),
             };
+            // Printers that do not start on upload get their start now.
+            let result = match (
+                result,
+                start.then(|| client.start_after_upload(&name)).flatten(),
+            ) {
+                (Ok(_), Some(command)) => lan
+                    .run(&d, &client, command)
+                    .await
+                    .map(|()| Upload::Started),
+                (r, _) => r,
+            };
             lan.set_live(&d.id, |l| {
                 l.upload = None;
                 if let Err(e) = &result {
@@ -409,8 +640,8 @@ impl Lan {
             .live
             .with_untracked(|m| m.get(&d.id).and_then(|l| l.status.as_ref()?.job));
         let client = Client::new(d.kind, &d.key);
-        let request = match client.action(a, job) {
-            Ok(r) => r,
+        let command = match client.action(a, job) {
+            Ok(c) => c,
             Err(e) => {
                 ctx.say(format!("{}: {e}", d.name), true);
                 return;
@@ -418,11 +649,7 @@ impl Lan {
         };
         let lan = *self;
         spawn_local(async move {
-            let result = match send(&d.address, &request, STATUS_TIMEOUT_MS, None).await {
-                Ok((code, body)) => client.read_answer(code, &body).map_err(|e| e.to_string()),
-                Err(e) => Err(explain(&d, e).await),
-            };
-            if let Err(e) = result {
+            if let Err(e) = lan.run(&d, &client, command).await {
                 ctx.say(format!("{}: {e}", d.name), true);
             }
             lan.poll(d);
@@ -441,13 +668,18 @@ pub fn NetworkPrinters() -> impl IntoView {
     let address = RwSignal::new(String::new());
     let key = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
+    let port = RwSignal::new(String::new());
     let editing = RwSignal::new(None::<String>);
     let test_result = RwSignal::new(None::<(bool, String)>);
     let testing = RwSignal::new(false);
     let form_device = move || -> Result<Device, String> {
         let address = lan::normalize_address(&address.get_untracked()).map_err(|e| e.0)?;
         let kind = kind.get_untracked();
-        let key = key.get_untracked().trim().to_string();
+        let key = if kind.has_key() {
+            key.get_untracked().trim().to_string()
+        } else {
+            String::new()
+        };
         if kind.needs_key() && key.is_empty() {
             return Err(format!(
                 "{} needs an API key. {}",
@@ -456,6 +688,16 @@ pub fn NetworkPrinters() -> impl IntoView {
             ));
         }
         let typed = name.get_untracked().trim().to_string();
+        let typed_port = port.get_untracked().trim().to_string();
+        let socket_port = match (kind.socket(), typed_port.as_str()) {
+            (None, _) | (Some(_), "") => None,
+            (Some(_), p) => Some(
+                p.parse::<u16>()
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| format!("{p}: a port is a number from 1 to 65535"))?,
+            ),
+        };
         Ok(Device {
             id: editing
                 .get_untracked()
@@ -473,12 +715,14 @@ pub fn NetworkPrinters() -> impl IntoView {
             address,
             key,
             added: storage::now(),
+            socket_port,
         })
     };
     let clear_form = move || {
         address.set(String::new());
         key.set(String::new());
         name.set(String::new());
+        port.set(String::new());
         editing.set(None);
         test_result.set(None);
     };
@@ -544,7 +788,14 @@ pub fn NetworkPrinters() -> impl IntoView {
         );
         let name_text = device.name.clone();
         let d = StoredValue::new(device);
-        let live = Memo::new(move |_| lan.live.with(|m| m.get(&id).cloned().unwrap_or_default()));
+        // What the printer said last, unless it cannot be reached now.
+        let live = Memo::new(move |_| {
+            let mut l = lan.live.with(|m| m.get(&id).cloned().unwrap_or_default());
+            if l.error.is_some() {
+                l.status = None;
+            }
+            l
+        });
         let printing = Memo::new(move |_| {
             live.with(|l| {
                 l.status
@@ -655,6 +906,7 @@ pub fn NetworkPrinters() -> impl IntoView {
                             address.set(d.address);
                             key.set(d.key);
                             name.set(d.name);
+                            port.set(d.socket_port.map(|p| p.to_string()).unwrap_or_default());
                             editing.set(Some(d.id));
                             test_result.set(None);
                         }
@@ -711,18 +963,36 @@ pub fn NetworkPrinters() -> impl IntoView {
                 <datalist id="lan-recent">
                     {move || lan.recent.get().into_iter().map(|a| view! { <option value=a></option> }).collect_view()}
                 </datalist>
-                <label>
-                    "API key "
-                    <input
-                        type="password"
-                        id="lan-key"
-                        autocomplete="off"
-                        placeholder=move || if kind.get().needs_key() { "required" } else { "optional" }
-                        prop:value=move || key.get()
-                        on:input=move |ev| key.set(event_target_value(&ev))
-                    />
-                </label>
-                <p class="note">{move || kind.get().key_help()}". The key stays in this browser and is sent only to this printer."</p>
+                <Show when=move || kind.get().has_key()>
+                    <label>
+                        "API key "
+                        <input
+                            type="password"
+                            id="lan-key"
+                            autocomplete="off"
+                            placeholder=move || if kind.get().needs_key() { "required" } else { "optional" }
+                            prop:value=move || key.get()
+                            on:input=move |ev| key.set(event_target_value(&ev))
+                        />
+                    </label>
+                </Show>
+                <p class="note">
+                    {move || kind.get().key_help()}
+                    {move || kind.get().has_key().then_some(". The key stays in this browser and is sent only to this printer.")}
+                </p>
+                <Show when=move || kind.get().socket().is_some()>
+                    <label>
+                        "Status port "
+                        <input
+                            type="text"
+                            inputmode="numeric"
+                            id="lan-socket-port"
+                            placeholder=move || kind.get().socket().map(|p| p.to_string()).unwrap_or_default()
+                            prop:value=move || port.get()
+                            on:input=move |ev| port.set(event_target_value(&ev))
+                        />
+                    </label>
+                </Show>
                 <label>
                     "Name "
                     <input

@@ -193,6 +193,9 @@ pub struct Device {
     pub address: String,
     pub key: String,
     pub added: f64,
+    /// The status socket's port, for kinds that push their status (default: the kind's own).
+    #[serde(default)]
+    pub socket_port: Option<u16>,
 }
 
 /// Recent printer addresses kept.

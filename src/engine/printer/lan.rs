@@ -5,6 +5,7 @@
 //! chooses between them, checks addresses and says what to change on the printer when a
 //! browser may not call it.
 
+use super::creality;
 use super::moonraker::{self, Moonraker};
 use super::octoprint::{self, JobCommand, OctoPrint};
 use super::prusalink::{self, PrusaLink};
@@ -18,10 +19,17 @@ pub enum Kind {
     OctoPrint,
     Moonraker,
     PrusaLink,
+    /// Creality K1/K2/Ender-3 V3 family on stock firmware: HTTP upload, WebSocket status.
+    Creality,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::OctoPrint, Kind::Moonraker, Kind::PrusaLink];
+    pub const ALL: [Kind; 4] = [
+        Kind::OctoPrint,
+        Kind::Moonraker,
+        Kind::PrusaLink,
+        Kind::Creality,
+    ];
 
     /// The name people know it by.
     pub fn name(self) -> &'static str {
@@ -29,6 +37,7 @@ impl Kind {
             Kind::OctoPrint => "OctoPrint",
             Kind::Moonraker => "Klipper (Moonraker)",
             Kind::PrusaLink => "PrusaLink",
+            Kind::Creality => "Creality (stock firmware)",
         }
     }
 
@@ -38,6 +47,7 @@ impl Kind {
             Kind::OctoPrint => "octoprint",
             Kind::Moonraker => "moonraker",
             Kind::PrusaLink => "prusalink",
+            Kind::Creality => "creality",
         }
     }
 
@@ -47,7 +57,21 @@ impl Kind {
 
     /// Whether calls need an API key (Moonraker's is optional: trusted clients need none).
     pub fn needs_key(self) -> bool {
-        !matches!(self, Kind::Moonraker)
+        matches!(self, Kind::OctoPrint | Kind::PrusaLink)
+    }
+
+    /// Whether the kind has API keys at all.
+    pub fn has_key(self) -> bool {
+        self != Kind::Creality
+    }
+
+    /// Whether the printer pushes its status over a WebSocket (its port is then part of the
+    /// printer's address) instead of answering status requests.
+    pub fn socket(self) -> Option<u16> {
+        match self {
+            Kind::Creality => Some(creality::SOCKET_PORT),
+            _ => None,
+        }
     }
 
     /// Where the user finds the key.
@@ -62,6 +86,7 @@ impl Kind {
             Kind::PrusaLink => {
                 "On the printer: Settings → Network → PrusaLink, or the printer's web page → Settings"
             }
+            Kind::Creality => "No key: Creality's stock firmware has no login",
         }
     }
 
@@ -76,6 +101,9 @@ impl Kind {
             }
             Kind::PrusaLink => {
                 "PrusaLink does not allow calls from other web pages. Download the G-code and upload it in the printer's own web page (Open printer page), or copy it to a USB stick."
+            }
+            Kind::Creality => {
+                "Creality's stock firmware has no setting for this. Its status and controls still work (they use the printer's socket); to send the file, download the G-code and use a USB stick or Creality Print."
             }
         }
     }
@@ -106,6 +134,14 @@ pub enum Upload {
     Started,
     /// Starts after the job now running.
     Queued,
+}
+
+/// A job command or start, as the printer takes it: an HTTP request, or a message on its
+/// socket.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Http(Request),
+    Socket(String),
 }
 
 /// One network printer: its kind and its key. The address is not here: every request's path
@@ -155,6 +191,8 @@ impl Client {
             Kind::OctoPrint => vec![self.octoprint().job(), self.octoprint().printer()],
             Kind::Moonraker => vec![self.moonraker().info(), self.moonraker().status()],
             Kind::PrusaLink => vec![self.prusalink().status()],
+            // The status comes over the socket; /info says who answers.
+            Kind::Creality => vec![creality::info()],
         }
     }
 
@@ -211,6 +249,20 @@ impl Client {
                 let (status, job) = prusalink::parse_status(body).map_err(err)?;
                 Ok(Status { status, job })
             }
+            Kind::Creality => {
+                let (code, body) = &answers[0];
+                if !(200..300).contains(code) {
+                    return Err(LanError(format!("the printer answered {code} to /info")));
+                }
+                let model = creality::parse_info(body).map_err(LanError)?;
+                Ok(Status {
+                    status: LanStatus {
+                        state: format!("Ready (model {model})"),
+                        ..LanStatus::default()
+                    },
+                    job: None,
+                })
+            }
         }
     }
 
@@ -220,12 +272,23 @@ impl Client {
             Kind::OctoPrint => self.octoprint().upload(file_name, gcode, print),
             Kind::Moonraker => self.moonraker().upload(file_name, gcode, print),
             Kind::PrusaLink => self.prusalink().upload(file_name, gcode, print),
+            Kind::Creality => creality::upload(file_name, gcode).1,
+        }
+    }
+
+    /// What starts a file once uploaded, for printers that do not start on upload.
+    pub fn start_after_upload(&self, file_name: &str) -> Option<Command> {
+        match self.kind {
+            Kind::Creality => Some(Command::Socket(creality::start(&creality::stored_name(
+                file_name,
+            )))),
+            _ => None,
         }
     }
 
     /// The request for a job command; PrusaLink needs the job's id from the status.
-    pub fn action(&self, a: Action, job: Option<u64>) -> Result<Request, LanError> {
-        Ok(match self.kind {
+    pub fn action(&self, a: Action, job: Option<u64>) -> Result<Command, LanError> {
+        Ok(Command::Http(match self.kind {
             Kind::OctoPrint => self.octoprint().command(match a {
                 Action::Pause => JobCommand::Pause,
                 Action::Resume => JobCommand::Resume,
@@ -245,13 +308,20 @@ impl Client {
                     Action::Cancel => p.stop(job),
                 }
             }
-        })
+            Kind::Creality => {
+                return Ok(Command::Socket(match a {
+                    Action::Pause => creality::pause(),
+                    Action::Resume => creality::resume(),
+                    Action::Cancel => creality::stop(),
+                }));
+            }
+        }))
     }
 
     /// Reads the answer to an upload: whether the printer started (or queued) the file.
     pub fn read_upload(&self, code: u16, body: &[u8], print: bool) -> Result<Upload, LanError> {
         self.read_answer(code, body)?;
-        if !print {
+        if !print || self.start_after_upload("").is_some() {
             return Ok(Upload::Stored);
         }
         Ok(match self.kind {
@@ -273,7 +343,7 @@ impl Client {
                 }
             }
             // OctoPrint and PrusaLink refuse the upload when they cannot print it.
-            Kind::OctoPrint | Kind::PrusaLink => Upload::Started,
+            Kind::OctoPrint | Kind::PrusaLink | Kind::Creality => Upload::Started,
         })
     }
 
@@ -283,6 +353,13 @@ impl Client {
             Kind::OctoPrint => octoprint::check(code, body).map_err(err),
             Kind::Moonraker => moonraker::answer(code, body).map(|_| ()).map_err(err),
             Kind::PrusaLink => prusalink::check(code).map_err(err),
+            Kind::Creality => match code {
+                200..=299 => Ok(()),
+                c => Err(LanError(format!(
+                    "the printer answered {c}: {}",
+                    String::from_utf8_lossy(&body[..body.len().min(200)])
+                ))),
+            },
         }
     }
 }
@@ -339,6 +416,18 @@ pub fn normalize_address(typed: &str) -> Result<String, LanError> {
         )));
     }
     Ok(format!("{scheme}://{rest}"))
+}
+
+/// The WebSocket URL of a printer at `address` (a normalized base URL) on `port`.
+pub fn socket_url(address: &str, port: u16) -> String {
+    let (scheme, rest) = address.split_once("://").unwrap_or(("http", address));
+    let host_port = rest.split('/').next().unwrap_or(rest);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => format!("[{}]", v6.split(']').next().unwrap_or(v6)),
+        None => host_port.split(':').next().unwrap_or(host_port).to_string(),
+    };
+    let ws = if scheme == "https" { "wss" } else { "ws" };
+    format!("{ws}://{host}:{port}/")
 }
 
 /// Adds an address to the front of a recent-address list, keeping `keep` of them.
@@ -440,7 +529,9 @@ mod tests {
             .unwrap();
         assert!(s.status.paused);
         assert_eq!(s.job, Some(7));
-        assert_eq!(p.action(Action::Cancel, s.job).unwrap().method, "DELETE");
+        assert!(
+            matches!(p.action(Action::Cancel, s.job), Ok(Command::Http(r)) if r.method == "DELETE")
+        );
         assert!(p.action(Action::Pause, None).is_err());
         assert!(p.read_answer(409, b"").unwrap_err().0.contains("already"));
         assert!(o.read_answer(201, b"{}").is_ok());
@@ -465,13 +556,44 @@ mod tests {
             [
                 "/api/files/local",
                 "/server/files/upload",
-                "/api/v1/files/usb/a%20b.gcode"
+                "/api/v1/files/usb/a%20b.gcode",
+                "/upload/a_b.gcode"
             ]
         );
         let m = Client::new(Kind::Moonraker, "");
+        assert!(matches!(
+            m.action(Action::Resume, None),
+            Ok(Command::Http(r)) if r.path == "/printer/print/resume"
+        ));
+        // Creality: upload over HTTP, start and commands on the socket.
+        let c = Client::new(Kind::Creality, "");
         assert_eq!(
-            m.action(Action::Resume, None).unwrap().path,
-            "/printer/print/resume"
+            c.upload("a b.gcode", b"G28\n", true).path,
+            "/upload/a_b.gcode"
+        );
+        assert_eq!(c.read_upload(200, b"{}", true), Ok(Upload::Stored));
+        assert!(matches!(
+            c.start_after_upload("a b.gcode"),
+            Some(Command::Socket(m)) if m.contains("printprt:/usr/data/printer_data/gcodes/a_b.gcode")
+        ));
+        assert!(
+            matches!(c.action(Action::Pause, None), Ok(Command::Socket(m)) if m.contains("\"pause\":1"))
+        );
+        let s = c
+            .read_status(&[(200, br#"{"model":"F001"}"#.to_vec())])
+            .unwrap();
+        assert_eq!(s.status.state, "Ready (model F001)");
+        assert_eq!(
+            socket_url("http://192.168.1.7", 9999),
+            "ws://192.168.1.7:9999/"
+        );
+        assert_eq!(
+            socket_url("http://[fe80::1]:80/x", 9999),
+            "ws://[fe80::1]:9999/"
+        );
+        assert_eq!(
+            socket_url("https://k1.lan:8443", 9999),
+            "wss://k1.lan:9999/"
         );
         for k in Kind::ALL {
             assert_eq!(Kind::from_id(k.id()), Some(k));
