@@ -71,13 +71,30 @@ enum NetError {
     Timeout,
 }
 
+/// Whether this page was opened over HTTPS.
+fn page_https() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().protocol().ok())
+        .is_some_and(|p| p == "https:")
+}
+
 /// Sends a request to `base` + its path; `progress` hears the upload's share sent (0–1).
+/// From an HTTPS page to a plain-HTTP printer the request goes through `fetch` with Local
+/// Network Access's `targetAddressSpace` (the browser asks the user once; XMLHttpRequest
+/// cannot say it, so such uploads show no progress until they are done).
 async fn send(
     base: &str,
     r: &Request,
     timeout_ms: u32,
     progress: Option<Box<dyn Fn(f64)>>,
 ) -> Result<(u16, Vec<u8>), NetError> {
+    if page_https() && base.starts_with("http://") {
+        let answer = send_local(base, r, timeout_ms).await;
+        if let (Some(p), Ok(_)) = (&progress, &answer) {
+            p(1.0);
+        }
+        return answer;
+    }
     let xhr = web_sys::XmlHttpRequest::new().map_err(|_| NetError::Network)?;
     xhr.open_with_async(r.method, &format!("{base}{}", r.path), true)
         .map_err(|_| NetError::Network)?;
@@ -136,6 +153,49 @@ async fn send(
     }
 }
 
+/// `fetch` with `targetAddressSpace`, for a printer on the local network from an HTTPS page.
+async fn send_local(base: &str, r: &Request, timeout_ms: u32) -> Result<(u16, Vec<u8>), NetError> {
+    let w = web_sys::window().ok_or(NetError::Network)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(r.method);
+    let headers = web_sys::Headers::new().map_err(|_| NetError::Network)?;
+    for (k, v) in &r.headers {
+        let _ = headers.set(k, v);
+    }
+    init.set_headers(&headers);
+    if !r.body.is_empty() {
+        init.set_body(&js_sys::Uint8Array::from(&r.body[..]));
+    }
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(timeout_ms)));
+    if let Some(space) = lan::address_space(base) {
+        // Not in web-sys yet: Chromium's Local Network Access option.
+        let _ = js_sys::Reflect::set(&init, &"targetAddressSpace".into(), &space.into());
+    }
+    let response = JsFuture::from(w.fetch_with_str_and_init(&format!("{base}{}", r.path), &init))
+        .await
+        .map_err(|e| {
+            if js_sys::Reflect::get(&e, &"name".into())
+                .ok()
+                .and_then(|n| n.as_string())
+                .is_some_and(|n| n == "TimeoutError")
+            {
+                NetError::Timeout
+            } else {
+                NetError::Network
+            }
+        })?;
+    let response: web_sys::Response = response.unchecked_into();
+    let status = response.status();
+    let bytes = match response.array_buffer() {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .map(|b| js_sys::Uint8Array::new(&b).to_vec())
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    Ok((status, bytes))
+}
+
 /// Whether anything answers at `base` at all, for pages that may not read the answer
 /// (`fetch` with `no-cors`): tells a printer that forbids other pages from one that is away.
 async fn answers_at_all(base: &str) -> bool {
@@ -158,12 +218,9 @@ async fn explain(device: &Device, e: NetError) -> String {
             "{base} did not answer in time: is the printer on, and is this its address?"
         );
     }
-    let page_https = web_sys::window()
-        .and_then(|w| w.location().protocol().ok())
-        .is_some_and(|p| p == "https:");
-    if page_https && base.starts_with("http://") {
+    if page_https() && base.starts_with("http://") {
         return format!(
-            "This page was opened over HTTPS and the printer answers plain HTTP at {base}: the browser blocks that (mixed content). Open Lamina from an http:// address on your network, or download the G-code and upload it in the printer's own page."
+            "This page was opened over HTTPS and the printer answers plain HTTP at {base}. Chrome and Edge reach it only after you allow Lamina to use your local network (asked once; if you said no, allow it in the site settings, left of the address bar); other browsers refuse. Instead you can open Lamina from an http:// address on your network, open the printer's own page, or download the G-code."
         );
     }
     if answers_at_all(base).await {
@@ -963,6 +1020,11 @@ pub fn NetworkPrinters() -> impl IntoView {
                 <datalist id="lan-recent">
                     {move || lan.recent.get().into_iter().map(|a| view! { <option value=a></option> }).collect_view()}
                 </datalist>
+                <Show when=move || page_https() && !address.get().trim().starts_with("https://")>
+                    <p class="note" id="lan-lna-note">
+                        "This page is on HTTPS and the printer on plain HTTP: the browser will ask whether Lamina may reach devices on your local network. Choose Allow, or Lamina cannot talk to the printer."
+                    </p>
+                </Show>
                 <Show when=move || kind.get().has_key()>
                     <label>
                         "API key "

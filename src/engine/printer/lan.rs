@@ -430,6 +430,43 @@ pub fn socket_url(address: &str, port: u16) -> String {
     format!("{ws}://{host}:{port}/")
 }
 
+/// The address space a printer's address is in, as Chromium's Local Network Access names it
+/// (`targetAddressSpace` of `fetch`): "loopback" for this machine, "local" for private
+/// addresses and for host names (which a printer on the LAN has), None for public addresses.
+pub fn address_space(address: &str) -> Option<&'static str> {
+    let rest = address.split_once("://").map_or(address, |(_, r)| r);
+    let host_port = rest.split('/').next().unwrap_or(rest);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(v6),
+        None => host_port.split(':').next().unwrap_or(host_port),
+    };
+    if host.eq_ignore_ascii_case("localhost") || host.ends_with(".localhost") {
+        return Some("loopback");
+    }
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return match ip {
+            std::net::IpAddr::V4(v4) if v4.is_loopback() => Some("loopback"),
+            std::net::IpAddr::V4(v4)
+                if v4.is_private()
+                    || v4.is_link_local()
+                    || v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1]) =>
+            {
+                Some("local")
+            }
+            std::net::IpAddr::V6(v6) if v6.is_loopback() => Some("loopback"),
+            // Unique local (fc00::/7) and link-local (fe80::/10) addresses.
+            std::net::IpAddr::V6(v6)
+                if (v6.segments()[0] & 0xfe00) == 0xfc00
+                    || (v6.segments()[0] & 0xffc0) == 0xfe80 =>
+            {
+                Some("local")
+            }
+            _ => None,
+        };
+    }
+    Some("local")
+}
+
 /// Adds an address to the front of a recent-address list, keeping `keep` of them.
 pub fn remember(recent: &mut Vec<String>, address: &str, keep: usize) {
     recent.retain(|a| a != address);
@@ -463,6 +500,24 @@ mod tests {
         ] {
             let e = normalize_address(bad).unwrap_err().to_string();
             assert!(!e.is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn address_spaces_follow_local_network_access() {
+        for (a, space) in [
+            ("http://127.0.0.1:5000", Some("loopback")),
+            ("http://localhost", Some("loopback")),
+            ("http://[::1]:80", Some("loopback")),
+            ("http://192.168.1.5", Some("local")),
+            ("http://10.0.0.7:7125", Some("local")),
+            ("http://172.20.1.1", Some("local")),
+            ("http://[fe80::1]", Some("local")),
+            ("http://octopi.local", Some("local")),
+            ("http://k1-max.lan/", Some("local")),
+            ("http://8.8.8.8", None),
+        ] {
+            assert_eq!(address_space(a), space, "{a}");
         }
     }
 
