@@ -84,6 +84,7 @@ source scripts/tools.sh
 need chromium || apt_install chromium
 need node || apt_install nodejs
 need npm || apt_install npm
+need openssl || apt_install openssl
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 trunk build --release
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
