@@ -313,3 +313,86 @@ fn errors_are_one_line_with_exit_code_2() {
     fails_with(&["frobnicate"], "unknown command 'frobnicate'");
     fails_with(&["slice"], "no model given");
 }
+
+/// `lamina catalog build` turns a folder of models (with a catalog.toml) into a catalog that
+/// reads back, whose files match their sizes and sha256 and whose thumbnails are PNGs; a
+/// folder without models and a catalog.toml naming a missing model are refused in one line.
+#[test]
+fn catalog_build_makes_a_library() {
+    let dir = out_dir("catalog");
+    let src = dir.join("src");
+    let _ = std::fs::remove_dir_all(&src);
+    std::fs::create_dir_all(&src).unwrap();
+    for shape in ["cube", "temp-tower", "overhang-test"] {
+        let out = src.join(format!("{shape}.stl"));
+        assert!(
+            lamina(&["generate", shape, "-o", out.to_str().unwrap()])
+                .status
+                .success()
+        );
+    }
+    std::fs::write(
+        src.join("catalog.toml"),
+        "name = \"Calibration\"\nauthor = \"Lamina\"\nlicence = \"CC0-1.0\"\n[models.temp-tower]\nname = \"Temperature tower\"\ntags = [\"calibration\", \"temperature\"]\n",
+    )
+    .unwrap();
+    let out = dir.join("library");
+    let o = lamina(&[
+        "catalog",
+        "build",
+        src.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(text(&o).0.contains("3 models"));
+    let c =
+        lamina::engine::catalog::parse(&std::fs::read(out.join("catalog.json")).unwrap()).unwrap();
+    assert_eq!(c.name, "Calibration");
+    let tower = c.models.iter().find(|m| m.id == "temp-tower").unwrap();
+    assert_eq!(tower.name, "Temperature tower");
+    assert_eq!(tower.tags, ["calibration", "temperature"]);
+    for m in &c.models {
+        let f = &m.files[0];
+        let bytes = std::fs::read(out.join(&f.url)).unwrap();
+        assert_eq!(
+            lamina::engine::catalog::check_download(f, &bytes)
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            std::fs::read(out.join(&m.thumbnail))
+                .unwrap()
+                .starts_with(b"\x89PNG")
+        );
+    }
+
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    fails_with(
+        &[
+            "catalog",
+            "build",
+            empty.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        "no STL, OBJ or 3MF files",
+    );
+    std::fs::write(
+        src.join("catalog.toml"),
+        "[models.benchy]\nname = \"Benchy\"\n",
+    )
+    .unwrap();
+    fails_with(
+        &[
+            "catalog",
+            "build",
+            src.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        "describes 'benchy', but no model file has that name",
+    );
+}

@@ -2,6 +2,7 @@
 //! and settings, estimate G-code, and benchmark. Errors are one line naming the file and the
 //! problem, with exit code 2.
 
+use lamina::engine::catalog;
 use lamina::engine::gcode::estimate::Limits;
 use lamina::engine::gcode::{format_duration, parse};
 use lamina::engine::mesh;
@@ -24,6 +25,7 @@ usage:
                [--save-project OUT.3mf]
   lamina info MODEL...
   lamina generate SHAPE -o OUT.stl
+  lamina catalog build DIR -o OUTDIR
   lamina presets
   lamina settings
   lamina estimate GCODE [--printer ID]
@@ -35,7 +37,10 @@ A single 3MF project brings its settings (a Lamina project also its placement); 
 on the command line come on top. --save-project writes the plate and settings as a 3MF
 project that Lamina, PrusaSlicer and OrcaSlicer open.
 A preset P is an id from `lamina presets` or a preset file: Lamina's .toml, a PrusaSlicer
-.ini (config or bundle) or an OrcaSlicer .json.";
+.ini (config or bundle) or an OrcaSlicer .json.
+`catalog build` makes a model library any static web host can serve: OUTDIR/catalog.json,
+the models and their thumbnails, from the STL, OBJ and 3MF files in DIR (names, authors,
+licences and tags from DIR/catalog.toml when it exists; see the README).";
 
 /// A failure to report: one line, exit code 2.
 struct Fail(String);
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
         Some("slice") => cmd_slice(&args[1..]),
         Some("info") => cmd_info(&args[1..]),
         Some("generate") => cmd_generate(&args[1..]),
+        Some("catalog") => cmd_catalog(&args[1..]),
         Some("presets") => cmd_presets(),
         Some("settings") => cmd_settings(),
         Some("estimate") => cmd_estimate(&args[1..]),
@@ -520,6 +526,86 @@ fn cmd_generate(args: &[String]) -> Result<(), Fail> {
         "wrote {} ({} triangles)",
         out.display(),
         mesh.triangles.len()
+    );
+    Ok(())
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`.
+fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn cmd_catalog(args: &[String]) -> Result<(), Fail> {
+    let (mut dir, mut out) = (None, None);
+    match args.first().map(String::as_str) {
+        Some("build") => {}
+        _ => return Err(Fail("usage: lamina catalog build DIR -o OUTDIR".into())),
+    }
+    let mut i = 1;
+    while i < args.len() {
+        match args[i].as_str() {
+            "-o" | "--output" => out = Some(PathBuf::from(value(args, &mut i, "-o")?)),
+            a if a.starts_with('-') => return Err(Fail(format!("unknown option {a}"))),
+            a => dir = Some(PathBuf::from(a)),
+        }
+        i += 1;
+    }
+    let (Some(dir), Some(out)) = (dir, out) else {
+        return Err(Fail("usage: lamina catalog build DIR -o OUTDIR".into()));
+    };
+    let read_dir = std::fs::read_dir(&dir).map_err(|e| Fail(format!("{}: {e}", dir.display())))?;
+    let mut names: Vec<PathBuf> = read_dir
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ["stl", "obj", "3mf"].contains(&e.to_ascii_lowercase().as_str()))
+        })
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(Fail(format!("{}: no STL, OBJ or 3MF files", dir.display())));
+    }
+    let mut files = Vec::new();
+    for p in &names {
+        let bytes = std::fs::read(p).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        files.push((name.to_string(), bytes));
+    }
+    let meta_path = dir.join("catalog.toml");
+    let meta: catalog::Meta = match std::fs::read_to_string(&meta_path) {
+        Ok(t) => toml::from_str(&t).map_err(|e| Fail(format!("{}: {e}", meta_path.display())))?,
+        Err(_) => catalog::Meta::default(),
+    };
+    let (c, outputs) = catalog::build(&files, &meta, &today()).map_err(Fail)?;
+    for (path, bytes) in &outputs {
+        let target = out.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Fail(format!("{}: {e}", parent.display())))?;
+        }
+        std::fs::write(&target, bytes).map_err(|e| Fail(format!("{}: {e}", target.display())))?;
+    }
+    let json = serde_json::to_string_pretty(&c).map_err(|e| Fail(e.to_string()))?;
+    let index = out.join("catalog.json");
+    std::fs::write(&index, json + "\n").map_err(|e| Fail(format!("{}: {e}", index.display())))?;
+    println!(
+        "wrote {} ({} models, with thumbnails)",
+        index.display(),
+        c.models.len()
     );
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 pub mod project;
 pub mod shapes;
+pub mod thumbnail;
 
 use crate::engine::mesh::{Bounds, ImportedObject, Mesh, RepairReport, repair};
 use glam::{DAffine3, DMat3, DVec3};

@@ -19,6 +19,14 @@ pub const SHAPES: &[(&str, &str)] = &[
         "overhang",
         "T shape whose arms hang 12 mm over air (needs support)",
     ),
+    (
+        "temp-tower",
+        "temperature tower: five 8 mm blocks, 20×10 mm, with grooves between",
+    ),
+    (
+        "overhang-test",
+        "overhang test: ledges at 20° to 70° from vertical, 5 mm each",
+    ),
 ];
 
 /// Builds a named shape.
@@ -31,6 +39,8 @@ pub fn shape(name: &str) -> Option<Mesh> {
         "islands" => islands(5, 3.0, 6.0, 8.0),
         "holes" => holes_plate(40.0, 6.0, 5.0),
         "overhang" => overhang_t(),
+        "temp-tower" => standing(&temp_tower_profile(), 10.0),
+        "overhang-test" => standing(&overhang_test_profile(), 10.0),
         _ => return None,
     })
 }
@@ -210,6 +220,54 @@ pub fn overhang_t() -> Mesh {
     m
 }
 
+/// A side profile drawn in x (across) and y (up), extruded `depth` and stood up, so that the
+/// profile's y becomes the height.
+fn standing(profile: &[(f64, f64)], depth: f64) -> Mesh {
+    let region = ExPolygon::new(Polygon::new(
+        profile.iter().map(|&(x, y)| mm(x, y)).collect(),
+    ));
+    let mut m = extrude(&region, 0.0, depth);
+    // (x, y, z) → (x, z, y) would mirror; (x, depth − z, y) is a rotation about x.
+    for v in &mut m.vertices {
+        *v = [v[0], depth as f32 - v[2], v[1]];
+    }
+    crate::engine::mesh::repair(&mut m);
+    m
+}
+
+/// Five 8 mm blocks 20 mm wide, each followed by a 1 mm groove 1 mm deep on both sides.
+fn temp_tower_profile() -> Vec<(f64, f64)> {
+    let mut right = Vec::new();
+    for i in 0..5 {
+        let z = i as f64 * 9.0;
+        right.push((20.0, z));
+        right.push((20.0, z + 8.0));
+        if i < 4 {
+            right.push((19.0, z + 8.0));
+            right.push((19.0, z + 9.0));
+        }
+    }
+    let mut left: Vec<(f64, f64)> = right.iter().map(|&(x, y)| (20.0 - x, y)).collect();
+    left.reverse();
+    right.extend(left);
+    right
+}
+
+/// A 6 mm post whose right side leans out at 20°, 30° … 70° from vertical over 5 mm each,
+/// with a flat step back to the post after each ledge.
+fn overhang_test_profile() -> Vec<(f64, f64)> {
+    let mut pts = vec![(0.0, 0.0), (6.0, 0.0)];
+    for (i, a) in [20.0f64, 30.0, 40.0, 50.0, 60.0, 70.0].iter().enumerate() {
+        let z = i as f64 * 5.0;
+        pts.push((6.0 + 5.0 * a.to_radians().tan(), z + 5.0));
+        pts.push((6.0, z + 5.0));
+    }
+    pts.pop();
+    let top = pts.last().unwrap().1;
+    pts.push((0.0, top));
+    pts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,6 +282,15 @@ mod tests {
             ("islands", 25.0 * PI * 2.25 * 6.0),
             ("holes", 6.0 * (1600.0 - 9.0 * PI * 6.25)),
             ("overhang", 1500.0 + 1360.0),
+            ("temp-tower", 10.0 * (5.0 * 8.0 * 20.0 + 4.0 * 18.0)),
+            (
+                "overhang-test",
+                10.0 * (6.0 * 30.0
+                    + [20.0f64, 30.0, 40.0, 50.0, 60.0, 70.0]
+                        .iter()
+                        .map(|a| 12.5 * a.to_radians().tan())
+                        .sum::<f64>()),
+            ),
         ];
         for (name, volume) in expect {
             let mut m = shape(name).unwrap();
