@@ -396,3 +396,51 @@ fn catalog_build_makes_a_library() {
         "describes 'benchy', but no model file has that name",
     );
 }
+
+/// The library served beside the app (web/library) is what `lamina catalog build` makes from
+/// Lamina's shapes and web/library.toml today (scripts/library.sh rebuilds it).
+#[test]
+fn the_shipped_library_is_up_to_date() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = out_dir("shipped-library");
+    let src = dir.join("src");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&src).unwrap();
+    for (shape, file) in [
+        ("cube", "calibration-cube"),
+        ("temp-tower", "temperature-tower"),
+        ("overhang-test", "overhang-test"),
+    ] {
+        let out = src.join(format!("{file}.stl"));
+        assert!(
+            lamina(&["generate", shape, "-o", out.to_str().unwrap()])
+                .status
+                .success()
+        );
+    }
+    std::fs::copy(root.join("web/library.toml"), src.join("catalog.toml")).unwrap();
+    let out = dir.join("library");
+    let o = lamina(&[
+        "catalog",
+        "build",
+        src.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let shipped = root.join("web/library");
+    let c =
+        lamina::engine::catalog::parse(&std::fs::read(out.join("catalog.json")).unwrap()).unwrap();
+    let mut paths = vec!["catalog.json".to_string()];
+    for m in &c.models {
+        paths.push(m.thumbnail.clone());
+        paths.push(m.files[0].url.clone());
+    }
+    for p in paths {
+        assert_eq!(
+            std::fs::read(out.join(&p)).unwrap(),
+            std::fs::read(shipped.join(&p)).unwrap_or_default(),
+            "web/library/{p} is out of date: run scripts/library.sh"
+        );
+    }
+}

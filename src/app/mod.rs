@@ -5,7 +5,9 @@
 //! and `projects` keeps the work in the browser's storage.
 
 mod files;
+mod js;
 mod lan;
+mod library;
 mod objects;
 mod printer;
 mod projects;
@@ -97,6 +99,7 @@ pub struct Ctx {
     pub projects: projects::Projects,
     pub usb: printer::Usb,
     pub lan: lan::Lan,
+    pub library: library::Library,
 }
 
 fn resolve(
@@ -159,6 +162,7 @@ impl Ctx {
             projects: projects::Projects::new(),
             usb: printer::Usb::new(),
             lan: lan::Lan::new(),
+            library: library::Library::new(),
         }
     }
 
@@ -420,6 +424,7 @@ pub fn App() -> impl IntoView {
                 <div class="brand">"Lamina"</div>
                 <projects::ProjectBar/>
                 <files::ImportButton/>
+                <library::LibraryPanel/>
                 <settings_panel::PresetPickers/>
                 <slicing::SliceControls/>
                 <printer::PrinterPanel/>

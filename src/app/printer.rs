@@ -7,6 +7,7 @@
 //! and keeps the screen awake.
 
 use super::Ctx;
+use super::js::{call, call_await, describe, get};
 use crate::engine::gcode::format_duration;
 use crate::engine::printer::serial::{Event, Host, HostConfig, State, Status};
 use js_sys::{Reflect, Uint8Array};
@@ -36,31 +37,6 @@ pub struct Usb {
     pub open: RwSignal<bool>,
     /// Ports this site was allowed before (`getPorts()`), to reconnect without the chooser.
     known: RwSignal<usize>,
-}
-
-fn get(o: &JsValue, k: &str) -> JsValue {
-    Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn call(o: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
-    let f: js_sys::Function = get(o, method).dyn_into()?;
-    let a = js_sys::Array::new();
-    for x in args {
-        a.push(x);
-    }
-    f.apply(o, &a)
-}
-
-/// Calls a method that returns a promise, and waits for it.
-async fn call_await(o: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
-    let p = call(o, method, args)?;
-    JsFuture::from(js_sys::Promise::from(p)).await
-}
-
-fn describe(e: &JsValue) -> String {
-    e.as_string()
-        .or_else(|| get(e, "message").as_string())
-        .unwrap_or_else(|| format!("{e:?}"))
 }
 
 /// `navigator.serial`, where the browser has it.

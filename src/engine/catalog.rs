@@ -191,12 +191,13 @@ pub enum Sort {
     Author,
 }
 
-/// The models whose name, tags, author or description hold every word of `query`, sorted.
-pub fn search<'a>(models: &'a [Entry], query: &str, sort: Sort) -> Vec<&'a Entry> {
+/// The models whose name, tags, author or description hold every word of `query`, sorted:
+/// their indices in `models`.
+pub fn search(models: &[Entry], query: &str, sort: Sort) -> Vec<usize> {
     let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-    let mut out: Vec<&Entry> = models
-        .iter()
-        .filter(|m| {
+    let mut out: Vec<usize> = (0..models.len())
+        .filter(|&i| {
+            let m = &models[i];
             let hay = format!(
                 "{} {} {} {}",
                 m.name,
@@ -209,9 +210,14 @@ pub fn search<'a>(models: &'a [Entry], query: &str, sort: Sort) -> Vec<&'a Entry
         })
         .collect();
     match sort {
-        Sort::Name => out.sort_by_key(|m| m.name.to_lowercase()),
-        Sort::Newest => out.sort_by(|a, b| b.created.cmp(&a.created)),
-        Sort::Author => out.sort_by_key(|m| (m.author.to_lowercase(), m.name.to_lowercase())),
+        Sort::Name => out.sort_by_key(|&i| models[i].name.to_lowercase()),
+        Sort::Newest => out.sort_by(|&a, &b| models[b].created.cmp(&models[a].created)),
+        Sort::Author => out.sort_by_key(|&i| {
+            (
+                models[i].author.to_lowercase(),
+                models[i].name.to_lowercase(),
+            )
+        }),
     }
     out
 }
@@ -473,7 +479,11 @@ created = "2026-01-02"
     #[test]
     fn search_and_sort() {
         let (c, _) = built();
-        let names = |v: Vec<&Entry>| v.iter().map(|m| m.name.clone()).collect::<Vec<_>>();
+        let names = |v: Vec<usize>| {
+            v.iter()
+                .map(|&i| c.models[i].name.clone())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
             names(search(&c.models, "", Sort::Name)),
             ["Calibration cube", "Overhang test"]

@@ -8,8 +8,9 @@
 //! - `gcode`: the last few slices of each project, keyed `project/sequence`;
 //! - `presets`: the user's own presets, keyed by id;
 //! - `devices`: network printers (kind, address and API key), keyed by id (since version 2);
-//! - `meta`: small values such as the project that was open last and recent printer
-//!   addresses.
+//! - `downloads`: model files fetched from the library, keyed by their sha256 (since 3);
+//! - `meta`: small values such as the project that was open last, recent printer
+//!   addresses, library sources, favourites and likes.
 //!
 //! A save writes the meshes first and then the project record in one put: until that put
 //! commits, the previous record stays whole, so a closed tab or a full disk never leaves a
@@ -32,7 +33,7 @@ use wasm_bindgen_futures::JsFuture;
 
 const DB_NAME: &str = "lamina";
 /// Bump when stores change; `open` declares them all, and rexie adds new ones on upgrade.
-const DB_VERSION: u32 = 2;
+const DB_VERSION: u32 = 3;
 /// The project document's format; older documents are upgraded in `ProjectDoc::upgrade`.
 const DOC_FORMAT: u32 = 1;
 /// Slices kept per project.
@@ -240,6 +241,7 @@ pub async fn db() -> Result<Rc<Db>> {
         .add_object_store(ObjectStore::new("gcode").key_path("key"))
         .add_object_store(ObjectStore::new("presets").key_path("id"))
         .add_object_store(ObjectStore::new("devices").key_path("id"))
+        .add_object_store(ObjectStore::new("downloads"))
         .add_object_store(ObjectStore::new("meta"))
         .build()
         .await
@@ -626,6 +628,26 @@ impl Db {
 
     pub async fn delete_device(&self, id: &str) -> Result<()> {
         self.delete_one("devices", id).await
+    }
+
+    /// A small value kept under `key` in `meta`.
+    pub async fn meta<T: for<'de> Deserialize<'de>>(&self, key: &str) -> Option<T> {
+        from_js(self.get_one("meta", key).await.ok()??).ok()
+    }
+
+    pub async fn set_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        self.put_one("meta", &to_js(value)?, Some(key)).await
+    }
+
+    /// A library download kept before, by its sha256.
+    pub async fn download(&self, sha256: &str) -> Option<Vec<u8>> {
+        let v = self.get_one("downloads", sha256).await.ok()??;
+        v.dyn_ref::<js_sys::Uint8Array>().map(|a| a.to_vec())
+    }
+
+    pub async fn put_download(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
+        let value = js_sys::Uint8Array::from(bytes);
+        self.put_one("downloads", &value, Some(sha256)).await
     }
 
     /// Printer addresses used before, newest first (kept when a printer is removed).
