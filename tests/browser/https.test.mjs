@@ -14,7 +14,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createServer as createHttp } from 'node:http';
 import { createServer } from 'node:https';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ARTIFACTS, DIST, launch, ready } from './env.mjs';
 
@@ -41,7 +41,7 @@ before(async () => {
   if (!existsSync(join(CERT, 'key.pem'))) {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=lamina.test', '-keyout', join(CERT, 'key.pem'), '-out', join(CERT, 'cert.pem')], { stdio: 'ignore' });
   }
-  const dist = normalize(join(process.cwd(), DIST));
+  const dist = resolve(DIST);
   server = createServer({ key: readFileSync(join(CERT, 'key.pem')), cert: readFileSync(join(CERT, 'cert.pem')) }, (req, res) => {
     const path = decodeURIComponent(new globalThis.URL(req.url, 'https://x').pathname);
     const file = normalize(join(dist, path.endsWith('/') ? path + 'index.html' : path));
