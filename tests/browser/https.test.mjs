@@ -23,6 +23,7 @@ const CERT = join(ROOT, 'target/https-test');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json', '.webmanifest': 'application/manifest+json', '.png': 'image/png', '.svg': 'image/svg+xml', '.toml': 'text/plain' };
 let server;
 let sim;
+const browsers = [];
 let ports;
 const errors = [];
 
@@ -62,17 +63,23 @@ before(async () => {
 /** Chromium with printer.test standing for a printer on the LAN (its ports count as the
  * local network); `lna` false turns Local Network Access off, as in older Chromium (Firefox
  * and Safari refuse such requests the same way). */
-function chromiumWith(lna) {
-  return launch([
+async function chromiumWith(lna) {
+  const browser = await launch([
     '--disable-gpu',
     '--ignore-certificate-errors',
     '--host-resolver-rules=MAP lamina.test 127.0.0.1, MAP printer.test 127.0.0.1',
     `--ip-address-space-overrides=127.0.0.1:${ports.http}=local,127.0.0.1:${ports.ws}=local`,
     ...(lna ? [] : ['--disable-features=LocalNetworkAccessChecks']),
   ]);
+  browsers.push(browser);
+  return browser;
 }
 
 after(async () => {
+  // A failed test leaves its browser open: close them all, and every connection, so that
+  // nothing keeps the test process alive.
+  await Promise.all(browsers.map((b) => b.close().catch(() => {})));
+  server?.closeAllConnections();
   server?.close();
   sim?.kill();
 });

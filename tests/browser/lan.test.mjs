@@ -65,6 +65,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  plain?.closeAllConnections();
   plain?.close();
   execFileSync('bash', [script, 'stop'], { env: { ...process.env, OCTO_HOME } });
   execFileSync('bash', [moonraker, 'stop'], { env: { ...process.env, MOONRAKER_HOME } });

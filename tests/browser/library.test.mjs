@@ -56,6 +56,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  server?.closeAllConnections();
   server?.close();
 });
 
