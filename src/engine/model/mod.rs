@@ -2,6 +2,7 @@
 //! placement operations: rotate, scale, drop to the bed, centre, arrange. `shapes` makes
 //! the models Lamina ships itself.
 
+pub mod orient;
 pub mod project;
 pub mod shapes;
 pub mod thumbnail;
