@@ -8,11 +8,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ARTIFACTS, URL, launch, ready } from './env.mjs';
+import { ARTIFACTS, URL, launch, ready, freePort } from './env.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIR = join(ROOT, 'target/creality-sim-browser');
@@ -20,16 +19,6 @@ let browser;
 let sim;
 let ports;
 const errors = [];
-
-function freePort() {
-  return new Promise((done) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => done(port));
-    });
-  });
-}
 
 before(async () => {
   rmSync(DIR, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // What the browser tests share: where the app and the test files are, and how Debian's
 // Chromium is started (headless, never a downloaded browser).
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
 
 export const URL = process.env.LAMINA_URL ?? 'http://127.0.0.1:8080/';
@@ -19,4 +20,15 @@ export function launch(args = ['--disable-gpu']) {
 export async function ready(p) {
   await p.waitForSelector('.app[data-ready=true]', { timeout: 120_000 });
   await p.waitForSelector('#view[data-ready=true]', { timeout: 120_000 });
+}
+
+/** A TCP port free on 127.0.0.1 now. */
+export function freePort() {
+  return new Promise((done) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => done(port));
+    });
+  });
 }

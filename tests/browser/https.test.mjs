@@ -11,12 +11,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { createServer as createHttp } from 'node:http';
 import { createServer } from 'node:https';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ARTIFACTS, DIST, launch, ready } from './env.mjs';
+import { ARTIFACTS, DIST, launch, ready, freePort } from './env.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const CERT = join(ROOT, 'target/https-test');
@@ -26,16 +25,6 @@ let sim;
 const browsers = [];
 let ports;
 const errors = [];
-
-function freePort() {
-  return new Promise((done) => {
-    const s = createHttp();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => done(port));
-    });
-  });
-}
 
 before(async () => {
   mkdirSync(CERT, { recursive: true });

@@ -16,7 +16,7 @@ import { createServer } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ARTIFACTS, SHARED, URL, launch, ready } from './env.mjs';
+import { ARTIFACTS, SHARED, URL, launch, ready, freePort } from './env.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const OCTO_HOME = process.env.OCTO_HOME ?? join(ROOT, 'target/octoprint');
@@ -27,16 +27,6 @@ let browser;
 let octo; // { base, key }
 let plain; // a web server that sends no CORS headers
 const errors = [];
-
-function freePort() {
-  return new Promise((done) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => done(port));
-    });
-  });
-}
 
 async function api(path, init = {}) {
   const r = await fetch(octo.base + path, { ...init, headers: { 'X-Api-Key': octo.key, ...(init.headers ?? {}) } });

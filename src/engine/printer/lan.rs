@@ -321,7 +321,8 @@ impl Client {
     /// Reads the answer to an upload: whether the printer started (or queued) the file.
     pub fn read_upload(&self, code: u16, body: &[u8], print: bool) -> Result<Upload, LanError> {
         self.read_answer(code, body)?;
-        if !print || self.start_after_upload("").is_some() {
+        // Printers started by a separate command (`start_after_upload`) only store the file.
+        if !print || self.kind.socket().is_some() {
             return Ok(Upload::Stored);
         }
         Ok(match self.kind {
