@@ -76,6 +76,15 @@ if ! "$moon/venv/bin/python" -c 'import moonraker' 2>/dev/null; then
 fi
 export MOONRAKER_HOME=$moon
 
+say "WebDAV server for model publishing: WsgiDAV 4 from PyPI in target/wsgidav (once)"
+dav=$PWD/target/wsgidav
+if ! "$dav/venv/bin/python" -c 'import wsgidav, cheroot' 2>/dev/null; then
+  rm -rf "$dav/venv"
+  python3 -m venv "$dav/venv"
+  "$dav/venv/bin/pip" install -q "wsgidav==4.*" "cheroot==11.*"
+fi
+export WEBDAV_HOME=$dav
+
 say "unit, integration and property tests"
 cargo test --release
 

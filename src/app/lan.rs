@@ -8,6 +8,7 @@
 //! not allow calls from other pages (with what to change on it), or no answer at all.
 
 use super::Ctx;
+use super::js::{self, NetError};
 use crate::engine::gcode::format_duration;
 use crate::engine::printer::Request;
 use crate::engine::printer::creality::{self, Frames};
@@ -61,14 +62,6 @@ pub struct Lan {
     pub shown: RwSignal<bool>,
     loaded: StoredValue<bool>,
     sockets: StoredValue<HashMap<String, Socket>, LocalStorage>,
-}
-
-/// Why a request got no answer.
-#[derive(Debug)]
-enum NetError {
-    /// The browser refused or could not connect; it does not say which.
-    Network,
-    Timeout,
 }
 
 /// Whether this page was opened over HTTPS.
@@ -155,45 +148,20 @@ async fn send(
 
 /// `fetch` with `targetAddressSpace`, for a printer on the local network from an HTTPS page.
 async fn send_local(base: &str, r: &Request, timeout_ms: u32) -> Result<(u16, Vec<u8>), NetError> {
-    let w = web_sys::window().ok_or(NetError::Network)?;
-    let init = web_sys::RequestInit::new();
-    init.set_method(r.method);
-    let headers = web_sys::Headers::new().map_err(|_| NetError::Network)?;
-    for (k, v) in &r.headers {
-        let _ = headers.set(k, v);
-    }
-    init.set_headers(&headers);
-    if !r.body.is_empty() {
-        init.set_body(&js_sys::Uint8Array::from(&r.body[..]));
-    }
-    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(timeout_ms)));
-    if let Some(space) = lan::address_space(base) {
-        // Not in web-sys yet: Chromium's Local Network Access option.
-        let _ = js_sys::Reflect::set(&init, &"targetAddressSpace".into(), &space.into());
-    }
-    let response = JsFuture::from(w.fetch_with_str_and_init(&format!("{base}{}", r.path), &init))
-        .await
-        .map_err(|e| {
-            if js_sys::Reflect::get(&e, &"name".into())
-                .ok()
-                .and_then(|n| n.as_string())
-                .is_some_and(|n| n == "TimeoutError")
-            {
-                NetError::Timeout
-            } else {
-                NetError::Network
-            }
-        })?;
-    let response: web_sys::Response = response.unchecked_into();
-    let status = response.status();
-    let bytes = match response.array_buffer() {
-        Ok(p) => JsFuture::from(p)
-            .await
-            .map(|b| js_sys::Uint8Array::new(&b).to_vec())
-            .unwrap_or_default(),
-        Err(_) => Vec::new(),
-    };
-    Ok((status, bytes))
+    let url = format!("{base}{}", r.path);
+    let response = js::fetch(js::Fetch {
+        method: r.method,
+        url: &url,
+        headers: &r.headers,
+        body: &r.body,
+        timeout_ms,
+        address_space: lan::address_space(base),
+    })
+    .await?;
+    Ok((
+        response.status(),
+        js::body(&response).await.unwrap_or_default(),
+    ))
 }
 
 /// Whether anything answers at `base` at all, for pages that may not read the answer

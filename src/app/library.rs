@@ -7,7 +7,7 @@
 //! backoff and then shown with its error, and never holds up the others.
 
 use super::Ctx;
-use super::js::{call, call_await, get};
+use super::js::{self, NetError, call, call_await, get};
 use crate::engine::catalog::{self, Catalog, Entry, Sort};
 use crate::storage;
 use leptos::prelude::*;
@@ -82,27 +82,19 @@ async fn sleep(ms: i32) {
 
 /// Fetches a URL: the response, or why there is none.
 async fn fetch(url: &str, timeout_ms: u32) -> Result<web_sys::Response, String> {
-    let w = web_sys::window().ok_or("no window")?;
-    let init = web_sys::RequestInit::new();
-    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(timeout_ms)));
-    match JsFuture::from(w.fetch_with_str_and_init(url, &init)).await {
-        Ok(r) => Ok(r.unchecked_into()),
-        Err(e) if get(&e, "name").as_string().as_deref() == Some("TimeoutError") => {
-            Err(format!("no answer within {} s", timeout_ms / 1000))
-        }
-        Err(_) => Err("could not be reached (offline, wrong address, or the host does not allow other pages to read it)".into()),
-    }
+    js::fetch(js::Fetch::get(url, timeout_ms))
+        .await
+        .map_err(|e| match e {
+            NetError::Timeout => format!("no answer within {} s", timeout_ms / 1000),
+            NetError::Network => "could not be reached (offline, wrong address, or the host does not allow other pages to read it)".into(),
+        })
 }
 
 /// The whole body of a response.
 async fn body(r: &web_sys::Response) -> Result<Vec<u8>, String> {
-    let p = r
-        .array_buffer()
-        .map_err(|_| "unreadable answer".to_string())?;
-    let b = JsFuture::from(p)
+    js::body(r)
         .await
-        .map_err(|_| "the answer broke off".to_string())?;
-    Ok(js_sys::Uint8Array::new(&b).to_vec())
+        .ok_or_else(|| "the answer broke off".to_string())
 }
 
 /// Fetches and reads a catalog, trying again after a network failure or a server error.
@@ -212,6 +204,12 @@ impl Library {
 
     /// Adds a source and loads its catalog.
     fn add_source(&self, url: String) {
+        if self
+            .sources
+            .with_untracked(|all| all.iter().any(|s| s.url == url))
+        {
+            return;
+        }
         let abs = absolute(&url);
         self.sources.update(|s| {
             s.push(Source {
@@ -220,6 +218,32 @@ impl Library {
                 state: SourceState::Loading,
             })
         });
+        self.fetch_source(url, abs);
+    }
+
+    /// Loads a source's catalog again (adding and keeping it if it is not listed yet), after
+    /// it changed: the library shows what was just published there.
+    pub fn refresh_source(&self, ctx: Ctx, url: String) {
+        self.load();
+        let listed = self
+            .sources
+            .with_untracked(|all| all.iter().any(|s| s.url == url));
+        if !listed {
+            self.add_source(url);
+            let list = self.user_sources();
+            let lib = *self;
+            spawn_local(async move { lib.save_list(ctx, "library-sources", list).await });
+            return;
+        }
+        self.sources.update(|all| {
+            if let Some(s) = all.iter_mut().find(|s| s.url == url) {
+                s.state = SourceState::Loading;
+            }
+        });
+        self.fetch_source(url.clone(), absolute(&url));
+    }
+
+    fn fetch_source(&self, url: String, abs: String) {
         let lib = *self;
         spawn_local(async move {
             let state = match load_catalog(&abs).await {
@@ -577,6 +601,7 @@ pub fn LibraryPanel() -> impl IntoView {
                             </button>
                         </div>
                     </details>
+                    <super::publish::PublishForm/>
                 </Show>
             </section>
         </Show>

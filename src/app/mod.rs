@@ -11,6 +11,7 @@ mod library;
 mod objects;
 mod printer;
 mod projects;
+mod publish;
 mod pwa;
 mod settings_panel;
 mod slicing;

@@ -33,6 +33,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
 
+pub mod webdav;
+
 pub const FORMAT: &str = "lamina-catalog/1";
 /// Thumbnail size in pixels.
 pub const THUMBNAIL: u32 = 256;
@@ -289,6 +291,80 @@ pub struct ModelMeta {
 /// One file of a built catalog: its path inside the output folder and its bytes.
 pub type Output = (String, Vec<u8>);
 
+/// A catalog id made of a name: lower-case letters, digits, - and _.
+fn slug(name: &str) -> String {
+    let s: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if s.is_empty() { "model".into() } else { s }
+}
+
+/// One model's entry and the files it brings (`models/<stored>`, `thumbs/<id>.png`).
+fn entry(
+    id: String,
+    file: &str,
+    stored: &str,
+    bytes: &[u8],
+    m: ModelMeta,
+    defaults: &Meta,
+    today: &str,
+) -> Result<(Entry, Vec<Output>), String> {
+    let objects = mesh::import(file, bytes).map_err(|e| format!("{file}: {e}"))?;
+    let mut all = mesh::Mesh::default();
+    for o in &objects {
+        for t in &o.instances {
+            all.append(&o.mesh.transformed(t));
+        }
+    }
+    let stem = std::path::Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(file);
+    let thumb = format!("thumbs/{id}.png");
+    let url = format!("models/{stored}");
+    let size = all.bounds().map(|b| b.size()).unwrap_or_default();
+    let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let e = Entry {
+        name: clean(m.name).unwrap_or_else(|| stem.replace(['_', '-'], " ")),
+        author: clean(m.author)
+            .or(defaults.author.clone())
+            .unwrap_or_else(|| "unknown".into()),
+        licence: clean(m.licence)
+            .or(defaults.licence.clone())
+            .unwrap_or_else(|| "unknown".into()),
+        tags: m
+            .tags
+            .iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect(),
+        description: clean(m.description)
+            .unwrap_or_else(|| format!("{:.0} × {:.0} × {:.0} mm", size.x, size.y, size.z)),
+        thumbnail: thumb.clone(),
+        files: vec![FileRef {
+            url: url.clone(),
+            size: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+        }],
+        created: m.created.unwrap_or_else(|| today.to_string()),
+        report: None,
+        id,
+    };
+    let out = vec![
+        (thumb, thumbnail::render_png(&all, THUMBNAIL)),
+        (url, bytes.to_vec()),
+    ];
+    Ok((e, out))
+}
+
 /// Builds a catalog from model files (name, bytes) and their metadata: the catalog and the
 /// files to write beside it (`models/…`, `thumbs/<id>.png`).
 pub fn build(
@@ -304,56 +380,15 @@ pub fn build(
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or(file);
-        let objects = mesh::import(file, bytes).map_err(|e| format!("{file}: {e}"))?;
-        let mut all = mesh::Mesh::default();
-        for o in &objects {
-            for t in &o.instances {
-                all.append(&o.mesh.transformed(t));
-            }
-        }
-        let id: String = stem
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
+        let id = slug(stem);
         if !ids.insert(id.clone()) {
             return Err(format!("{file}: another file makes the same id '{id}'"));
         }
         let m = meta.models.get(stem).cloned().unwrap_or_default();
-        let thumb = format!("thumbs/{id}.png");
-        out.push((thumb.clone(), thumbnail::render_png(&all, THUMBNAIL)));
-        let url = format!("models/{}", file.rsplit('/').next().unwrap_or(file));
-        out.push((url.clone(), bytes.clone()));
-        let size = all.bounds().map(|b| b.size()).unwrap_or_default();
-        models.push(Entry {
-            name: m.name.unwrap_or_else(|| stem.replace(['_', '-'], " ")),
-            author: m
-                .author
-                .or(meta.author.clone())
-                .unwrap_or_else(|| "unknown".into()),
-            licence: m
-                .licence
-                .or(meta.licence.clone())
-                .unwrap_or_else(|| "unknown".into()),
-            tags: m.tags,
-            description: m
-                .description
-                .unwrap_or_else(|| format!("{:.0} × {:.0} × {:.0} mm", size.x, size.y, size.z)),
-            thumbnail: thumb,
-            files: vec![FileRef {
-                url,
-                size: bytes.len() as u64,
-                sha256: sha256_hex(bytes),
-            }],
-            created: m.created.unwrap_or_else(|| today.to_string()),
-            report: None,
-            id,
-        });
+        let stored = file.rsplit('/').next().unwrap_or(file);
+        let (e, files) = entry(id, file, stored, bytes, m, meta, today)?;
+        models.push(e);
+        out.extend(files);
     }
     let unknown: Vec<&String> = meta
         .models
@@ -378,6 +413,64 @@ pub fn build(
         models,
     };
     Ok((catalog, out))
+}
+
+/// Adds one model file to a catalog (a new one when `catalog` is None, named `new_name`):
+/// the updated catalog and the files to store beside it. The id comes from the model's name,
+/// made unique within the catalog; the file is stored under that id, so nothing already
+/// published is overwritten.
+pub fn add(
+    catalog: Option<Catalog>,
+    new_name: &str,
+    file: &str,
+    bytes: &[u8],
+    m: ModelMeta,
+    today: &str,
+) -> Result<(Catalog, Vec<Output>), String> {
+    let mut c = catalog.unwrap_or_else(|| Catalog {
+        format: FORMAT.into(),
+        name: new_name.into(),
+        description: None,
+        report: None,
+        models: Vec::new(),
+    });
+    let stem = std::path::Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(file);
+    let base = slug(
+        m.name
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(stem),
+    );
+    let taken = |id: &str| c.models.iter().any(|e| e.id == id);
+    let id = (1..)
+        .map(|n| {
+            if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            }
+        })
+        .find(|id| !taken(id))
+        .unwrap_or(base);
+    let ext = std::path::Path::new(file)
+        .extension()
+        .and_then(|s| s.to_str())
+        .unwrap_or("stl")
+        .to_ascii_lowercase();
+    let (e, out) = entry(
+        id.clone(),
+        file,
+        &format!("{id}.{ext}"),
+        bytes,
+        m,
+        &Meta::default(),
+        today,
+    )?;
+    c.models.push(e);
+    Ok((c, out))
 }
 
 #[cfg(test)]
