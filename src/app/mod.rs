@@ -4,6 +4,7 @@
 //! methods; the heavy work (slicing) runs in a Web Worker (`slicing`), drawing in `view3d`,
 //! and `projects` keeps the work in the browser's storage.
 
+mod assist;
 mod files;
 mod js;
 mod lan;
@@ -101,6 +102,7 @@ pub struct Ctx {
     pub usb: printer::Usb,
     pub lan: lan::Lan,
     pub library: library::Library,
+    pub assist: assist::Assist,
 }
 
 fn resolve(
@@ -164,6 +166,7 @@ impl Ctx {
             usb: printer::Usb::new(),
             lan: lan::Lan::new(),
             library: library::Library::new(),
+            assist: assist::Assist::new(),
         }
     }
 
@@ -367,6 +370,7 @@ pub fn App() -> impl IntoView {
     provide_context(ctx);
     // The last project (or a new one with the demo model) comes from storage.
     projects::start(ctx);
+    ctx.assist.load();
     // Compile the slicer's worker while the user looks at the plate; a failure shows on Slice.
     set_timeout(
         move || {
@@ -429,7 +433,8 @@ pub fn App() -> impl IntoView {
                 <settings_panel::PresetPickers/>
                 <slicing::SliceControls/>
                 <printer::PrinterPanel/>
-                <div class="privacy" title="Lamina runs entirely in this browser tab: models, settings and G-code stay on this device unless you send them to a printer.">
+                <assist::AssistToggle/>
+                <div class="privacy" title="Lamina runs entirely in this browser tab, Assist's helpers included: models, settings and G-code stay on this device unless you send them to a printer or publish a model.">
                     "Private: nothing leaves this device"
                 </div>
             </header>
@@ -437,6 +442,7 @@ pub fn App() -> impl IntoView {
                 <aside class="left">
                     <objects::ObjectList/>
                     <objects::TransformPanel/>
+                    <assist::AssistPanel/>
                     <projects::SliceHistory/>
                 </aside>
                 <section class="center">

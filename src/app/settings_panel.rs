@@ -44,6 +44,48 @@ pub fn keep_preset(ctx: Ctx, p: Preset) {
     });
 }
 
+/// Turns the user's values into presets of their own: for each kind that has values, a new
+/// user preset ("<current preset> <label> (yours)") holding them is kept and chosen.
+pub fn save_as_presets(ctx: Ctx, label: &str) {
+    let mut made = Vec::new();
+    for kind in KINDS {
+        let has_values = ctx.overrides.with_untracked(|o| {
+            o.keys().any(|k| {
+                SCHEMA
+                    .iter()
+                    .any(|d| d.key == k && d.scope == scope_of(kind))
+            })
+        });
+        let Some(values) = current_values(ctx, kind).filter(|_| has_values) else {
+            continue;
+        };
+        let current = ctx.choice.with_untracked(|c| c.get(kind).to_string());
+        let base = ctx
+            .presets
+            .with_untracked(|all| all.iter().find(|p| p.id == current).map(|p| p.name.clone()))
+            .unwrap_or_default();
+        let base = base.trim_end_matches(" (yours)");
+        let name = format!("{base} {label} (yours)");
+        let id = projects::new_id("user");
+        keep_preset(
+            ctx,
+            Preset {
+                id: id.clone(),
+                name: name.clone(),
+                kind,
+                inherits: None,
+                values,
+            },
+        );
+        clear_overrides(ctx, kind);
+        ctx.choice.update(|c| c.set(kind, id));
+        made.push(format!("\"{name}\""));
+    }
+    if !made.is_empty() {
+        ctx.say(format!("Saved and chose {}.", made.join(" and ")), false);
+    }
+}
+
 fn is_user(id: &str) -> bool {
     id.starts_with("user-")
 }

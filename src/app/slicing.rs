@@ -3,6 +3,7 @@
 //! starts next time); then the preview controls, the figures, and the G-code download.
 
 use super::{Ctx, ViewMode, settings_pairs};
+use crate::engine::assist::findings::Finding;
 use crate::engine::gcode::format_duration;
 use crate::engine::gcode::preview::Preview;
 use crate::engine::toolpaths::Role;
@@ -28,6 +29,8 @@ pub enum Status {
 pub struct Sliced {
     pub stats: crate::engine::gcode::PrintStats,
     pub warnings: Vec<String>,
+    /// What will likely print badly, by layer (shown by Assist).
+    pub findings: Vec<Finding>,
     pub file_name: String,
     /// Seconds per stage in the worker.
     pub timings: Vec<(String, f64)>,
@@ -235,6 +238,7 @@ impl SlicingState {
                 speed_range,
                 time_range,
                 warnings,
+                findings,
                 timings,
             } if id == current => {
                 let started = now_ms();
@@ -266,6 +270,7 @@ impl SlicingState {
                 let sliced = Sliced {
                     stats,
                     warnings,
+                    findings,
                     file_name: self.file_name.get_value(),
                     timings,
                 };

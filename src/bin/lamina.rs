@@ -446,6 +446,9 @@ fn cmd_slice(args: &[String]) -> Result<(), Fail> {
     for w in &out.warnings {
         println!("  warning: {w}");
     }
+    for f in &out.findings {
+        println!("  check: {}", f.text);
+    }
     Ok(())
 }
 

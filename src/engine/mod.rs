@@ -3,6 +3,7 @@
 //! `printer` takes finished G-code to a printer, and `catalog` lists model files that come
 //! before it all (the model library).
 
+pub mod assist;
 pub mod catalog;
 pub mod gcode;
 pub mod geom;

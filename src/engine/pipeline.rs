@@ -3,6 +3,7 @@
 //! Each stage reports progress and may be cancelled between stages. Settings name the first
 //! stage they affect (`SettingDef::stage`), so a front end knows what a change invalidates.
 
+use crate::engine::assist::findings::{self, Finding};
 use crate::engine::gcode::plan::Planner;
 use crate::engine::gcode::writer::{self, JobInfo, ObjectLabel, TemplateError};
 use crate::engine::gcode::{LayerMoves, PrintStats};
@@ -19,6 +20,8 @@ use glam::{DAffine3, DVec3};
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     Slice,
+    /// Assist's findings in the sliced layers.
+    Check,
     Perimeters,
     Infill,
     Support,
@@ -28,8 +31,9 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 7] = [
+    pub const ALL: [Stage; 8] = [
         Stage::Slice,
+        Stage::Check,
         Stage::Perimeters,
         Stage::Infill,
         Stage::Support,
@@ -41,6 +45,7 @@ impl Stage {
     pub fn name(self) -> &'static str {
         match self {
             Stage::Slice => "slice",
+            Stage::Check => "check",
             Stage::Perimeters => "perimeters",
             Stage::Infill => "infill",
             Stage::Support => "support",
@@ -96,6 +101,8 @@ pub struct SliceOutput {
     pub warnings: Vec<String>,
     /// The planned moves (for previews).
     pub layers: Vec<LayerMoves>,
+    /// What will likely print badly, by layer (Assist's warnings after slicing).
+    pub findings: Vec<Finding>,
 }
 
 /// Copies of one object that share a shape (same rotation and scale), sliced once.
@@ -187,6 +194,21 @@ pub fn slice(
         }
     }
 
+    mark(obs, Stage::Check, &mut timings)?;
+    let mut findings: Vec<Finding> = groups
+        .iter()
+        .zip(&sliced)
+        .flat_map(|(g, s)| {
+            findings::in_object(
+                &scene.objects[g.object].name,
+                &s.layers,
+                &plan,
+                raft_n,
+                settings,
+            )
+        })
+        .collect();
+
     mark(obs, Stage::Perimeters, &mut timings)?;
     let mut islands: Vec<_> = sliced
         .iter()
@@ -271,6 +293,8 @@ pub fn slice(
             "no line fits the objects with these settings (too small, or no walls, infill or solid layers)",
         ));
     }
+    findings.extend(findings::layer_times(&stats.layer_times, settings));
+    findings.sort_by_key(|f| (f.worst, f.kind as u8));
     let end = obs.now();
     // Turn start marks into durations.
     let mut durations = Vec::with_capacity(timings.len());
@@ -284,6 +308,7 @@ pub fn slice(
         timings: durations,
         warnings,
         layers,
+        findings,
     })
 }
 

@@ -3,6 +3,7 @@
 //! progress per stage, then the G-code and the toolpath preview as transferred typed arrays.
 //! Cancelling is terminating the worker: the page starts a fresh one.
 
+use crate::engine::assist::findings::Finding;
 use crate::engine::gcode::{PrintStats, preview};
 use crate::engine::mesh::{Mesh, RepairReport};
 use crate::engine::model::{Instance, Object, Scene};
@@ -54,6 +55,7 @@ pub enum Reply {
         speed_range: (f32, f32),
         time_range: (f32, f32),
         warnings: Vec<String>,
+        findings: Vec<Finding>,
         /// Seconds spent in each stage, worker-side, in order.
         timings: Vec<(String, f64)>,
     },
@@ -235,6 +237,7 @@ fn run(job: Job, meshes: &js_sys::Array) {
             speed_range: p.speed_range,
             time_range: p.time_range,
             warnings: out.warnings,
+            findings: out.findings,
             timings,
         },
         &[

@@ -55,6 +55,30 @@ fn round_um(z: f64) -> f64 {
     (z * 1e4).round() / 1e4
 }
 
+/// The parts of each layer that reach further out than the layer below by more than the
+/// overhang angle (degrees from vertical) allows: what needs support.
+pub fn overhangs(
+    slices: &[Vec<ExPolygon>],
+    plan: &[LayerZ],
+    threshold: f64,
+) -> Vec<Vec<ExPolygon>> {
+    let tan = threshold.to_radians().tan();
+    par::map_range(slices.len(), |i| {
+        if i == 0 || slices[i].is_empty() {
+            return Vec::new();
+        }
+        let reach = if tan > 1e3 {
+            0
+        } else {
+            scaled(plan[i].height / tan)
+        };
+        geom::difference(
+            &slices[i],
+            &geom::offset(&slices[i - 1], reach, Join::Miter),
+        )
+    })
+}
+
 /// What slicing found in one object.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SlicedObject {

@@ -241,12 +241,17 @@ impl Scene {
             return;
         }
         let rotation = glam::DQuat::from_rotation_arc(n, DVec3::NEG_Z);
-        let Some(bounds) = o.instance_bounds(instance) else {
+        self.rotate_instance(object, instance, DMat3::from_quat(rotation));
+    }
+
+    /// Turns a copy about its centre, then drops it onto the bed.
+    pub fn rotate_instance(&mut self, object: usize, instance: usize, m: DMat3) {
+        let Some(bounds) = self.objects[object].instance_bounds(instance) else {
             return;
         };
         let centre = bounds.center();
         let about = DAffine3::from_translation(centre)
-            * DAffine3::from_quat(rotation)
+            * DAffine3::from_mat3(m)
             * DAffine3::from_translation(-centre);
         let inst = &mut self.objects[object].instances[instance];
         inst.transform = about * inst.transform;

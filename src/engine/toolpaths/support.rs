@@ -71,24 +71,9 @@ fn support_regions(
     s: &Settings,
 ) -> Vec<(Vec<ExPolygon>, Vec<ExPolygon>)> {
     let n = slices.len();
-    let tan = s.support_material_threshold.to_radians().tan();
     let xy = scaled(s.support_material_xy_spacing);
     let resolution = scaled(s.resolution.max(0.01));
-    // Overhangs of each layer beyond what the threshold angle lets it reach out.
-    let overhangs = par::map_range(n, |i| {
-        if i == 0 || slices[i].is_empty() {
-            return Vec::new();
-        }
-        let reach = if tan > 1e3 {
-            0
-        } else {
-            scaled(plan[i].height / tan)
-        };
-        geom::difference(
-            &slices[i],
-            &geom::offset(&slices[i - 1], reach, Join::Miter),
-        )
-    });
+    let overhangs = crate::engine::layers::overhangs(slices, plan, s.support_material_threshold);
     // The layer whose top sits the contact distance below each overhang.
     let mut contrib: Vec<Vec<ExPolygon>> = vec![Vec::new(); n];
     for (i, o) in overhangs.into_iter().enumerate() {

@@ -1,0 +1,328 @@
+//! Findings after slicing: what will likely print badly, each pointing at the layers where it
+//! happens so the preview can show them. Overhangs with nothing under them (supports off),
+//! features thinner than the thinnest line the walls make (left out), tiny islands, layers
+//! quicker than the minimum layer time, and lines printed far out over air.
+
+use super::{area_mm2, narrower_than};
+use crate::engine::geom::{self, BoundingBox, ExPolygon, Join, Point, Polygon};
+use crate::engine::layers::{LayerZ, overhangs};
+use crate::engine::settings::Settings;
+use crate::engine::settings::format_float as num;
+use crate::engine::toolpaths::LayerFlows;
+use crate::engine::units::scaled;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Kind {
+    Overhang,
+    ThinDropped,
+    TinyIslands,
+    LayerTime,
+    FarOverAir,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Finding {
+    pub kind: Kind,
+    /// The print layers (indices as in the preview, from 0) where it happens.
+    pub first: usize,
+    pub last: usize,
+    /// The layer to look at first (the worst).
+    pub worst: usize,
+    pub text: String,
+}
+
+/// Overhang area (mm²) over a whole object below which nothing is said.
+const OVERHANG_MM2: f64 = 25.0;
+/// An island smaller than this (mm²) is tiny: about a 1 mm circle.
+const TINY_MM2: f64 = 0.8;
+/// Lines further than this (mm) from anything below are called out.
+const FAR_MM: f64 = 10.0;
+
+/// Layer range text, 1-based as the preview shows it.
+fn layers_text(first: usize, last: usize) -> String {
+    if first == last {
+        format!("Layer {}", first + 1)
+    } else {
+        format!("Layers {}–{}", first + 1, last + 1)
+    }
+}
+
+/// Gathers per-layer amounts into one finding: the layers where `amount > floor`.
+fn gather(amounts: &[f64], floor: f64, offset: usize) -> Option<(usize, usize, usize, f64, usize)> {
+    let hits: Vec<usize> = (0..amounts.len()).filter(|&i| amounts[i] > floor).collect();
+    let (&first, &last) = (hits.first()?, hits.last()?);
+    let worst = hits
+        .iter()
+        .copied()
+        .max_by(|&a, &b| amounts[a].total_cmp(&amounts[b]))?;
+    let total: f64 = hits.iter().map(|&i| amounts[i]).sum();
+    Some((
+        first + offset,
+        last + offset,
+        worst + offset,
+        total,
+        hits.len(),
+    ))
+}
+
+fn rect(b: &BoundingBox) -> ExPolygon {
+    ExPolygon::new(Polygon::new(vec![
+        b.min,
+        Point::new(b.max.x, b.min.y),
+        b.max,
+        Point::new(b.min.x, b.max.y),
+    ]))
+}
+
+/// How far (mm, up to `cap`) a region reaches from the nearest part of `below`; 0 when it
+/// stays within `FAR_MM`.
+fn reach(region: &ExPolygon, below: &[ExPolygon], cap: f64) -> f64 {
+    let near =
+        |d: f64| geom::intersection(below, &[rect(&region.bounding_box().inflated(scaled(d)))]);
+    let covered = |near: &[ExPolygon], d: f64| {
+        area_mm2(&geom::difference(
+            std::slice::from_ref(region),
+            &geom::offset(near, scaled(d), Join::Miter),
+        )) < 0.05
+    };
+    if covered(&near(FAR_MM), FAR_MM) {
+        return 0.0;
+    }
+    let wide = near(cap);
+    let (mut lo, mut hi) = (FAR_MM, cap);
+    if !covered(&wide, hi) {
+        return cap;
+    }
+    while hi - lo > 0.5 {
+        let mid = (lo + hi) / 2.0;
+        if covered(&wide, mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
+}
+
+/// Findings in one sliced object: `slices` on its own `plan`, whose layer 0 is print layer
+/// `offset` (a raft goes first).
+pub fn in_object(
+    name: &str,
+    slices: &[Vec<ExPolygon>],
+    plan: &[LayerZ],
+    offset: usize,
+    s: &Settings,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let n = slices.len().min(plan.len());
+    let slices = &slices[..n];
+    if !s.support_material {
+        let over = overhangs(slices, plan, s.support_material_threshold);
+        let areas: Vec<f64> = over.iter().map(|o| area_mm2(o)).collect();
+        if areas.iter().sum::<f64>() > OVERHANG_MM2
+            && let Some((first, last, worst, total, _)) = gather(&areas, 0.5, offset)
+        {
+            out.push(Finding {
+                kind: Kind::Overhang,
+                first,
+                last,
+                worst,
+                text: format!(
+                    "{}: {name} has {total:.0} mm² of overhang steeper than {}° with nothing under it (worst at layer {}). Turn on supports or reorient it.",
+                    layers_text(first, last),
+                    num(s.support_material_threshold),
+                    worst + 1
+                ),
+            });
+        }
+        // How far out over air each layer prints.
+        let far: Vec<f64> = crate::engine::par::map(&over, |i, o| {
+            o.iter()
+                .filter(|r| area_mm2(std::slice::from_ref(*r)) > 2.0)
+                .map(|r| reach(r, &slices[i - 1], 50.0))
+                .fold(0.0, f64::max)
+        });
+        if let Some((first, last, worst, _, _)) = gather(&far, 0.0, offset) {
+            let d = far[worst - offset];
+            out.push(Finding {
+                kind: Kind::FarOverAir,
+                first,
+                last,
+                worst,
+                text: format!(
+                    "{}: {name} prints lines up to {}{d:.0} mm from anything below them (a long bridge or a wide overhang); they will sag. Add supports or reorient.",
+                    layers_text(first, last),
+                    if d >= 50.0 { "over " } else { "" },
+                ),
+            });
+        }
+    }
+    // Thinner than the thinnest line the walls make: left out.
+    let flows = LayerFlows::new(s, s.layer_height, false);
+    let thinnest = if s.thin_walls {
+        s.nozzle_diameter / 3.0
+    } else {
+        flows.external_perimeter.width
+    };
+    let dropped: Vec<f64> =
+        crate::engine::par::map(slices, |_, l| area_mm2(&narrower_than(l, thinnest)));
+    if dropped.iter().sum::<f64>() > 1.0
+        && let Some((first, last, worst, total, _)) = gather(&dropped, 0.05, offset)
+    {
+        out.push(Finding {
+            kind: Kind::ThinDropped,
+            first,
+            last,
+            worst,
+            text: format!(
+                "{}: {total:.1} mm² of {name} is thinner than {} mm and is left out{}.",
+                layers_text(first, last),
+                num((thinnest * 100.0).round() / 100.0),
+                if s.thin_walls {
+                    ""
+                } else {
+                    "; turn on thin walls or use narrower lines"
+                }
+            ),
+        });
+    }
+    let tiny: Vec<f64> = slices
+        .iter()
+        .map(|l| {
+            l.iter()
+                .filter(|r| area_mm2(std::slice::from_ref(*r)) < TINY_MM2)
+                .count() as f64
+        })
+        .collect();
+    if let Some((first, last, worst, _, count)) = gather(&tiny, 0.0, offset) {
+        out.push(Finding {
+            kind: Kind::TinyIslands,
+            first,
+            last,
+            worst,
+            text: format!(
+                "{}: {name} has tiny islands (under {TINY_MM2} mm²) on {count} layers; they may melt, wobble or break off. Print slower there or thicken them.",
+                layers_text(first, last)
+            ),
+        });
+    }
+    out
+}
+
+/// Layers that print faster than the minimum layer time allows (`layer_times` per print
+/// layer, as estimated).
+pub fn layer_times(layer_times: &[f64], s: &Settings) -> Option<Finding> {
+    let want = s.slowdown_below_layer_time;
+    let short: Vec<f64> = layer_times
+        .iter()
+        .map(|&t| {
+            if t > 0.0 && t < want - 0.5 {
+                want - t
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let (first, last, worst, _, count) = gather(&short, 0.0, 0)?;
+    let why = if s.cooling {
+        format!(
+            "even at the minimum print speed of {} mm/s",
+            num(s.min_print_speed)
+        )
+    } else {
+        "because cooling is off, so slicing does not slow them".into()
+    };
+    Some(Finding {
+        kind: Kind::LayerTime,
+        first,
+        last,
+        worst,
+        text: format!(
+            "{}: {count} layers take less than the minimum layer time of {} s ({:.1} s at layer {}), {why}. Print several copies at once, or lower the minimum speed.",
+            layers_text(first, last),
+            num(want),
+            layer_times[worst],
+            worst + 1
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::layers::{plan_layers, slice_object};
+    use crate::engine::model::shapes;
+
+    fn find(shape: &str, s: &Settings) -> Vec<Finding> {
+        let mesh = shapes::shape(shape).unwrap();
+        let h = mesh.bounds().unwrap().size().z;
+        let plan = plan_layers(h, s.first_layer_height, s.layer_height);
+        let sliced = slice_object(&mesh, &plan, s);
+        in_object(shape, &sliced.layers, &plan, 0, s)
+    }
+
+    fn kinds(f: &[Finding]) -> Vec<Kind> {
+        f.iter().map(|f| f.kind).collect()
+    }
+
+    #[test]
+    fn a_cube_is_fine() {
+        assert_eq!(kinds(&find("cube", &Settings::default())), []);
+    }
+
+    #[test]
+    fn the_overhang_t_overhangs_far_out_at_its_arm() {
+        let s = Settings::default();
+        let f = find("overhang", &s);
+        let o = f
+            .iter()
+            .find(|f| f.kind == Kind::Overhang)
+            .expect("overhang");
+        let far = f.iter().find(|f| f.kind == Kind::FarOverAir).expect("far");
+        // The arm starts in one layer: both point at it.
+        assert_eq!(o.worst, far.worst, "{f:?}");
+        assert!(o.text.contains("Turn on supports"), "{}", o.text);
+        let mut on = s.clone();
+        on.set("support_material", "true").unwrap();
+        assert_eq!(kinds(&find("overhang", &on)), []);
+    }
+
+    #[test]
+    fn thin_walls_and_islands() {
+        let mut s = Settings::default();
+        s.set("thin_walls", "false").unwrap();
+        // A 0.8 mm wall is two 0.45 mm lines' worth: kept; a 0.3 mm fin is not.
+        assert!(!kinds(&find("thin-box", &s)).contains(&Kind::ThinDropped));
+        let mut fin = shapes::shape("thin-box").unwrap();
+        fin.transform(&glam::DAffine3::from_scale(glam::DVec3::new(1.0, 0.3, 1.0)));
+        let h = fin.bounds().unwrap().size().z;
+        let plan = plan_layers(h, s.first_layer_height, s.layer_height);
+        let f = in_object("fin", &slice_object(&fin, &plan, &s).layers, &plan, 2, &s);
+        let d = f
+            .iter()
+            .find(|f| f.kind == Kind::ThinDropped)
+            .expect("dropped");
+        // Above the 1 mm floor (layers 0–4), counted in print layers after a 2-layer raft.
+        assert_eq!(d.first, 7, "{d:?}");
+        assert!(d.text.contains("thin walls"), "{}", d.text);
+        let s = Settings::default();
+        assert!(!kinds(&find("islands", &s)).contains(&Kind::TinyIslands));
+        let pins = shapes::islands(2, 0.8, 3.0, 5.0);
+        let plan = plan_layers(3.0, s.first_layer_height, s.layer_height);
+        let f = in_object("pins", &slice_object(&pins, &plan, &s).layers, &plan, 0, &s);
+        let t = f
+            .iter()
+            .find(|f| f.kind == Kind::TinyIslands)
+            .expect("tiny pins");
+        assert_eq!((t.first, t.last), (0, plan.len() - 1), "{t:?}");
+    }
+
+    #[test]
+    fn quick_layers() {
+        let s = Settings::default();
+        assert!(layer_times(&[30.0, 20.0, 9.0], &s).is_none());
+        let f = layer_times(&[30.0, 5.0, 2.0, 12.0], &s).unwrap();
+        assert_eq!((f.first, f.last, f.worst), (1, 2, 2));
+        assert!(f.text.contains("2 layers"), "{}", f.text);
+    }
+}

@@ -1,0 +1,110 @@
+// Assist in the Lamina web app, in Debian's Chromium (headless): the title-bar switch and its
+// privacy note; auto-orientation of a model that needs support (best three with scores, one
+// applied, then undone); setting advice applied; findings after slicing pointing the preview
+// at their layer; troubleshooting by symptom saved as the user's presets; and Assist off
+// hiding every helper, kept over a reload.
+// Run by scripts/test.sh with the other browser tests.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ARTIFACTS, SHARED, URL, launch, ready } from './env.mjs';
+
+let browser;
+const errors = [];
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const nowSupport = async (p) => Number((await p.textContent('#assist-panel >> text=/^Now: support/')).match(/support (\d+) mm²/)[1]);
+
+test('Assist: orient, advise, findings at their layer, troubleshoot, and off hides it all', { timeout: 300_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const p = await context.newPage();
+  p.on('pageerror', (e) => errors.push(String(e)));
+  await p.goto(URL);
+  await ready(p);
+  assert.equal(await p.textContent('#assist-toggle'), 'Assist on');
+  assert.match(await p.textContent('.assist-privacy'), /on this device.*not uploaded/);
+
+  // A model that needs support, alone on the plate.
+  await p.setInputFiles('#file-input', join(SHARED, 'models', 'U_overhang.obj'));
+  await p.waitForFunction(() => document.querySelector('.object-list')?.textContent.includes('U_overhang'));
+  await p.click('.object >> text=Calibration cube');
+  await p.click('text=Delete');
+  await p.click('.object >> text=U_overhang');
+
+  // Orientation: three poses with scores; the best needs less support; undo turns it back.
+  await p.click('#assist-orient');
+  await p.waitForSelector('.orient-option');
+  assert.equal(await p.locator('.orient-option').count(), 3);
+  const before = await nowSupport(p);
+  assert.ok(before > 50, `the U needs support as it stands (${before} mm²)`);
+  assert.match(await p.textContent('.orient-option >> nth=0'), /^1\. support \d+ mm² · on the bed \d+ mm² · height \d+ mm · score -?\d+/);
+  await p.click('.orient-option >> nth=0 >> .orient-apply');
+  await p.waitForSelector('text=/Turned: support/');
+  await p.click('#assist-orient');
+  await p.waitForSelector('.orient-option');
+  const turned = await nowSupport(p);
+  assert.ok(turned < before / 4, `turned, it needs far less support (${turned} mm² vs ${before})`);
+  await p.screenshot({ path: join(ARTIFACTS, 'assist-orient.png') });
+  await p.click('text=Undo');
+  await p.click('#assist-orient');
+  await p.waitForSelector('.orient-option');
+  assert.equal(await nowSupport(p), before, 'undo restores the pose');
+
+  // Slice without support: the overhang is found and shown at its layer.
+  await p.click('#slice-button');
+  await p.waitForSelector('#download-button', { timeout: 120_000 });
+  const finding = p.locator('.finding[data-kind=Overhang]');
+  await finding.waitFor();
+  assert.match(await finding.textContent(), /overhang steeper than 45° with nothing under it/);
+  const layer = Number((await finding.locator('.finding-show').textContent()).match(/Show layer (\d+)/)[1]);
+  await finding.locator('.finding-show').click();
+  await p.waitForFunction((n) => document.querySelector('#layer-label')?.textContent.startsWith(`Layers 1–${n} of`), layer);
+  await p.screenshot({ path: join(ARTIFACTS, 'assist-finding.png') });
+
+  // Advice: supports, with its reason; Apply turns them on and the advice is gone.
+  await p.click('#assist-check');
+  const supports = p.locator('.advice[data-rule=supports]');
+  await supports.waitFor();
+  assert.match(await supports.textContent(), /faces down more steeply than 45°/);
+  assert.match(await supports.locator('.advice-changes').textContent(), /false → true/);
+  await supports.locator('.advice-apply').click();
+  await p.waitForFunction(() => !document.querySelector('.advice[data-rule=supports]'));
+  await p.click('#slice-button');
+  await p.waitForSelector('#download-button', { timeout: 120_000 });
+  await p.waitForSelector('#assist-panel >> text=After slicing');
+  assert.equal(await p.locator('.finding[data-kind=Overhang]').count(), 0, 'supported, the overhang is no longer found');
+
+  // Troubleshooting: stringing → ranked changes → saved as the user's presets and chosen.
+  await p.selectOption('#assist-symptom', 'stringing');
+  await p.waitForSelector('.remedy');
+  const remedies = await p.$$eval('.remedy', (r) => r.map((x) => x.textContent));
+  assert.ok(remedies.length >= 3, remedies.join('\n'));
+  assert.match(remedies[0], /→/);
+  await p.click('#assist-save-preset');
+  await p.waitForSelector('text=/Saved and chose/');
+  const chosen = await p.$$eval('.picker select', (s) => s.map((x) => x.selectedOptions[0].textContent));
+  assert.ok(chosen.some((n) => /against stringing \(yours\)/.test(n)), chosen.join(', '));
+
+  // Off hides every helper, and stays off after a reload.
+  await p.click('#assist-toggle');
+  assert.equal(await p.textContent('#assist-toggle'), 'Assist off');
+  assert.equal(await p.locator('#assist-panel').count(), 0);
+  assert.equal(await p.locator('.orient-option, .advice, .finding, .remedy').count(), 0);
+  await p.reload();
+  await ready(p);
+  await p.waitForFunction(() => document.querySelector('#assist-toggle')?.textContent === 'Assist off');
+  assert.equal(await p.locator('#assist-panel').count(), 0);
+  await p.click('#assist-toggle');
+  await p.waitForSelector('#assist-panel');
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
