@@ -1,5 +1,5 @@
-// Measures the web app in headless Chromium: opening, slicing a model in the worker, and
-// building the preview's buffers. Run by scripts/bench.sh against a served dist/.
+// Measures the web app in headless Chromium: opening, Assist's auto-orient, slicing a model
+// in the worker, and building the preview's buffers. Run by scripts/bench.sh against a served dist/.
 //   node scripts/app-bench.mjs URL MODEL RUNS
 import { chromium } from '../tests/browser/node_modules/playwright-core/index.mjs';
 
@@ -11,7 +11,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 const median = (v) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
-const open = [], slice = [], worker = [], preview = [];
+const open = [], slice = [], worker = [], preview = [], orient = [], orientCompute = [];
 for (let i = 0; i < runs; i++) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
   const t0 = Date.now();
@@ -23,6 +23,21 @@ for (let i = 0; i < runs; i++) {
   await page.waitForFunction(() => document.querySelectorAll('.object').length === 2 && !document.querySelector('.busy .spinner'), null, { timeout: 120000 });
   await page.click('.object >> text=Calibration cube');
   await page.click('text=Delete');
+  // Auto-orient (Assist) on Benchy: from the click to the three poses shown, and the search
+  // itself as the page measured it.
+  await page.click('.object >> text=3DBenchy');
+  const orientSeconds = page.evaluate(() => new Promise((done) => {
+    const t0 = performance.now();
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('.orient-options')) {
+        observer.disconnect();
+        done((performance.now() - t0) / 1000);
+      }
+    }).observe(document.body, { subtree: true, childList: true });
+    document.querySelector('#assist-orient').click();
+  }));
+  orient.push(await orientSeconds);
+  orientCompute.push(Number(await page.getAttribute('.orient-options', 'data-ms')));
   // Timed inside the page: from the click to the download button showing (the Playwright
   // round trips would add their own polling delay).
   const seconds = page.evaluate(() => new Promise((done) => {
@@ -43,4 +58,4 @@ for (let i = 0; i < runs; i++) {
   await page.close();
 }
 await browser.close();
-console.log(`open ${median(open).toFixed(2)} s, slice ${median(slice).toFixed(2)} s (worker ${median(worker).toFixed(2)} s), preview buffers ${median(preview).toFixed(0)} ms (median of ${runs})`);
+console.log(`open ${median(open).toFixed(2)} s, slice ${median(slice).toFixed(2)} s (worker ${median(worker).toFixed(2)} s), preview buffers ${median(preview).toFixed(0)} ms, auto-orient ${median(orient).toFixed(2)} s (search ${median(orientCompute).toFixed(0)} ms) (median of ${runs})`);

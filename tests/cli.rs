@@ -314,23 +314,36 @@ fn errors_are_one_line_with_exit_code_2() {
     fails_with(&["slice"], "no model given");
 }
 
-/// `lamina catalog build` turns a folder of models (with a catalog.toml) into a catalog that
-/// reads back, whose files match their sizes and sha256 and whose thumbnails are PNGs; a
-/// folder without models and a catalog.toml naming a missing model are refused in one line.
-#[test]
-fn catalog_build_makes_a_library() {
-    let dir = out_dir("catalog");
+/// A fresh `DIR/src` holding Lamina's shapes as STL files: (shape, file name without .stl).
+fn shapes_folder(dir: &std::path::Path, shapes: &[(&str, &str)]) -> std::path::PathBuf {
     let src = dir.join("src");
     let _ = std::fs::remove_dir_all(&src);
     std::fs::create_dir_all(&src).unwrap();
-    for shape in ["cube", "temp-tower", "overhang-test"] {
-        let out = src.join(format!("{shape}.stl"));
+    for (shape, file) in shapes {
+        let out = src.join(format!("{file}.stl"));
         assert!(
             lamina(&["generate", shape, "-o", out.to_str().unwrap()])
                 .status
                 .success()
         );
     }
+    src
+}
+
+/// `lamina catalog build` turns a folder of models (with a catalog.toml) into a catalog that
+/// reads back, whose files match their sizes and sha256 and whose thumbnails are PNGs; a
+/// folder without models and a catalog.toml naming a missing model are refused in one line.
+#[test]
+fn catalog_build_makes_a_library() {
+    let dir = out_dir("catalog");
+    let src = shapes_folder(
+        &dir,
+        &[
+            ("cube", "cube"),
+            ("temp-tower", "temp-tower"),
+            ("overhang-test", "overhang-test"),
+        ],
+    );
     std::fs::write(
         src.join("catalog.toml"),
         "name = \"Calibration\"\nauthor = \"Lamina\"\nlicence = \"CC0-1.0\"\n[models.temp-tower]\nname = \"Temperature tower\"\ntags = [\"calibration\", \"temperature\"]\n",
@@ -403,21 +416,15 @@ fn catalog_build_makes_a_library() {
 fn the_shipped_library_is_up_to_date() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = out_dir("shipped-library");
-    let src = dir.join("src");
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&src).unwrap();
-    for (shape, file) in [
-        ("cube", "calibration-cube"),
-        ("temp-tower", "temperature-tower"),
-        ("overhang-test", "overhang-test"),
-    ] {
-        let out = src.join(format!("{file}.stl"));
-        assert!(
-            lamina(&["generate", shape, "-o", out.to_str().unwrap()])
-                .status
-                .success()
-        );
-    }
+    let src = shapes_folder(
+        &dir,
+        &[
+            ("cube", "calibration-cube"),
+            ("temp-tower", "temperature-tower"),
+            ("overhang-test", "overhang-test"),
+        ],
+    );
     std::fs::copy(root.join("web/library.toml"), src.join("catalog.toml")).unwrap();
     let out = dir.join("library");
     let o = lamina(&[
@@ -443,4 +450,36 @@ fn the_shipped_library_is_up_to_date() {
             "web/library/{p} is out of date: run scripts/library.sh"
         );
     }
+}
+
+#[test]
+fn orient_lists_the_best_ways_to_stand_and_slice_prints_checks() {
+    let u = model("U_overhang.obj");
+    let o = lamina(&["orient", u.to_str().unwrap()]);
+    let (stdout, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(stdout.contains("as given: support 90 mm²"), "{stdout}");
+    assert!(stdout.contains("  1. turn 90° about"), "{stdout}");
+    assert!(stdout.contains("): support 0 mm²"), "{stdout}");
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("  ") && l.contains(". turn"))
+            .count(),
+        3
+    );
+    fails_with(
+        &["orient", u.to_str().unwrap(), "--threshold", "120"],
+        "degrees from 0 to 90",
+    );
+    fails_with(&["orient"], "needs a model file");
+
+    let out = out_dir("cli-checks").join("u.gcode");
+    let o = lamina(&["slice", u.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let (stdout, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        stdout.contains("check: Layer") && stdout.contains("overhang steeper than 45°"),
+        "{stdout}"
+    );
 }

@@ -302,10 +302,13 @@ pub fn AssistPanel() -> impl IntoView {
                         let list = r.findings;
                         view! {
                             <h3>"After slicing"</h3>
-                            {if list.is_empty() {
+                            {match list {
+                                None => view! { <p class="note">"Slice again to check the layers (Assist was off)."</p> }.into_any(),
+                                Some(list) => if list.is_empty() {
                                 view! { <p class="note findings-none">"No problems found in the layers."</p> }.into_any()
                             } else {
                                 view! { <ul class="findings">{list.into_iter().map(finding_row).collect_view()}</ul> }.into_any()
+                                },
                             }}
                         }
                     })

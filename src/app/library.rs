@@ -346,6 +346,43 @@ impl Library {
     }
 }
 
+/// What a model can be marked with in this browser.
+#[derive(Clone, Copy)]
+enum Mark {
+    Favourite,
+    Like,
+}
+
+/// A button that marks a model as a favourite or liked (kept in this browser).
+fn mark(ctx: Ctx, what: Mark, k: String, label: &'static str) -> impl IntoView {
+    let lib = ctx.library;
+    let (set, store, class, title) = match what {
+        Mark::Favourite => (
+            lib.favourites,
+            "library-favourites",
+            "favourite",
+            "Favourite (kept in this browser)",
+        ),
+        Mark::Like => (
+            lib.likes,
+            "library-likes",
+            "like",
+            "Likes stay in this browser",
+        ),
+    };
+    let k2 = k.clone();
+    view! {
+        <button
+            class=class
+            class:active=move || set.with(|f| f.contains(&k))
+            title=title
+            on:click=move |_| lib.toggle(ctx, set, k2.clone(), store)
+        >
+            {label}
+        </button>
+    }
+}
+
 /// The "Library" button and its panel.
 #[component]
 pub fn LibraryPanel() -> impl IntoView {
@@ -367,7 +404,6 @@ pub fn LibraryPanel() -> impl IntoView {
     let pages = move || shown.with(|s| s.len().div_ceil(PAGE).max(1));
     let card = move |(source, _c, m): (String, Catalog, Entry)| {
         let k = key(&source, &m.id);
-        let k2 = k.clone();
         let thumb = catalog::resolve(&source, &m.thumbnail);
         let (s2, id) = (source.clone(), m.id.clone());
         view! {
@@ -377,14 +413,7 @@ pub fn LibraryPanel() -> impl IntoView {
                     <span class="model-name">{m.name.clone()}</span>
                     <span class="model-author">{m.author.clone()}</span>
                 </button>
-                <button
-                    class="favourite"
-                    class:active=move || lib.favourites.with(|f| f.contains(&k))
-                    title="Favourite (kept in this browser)"
-                    on:click=move |_| lib.toggle(ctx, lib.favourites, k2.clone(), "library-favourites")
-                >
-                    "★"
-                </button>
+                {mark(ctx, Mark::Favourite, k, "★")}
             </li>
         }
     };
@@ -396,7 +425,6 @@ pub fn LibraryPanel() -> impl IntoView {
             .into_iter()
             .find(|(s, _, m)| *s == source && m.id == id)?;
         let k = key(&source, &m.id);
-        let (k1, k2, k3) = (k.clone(), k.clone(), k.clone());
         let report = catalog::report_url(&c, &m);
         let thumb = catalog::resolve(&source, &m.thumbnail);
         let files = m
@@ -425,21 +453,8 @@ pub fn LibraryPanel() -> impl IntoView {
                     >
                         "Add to bed"
                     </button>
-                    <button
-                        class="favourite"
-                        class:active=move || lib.favourites.with(|f| f.contains(&k1))
-                        on:click=move |_| lib.toggle(ctx, lib.favourites, k2.clone(), "library-favourites")
-                    >
-                        "★ Favourite"
-                    </button>
-                    <button
-                        class="like"
-                        class:active=move || lib.likes.with(|f| f.contains(&k3))
-                        title="Likes stay in this browser"
-                        on:click=move |_| lib.toggle(ctx, lib.likes, k.clone(), "library-likes")
-                    >
-                        "♥ Like"
-                    </button>
+                    {mark(ctx, Mark::Favourite, k.clone(), "★ Favourite")}
+                    {mark(ctx, Mark::Like, k, "♥ Like")}
                     {report.map(|r| view! { <a class="report" href=r target="_blank" rel="noopener noreferrer">"Report"</a> })}
                 </div>
                 {move || {

@@ -29,8 +29,8 @@ pub enum Status {
 pub struct Sliced {
     pub stats: crate::engine::gcode::PrintStats,
     pub warnings: Vec<String>,
-    /// What will likely print badly, by layer (shown by Assist).
-    pub findings: Vec<Finding>,
+    /// What will likely print badly, by layer (shown by Assist); None when Assist was off.
+    pub findings: Option<Vec<Finding>>,
     pub file_name: String,
     /// Seconds per stage in the worker.
     pub timings: Vec<(String, f64)>,
@@ -159,6 +159,7 @@ impl SlicingState {
                     instances: placements(o),
                 })
                 .collect(),
+            checks: ctx.assist.on.get_untracked(),
         };
         let Ok(msg) = serde_wasm_bindgen::to_value(&job) else {
             return;

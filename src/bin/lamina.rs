@@ -7,7 +7,7 @@ use lamina::engine::gcode::estimate::Limits;
 use lamina::engine::gcode::{format_duration, parse};
 use lamina::engine::mesh;
 use lamina::engine::model::project::{FileSettings, ProjectSettings, open_file, write_project};
-use lamina::engine::model::{Scene, rotation, shapes};
+use lamina::engine::model::{Scene, orient, rotation, shapes};
 use lamina::engine::pipeline::{self, Observer, Stage};
 use lamina::engine::settings::{
     self, PresetKind, SCHEMA, Selection, Settings, all_presets, find_preset, foreign,
@@ -24,6 +24,7 @@ usage:
                [--set KEY=VALUE]... [--rotate AXIS=DEGREES]... [--scale F|AXIS=F]... [--arrange]
                [--save-project OUT.3mf]
   lamina info MODEL...
+  lamina orient MODEL... [--threshold DEGREES]
   lamina generate SHAPE -o OUT.stl
   lamina catalog build DIR -o OUTDIR
   lamina presets
@@ -38,6 +39,8 @@ on the command line come on top. --save-project writes the plate and settings as
 project that Lamina, PrusaSlicer and OrcaSlicer open.
 A preset P is an id from `lamina presets` or a preset file: Lamina's .toml, a PrusaSlicer
 .ini (config or bundle) or an OrcaSlicer .json.
+`orient` lists the three best ways to stand each object (support area at the overhang
+threshold, default 45°, bed contact and height), as Assist does in the app.
 `catalog build` makes a model library any static web host can serve: OUTDIR/catalog.json,
 the models and their thumbnails, from the STL, OBJ and 3MF files in DIR (names, authors,
 licences and tags from DIR/catalog.toml when it exists; see the README).";
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("slice") => cmd_slice(&args[1..]),
         Some("info") => cmd_info(&args[1..]),
+        Some("orient") => cmd_orient(&args[1..]),
         Some("generate") => cmd_generate(&args[1..]),
         Some("catalog") => cmd_catalog(&args[1..]),
         Some("presets") => cmd_presets(),
@@ -448,6 +452,61 @@ fn cmd_slice(args: &[String]) -> Result<(), Fail> {
     }
     for f in &out.findings {
         println!("  check: {}", f.text);
+    }
+    Ok(())
+}
+
+fn cmd_orient(args: &[String]) -> Result<(), Fail> {
+    let mut threshold = 45.0;
+    let mut models = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--threshold" => {
+                let v = it.next().ok_or(Fail("--threshold needs degrees".into()))?;
+                threshold = v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|d| (0.0..=90.0).contains(d))
+                    .ok_or(Fail(format!("--threshold {v}: degrees from 0 to 90")))?;
+            }
+            other => models.push(other.to_string()),
+        }
+    }
+    if models.is_empty() {
+        return Err(Fail("orient needs a model file".into()));
+    }
+    for path in models {
+        for o in read_model(Path::new(&path))? {
+            let Some(t) = o.instances.first() else {
+                continue;
+            };
+            let mesh = o.mesh.transformed(&glam::DAffine3::from_mat3(t.matrix3));
+            let started = std::time::Instant::now();
+            let poses = orient::best(&mesh, threshold, 3);
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            let now = orient::score(&mesh, glam::DMat3::IDENTITY, threshold);
+            println!("{path}: {} ({:.0} ms)", o.name, ms);
+            println!(
+                "  as given: support {:.0} mm², on the bed {:.0} mm², height {:.1} mm, score {:.0}",
+                now.overhang, now.contact, now.height, now.score
+            );
+            for (k, p) in poses.iter().enumerate() {
+                let (axis, angle) = glam::DQuat::from_mat3(&p.rotation).to_axis_angle();
+                println!(
+                    "  {}. turn {:.0}° about ({:.2}, {:.2}, {:.2}): support {:.0} mm², on the bed {:.0} mm², height {:.1} mm, score {:.0}",
+                    k + 1,
+                    angle.to_degrees(),
+                    axis.x,
+                    axis.y,
+                    axis.z,
+                    p.overhang,
+                    p.contact,
+                    p.height,
+                    p.score
+                );
+            }
+        }
     }
     Ok(())
 }

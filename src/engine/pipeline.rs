@@ -60,6 +60,10 @@ impl Stage {
 /// any fixed point (the engine has no clock of its own on wasm32).
 pub trait Observer {
     fn stage(&mut self, stage: Stage) -> bool;
+    /// Whether to look for Assist's findings (the `check` stage); off, the stage is empty.
+    fn checks(&self) -> bool {
+        true
+    }
     fn now(&self) -> f64 {
         0.0
     }
@@ -195,8 +199,10 @@ pub fn slice(
     }
 
     mark(obs, Stage::Check, &mut timings)?;
+    let checks = obs.checks();
     let mut findings: Vec<Finding> = groups
         .iter()
+        .filter(|_| checks)
         .zip(&sliced)
         .flat_map(|(g, s)| {
             findings::in_object(
@@ -293,7 +299,9 @@ pub fn slice(
             "no line fits the objects with these settings (too small, or no walls, infill or solid layers)",
         ));
     }
-    findings.extend(findings::layer_times(&stats.layer_times, settings));
+    if checks {
+        findings.extend(findings::layer_times(&stats.layer_times, settings));
+    }
     findings.sort_by_key(|f| (f.worst, f.kind as u8));
     let end = obs.now();
     // Turn start marks into durations.

@@ -25,6 +25,8 @@ pub struct Job {
     /// (what, name) of the presets used, for the G-code header.
     pub presets: Vec<(String, String)>,
     pub objects: Vec<JobObject>,
+    /// Look for Assist's findings (Assist is on).
+    pub checks: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -55,7 +57,8 @@ pub enum Reply {
         speed_range: (f32, f32),
         time_range: (f32, f32),
         warnings: Vec<String>,
-        findings: Vec<Finding>,
+        /// None when the job did not ask for them.
+        findings: Option<Vec<Finding>>,
         /// Seconds spent in each stage, worker-side, in order.
         timings: Vec<(String, f64)>,
     },
@@ -127,9 +130,14 @@ fn post(reply: &Reply, extra: &[(&str, JsValue)], transfer: &js_sys::Array) {
 struct Reporter {
     id: u32,
     step: u32,
+    checks: bool,
 }
 
 impl Observer for Reporter {
+    fn checks(&self) -> bool {
+        self.checks
+    }
+
     fn stage(&mut self, stage: Stage) -> bool {
         self.step += 1;
         post(
@@ -182,7 +190,12 @@ pub fn start() {
 
 fn run(job: Job, meshes: &js_sys::Array) {
     let id = job.id;
-    let mut reporter = Reporter { id, step: 0 };
+    let mut reporter = Reporter {
+        id,
+        step: 0,
+        checks: job.checks,
+    };
+    let job_checks = job.checks;
     let started = reporter.now();
     let fail = |message: String| post(&Reply::Failed { id, message }, &[], &js_sys::Array::new());
     let mut settings = Settings::default();
@@ -237,7 +250,7 @@ fn run(job: Job, meshes: &js_sys::Array) {
             speed_range: p.speed_range,
             time_range: p.time_range,
             warnings: out.warnings,
-            findings: out.findings,
+            findings: job_checks.then_some(out.findings),
             timings,
         },
         &[

@@ -2,7 +2,7 @@
 // privacy note; auto-orientation of a model that needs support (best three with scores, one
 // applied, then undone); setting advice applied; findings after slicing pointing the preview
 // at their layer; troubleshooting by symptom saved as the user's presets; and Assist off
-// hiding every helper, kept over a reload.
+// hiding every helper (and the checks of a slice made meanwhile), kept over a reload.
 // Run by scripts/test.sh with the other browser tests.
 
 import { test, before, after } from 'node:test';
@@ -102,8 +102,13 @@ test('Assist: orient, advise, findings at their layer, troubleshoot, and off hid
   await ready(p);
   await p.waitForFunction(() => document.querySelector('#assist-toggle')?.textContent === 'Assist off');
   assert.equal(await p.locator('#assist-panel').count(), 0);
+  // Sliced with Assist off, the layers were not checked, and Assist says so when switched on.
+  await p.click('#slice-button');
+  await p.waitForSelector('#download-button', { timeout: 120_000 });
   await p.click('#assist-toggle');
-  await p.waitForSelector('#assist-panel');
+  await p.waitForSelector('#assist-panel >> text=Slice again to check the layers');
+  await p.click('#slice-button');
+  await p.waitForSelector('#assist-panel >> text=No problems found in the layers.', { timeout: 120_000 });
 
   assert.deepEqual(errors, []);
   await context.close();
