@@ -70,3 +70,17 @@ fn findings_point_at_the_overhang_until_support_is_on() {
         out.findings
     );
 }
+
+#[test]
+fn a_bridge_is_not_an_overhang_but_a_long_one_is_named() {
+    let s = default_settings();
+    let (_, out) = slice_with(&model("bridge.obj"), "assist-bridge", &s);
+    let kinds: Vec<Kind> = out.findings.iter().map(|f| f.kind).collect();
+    assert!(!kinds.contains(&Kind::Overhang), "{:?}", out.findings);
+    let far = out
+        .findings
+        .iter()
+        .find(|f| f.kind == Kind::FarOverAir)
+        .unwrap_or_else(|| panic!("{:?}", out.findings));
+    assert!(far.text.contains("up to 20 mm"), "{}", far.text);
+}

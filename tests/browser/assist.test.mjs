@@ -73,7 +73,7 @@ test('Assist: orient, advise, findings at their layer, troubleshoot, and off hid
   await p.click('#assist-check');
   const supports = p.locator('.advice[data-rule=supports]');
   await supports.waitFor();
-  assert.match(await supports.textContent(), /faces down more steeply than 45°/);
+  assert.match(await supports.textContent(), /hangs out more steeply than 45° with nothing under it/);
   assert.match(await supports.locator('.advice-changes').textContent(), /false → true/);
   await supports.locator('.advice-apply').click();
   await p.waitForFunction(() => !document.querySelector('.advice[data-rule=supports]'));

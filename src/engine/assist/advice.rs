@@ -3,15 +3,14 @@
 //! rule that fires proposes changes to the current settings with a one-line reason. A rule
 //! whose changes are already in the settings stays quiet.
 
-use super::{Change, area_mm2, narrower_than};
+use super::{Change, area_mm2, narrower_than, over_air};
 use crate::engine::geom;
 use crate::engine::layers::{plan_layers, slice_object};
-use crate::engine::model::{Scene, orient};
+use crate::engine::model::Scene;
 use crate::engine::settings::Settings;
 use crate::engine::settings::format_float as num;
 use crate::engine::toolpaths::LayerFlows;
 use crate::engine::units::unscaled;
-use glam::DMat3;
 
 /// One piece of advice.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -27,9 +26,9 @@ pub struct Advice {
 /// What the placed models are like, as the rules need it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Survey {
-    /// Area (mm²) facing down more steeply than the support threshold, off the bed.
+    /// Area (mm²) printed over air beyond the support threshold, anchored on one side only.
     pub overhang: f64,
-    /// Area (mm²) of flat down-facing surfaces off the bed (bridged or supported).
+    /// Area (mm²) printed over air but anchored on two sides or all round: bridges.
     pub bridge: f64,
     /// The least slender object: (name, first-layer area mm², height mm, smallest base side mm)
     /// of the object most likely to tip or lift.
@@ -59,20 +58,14 @@ pub fn survey(scene: &Scene, s: &Settings) -> Survey {
             continue;
         };
         let mesh = o.mesh.transformed(&inst.transform);
-        let pose = orient::score(&mesh, DMat3::IDENTITY, s.support_material_threshold);
-        out.overhang += pose.overhang;
-        let min_z = mesh.bounds().map_or(0.0, |b| b.min.z);
-        for t in &mesh.triangles {
-            let [a, b, c] = t.map(|i| mesh.vertex(i));
-            let n = (b - a).cross(c - a);
-            let area = n.length() / 2.0;
-            if area > 1e-12 && n.z / (2.0 * area) < -0.99 && a.z.min(b.z).min(c.z) - min_z > 0.05 {
-                out.bridge += area;
-            }
-        }
         let height = mesh.bounds().map_or(0.0, |b| b.size().z);
         let plan = plan_layers(height, s.first_layer_height, s.layer_height);
         let sliced = slice_object(&mesh, &plan, s);
+        for (hanging, bridges) in over_air(&sliced.layers, &plan, s.support_material_threshold, ext)
+        {
+            out.overhang += area_mm2(&hanging);
+            out.bridge += area_mm2(&bridges);
+        }
         if let Some(first) = sliced.layers.first() {
             let contact = area_mm2(first);
             let bb = geom::bounding_box_of(first);
@@ -151,7 +144,7 @@ pub fn rules(v: &Survey, s: &Settings) -> Vec<Advice> {
             "supports",
             "Turn on supports",
             format!(
-                "{:.0} mm² of the model faces down more steeply than {threshold:.0}° with nothing under it.",
+                "{:.0} mm² of the model hangs out more steeply than {threshold:.0}° with nothing under it.",
                 v.overhang
             ),
             vec![Change::new("support_material", true)],
@@ -329,7 +322,32 @@ mod tests {
                 .contains(&Change::new("slowdown_below_layer_time", "8")),
             "{small:?}"
         );
-        let b = advise(&scene("overhang"), &Settings::default());
-        assert!(b.iter().any(|a| a.rule == "bridges"), "{b:?}");
+        // Two pillars and a deck: a bridge, not an overhang needing support.
+        let mut m = shapes::extrude(&shapes::rect(0.0, 0.0, 5.0, 10.0), 0.0, 10.0);
+        m.append(&shapes::extrude(
+            &shapes::rect(25.0, 0.0, 30.0, 10.0),
+            0.0,
+            10.0,
+        ));
+        m.append(&shapes::extrude(
+            &shapes::rect(0.0, 0.0, 30.0, 10.0),
+            10.0,
+            12.0,
+        ));
+        crate::engine::mesh::repair(&mut m);
+        let mut sc = Scene::default();
+        sc.add(vec![ImportedObject {
+            name: "bridge".into(),
+            mesh: m,
+            instances: vec![glam::DAffine3::IDENTITY],
+        }]);
+        let b: Vec<String> = advise(&sc, &Settings::default())
+            .into_iter()
+            .map(|a| a.rule)
+            .collect();
+        assert!(b.contains(&"bridges".to_string()), "{b:?}");
+        assert!(!b.contains(&"supports".to_string()), "{b:?}");
+        // The overhanging T's arms are anchored on one side only: they need support.
+        assert!(rules_of("overhang", &Settings::default()).contains(&"supports".to_string()));
     }
 }

@@ -3,9 +3,9 @@
 //! features thinner than the thinnest line the walls make (left out), tiny islands, layers
 //! quicker than the minimum layer time, and lines printed far out over air.
 
-use super::{area_mm2, narrower_than};
+use super::{area_mm2, narrower_than, over_air};
 use crate::engine::geom::{self, BoundingBox, ExPolygon, Join, Point, Polygon};
-use crate::engine::layers::{LayerZ, overhangs};
+use crate::engine::layers::LayerZ;
 use crate::engine::settings::Settings;
 use crate::engine::settings::format_float as num;
 use crate::engine::toolpaths::LayerFlows;
@@ -116,9 +116,15 @@ pub fn in_object(
     let mut out = Vec::new();
     let n = slices.len().min(plan.len());
     let slices = &slices[..n];
+    let flows = LayerFlows::new(s, s.layer_height, false);
     if !s.support_material {
-        let over = overhangs(slices, plan, s.support_material_threshold);
-        let areas: Vec<f64> = over.iter().map(|o| area_mm2(o)).collect();
+        let air = over_air(
+            slices,
+            plan,
+            s.support_material_threshold,
+            flows.external_perimeter.width,
+        );
+        let areas: Vec<f64> = air.iter().map(|(o, _)| area_mm2(o)).collect();
         if areas.iter().sum::<f64>() > OVERHANG_MM2
             && let Some((first, last, worst, total, _)) = gather(&areas, 0.5, offset)
         {
@@ -135,9 +141,10 @@ pub fn in_object(
                 ),
             });
         }
-        // How far out over air each layer prints.
-        let far: Vec<f64> = crate::engine::par::map(&over, |i, o| {
+        // How far out over air each layer prints, bridges included.
+        let far: Vec<f64> = crate::engine::par::map(&air, |i, (o, b)| {
             o.iter()
+                .chain(b)
                 .filter(|r| area_mm2(std::slice::from_ref(*r)) > 2.0)
                 .map(|r| reach(r, &slices[i - 1], 50.0))
                 .fold(0.0, f64::max)
@@ -158,7 +165,6 @@ pub fn in_object(
         }
     }
     // Thinner than the thinnest line the walls make: left out.
-    let flows = LayerFlows::new(s, s.layer_height, false);
     let thinnest = if s.thin_walls {
         s.nozzle_diameter / 3.0
     } else {

@@ -28,6 +28,53 @@ impl Change {
     }
 }
 
+/// Strips over air narrower than this (mm) are numerical slivers of a slope at the threshold.
+const SLIVER_MM: f64 = 0.1;
+
+/// What each layer prints over air beyond the threshold angle (`layers::overhangs`, as the
+/// support generator sees it, less slivers): (overhangs that need support, bridges). A region
+/// is a bridge when it is anchored on two separate sides, or along most of its outline (a
+/// ceiling): lines of `width` (mm) can span it.
+pub fn over_air(
+    slices: &[Vec<ExPolygon>],
+    plan: &[crate::engine::layers::LayerZ],
+    threshold: f64,
+    width: f64,
+) -> Vec<(Vec<ExPolygon>, Vec<ExPolygon>)> {
+    let r = scaled(SLIVER_MM / 2.0);
+    let over = crate::engine::layers::overhangs(slices, plan, threshold);
+    crate::engine::par::map(&over, |i, o| {
+        let (mut hanging, mut bridges) = (Vec::new(), Vec::new());
+        if o.is_empty() {
+            return (hanging, bridges);
+        }
+        for region in geom::offset2(o, -r, r, Join::Miter) {
+            if is_bridge(&region, &slices[i - 1], width) {
+                bridges.push(region);
+            } else {
+                hanging.push(region);
+            }
+        }
+        (hanging, bridges)
+    })
+}
+
+fn is_bridge(region: &ExPolygon, below: &[ExPolygon], width: f64) -> bool {
+    let grown = geom::offset(std::slice::from_ref(region), scaled(width), Join::Miter);
+    let anchors: Vec<ExPolygon> = geom::intersection(below, &grown)
+        .into_iter()
+        .filter(|a| unscaled_area(a.area()) > 2.0 * width * width)
+        .collect();
+    if anchors.len() >= 2 {
+        return true;
+    }
+    let outline: f64 = region
+        .polygons()
+        .map(|p| crate::engine::units::unscaled(p.length() as i64))
+        .sum();
+    area_mm2(&anchors) > 0.6 * width * outline
+}
+
 /// The parts of a layer narrower than `width` (mm): what a line that wide cannot fill.
 pub fn narrower_than(slice: &[ExPolygon], width: f64) -> Vec<ExPolygon> {
     let r = scaled(width / 2.0);
