@@ -94,7 +94,12 @@ fn change_text(ctx: Ctx, c: &Change) -> String {
         .settings
         .with_untracked(|s| s.as_ref().ok().and_then(|s| s.get(&c.key)))
         .unwrap_or_default();
-    format!("{label}: {now} → {}", c.value)
+    let say = |v: &str| match v {
+        "true" => "on".to_string(),
+        "false" => "off".to_string(),
+        v => v.to_string(),
+    };
+    format!("{label}: {} → {}", say(&now), say(&c.value))
 }
 
 /// The title bar's switch.

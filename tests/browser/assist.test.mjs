@@ -74,7 +74,7 @@ test('Assist: orient, advise, findings at their layer, troubleshoot, and off hid
   const supports = p.locator('.advice[data-rule=supports]');
   await supports.waitFor();
   assert.match(await supports.textContent(), /hangs out more steeply than 45° with nothing under it/);
-  assert.match(await supports.locator('.advice-changes').textContent(), /false → true/);
+  assert.match(await supports.locator('.advice-changes').textContent(), /Supports: off → on/);
   await supports.locator('.advice-apply').click();
   await p.waitForFunction(() => !document.querySelector('.advice[data-rule=supports]'));
   await p.click('#slice-button');
