@@ -169,8 +169,14 @@ pub fn AssistPanel() -> impl IntoView {
             ctx.say("Fix the settings marked in red first.", true);
             return;
         };
-        let list = ctx.scene.with_untracked(|scene| advice::advise(scene, &s));
-        a.advice.set(Some(list));
+        // Measuring a large model takes a moment: say so first.
+        ctx.busy.set(Some("Checking the models…".into()));
+        spawn_local(async move {
+            super::files::yield_to_browser().await;
+            let list = ctx.scene.with_untracked(|scene| advice::advise(scene, &s));
+            a.advice.set(Some(list));
+            ctx.busy.set(None);
+        });
     };
     let pose_row = move |(k, p, now): (usize, Pose, Pose)| {
         let (o, i) = a
