@@ -1,8 +1,9 @@
 //! Publishing a model to a library source kept in a WebDAV folder (Nextcloud, most NAS
-//! boxes): the user picks a file, names it, tags it and gives its licence; the model, its
-//! thumbnail and the updated catalog are stored in the folder (`engine::catalog::webdav`
-//! builds the requests), and the library then shows the source with the new model. The
-//! folder, user and public address are remembered in this browser; the password is not.
+//! boxes): the user picks a file (or a model on the plate, sent as STL), names it, tags it
+//! and gives its licence; the model, its thumbnail and the updated catalog are stored in the
+//! folder (`engine::catalog::webdav` builds the requests), and the library then shows the
+//! source with the new model. The folder, user and public address are remembered in this
+//! browser; the password is not.
 
 use super::js::{self, NetError};
 use super::{Ctx, files};
@@ -169,6 +170,44 @@ pub fn PublishForm() -> impl IntoView {
             }
         });
     };
+    // A model on the plate, published as STL as it stands (turned and scaled, not placed).
+    let from_plate = move |ev: web_sys::Event| {
+        let v = event_target_value(&ev);
+        let Some(i) = v
+            .strip_prefix("plate:")
+            .and_then(|i| i.parse::<usize>().ok())
+        else {
+            file.set(None);
+            return;
+        };
+        let picked = ctx.scene.with_untracked(|s| {
+            let o = s.objects.get(i)?;
+            let linear = o.instances.first()?.transform.matrix3;
+            let mesh = o.mesh.transformed(&glam::DAffine3::from_mat3(linear));
+            let stem = o
+                .name
+                .rsplit_once('.')
+                .map_or(o.name.as_str(), |(s, _)| s)
+                .to_string();
+            Some((stem, crate::engine::mesh::write_binary_stl(&mesh)))
+        });
+        if let Some((stem, bytes)) = picked {
+            if form.name.get_untracked().trim().is_empty() {
+                form.name.set(stem.replace(['_', '-'], " "));
+            }
+            file.set(Some((format!("{stem}.stl"), bytes)));
+        }
+    };
+    let plate_names = move || {
+        ctx.scene.with(|s| {
+            s.objects
+                .iter()
+                .enumerate()
+                .map(|(i, o)| view! { <option value=format!("plate:{i}")>{format!("On the plate: {}", o.name)}</option> })
+                .collect_view()
+        })
+    };
+    let picking_file = RwSignal::new(true);
     let send = move |_| {
         let Some((name, bytes)) = file.get_untracked() else {
             status.set(Some(("Pick a model file first.".into(), true)));
@@ -233,12 +272,27 @@ pub fn PublishForm() -> impl IntoView {
         <details class="library-publish">
             <summary>"Publish a model"</summary>
             <p class="note">
-                "Stores a model, its thumbnail and an updated catalog.json in a WebDAV folder (Nextcloud, most NAS boxes); anyone who adds that catalog as a source sees it. Only this file and what you type here are sent, and only to that folder."
+                "Stores a model, its thumbnail and an updated catalog.json in a WebDAV folder (Nextcloud, most NAS boxes); anyone who adds that catalog as a source sees it. Only this model and what you type here are sent, and only to that folder."
             </p>
-            <label class="field" for="publish-file">
-                <span>"Model file"</span>
-                <input id="publish-file" type="file" accept=".stl,.3mf,.obj" on:change=on_file/>
+            <label class="field" for="publish-from">
+                <span>"Model"</span>
+                <select
+                    id="publish-from"
+                    on:change=move |ev| {
+                        picking_file.set(event_target_value(&ev).is_empty());
+                        from_plate(ev);
+                    }
+                >
+                    <option value="">"A file from this device"</option>
+                    {plate_names}
+                </select>
             </label>
+            <Show when=move || picking_file.get()>
+                <label class="field" for="publish-file">
+                    <span>"Model file"</span>
+                    <input id="publish-file" type="file" accept=".stl,.3mf,.obj" on:change=on_file/>
+                </label>
+            </Show>
             {field("publish-name", "Name", "text", form.name, "Calibration cube")}
             {field("publish-author", "Author", "text", form.author, "Your name")}
             {field("publish-tags", "Tags", "text", form.tags, "calibration, cube")}

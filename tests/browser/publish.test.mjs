@@ -2,8 +2,9 @@
 // (headless), against a real WebDAV server (WsgiDAV from PyPI, started by scripts/webdav.sh:
 // writable at /dav/ with a password, readable by anyone at /pub/, as a NAS share is). A wrong
 // password is named; a good publish stores the model, its thumbnail and the catalog, and the
-// library lists the model from the public address; a second publish adds to the same catalog;
-// a change made meanwhile by someone else is not overwritten.
+// library lists the model from the public address; a second publish (a model on the plate,
+// sent as STL) adds to the same catalog; a change made meanwhile by someone else is not
+// overwritten.
 // Run by scripts/test.sh with the other browser tests (WEBDAV_HOME names the installation).
 
 import { test, before, after } from 'node:test';
@@ -34,8 +35,13 @@ after(async () => {
 
 const cards = (p) => p.$$eval('.library-grid .model-name', (n) => n.map((x) => x.textContent));
 
-async function fillForm(p, { file, name, tags, licence, password }) {
-  await p.setInputFiles('#publish-file', file);
+async function fillForm(p, { file, plate, name, tags, licence, password }) {
+  if (plate) {
+    await p.selectOption('#publish-from', { label: `On the plate: ${plate}` });
+  } else {
+    await p.selectOption('#publish-from', '');
+    await p.setInputFiles('#publish-file', file);
+  }
   await p.fill('#publish-name', name);
   await p.fill('#publish-author', 'Test Maker');
   await p.fill('#publish-tags', tags);
@@ -102,12 +108,18 @@ test('publish to WebDAV: wrong password named, model listed from the public addr
   assert.equal(await p.inputValue('#publish-password'), '');
   await p.waitForFunction(() => [...document.querySelectorAll('.library-grid .model-name')].some((n) => n.textContent === 'Shelf bracket'), null, { timeout: 30_000 });
 
-  // A second model joins the same catalog, under its own id.
-  await fillForm(p, { file: cube, name: 'Shelf bracket', tags: 'bracket', licence: 'CC0-1.0', password: 'lamina' });
+  // A second model, straight from the plate (the demo cube, as STL), joins the same catalog
+  // under its own id.
+  await fillForm(p, { plate: 'Calibration cube', name: 'Shelf bracket', tags: 'bracket', licence: 'CC0-1.0', password: 'lamina' });
   await p.click('#publish-send');
   await p.waitForSelector('#publish-status >> text=Published Shelf bracket', { timeout: 60_000 });
   const twice = JSON.parse(execFileSync('curl', ['-sf', `${pub}/catalog.json`], { encoding: 'utf8' }));
   assert.deepEqual(twice.models.map((x) => x.id), ['shelf-bracket', 'shelf-bracket-2']);
+  const second = twice.models[1];
+  assert.equal(second.files[0].url, 'models/shelf-bracket-2.stl');
+  assert.equal(second.description, '20 × 20 × 20 mm');
+  const stl = execFileSync('curl', ['-sf', `${pub}/${second.files[0].url}`]);
+  assert.equal(stl.length, 84 + 12 * 50, 'a binary STL of the 12-triangle cube');
   await p.waitForFunction(() => [...document.querySelectorAll('.library-grid .model-name')].filter((n) => n.textContent === 'Shelf bracket').length === 2, null, { timeout: 30_000 });
 
   // Someone else changes the catalog between Lamina's read and its write: Lamina's write is
