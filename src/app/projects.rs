@@ -13,6 +13,8 @@ use crate::storage::{self, GcodeEntry, LoadedProject, ProjectMeta, StorageError}
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
 /// Milliseconds after the last change before the project is written.
 const SAVE_DELAY_MS: u64 = 700;
@@ -26,6 +28,8 @@ pub enum SaveState {
     Pending,
     Saving,
     Failed(String),
+    /// Another tab has this project open and saves it; this tab does not.
+    Elsewhere,
 }
 
 #[derive(Clone, Copy)]
@@ -47,6 +51,9 @@ pub struct Projects {
     timer: StoredValue<Option<TimeoutHandle>>,
     /// Ready: storage answered and the first project is on the plate.
     pub ready: RwSignal<bool>,
+    /// The open project's lock (its id, and the function that releases it): one tab saves
+    /// a project at a time.
+    lock: StoredValue<Option<(String, js_sys::Function)>, LocalStorage>,
 }
 
 impl Projects {
@@ -63,6 +70,7 @@ impl Projects {
             again: StoredValue::new(false),
             timer: StoredValue::new(None),
             ready: RwSignal::new(false),
+            lock: StoredValue::new_local(None),
         }
     }
 }
@@ -175,6 +183,15 @@ pub fn start(ctx: Ctx) {
             }
         }
         pr.ready.set(true);
+    });
+    // One tab saves a project at a time: the open project is locked (Web Locks); a tab that
+    // finds it taken says so and saves nothing until the user takes it over.
+    Effect::new(move |prev: Option<Option<String>>| {
+        let id = pr.current.with(|c| c.as_ref().map(|c| c.id.clone()));
+        if prev.as_ref() != Some(&id) {
+            lock_project(ctx, id.clone(), false);
+        }
+        id
     });
     // Autosave: any change to the plate, the presets chosen or the user's values.
     Effect::new(move |_| {
@@ -292,7 +309,10 @@ fn show_loaded(ctx: Ctx, p: LoadedProject) {
 
 fn schedule_save(ctx: Ctx) {
     let pr = ctx.projects;
-    if matches!(pr.save.get_untracked(), SaveState::Off(_)) || pr.current.get_untracked().is_none()
+    if matches!(
+        pr.save.get_untracked(),
+        SaveState::Off(_) | SaveState::Elsewhere
+    ) || pr.current.get_untracked().is_none()
     {
         return;
     }
@@ -321,6 +341,9 @@ fn save_now(ctx: Ctx) {
     let Some(mut meta) = pr.current.get_untracked() else {
         return;
     };
+    if matches!(pr.save.get_untracked(), SaveState::Elsewhere) {
+        return;
+    }
     if matches!(pr.save.get_untracked(), SaveState::Saving) {
         pr.again.set_value(true);
         return;
@@ -380,6 +403,75 @@ fn save_now(ctx: Ctx) {
             schedule_save(ctx);
         }
         pr.usage.set(storage::estimate().await);
+    });
+}
+
+/// Locks the open project for this tab (releasing the one held before): `steal` takes it
+/// from another tab. Without Web Locks (an insecure context) every tab saves, as before.
+fn lock_project(ctx: Ctx, id: Option<String>, steal: bool) {
+    let pr = ctx.projects;
+    if let Some((_, release)) = pr.lock.try_update_value(|l| l.take()).flatten() {
+        let _ = release.call0(&JsValue::NULL);
+    }
+    let Some(id) = id else { return };
+    let locks = web_sys::window()
+        .map(|w| super::js::get(&w.navigator(), "locks"))
+        .filter(|l| !l.is_undefined());
+    let Some(locks) = locks else { return };
+    // Held until `release` is called: the promise the lock's callback returns.
+    let mut release: Option<js_sys::Function> = None;
+    let held = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
+    let Some(release) = release else { return };
+    // Whether the lock was granted (false: another tab has it).
+    let mut granted_tx: Option<js_sys::Function> = None;
+    let granted = js_sys::Promise::new(&mut |resolve, _| granted_tx = Some(resolve));
+    let Some(granted_tx) = granted_tx else { return };
+    let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
+        let got = !lock.is_null();
+        let _ = granted_tx.call1(&JsValue::NULL, &JsValue::from_bool(got));
+        if got { held.into() } else { JsValue::UNDEFINED }
+    });
+    let options = js_sys::Object::new();
+    let key = if steal { "steal" } else { "ifAvailable" };
+    let _ = js_sys::Reflect::set(&options, &key.into(), &JsValue::TRUE);
+    let name = JsValue::from_str(&format!("lamina-project-{id}"));
+    let Ok(request) = super::js::call(&locks, "request", &[name, options.into(), callback]) else {
+        return;
+    };
+    pr.lock.set_value(Some((id.clone(), release)));
+    let same = move |pr: Projects| {
+        pr.current
+            .with_untracked(|c| c.as_ref().is_some_and(|c| c.id == id))
+    };
+    spawn_local(async move {
+        let got = JsFuture::from(granted).await.ok().and_then(|v| v.as_bool());
+        if !same(pr) {
+            return;
+        }
+        if got == Some(false) {
+            pr.save.set(SaveState::Elsewhere);
+            ctx.say(
+                "This project is open in another tab, which saves it. Changes made here are not saved unless you take it over.",
+                true,
+            );
+            return;
+        }
+        if steal {
+            pr.save.set(SaveState::Saved);
+            save_now(ctx);
+        }
+        // Held until released here, or taken by another tab (the request then fails).
+        if JsFuture::from(js_sys::Promise::from(request))
+            .await
+            .is_err()
+            && same(pr)
+        {
+            pr.save.set(SaveState::Elsewhere);
+            ctx.say(
+                "Another tab took this project over; changes made here are no longer saved.",
+                true,
+            );
+        }
     });
 }
 
@@ -707,6 +799,11 @@ pub fn ProjectBar() -> impl IntoView {
         SaveState::Pending => ("pending", "Edited".into(), "Saving in a moment".into()),
         SaveState::Saving => ("saving", "Saving…".into(), String::new()),
         SaveState::Failed(e) => ("failed", "Not saved".into(), e),
+        SaveState::Elsewhere => (
+            "elsewhere",
+            "Open in another tab".into(),
+            "Another tab has this project open and saves it; changes here are not saved".into(),
+        ),
     };
     view! {
         <div class="project-bar">
@@ -738,6 +835,18 @@ pub fn ProjectBar() -> impl IntoView {
             <span id="save-state" class=move || format!("save-state {}", state().0) title=move || state().2>
                 {move || state().1}
             </span>
+            <Show when=move || pr.save.get() == SaveState::Elsewhere>
+                <button
+                    id="take-over"
+                    title="Save this tab's plate and settings as the project; the other tab stops saving"
+                    on:click=move |_| {
+                        let id = pr.current.with_untracked(|c| c.as_ref().map(|c| c.id.clone()));
+                        lock_project(ctx, id, true);
+                    }
+                >
+                    "Take over"
+                </button>
+            </Show>
         </div>
     }
 }

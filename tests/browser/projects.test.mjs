@@ -1,5 +1,5 @@
 // Projects, presets and offline use of the Lamina web app in Debian's Chromium (headless):
-// projects kept in IndexedDB across reloads, the project list, 3MF export and import in a
+// projects kept in IndexedDB across reloads, one tab saving a project at a time, the project list, 3MF export and import in a
 // fresh profile, user presets, G-code history, a full disk, working offline, installing and
 // the "new version" prompt. Run by scripts/test.sh like app.test.mjs:
 //   LAMINA_URL=http://127.0.0.1:PORT/ LAMINA_DIST=dist LAMINA_SHARED=../shared node --test tests/browser/
@@ -111,6 +111,32 @@ test('a project with two models comes back after a reload, placed the same', asy
     assert.equal(await p.inputValue('#project-name'), 'Dorito and cube');
     assert.equal(await p.textContent('#save-state'), 'Saved');
     writeFileSync(join(ARTIFACTS, 'projects-01-reloaded.png'), await p.screenshot());
+  } finally {
+    await context.close();
+  }
+});
+
+test('a project open in two tabs is saved by one of them until the other takes it over', async () => {
+  const context = await profile();
+  try {
+    const a = await open(context);
+    await saved(a);
+    const b = await open(context);
+    await b.waitForFunction(() => document.querySelector('#save-state')?.textContent === 'Open in another tab');
+    // Changes in the second tab are not saved over the first tab's project.
+    await addModel(b, 'small_dorito.obj');
+    await b.waitForTimeout(1500);
+    assert.equal(await b.textContent('#save-state'), 'Open in another tab');
+    await a.reload();
+    await ready(a);
+    assert.deepEqual(await objectNames(a), ['Calibration cube'], 'the first tab kept the project');
+    // Taken over, the second tab saves, and the first tab stops.
+    await b.click('#take-over');
+    await saved(b);
+    await a.waitForFunction(() => document.querySelector('#save-state')?.textContent === 'Open in another tab');
+    await a.close();
+    const c = await open(context);
+    assert.deepEqual((await objectNames(c)).sort(), ['Calibration cube', 'small_dorito']);
   } finally {
     await context.close();
   }
