@@ -70,22 +70,11 @@ fn now_ms() -> f64 {
 
 /// Applies changes as the user's values, each checked like a typed one.
 fn apply_changes(ctx: Ctx, changes: &[Change]) {
-    let Ok(mut s) = ctx.settings.get_untracked() else {
-        ctx.say("Fix the settings marked in red first.", true);
-        return;
-    };
-    let mut ok = Vec::new();
     for c in changes {
-        match s.set(&c.key, &c.value) {
-            Ok(()) => ok.push(c.clone()),
-            Err(e) => ctx.say(format!("Not applied: {e}"), true),
+        if let Err(e) = settings_panel::set_value(ctx, &c.key, &c.value) {
+            ctx.say(format!("Not applied: {}: {e}", c.key), true);
         }
     }
-    ctx.overrides.update(|o| {
-        for c in ok {
-            o.insert(c.key, c.value);
-        }
-    });
 }
 
 fn change_text(ctx: Ctx, c: &Change) -> String {

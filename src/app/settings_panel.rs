@@ -44,6 +44,28 @@ pub fn keep_preset(ctx: Ctx, p: Preset) {
     });
 }
 
+/// Sets one of the user's values, checked like any typed one (the whole settings must still
+/// be valid); a value equal to the presets' is no longer the user's own.
+pub fn set_value(ctx: Ctx, key: &str, text: &str) -> Result<(), String> {
+    let mut s = ctx
+        .settings
+        .get_untracked()
+        .map_err(|_| "fix the settings marked in red first".to_string())?;
+    s.set(key, text)
+        .and_then(|_| s.validate())
+        .map_err(|e| e.to_string())?;
+    let value = s.get(key).unwrap_or_default();
+    let base = ctx.base.get_untracked().ok().and_then(|b| b.get(key));
+    ctx.overrides.update(|o| {
+        if base.as_deref() == Some(value.as_str()) {
+            o.remove(key);
+        } else {
+            o.insert(key.to_string(), value);
+        }
+    });
+    Ok(())
+}
+
 /// Turns the user's values into presets of their own: for each kind that has values, a new
 /// user preset ("<current preset> <label> (yours)") holding them is kept and chosen.
 pub fn save_as_presets(ctx: Ctx, label: &str) {
@@ -270,36 +292,13 @@ pub fn SettingsPanel() -> impl IntoView {
     let drafts: RwSignal<HashMap<&'static str, (String, String)>> = RwSignal::new(HashMap::new());
     let preset_name = RwSignal::new(String::new());
 
-    let apply = move |def: &'static SettingDef, text: String| {
-        let Ok(mut s) = ctx.settings.get_untracked() else {
-            drafts.update(|d| {
-                d.insert(
-                    def.key,
-                    (text, "fix the settings marked in red first".into()),
-                );
-            });
-            return;
-        };
-        let result = s.set(def.key, &text).and_then(|_| s.validate());
-        match result {
-            Err(e) => drafts.update(|d| {
-                d.insert(def.key, (text, e.to_string()));
-            }),
-            Ok(()) => {
-                drafts.update(|d| {
-                    d.remove(def.key);
-                });
-                let value = s.get(def.key).unwrap_or_default();
-                let base = ctx.base.get_untracked().ok().and_then(|b| b.get(def.key));
-                ctx.overrides.update(|o| {
-                    if base.as_deref() == Some(value.as_str()) {
-                        o.remove(def.key);
-                    } else {
-                        o.insert(def.key.to_string(), value);
-                    }
-                });
-            }
-        }
+    let apply = move |def: &'static SettingDef, text: String| match set_value(ctx, def.key, &text) {
+        Err(e) => drafts.update(|d| {
+            d.insert(def.key, (text, e));
+        }),
+        Ok(()) => drafts.update(|d| {
+            d.remove(def.key);
+        }),
     };
     let reset = move |key: &'static str| {
         drafts.update(|d| {
