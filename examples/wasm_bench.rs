@@ -7,8 +7,9 @@
 mod wasm {
     use lamina::engine::mesh;
     use lamina::engine::model::Scene;
-    use lamina::engine::pipeline::{self, Observer, Stage};
+    use lamina::engine::pipeline::{self, Observer};
     use lamina::engine::settings::{Selection, resolve};
+    use lamina::engine::stage::Stage;
 
     unsafe extern "C" {
         fn now_ms() -> f64;

@@ -337,13 +337,7 @@ fn small_layers_slow_down_for_cooling() {
         let speeds: Vec<f64> = l
             .moves
             .iter()
-            .filter_map(|m| {
-                if let lamina::engine::gcode::Move::Extrude { speed, .. } = m {
-                    Some(*speed)
-                } else {
-                    None
-                }
-            })
+            .filter_map(lamina::engine::gcode::Move::print_speed)
             .collect();
         let at_min = speeds.iter().all(|v| (*v - s.min_print_speed).abs() < 1e-9);
         assert!(
@@ -486,13 +480,7 @@ fn raft_lifts_the_part() {
     let speeds: Vec<f64> = first_part
         .moves
         .iter()
-        .filter_map(|m| {
-            if let lamina::engine::gcode::Move::Extrude { speed, .. } = m {
-                Some(*speed)
-            } else {
-                None
-            }
-        })
+        .filter_map(lamina::engine::gcode::Move::print_speed)
         .collect();
     assert!(
         speeds.iter().any(|v| *v > s.first_layer_speed),

@@ -71,17 +71,17 @@ fn now_ms() -> f64 {
 /// Applies changes as the user's values, each checked like a typed one.
 fn apply_changes(ctx: Ctx, changes: &[Change]) {
     for c in changes {
-        if let Err(e) = settings_panel::set_value(ctx, &c.key, &c.value) {
+        if let Err(e) = settings_panel::set_value(ctx, c.key.name(), &c.value) {
             ctx.say(format!("Not applied: {}: {e}", c.key), true);
         }
     }
 }
 
 fn change_text(ctx: Ctx, c: &Change) -> String {
-    let label = crate::engine::settings::find_def(&c.key).map_or(c.key.as_str(), |d| d.label);
+    let label = c.key.def().label;
     let now = ctx
         .settings
-        .with_untracked(|s| s.as_ref().ok().and_then(|s| s.get(&c.key)))
+        .with_untracked(|s| s.as_ref().ok().map(|s| s.value(c.key)))
         .unwrap_or_default();
     let say = |v: &str| match v {
         "true" => "on".to_string(),

@@ -8,10 +8,11 @@ use lamina::engine::gcode::{format_duration, parse};
 use lamina::engine::mesh;
 use lamina::engine::model::project::{FileSettings, ProjectSettings, open_file, write_project};
 use lamina::engine::model::{Scene, orient, rotation, shapes};
-use lamina::engine::pipeline::{self, Observer, Stage};
+use lamina::engine::pipeline::{self, Observer};
 use lamina::engine::settings::{
     self, PresetKind, SCHEMA, Selection, Settings, all_presets, find_preset, foreign,
 };
+use lamina::engine::stage::Stage;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;

@@ -14,5 +14,6 @@ pub mod par;
 pub mod pipeline;
 pub mod printer;
 pub mod settings;
+pub mod stage;
 pub mod toolpaths;
 pub mod units;

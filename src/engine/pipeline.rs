@@ -1,60 +1,23 @@
 //! The slicing pipeline, stage by stage: check the job, slice every object, generate walls,
 //! infill and support, skirt and brim, order each layer, plan the moves and write G-code.
-//! Each stage reports progress and may be cancelled between stages. Settings name the first
-//! stage they affect (`SettingDef::stage`), so a front end knows what a change invalidates.
+//! Each stage (`Stage`) is one function with typed inputs and outputs, so a front end can keep
+//! a stage's output and re-run only what a change invalidates: settings name the first stage
+//! they affect (`SettingDef::stage`). The observer hears of each stage and may cancel between
+//! them.
 
 use crate::engine::assist::findings::{self, Finding};
 use crate::engine::gcode::plan::Planner;
-use crate::engine::gcode::writer::{self, JobInfo, ObjectLabel, TemplateError};
+use crate::engine::gcode::template::{self, TemplateError};
+use crate::engine::gcode::writer::{self, JobInfo, ObjectLabel};
 use crate::engine::gcode::{LayerMoves, PrintStats};
 use crate::engine::geom::{ExPolygon, Point, convex_hull};
 use crate::engine::layers::{LayerZ, SlicedObject, plan_layers, slice_object};
 use crate::engine::model::Scene;
 use crate::engine::settings::{SettingError, Settings, format_float};
-use crate::engine::toolpaths::{self, ObjectPaths, OrderedLayer, PlacedLayer};
+use crate::engine::stage::Stage;
+use crate::engine::toolpaths::{self, Extrusion, Island, LayerInfill, OrderedLayer, PlacedLayer};
 use crate::engine::units::{Coord, scaled};
 use glam::{DAffine3, DVec3};
-
-/// Pipeline stages in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Stage {
-    Slice,
-    /// Assist's findings in the sliced layers.
-    Check,
-    Perimeters,
-    Infill,
-    Support,
-    Skirt,
-    Plan,
-    Gcode,
-}
-
-impl Stage {
-    pub const ALL: [Stage; 8] = [
-        Stage::Slice,
-        Stage::Check,
-        Stage::Perimeters,
-        Stage::Infill,
-        Stage::Support,
-        Stage::Skirt,
-        Stage::Plan,
-        Stage::Gcode,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Stage::Slice => "slice",
-            Stage::Check => "check",
-            Stage::Perimeters => "perimeters",
-            Stage::Infill => "infill",
-            Stage::Support => "support",
-            Stage::Skirt => "skirt",
-            Stage::Plan => "plan",
-            Stage::Gcode => "gcode",
-        }
-    }
-}
 
 /// Told about each stage as it starts; answers false to cancel. `now` gives seconds from
 /// any fixed point (the engine has no clock of its own on wasm32).
@@ -109,27 +72,63 @@ pub struct SliceOutput {
     pub findings: Vec<Finding>,
 }
 
-/// Copies of one object that share a shape (same rotation and scale), sliced once.
-struct SliceGroup {
-    object: usize,
-    /// Bed-space mesh of the first copy.
-    mesh: crate::engine::mesh::Mesh,
-    /// (global instance id, XY offset from the first copy)
-    copies: Vec<(usize, Point)>,
+/// What a slice is asked for.
+pub struct Job<'a> {
+    pub scene: &'a Scene,
+    pub settings: &'a Settings,
+    /// (what, name) lines for the G-code header, such as ("printer", "Creality Ender-3 V3 SE").
+    pub presets: &'a [(String, String)],
 }
 
+/// Copies of one object that share a shape (same rotation and scale), sliced once.
+pub struct SliceGroup {
+    pub object: usize,
+    /// Bed-space mesh of the first copy.
+    pub mesh: crate::engine::mesh::Mesh,
+    /// (global instance id, XY offset from the first copy)
+    pub copies: Vec<(usize, Point)>,
+}
+
+/// `Stage::Slice`: the layer plans and the cross-sections of every shape.
+pub struct Sliced {
+    pub groups: Vec<SliceGroup>,
+    /// The objects' own layers.
+    pub plan: Vec<LayerZ>,
+    /// Raft layers under the objects (empty without a raft).
+    pub raft_plan: Vec<LayerZ>,
+    /// Every printed layer: the raft, then the objects' layers lifted onto it.
+    pub print_plan: Vec<LayerZ>,
+    /// One per group, on `plan`.
+    pub objects: Vec<SlicedObject>,
+    pub warnings: Vec<String>,
+}
+
+/// `Stage::Perimeters`: per group, per layer, the islands with their walls.
+pub struct Perimeters(pub Vec<Vec<Vec<Island>>>);
+
+/// `Stage::Infill`: per group, per layer, the infill of each island.
+pub struct Infill(pub Vec<Vec<LayerInfill>>);
+
+/// `Stage::Support`: per group, per layer, the support extrusions.
+pub struct Support(pub Vec<Vec<Vec<Extrusion>>>);
+
+/// `Stage::Skirt`: per printed layer, what belongs to no object (skirt, brim, raft).
+pub struct Shared(pub Vec<Vec<Extrusion>>);
+
+/// Runs every stage in order; the observer hears of each and may cancel between them.
 pub fn slice(
     scene: &Scene,
     settings: &Settings,
     presets: &[(String, String)],
     obs: &mut dyn Observer,
 ) -> Result<SliceOutput, SliceError> {
+    let job = Job {
+        scene,
+        settings,
+        presets,
+    };
     let mut timings = Vec::new();
-    let mut warnings = Vec::new();
-    let mark = |obs: &mut dyn Observer,
-                stage: Stage,
-                timings: &mut Vec<(Stage, f64)>|
-     -> Result<(), SliceError> {
+    let mut mark = |obs: &mut dyn Observer, stage: Stage| -> Result<(), SliceError> {
         timings.push((stage, obs.now()));
         if obs.stage(stage) {
             Ok(())
@@ -137,11 +136,63 @@ pub fn slice(
             Err(SliceError::Cancelled)
         }
     };
+    let mut warnings = prepare(&job)?;
+    mark(obs, Stage::Slice)?;
+    let sliced = slice_stage(&job)?;
+    mark(obs, Stage::Check)?;
+    let checks = obs.checks();
+    let mut findings = if checks {
+        check_stage(&job, &sliced)
+    } else {
+        Vec::new()
+    };
+    mark(obs, Stage::Perimeters)?;
+    let perimeters = perimeters_stage(&job, &sliced);
+    mark(obs, Stage::Infill)?;
+    let infill = infill_stage(&job, &sliced, &perimeters);
+    mark(obs, Stage::Support)?;
+    let support = support_stage(&job, &sliced);
+    mark(obs, Stage::Skirt)?;
+    let shared = skirt_stage(&job, &sliced);
+    mark(obs, Stage::Plan)?;
+    let layers = plan_stage(&job, &sliced, &perimeters, &infill, &support, &shared);
+    mark(obs, Stage::Gcode)?;
+    let (gcode, stats) = gcode_stage(&job, &layers)?;
+    if checks {
+        findings.extend(findings::layer_times(&stats.layer_times, settings));
+    }
+    findings.sort_by_key(|f| (f.worst, f.kind as u8));
+    let end = obs.now();
+    // Turn start marks into durations.
+    let durations = timings
+        .iter()
+        .enumerate()
+        .map(|(k, (stage, t))| {
+            let next = timings.get(k + 1).map_or(end, |x| x.1);
+            (*stage, (next - t).max(0.0))
+        })
+        .collect();
+    warnings.extend(sliced.warnings);
+    Ok(SliceOutput {
+        gcode,
+        stats,
+        timings: durations,
+        warnings,
+        layers,
+        findings,
+    })
+}
+
+/// Before any stage: the settings hold together, the templates fill, and every copy is on
+/// the bed. Returns warnings (open meshes, copies near the bed's edge).
+pub fn prepare(job: &Job) -> Result<Vec<String>, SliceError> {
+    let (scene, settings) = (job.scene, job.settings);
     settings.validate()?;
-    writer::check_templates(settings)?;
+    template::check(settings)?;
     if scene.objects.is_empty() || scene.instance_count() == 0 {
         return Err(SliceError::EmptyScene);
     }
+    let mut warnings = Vec::new();
     check_fits(
         scene,
         settings,
@@ -156,8 +207,12 @@ pub fn slice(
             ));
         }
     }
+    Ok(warnings)
+}
 
-    mark(obs, Stage::Slice, &mut timings)?;
+/// Plans the layers and slices each shape once (copies of the same shape share it).
+pub fn slice_stage(job: &Job) -> Result<Sliced, SliceError> {
+    let (scene, settings) = (job.scene, job.settings);
     let groups = group_instances(scene);
     let height = scene.bounds().map_or(0.0, |b| b.max.z);
     // Objects are sliced on their own plan; a raft goes under it and lifts it.
@@ -175,7 +230,6 @@ pub fn slice(
             "the objects are thinner than one layer",
         ));
     }
-    let raft_n = raft_plan.len();
     let print_plan: Vec<LayerZ> = raft_plan
         .iter()
         .copied()
@@ -184,60 +238,89 @@ pub fn slice(
             ..*l
         }))
         .collect();
-    let sliced: Vec<SlicedObject> = groups
+    let objects: Vec<SlicedObject> = groups
         .iter()
         .map(|g| slice_object(&g.mesh, &plan, settings))
         .collect();
-    for (g, s) in groups.iter().zip(&sliced) {
-        if !s.layers_with_wide_gaps.is_empty() {
-            warnings.push(format!(
+    let warnings = groups
+        .iter()
+        .zip(&objects)
+        .filter(|(_, s)| !s.layers_with_wide_gaps.is_empty())
+        .map(|(g, s)| {
+            format!(
                 "{}: {} layers had gaps wider than 2 mm in the surface, closed straight across",
                 scene.objects[g.object].name,
                 s.layers_with_wide_gaps.len()
-            ));
-        }
-    }
-
-    mark(obs, Stage::Check, &mut timings)?;
-    let checks = obs.checks();
-    let mut findings: Vec<Finding> = groups
-        .iter()
-        .filter(|_| checks)
-        .zip(&sliced)
-        .flat_map(|(g, s)| {
-            findings::in_object(
-                &scene.objects[g.object].name,
-                &s.layers,
-                &plan,
-                raft_n,
-                settings,
             )
         })
         .collect();
+    Ok(Sliced {
+        groups,
+        plan,
+        raft_plan,
+        print_plan,
+        objects,
+        warnings,
+    })
+}
 
-    mark(obs, Stage::Perimeters, &mut timings)?;
-    let mut islands: Vec<_> = sliced
+/// Assist's findings in the sliced layers (the layer-time finding waits for the G-code).
+pub fn check_stage(job: &Job, sliced: &Sliced) -> Vec<Finding> {
+    sliced
+        .groups
         .iter()
-        .map(|s| toolpaths::walls(s, &plan, settings))
-        .collect();
-    mark(obs, Stage::Infill, &mut timings)?;
-    for (isl, s) in islands.iter_mut().zip(&sliced) {
-        toolpaths::infill(isl, s, &plan, settings);
-    }
-    mark(obs, Stage::Support, &mut timings)?;
-    let support: Vec<_> = sliced
-        .iter()
-        .map(|s| toolpaths::support(s, &plan, settings))
-        .collect();
-    let paths: Vec<ObjectPaths> = islands
-        .into_iter()
-        .zip(support)
-        .map(|(i, s)| toolpaths::assemble(i, s))
-        .collect();
+        .zip(&sliced.objects)
+        .flat_map(|(g, s)| {
+            findings::in_object(
+                &job.scene.objects[g.object].name,
+                &s.layers,
+                &sliced.plan,
+                sliced.raft_plan.len(),
+                job.settings,
+            )
+        })
+        .collect()
+}
 
-    mark(obs, Stage::Skirt, &mut timings)?;
+/// Walls, thin walls and gap fill of every shape.
+pub fn perimeters_stage(job: &Job, sliced: &Sliced) -> Perimeters {
+    Perimeters(
+        sliced
+            .objects
+            .iter()
+            .map(|s| toolpaths::walls(s, &sliced.plan, job.settings))
+            .collect(),
+    )
+}
+
+/// Top, bottom, bridge, solid and sparse infill inside the walls.
+pub fn infill_stage(job: &Job, sliced: &Sliced, perimeters: &Perimeters) -> Infill {
+    Infill(
+        perimeters
+            .0
+            .iter()
+            .zip(&sliced.objects)
+            .map(|(isl, s)| toolpaths::infill(isl, s, &sliced.plan, job.settings))
+            .collect(),
+    )
+}
+
+/// Support under the overhangs (empty layers when support is off).
+pub fn support_stage(job: &Job, sliced: &Sliced) -> Support {
+    Support(
+        sliced
+            .objects
+            .iter()
+            .map(|s| toolpaths::support(s, &sliced.plan, job.settings))
+            .collect(),
+    )
+}
+
+/// Skirt, brim and raft around the first layer of every copy.
+pub fn skirt_stage(job: &Job, sliced: &Sliced) -> Shared {
+    let settings = job.settings;
     let mut first_layer: Vec<ExPolygon> = Vec::new();
-    for (g, s) in groups.iter().zip(&sliced) {
+    for (g, s) in sliced.groups.iter().zip(&sliced.objects) {
         for (_, off) in &g.copies {
             for r in s.layers.first().into_iter().flatten() {
                 let mut r = r.clone();
@@ -246,30 +329,50 @@ pub fn slice(
             }
         }
     }
-    let raft = toolpaths::raft(&first_layer, &raft_plan, settings);
+    let raft_n = sliced.raft_plan.len();
+    let raft = toolpaths::raft(&first_layer, &sliced.raft_plan, settings);
     let skirt_footprint = if raft_n > 0 {
         toolpaths::raft_area(&first_layer, settings)
     } else {
         first_layer
     };
     let mut shared =
-        toolpaths::skirt_and_brim(&skirt_footprint, &print_plan, raft_n == 0, settings);
+        toolpaths::skirt_and_brim(&skirt_footprint, &sliced.print_plan, raft_n == 0, settings);
     for (layer, r) in shared.iter_mut().zip(raft) {
         layer.extend(r);
     }
+    Shared(shared)
+}
 
-    mark(obs, Stage::Plan, &mut timings)?;
-    let mut ordered: Vec<OrderedLayer> = Vec::with_capacity(print_plan.len());
+/// Orders each layer's paths (copies, islands, seams) and plans the moves: travel,
+/// retraction, speeds, cooling.
+pub fn plan_stage(
+    job: &Job,
+    sliced: &Sliced,
+    perimeters: &Perimeters,
+    infill: &Infill,
+    support: &Support,
+    shared: &Shared,
+) -> Vec<LayerMoves> {
+    let settings = job.settings;
+    let raft_n = sliced.raft_plan.len();
+    let mut ordered: Vec<OrderedLayer> = Vec::with_capacity(sliced.print_plan.len());
     let mut pos = Point::default();
     let mut prev_seams: Vec<Point> = Vec::new();
-    for (i, shared_layer) in shared.iter().enumerate() {
+    for (i, shared_layer) in shared.0.iter().enumerate() {
         let placed: Vec<PlacedLayer> = match i.checked_sub(raft_n) {
-            Some(k) => groups
+            Some(k) => sliced
+                .groups
                 .iter()
-                .zip(&paths)
-                .flat_map(|(g, p)| {
+                .enumerate()
+                .flat_map(|(gi, g)| {
+                    let islands = &perimeters.0[gi][k][..];
+                    let infill = &infill.0[gi][k][..];
+                    let support = support.0[gi].get(k).map_or(&[][..], |s| &s[..]);
                     g.copies.iter().map(move |(inst, off)| PlacedLayer {
-                        layer: &p.layers[k],
+                        islands,
+                        infill,
+                        support,
                         offset: *off,
                         instance: *inst,
                     })
@@ -286,38 +389,22 @@ pub fn slice(
         }
         ordered.push(layer);
     }
-    let layers = Planner::new(settings).plan(&ordered, &print_plan);
+    Planner::new(settings).plan(&ordered, &sliced.print_plan)
+}
 
-    mark(obs, Stage::Gcode, &mut timings)?;
-    let job = JobInfo {
-        presets: presets.to_vec(),
-        objects: object_labels(scene),
+/// The G-code text and what the print takes.
+pub fn gcode_stage(job: &Job, layers: &[LayerMoves]) -> Result<(String, PrintStats), SliceError> {
+    let info = JobInfo {
+        presets: job.presets.to_vec(),
+        objects: object_labels(job.scene),
     };
-    let (gcode, stats) = writer::write(&layers, &job, settings)?;
+    let (gcode, stats) = writer::write(layers, &info, job.settings)?;
     if stats.filament_mm <= 0.0 {
         return Err(SliceError::NothingToPrint(
             "no line fits the objects with these settings (too small, or no walls, infill or solid layers)",
         ));
     }
-    if checks {
-        findings.extend(findings::layer_times(&stats.layer_times, settings));
-    }
-    findings.sort_by_key(|f| (f.worst, f.kind as u8));
-    let end = obs.now();
-    // Turn start marks into durations.
-    let mut durations = Vec::with_capacity(timings.len());
-    for (k, (stage, t)) in timings.iter().enumerate() {
-        let next = timings.get(k + 1).map_or(end, |x| x.1);
-        durations.push((*stage, (next - t).max(0.0)));
-    }
-    Ok(SliceOutput {
-        gcode,
-        stats,
-        timings: durations,
-        warnings,
-        layers,
-        findings,
-    })
+    Ok((gcode, stats))
 }
 
 fn bed_origin(s: &Settings) -> (f64, f64) {

@@ -7,8 +7,8 @@ use super::{Change, area_mm2, narrower_than, over_air};
 use crate::engine::geom;
 use crate::engine::layers::{plan_layers, slice_object};
 use crate::engine::model::Scene;
-use crate::engine::settings::Settings;
 use crate::engine::settings::format_float as num;
+use crate::engine::settings::{Key, Settings};
 use crate::engine::toolpaths::LayerFlows;
 use crate::engine::units::unscaled;
 
@@ -122,13 +122,7 @@ pub fn advise(scene: &Scene, s: &Settings) -> Vec<Advice> {
 pub fn rules(v: &Survey, s: &Settings) -> Vec<Advice> {
     let mut out = Vec::new();
     let mut push = |rule: &str, title: &str, reason: String, changes: Vec<Change>| {
-        let changes: Vec<Change> = changes
-            .into_iter()
-            .filter(|c| {
-                let mut t = s.clone();
-                t.set(&c.key, &c.value).is_ok() && t.get(&c.key) != s.get(&c.key)
-            })
-            .collect();
+        let changes: Vec<Change> = changes.into_iter().filter(|c| c.changes(s)).collect();
         if !changes.is_empty() {
             out.push(Advice {
                 rule: rule.into(),
@@ -147,7 +141,7 @@ pub fn rules(v: &Survey, s: &Settings) -> Vec<Advice> {
                 "{:.0} mm² of the model hangs out more steeply than {threshold:.0}° with nothing under it.",
                 v.overhang
             ),
-            vec![Change::new("support_material", true)],
+            vec![Change::new(Key::support_material, true)],
         );
     } else if v.overhang < 1.0 && v.bridge < 1.0 {
         push(
@@ -156,7 +150,7 @@ pub fn rules(v: &Survey, s: &Settings) -> Vec<Advice> {
             format!(
                 "Nothing overhangs more than {threshold:.0}°: supports would only add material and time."
             ),
-            vec![Change::new("support_material", false)],
+            vec![Change::new(Key::support_material, false)],
         );
     }
     if let Some((name, contact, height, base)) = &v.slender {
@@ -173,20 +167,20 @@ pub fn rules(v: &Survey, s: &Settings) -> Vec<Advice> {
                 "brim",
                 "Add a brim",
                 why,
-                vec![Change::new("brim_width", 5)],
+                vec![Change::new(Key::brim_width, 5)],
             );
         }
     }
     let flows = LayerFlows::new(s, s.layer_height, false);
     let nozzle = s.nozzle_diameter;
     if v.thinner_than_line > 0.005 {
-        let mut changes = vec![Change::new("thin_walls", true)];
+        let mut changes = vec![Change::new(Key::thin_walls, true)];
         if flows.external_perimeter.width > nozzle * 1.01 {
             changes.push(Change::new(
-                "external_perimeter_extrusion_width",
+                Key::external_perimeter_extrusion_width,
                 num(nozzle),
             ));
-            changes.push(Change::new("perimeter_extrusion_width", num(nozzle)));
+            changes.push(Change::new(Key::perimeter_extrusion_width, num(nozzle)));
         }
         push(
             "thin-lines",
@@ -208,7 +202,7 @@ pub fn rules(v: &Survey, s: &Settings) -> Vec<Advice> {
                 100.0 * v.thinner_than_walls,
                 s.perimeters
             ),
-            vec![Change::new("perimeters", s.perimeters + 1)],
+            vec![Change::new(Key::perimeters, s.perimeters + 1)],
         );
     }
     // Slicing slows quick layers down to the minimum layer time; advice only where that
@@ -226,9 +220,9 @@ pub fn rules(v: &Survey, s: &Settings) -> Vec<Advice> {
                 num(min_time)
             ),
             vec![
-                Change::new("cooling", true),
-                Change::new("slowdown_below_layer_time", num(min_time)),
-                Change::new("max_fan_speed", 100),
+                Change::new(Key::cooling, true),
+                Change::new(Key::slowdown_below_layer_time, num(min_time)),
+                Change::new(Key::max_fan_speed, 100),
             ],
         );
     }
@@ -241,9 +235,9 @@ pub fn rules(v: &Survey, s: &Settings) -> Vec<Advice> {
                 v.bridge
             ),
             vec![
-                Change::new("bridge_fan_speed", 100),
-                Change::new("bridge_speed", num(s.bridge_speed.min(25.0))),
-                Change::new("bridge_flow_ratio", num(s.bridge_flow_ratio.min(0.9))),
+                Change::new(Key::bridge_fan_speed, 100),
+                Change::new(Key::bridge_speed, num(s.bridge_speed.min(25.0))),
+                Change::new(Key::bridge_flow_ratio, num(s.bridge_flow_ratio.min(0.9))),
             ],
         );
     }
@@ -283,7 +277,7 @@ mod tests {
             .iter()
             .find(|a| a.rule == "supports")
             .expect("supports");
-        assert_eq!(supports.changes, [Change::new("support_material", true)]);
+        assert_eq!(supports.changes, [Change::new(Key::support_material, true)]);
         assert!(supports.reason.contains("45°"), "{}", supports.reason);
         // With supports on, the advice is gone.
         let mut on = s.clone();
@@ -319,7 +313,7 @@ mod tests {
         assert!(
             small
                 .changes
-                .contains(&Change::new("slowdown_below_layer_time", "8")),
+                .contains(&Change::new(Key::slowdown_below_layer_time, "8")),
             "{small:?}"
         );
         // Two pillars and a deck: a bridge, not an overhang needing support.

@@ -10,21 +10,28 @@ pub mod findings;
 pub mod troubleshoot;
 
 use crate::engine::geom::{self, ExPolygon, Join};
+use crate::engine::settings::{Key, Settings};
 use crate::engine::units::{scaled, unscaled_area};
 
 /// A change to one setting: its key and the new value, as the settings schema reads it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Change {
-    pub key: String,
+    pub key: Key,
     pub value: String,
 }
 
 impl Change {
-    pub fn new(key: &str, value: impl ToString) -> Change {
+    pub fn new(key: Key, value: impl ToString) -> Change {
         Change {
-            key: key.into(),
+            key,
             value: value.to_string(),
         }
+    }
+
+    /// Whether it changes anything in `s` (a valid value that differs from the current one).
+    pub fn changes(&self, s: &Settings) -> bool {
+        let mut t = s.clone();
+        t.set(self.key.name(), &self.value).is_ok() && t.value(self.key) != s.value(self.key)
     }
 }
 

@@ -5,7 +5,7 @@
 //! left out.
 
 use super::Change;
-use crate::engine::settings::{Settings, find_def, format_float as num};
+use crate::engine::settings::{Key, Settings, format_float as num};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Symptom {
@@ -58,6 +58,13 @@ impl Symptom {
     }
 }
 
+/// A value a remedy proposes: numbers are clamped to the setting's range and rounded.
+enum Proposed {
+    Number(f64),
+    On,
+    Text(&'static str),
+}
+
 /// One proposed change and why it helps.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Remedy {
@@ -88,196 +95,195 @@ fn bed_limit(filament: &str) -> f64 {
 pub fn remedies(symptom: Symptom, s: &Settings) -> Vec<Remedy> {
     let (t_lo, t_hi) = temperature_band(&s.filament_type);
     let direct_drive = s.retract_length <= 2.0;
-    let mut out: Vec<(&str, f64, String)> = Vec::new();
-    let mut add =
-        |key: &'static str, value: f64, why: &str| out.push((key, value, why.to_string()));
+    let mut out: Vec<(Key, Proposed, String)> = Vec::new();
+    let mut add = |key: Key, value: Proposed, why: &str| out.push((key, value, why.to_string()));
     match symptom {
         Symptom::Stringing => {
             add(
-                "retract_length",
-                s.retract_length + if direct_drive { 0.5 } else { 1.0 },
+                Key::retract_length,
+                Proposed::Number(s.retract_length + if direct_drive { 0.5 } else { 1.0 }),
                 "More retraction pulls the melt back before each travel, so less oozes out.",
             );
             add(
-                "temperature",
-                (s.temperature - 5.0).max(t_lo),
+                Key::temperature,
+                Proposed::Number((s.temperature - 5.0).max(t_lo)),
                 "A cooler nozzle makes the plastic less runny between moves.",
             );
             add(
-                "retract_speed",
-                s.retract_speed.max(40.0),
+                Key::retract_speed,
+                Proposed::Number(s.retract_speed.max(40.0)),
                 "A quick retraction snaps the string off instead of drawing it out.",
             );
             add(
-                "travel_speed",
-                s.travel_speed.max(150.0),
+                Key::travel_speed,
+                Proposed::Number(s.travel_speed.max(150.0)),
                 "Fast travels give the nozzle less time to ooze on the way.",
             );
             add(
-                "wipe",
-                1.0,
+                Key::wipe,
+                Proposed::On,
                 "Wiping along the last line before a travel leaves the drop on the part.",
             );
         }
         Symptom::Warping => {
             add(
-                "brim_width",
-                s.brim_width.max(6.0),
+                Key::brim_width,
+                Proposed::Number(s.brim_width.max(6.0)),
                 "A brim spreads the pull of shrinking plastic over a larger area on the bed.",
             );
             add(
-                "bed_temperature",
-                (s.bed_temperature + 5.0).min(bed_limit(&s.filament_type)),
+                Key::bed_temperature,
+                Proposed::Number((s.bed_temperature + 5.0).min(bed_limit(&s.filament_type))),
                 "A warmer bed keeps the bottom layers from shrinking while the part grows.",
             );
             add(
-                "first_layer_bed_temperature",
-                (s.first_layer_bed_temperature + 5.0).min(bed_limit(&s.filament_type)),
+                Key::first_layer_bed_temperature,
+                Proposed::Number(
+                    (s.first_layer_bed_temperature + 5.0).min(bed_limit(&s.filament_type)),
+                ),
                 "The first layer sticks better on a warmer bed.",
             );
             add(
-                "first_layer_speed",
-                s.first_layer_speed.min(20.0),
+                Key::first_layer_speed,
+                Proposed::Number(s.first_layer_speed.min(20.0)),
                 "A slower first layer is pressed onto the bed better.",
             );
             add(
-                "disable_fan_first_layers",
-                (s.disable_fan_first_layers as f64).max(3.0),
+                Key::disable_fan_first_layers,
+                Proposed::Number((s.disable_fan_first_layers as f64).max(3.0)),
                 "No fan on the first layers lets them cool slowly and evenly.",
             );
         }
         Symptom::ElephantFoot => {
             add(
-                "elefant_foot_compensation",
-                s.elefant_foot_compensation.max(0.2),
+                Key::elefant_foot_compensation,
+                Proposed::Number(s.elefant_foot_compensation.max(0.2)),
                 "The first layer is drawn this much smaller to make up for being squashed.",
             );
             add(
-                "first_layer_bed_temperature",
-                (s.first_layer_bed_temperature - 5.0)
-                    .max(s.bed_temperature - 10.0)
-                    .max(0.0),
+                Key::first_layer_bed_temperature,
+                Proposed::Number(
+                    (s.first_layer_bed_temperature - 5.0)
+                        .max(s.bed_temperature - 10.0)
+                        .max(0.0),
+                ),
                 "A slightly cooler bed keeps the lowest layers from staying soft under the weight above.",
             );
             add(
-                "z_offset",
-                s.z_offset + 0.05,
+                Key::z_offset,
+                Proposed::Number(s.z_offset + 0.05),
                 "The nozzle may be too close to the bed: raise it a little (check with a first-layer test).",
             );
         }
         Symptom::UnderExtrusion => {
             add(
-                "temperature",
-                (s.temperature + 5.0).min(t_hi),
+                Key::temperature,
+                Proposed::Number((s.temperature + 5.0).min(t_hi)),
                 "A hotter nozzle melts plastic fast enough for the speed asked of it.",
             );
             add(
-                "max_volumetric_speed",
-                (s.max_volumetric_speed * 0.75).max(2.0),
+                Key::max_volumetric_speed,
+                Proposed::Number((s.max_volumetric_speed * 0.75).max(2.0)),
                 "Capping the flow slows the fastest lines to what the hot end can melt.",
             );
             add(
-                "extrusion_multiplier",
-                (s.extrusion_multiplier + 0.05).min(1.15),
+                Key::extrusion_multiplier,
+                Proposed::Number((s.extrusion_multiplier + 0.05).min(1.15)),
                 "If the filament is thinner than its label says, push a little more.",
             );
             add(
-                "infill_speed",
-                s.infill_speed * 0.8,
+                Key::infill_speed,
+                Proposed::Number(s.infill_speed * 0.8),
                 "Slower infill leaves the extruder time to keep up.",
             );
         }
         Symptom::LayerShift => {
             add(
-                "machine_max_acceleration_travel",
-                s.machine_max_acceleration_travel * 0.7,
+                Key::machine_max_acceleration_travel,
+                Proposed::Number(s.machine_max_acceleration_travel * 0.7),
                 "Gentler travel acceleration keeps the motors from skipping steps.",
             );
             add(
-                "travel_speed",
-                (s.travel_speed * 0.75).max(60.0),
+                Key::travel_speed,
+                Proposed::Number((s.travel_speed * 0.75).max(60.0)),
                 "Slower travels need less torque. Check the belts' tension and that nothing rubs, too.",
             );
             add(
-                "machine_max_acceleration_extruding",
-                s.machine_max_acceleration_extruding * 0.7,
+                Key::machine_max_acceleration_extruding,
+                Proposed::Number(s.machine_max_acceleration_extruding * 0.7),
                 "Gentler printing acceleration shakes the printer less.",
             );
             add(
-                "infill_speed",
-                s.infill_speed * 0.8,
+                Key::infill_speed,
+                Proposed::Number(s.infill_speed * 0.8),
                 "Fast infill is where most shifts happen.",
             );
         }
         Symptom::PoorBridges => {
             add(
-                "bridge_fan_speed",
-                100.0,
+                Key::bridge_fan_speed,
+                Proposed::Number(100.0),
                 "Full fan hardens a bridge before it can sag.",
             );
             add(
-                "bridge_speed",
-                s.bridge_speed.min(20.0),
+                Key::bridge_speed,
+                Proposed::Number(s.bridge_speed.min(20.0)),
                 "Slow bridges are pulled straight across the gap.",
             );
             add(
-                "bridge_flow_ratio",
-                (s.bridge_flow_ratio - 0.1).max(0.7),
+                Key::bridge_flow_ratio,
+                Proposed::Number((s.bridge_flow_ratio - 0.1).max(0.7)),
                 "Thinner bridge lines are lighter and cool faster.",
             );
             add(
-                "support_material",
-                1.0,
+                Key::support_material,
+                Proposed::On,
                 "Very long bridges print best on support.",
             );
         }
         Symptom::Blobs => {
             add(
-                "wipe",
-                1.0,
+                Key::wipe,
+                Proposed::On,
                 "Wiping before each travel leaves the pressure on the part, not as a zit.",
             );
             add(
-                "seam_position",
-                f64::NAN,
+                Key::seam_position,
+                Proposed::Text("rear"),
                 "Starting every loop at the back hides the seam's zits where nobody looks.",
             );
             add(
-                "retract_before_travel",
-                s.retract_before_travel.min(1.0),
+                Key::retract_before_travel,
+                Proposed::Number(s.retract_before_travel.min(1.0)),
                 "Retracting before even short travels stops drops between islands.",
             );
             add(
-                "extrusion_multiplier",
-                (s.extrusion_multiplier - 0.03).max(0.85),
+                Key::extrusion_multiplier,
+                Proposed::Number((s.extrusion_multiplier - 0.03).max(0.85)),
                 "Blobs all over mean a little too much plastic.",
             );
             add(
-                "temperature",
-                (s.temperature - 5.0).max(t_lo),
+                Key::temperature,
+                Proposed::Number((s.temperature - 5.0).max(t_lo)),
                 "A cooler nozzle oozes less while it waits.",
             );
         }
     }
     out.into_iter()
         .filter_map(|(key, value, why)| {
-            let def = find_def(key)?;
-            let text = if key == "seam_position" {
-                "rear".to_string()
-            } else if matches!(key, "wipe" | "support_material") {
-                (value > 0.5).to_string()
-            } else {
-                let v = match def.range {
-                    Some((lo, hi)) => value.clamp(lo, hi),
-                    None => value,
-                };
-                num((v * 100.0).round() / 100.0)
+            let text = match value {
+                Proposed::On => "true".to_string(),
+                Proposed::Text(t) => t.to_string(),
+                Proposed::Number(v) => {
+                    let v = match key.def().range {
+                        Some((lo, hi)) => v.clamp(lo, hi),
+                        None => v,
+                    };
+                    num((v * 100.0).round() / 100.0)
+                }
             };
-            let mut t = s.clone();
-            (t.set(key, &text).is_ok() && t.get(key) != s.get(key)).then(|| Remedy {
-                change: Change::new(key, text),
-                why,
-            })
+            let change = Change::new(key, text);
+            change.changes(s).then_some(Remedy { change, why })
         })
         .collect()
 }
@@ -295,15 +301,15 @@ mod tests {
             assert_eq!(Symptom::from_id(sym.id()), Some(sym));
             for x in &r {
                 let mut t = s.clone();
-                t.set(&x.change.key, &x.change.value).unwrap();
+                t.set(x.change.key.name(), &x.change.value).unwrap();
                 t.validate().unwrap();
                 assert!(!x.why.is_empty());
             }
         }
         let st = remedies(Symptom::Stringing, &s);
-        assert_eq!(st[0].change, Change::new("retract_length", "6"));
+        assert_eq!(st[0].change, Change::new(Key::retract_length, "6"));
         assert!(st.contains(&Remedy {
-            change: Change::new("temperature", "200"),
+            change: Change::new(Key::temperature, "200"),
             why: "A cooler nozzle makes the plastic less runny between moves.".into()
         }));
     }
@@ -313,16 +319,19 @@ mod tests {
         let mut s = Settings::default();
         s.set("temperature", "190").unwrap();
         s.set("wipe", "true").unwrap();
-        let keys: Vec<String> = remedies(Symptom::Stringing, &s)
+        let keys: Vec<Key> = remedies(Symptom::Stringing, &s)
             .into_iter()
             .map(|r| r.change.key)
             .collect();
         // PLA does not go below 190 °C, and wipe is already on.
-        assert!(!keys.contains(&"temperature".to_string()), "{keys:?}");
-        assert!(!keys.contains(&"wipe".to_string()), "{keys:?}");
+        assert!(!keys.contains(&Key::temperature), "{keys:?}");
+        assert!(!keys.contains(&Key::wipe), "{keys:?}");
         s.set("bed_temperature", "65").unwrap();
         let w = remedies(Symptom::Warping, &s);
-        assert!(w.iter().all(|r| r.change.key != "bed_temperature"), "{w:?}");
-        assert_eq!(w[0].change, Change::new("brim_width", "6"));
+        assert!(
+            w.iter().all(|r| r.change.key != Key::bed_temperature),
+            "{w:?}"
+        );
+        assert_eq!(w[0].change, Change::new(Key::brim_width, "6"));
     }
 }

@@ -4,6 +4,7 @@
 //! derived from square corner velocity (Klipper); a backward and a forward pass make every
 //! speed reachable.
 
+use super::Move;
 use crate::engine::settings::{GcodeFlavor, Settings};
 
 /// What the firmware allows. Axis arrays are X, Y, Z, E.
@@ -234,6 +235,79 @@ fn trapezoid_time(d: f64, v0: f64, v1: f64, vmax: f64, a: f64) -> f64 {
             .max(v0.max(v1));
         ((peak - v0) / a + (peak - v1) / a).max(d / peak.max(1e-9))
     }
+}
+
+/// Planner blocks for moves, with the index of the move each block came from. `start` is the
+/// XY position before the first move (None: the first travel is taken as free).
+pub fn blocks<'m>(
+    moves: impl Iterator<Item = &'m Move>,
+    limits: &Limits,
+    start: Option<(f64, f64)>,
+) -> Vec<(Block, usize)> {
+    let mut out = Vec::new();
+    let (mut x, mut y) = start.unwrap_or((f64::NAN, f64::NAN));
+    let mut z = f64::NAN;
+    let mut print_accel = limits.accel_extruding;
+    let mut travel_accel = limits.accel_travel;
+    for (i, mv) in moves.enumerate() {
+        let mut push = |delta: [f64; 4], feedrate: f64, accel: f64| {
+            out.push((
+                Block {
+                    delta,
+                    feedrate,
+                    accel,
+                },
+                i,
+            ))
+        };
+        match *mv {
+            Move::Travel {
+                x: nx,
+                y: ny,
+                speed,
+            } => {
+                if x.is_finite() {
+                    push([nx - x, ny - y, 0.0, 0.0], speed, travel_accel);
+                }
+                x = nx;
+                y = ny;
+            }
+            Move::Extrude {
+                x: nx,
+                y: ny,
+                e,
+                speed,
+            }
+            | Move::Wipe {
+                x: nx,
+                y: ny,
+                e,
+                speed,
+            } => {
+                if x.is_finite() {
+                    push([nx - x, ny - y, 0.0, e], speed, print_accel);
+                }
+                x = nx;
+                y = ny;
+            }
+            Move::Z { z: nz, speed } => {
+                if z.is_finite() {
+                    push([0.0, 0.0, nz - z, 0.0], speed, travel_accel);
+                }
+                z = nz;
+            }
+            Move::Retract { e, speed } => push([0.0, 0.0, 0.0, -e], speed, limits.accel_retracting),
+            Move::Unretract { e, speed } => {
+                push([0.0, 0.0, 0.0, e], speed, limits.accel_retracting)
+            }
+            Move::Accel(a) => {
+                print_accel = a;
+                travel_accel = a;
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]

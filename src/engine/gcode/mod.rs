@@ -8,6 +8,7 @@ pub mod estimate;
 pub mod parse;
 pub mod plan;
 pub mod preview;
+pub mod template;
 pub mod writer;
 
 use crate::engine::toolpaths::Role;
@@ -63,8 +64,48 @@ pub enum Move {
     Accel(f64),
     ObjectStart(usize),
     ObjectEnd(usize),
-    /// Text from a template, written as is.
-    Custom(String),
+    /// A new heater target, set without waiting (`M104`, `M140`).
+    Temperature {
+        heater: Heater,
+        celsius: f64,
+    },
+    /// A user template's text (already rendered), written as is.
+    Template(String),
+}
+
+/// The heaters a plan can set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Heater {
+    Nozzle,
+    Bed,
+}
+
+impl Move {
+    /// Filament this move lays down (mm); 0 for anything but an extrusion.
+    pub fn extruded(&self) -> f64 {
+        match self {
+            Move::Extrude { e, .. } => *e,
+            _ => 0.0,
+        }
+    }
+
+    /// Where an XY move (travel, extrusion or wipe) ends.
+    pub fn xy(&self) -> Option<(f64, f64)> {
+        match *self {
+            Move::Travel { x, y, .. } | Move::Extrude { x, y, .. } | Move::Wipe { x, y, .. } => {
+                Some((x, y))
+            }
+            _ => None,
+        }
+    }
+
+    /// The speed of an extrusion (mm/s); None for any other move.
+    pub fn print_speed(&self) -> Option<f64> {
+        match self {
+            Move::Extrude { speed, .. } => Some(*speed),
+            _ => None,
+        }
+    }
 }
 
 /// The plan of one layer and its estimated time.

@@ -5,7 +5,7 @@
 //! own fan speed).
 
 use super::estimate::{self, Block, Limits};
-use super::{LayerMoves, Move};
+use super::{Heater, LayerMoves, Move, template};
 use crate::engine::geom::{self, EdgeIndex, Join, Point, Router};
 use crate::engine::layers::LayerZ;
 use crate::engine::settings::Settings;
@@ -94,22 +94,22 @@ impl<'a> Planner<'a> {
                 ("layer_num", index.to_string()),
                 ("layer_z", format!("{:.3}", lz.print_z)),
             ];
-            let text = super::writer::render_template(&s.before_layer_gcode, s, &extra)
+            let text = template::render(&s.before_layer_gcode, s, &extra)
                 .unwrap_or_else(|_| s.before_layer_gcode.clone());
-            m.push(Move::Custom(text));
+            m.push(Move::Template(text));
         }
         if index == 1 {
             if s.temperature != s.first_layer_temperature {
-                m.push(Move::Custom(format!(
-                    "M104 S{} ; nozzle temperature for the next layers",
-                    s.temperature.round()
-                )));
+                m.push(Move::Temperature {
+                    heater: Heater::Nozzle,
+                    celsius: s.temperature,
+                });
             }
             if s.bed_temperature != s.first_layer_bed_temperature {
-                m.push(Move::Custom(format!(
-                    "M140 S{} ; bed temperature for the next layers",
-                    s.bed_temperature.round()
-                )));
+                m.push(Move::Temperature {
+                    heater: Heater::Bed,
+                    celsius: s.bed_temperature,
+                });
             }
         }
         self.z = lz.print_z;
@@ -506,84 +506,11 @@ impl LayerTravel<'_> {
 
 /// Estimated time of one layer's moves on their own (starting and ending at rest).
 fn layer_time(moves: &[Move], limits: &Limits) -> f64 {
-    let blocks: Vec<Block> = to_blocks(moves.iter(), limits, None)
+    let blocks: Vec<Block> = estimate::blocks(moves.iter(), limits, None)
         .into_iter()
         .map(|(b, _)| b)
         .collect();
     estimate::estimate(&blocks, limits).iter().sum()
-}
-
-/// Planner blocks for moves, with the index of the move each block came from. `start` is the
-/// XY position before the first move (None: the first travel is taken as free).
-pub fn to_blocks<'m>(
-    moves: impl Iterator<Item = &'m Move>,
-    limits: &Limits,
-    start: Option<(f64, f64)>,
-) -> Vec<(Block, usize)> {
-    let mut out = Vec::new();
-    let (mut x, mut y) = start.unwrap_or((f64::NAN, f64::NAN));
-    let mut z = f64::NAN;
-    let mut print_accel = limits.accel_extruding;
-    let mut travel_accel = limits.accel_travel;
-    for (i, mv) in moves.enumerate() {
-        let mut push = |delta: [f64; 4], feedrate: f64, accel: f64| {
-            out.push((
-                Block {
-                    delta,
-                    feedrate,
-                    accel,
-                },
-                i,
-            ))
-        };
-        match *mv {
-            Move::Travel {
-                x: nx,
-                y: ny,
-                speed,
-            } => {
-                if x.is_finite() {
-                    push([nx - x, ny - y, 0.0, 0.0], speed, travel_accel);
-                }
-                x = nx;
-                y = ny;
-            }
-            Move::Extrude {
-                x: nx,
-                y: ny,
-                e,
-                speed,
-            }
-            | Move::Wipe {
-                x: nx,
-                y: ny,
-                e,
-                speed,
-            } => {
-                if x.is_finite() {
-                    push([nx - x, ny - y, 0.0, e], speed, print_accel);
-                }
-                x = nx;
-                y = ny;
-            }
-            Move::Z { z: nz, speed } => {
-                if z.is_finite() {
-                    push([0.0, 0.0, nz - z, 0.0], speed, travel_accel);
-                }
-                z = nz;
-            }
-            Move::Retract { e, speed } => push([0.0, 0.0, 0.0, -e], speed, limits.accel_retracting),
-            Move::Unretract { e, speed } => {
-                push([0.0, 0.0, 0.0, e], speed, limits.accel_retracting)
-            }
-            Move::Accel(a) => {
-                print_accel = a;
-                travel_accel = a;
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -628,16 +555,7 @@ mod tests {
             .filter(|m| matches!(m, Move::Retract { .. }))
             .count();
         assert_eq!(retracts, 2, "layer change and the 40 mm travel: {moves:?}");
-        let e: f64 = moves
-            .iter()
-            .map(|m| {
-                if let Move::Extrude { e, .. } = m {
-                    *e
-                } else {
-                    0.0
-                }
-            })
-            .sum();
+        let e: f64 = moves.iter().map(Move::extruded).sum();
         let expect = 20.0 * 0.2 * (0.45 - 0.2 * (1.0 - PI / 4.0)) / (PI * 1.75 * 1.75 / 4.0);
         assert!((e - expect).abs() < 1e-9, "{e} vs {expect}");
     }
@@ -686,16 +604,7 @@ mod tests {
             ..Default::default()
         };
         let moves = plan_one(layer, &s);
-        let speeds: Vec<f64> = moves
-            .iter()
-            .filter_map(|m| {
-                if let Move::Extrude { speed, .. } = m {
-                    Some(*speed)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let speeds: Vec<f64> = moves.iter().filter_map(Move::print_speed).collect();
         assert!(
             speeds
                 .iter()

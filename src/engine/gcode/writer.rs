@@ -4,8 +4,8 @@
 //! labels, the end template and a footer with the filament used, the time and the settings.
 
 use super::estimate::{self, Limits};
-use super::plan::to_blocks;
-use super::{LayerMoves, Move, PrintStats, format_duration};
+use super::template::{self, TemplateError};
+use super::{Heater, LayerMoves, Move, PrintStats, format_duration};
 use crate::engine::settings::{GcodeFlavor, SCHEMA, Settings, format_float};
 use std::f64::consts::PI;
 use std::fmt::Write;
@@ -17,71 +17,6 @@ pub struct ObjectLabel {
     pub center: (f64, f64),
     /// Outline (convex hull) on the bed.
     pub polygon: Vec<(f64, f64)>,
-}
-
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum TemplateError {
-    #[error("{template}: unknown placeholder {{{name}}}")]
-    Unknown { template: String, name: String },
-    #[error("{template}: a '{{' is never closed")]
-    Unclosed { template: String },
-}
-
-/// Fills `{name}` placeholders: `extra` values, the aliases {hotend_temp}, {bed_temp}, and any
-/// setting key.
-pub fn render_template(
-    text: &str,
-    s: &Settings,
-    extra: &[(&str, String)],
-) -> Result<String, TemplateError> {
-    let mut out = String::with_capacity(text.len() + 32);
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let close = after.find('}').ok_or_else(|| TemplateError::Unclosed {
-            template: text.lines().next().unwrap_or("").to_string(),
-        })?;
-        let name = after[..close].trim();
-        let value = extra
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.clone())
-            .or_else(|| match name {
-                "hotend_temp" => s.get("first_layer_temperature"),
-                "bed_temp" => s.get("first_layer_bed_temperature"),
-                _ => s.get(name),
-            })
-            .ok_or_else(|| TemplateError::Unknown {
-                template: String::new(),
-                name: name.to_string(),
-            })?;
-        out.push_str(&value);
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
-/// Checks every template of the settings, naming the template in the error.
-pub fn check_templates(s: &Settings) -> Result<(), TemplateError> {
-    let extra = [("layer_num", "0".to_string()), ("layer_z", "0".to_string())];
-    for (key, text) in [
-        ("start_gcode", &s.start_gcode),
-        ("end_gcode", &s.end_gcode),
-        ("before_layer_gcode", &s.before_layer_gcode),
-    ] {
-        render_template(text, s, &extra).map_err(|e| match e {
-            TemplateError::Unknown { name, .. } => TemplateError::Unknown {
-                template: key.to_string(),
-                name,
-            },
-            TemplateError::Unclosed { .. } => TemplateError::Unclosed {
-                template: key.to_string(),
-            },
-        })?;
-    }
-    Ok(())
 }
 
 /// Times every move and sums filament.
@@ -101,7 +36,7 @@ pub fn stats(layers: &[LayerMoves], s: &Settings) -> PrintStats {
             role_of.push(role);
         }
     }
-    let blocks = to_blocks(flat.iter().copied(), &limits, None);
+    let blocks = estimate::blocks(flat.iter().copied(), &limits, None);
     let plain: Vec<estimate::Block> = blocks.iter().map(|(b, _)| *b).collect();
     let times = estimate::estimate(&plain, &limits);
     let mut layer_times = vec![0.0; layers.len()];
@@ -114,16 +49,7 @@ pub fn stats(layers: &[LayerMoves], s: &Settings) -> PrintStats {
         };
         *feature.entry(name).or_default() += t;
     }
-    let filament_mm: f64 = flat
-        .iter()
-        .map(|m| {
-            if let Move::Extrude { e, .. } = m {
-                *e
-            } else {
-                0.0
-            }
-        })
-        .sum();
+    let filament_mm: f64 = flat.iter().map(|m| m.extruded()).sum();
     let area = PI * s.filament_diameter * s.filament_diameter / 4.0;
     let mm3 = filament_mm * area;
     let grams = mm3 / 1000.0 * s.filament_density;
@@ -228,7 +154,7 @@ pub fn write(
     job: &JobInfo,
     s: &Settings,
 ) -> Result<(String, PrintStats), TemplateError> {
-    check_templates(s)?;
+    template::check(s)?;
     let stats = stats(layers, s);
     let mut w = Writer {
         out: String::with_capacity(64 * 1024),
@@ -316,7 +242,7 @@ pub fn write(
     }
     w.line("M107");
     let extra = [("layer_num", "0".to_string()), ("layer_z", "0".to_string())];
-    let start = render_template(&s.start_gcode, s, &extra)?;
+    let start = template::render(&s.start_gcode, s, &extra)?;
     w.line(start.trim_end());
     w.line("G21 ; millimetres");
     w.line("G90 ; absolute coordinates");
@@ -410,13 +336,24 @@ pub fn write(
                         _ => writeln!(w.out, "; stop printing object {name}"),
                     };
                 }
-                Move::Custom(text) => w.line(text.trim_end()),
+                Move::Temperature { heater, celsius } => {
+                    let (code, what) = match heater {
+                        Heater::Nozzle => ("M104", "nozzle"),
+                        Heater::Bed => ("M140", "bed"),
+                    };
+                    let _ = writeln!(
+                        w.out,
+                        "{code} S{} ; {what} temperature for the next layers",
+                        celsius.round()
+                    );
+                }
+                Move::Template(text) => w.line(text.trim_end()),
             }
         }
         elapsed += stats.layer_times.get(li).copied().unwrap_or(0.0);
     }
     w.line(";TYPE:Custom");
-    let end = render_template(&s.end_gcode, s, &extra)?;
+    let end = template::render(&s.end_gcode, s, &extra)?;
     w.line(end.trim_end());
     w.line("M73 P100 R0");
     w.line("");
@@ -471,25 +408,5 @@ mod tests {
         s.push(' ');
         num(&mut s, 0.0004, 3);
         assert_eq!(s, "1.5 -0.12346 100 0");
-    }
-
-    #[test]
-    fn templates_fill_and_fail_clearly() {
-        let s = Settings::default();
-        let t = render_template(
-            "M104 S{hotend_temp}\nG1 Z{first_layer_height} ; {layer_num}",
-            &s,
-            &[("layer_num", "3".into())],
-        )
-        .unwrap();
-        assert_eq!(t, "M104 S210\nG1 Z0.2 ; 3");
-        let bad = Settings {
-            start_gcode: "M104 S{nozle_temp}".into(),
-            ..Default::default()
-        };
-        assert_eq!(
-            check_templates(&bad).unwrap_err().to_string(),
-            "start_gcode: unknown placeholder {nozle_temp}"
-        );
     }
 }

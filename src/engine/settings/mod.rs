@@ -18,7 +18,7 @@ pub use schema::*;
 pub(crate) use value::setting_enum;
 pub use value::{SettingValue, ValueKind, format_float};
 
-use crate::engine::pipeline::Stage;
+use crate::engine::stage::Stage;
 
 /// Where a setting lives: which kind of preset may set it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -148,7 +148,7 @@ pub(crate) fn unknown_key(key: &str) -> SettingError {
 }
 
 /// Declares every setting once; generates the `Settings` struct, its defaults, the static
-/// `SCHEMA` table and keyed access (`set`, `get`).
+/// `SCHEMA` table, the `Key` of every setting and keyed access (`set`, `get`).
 macro_rules! declare_settings {
     ($(
         $scope:ident $category:literal {
@@ -171,6 +171,18 @@ macro_rules! declare_settings {
             }
         }
 
+        /// Every setting's key as a type, named as the key, in schema order: code that names
+        /// a setting (Assist's advice, troubleshooting) uses these, so a misspelt key does not
+        /// compile.
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Key {
+            $($($key,)*)*
+        }
+
+        /// Every key, in schema order (`KEYS[i]` is `SCHEMA[i]`'s).
+        pub static KEYS: &[Key] = &[$($(Key::$key,)*)*];
+
         /// The declaration of every setting, in display order.
         pub static SCHEMA: &[$crate::engine::settings::SettingDef] = &[
             $($(
@@ -183,7 +195,7 @@ macro_rules! declare_settings {
                     choices: <$ty as $crate::engine::settings::SettingValue>::CHOICES,
                     unit: $unit,
                     range: $range,
-                    stage: $crate::engine::pipeline::Stage::$stage,
+                    stage: $crate::engine::stage::Stage::$stage,
                     advanced: matches!(Mode::$mode, Mode::Advanced),
                     help: $help,
                 },
@@ -191,6 +203,14 @@ macro_rules! declare_settings {
         ];
 
         impl Settings {
+            /// The text form of one value, by its typed key.
+            pub fn value(&self, key: Key) -> String {
+                use $crate::engine::settings::SettingValue;
+                match key {
+                    $($(Key::$key => self.$key.format(),)*)*
+                }
+            }
+
             /// Sets one value from its text form, checking type and range.
             pub fn set(&mut self, key: &str, text: &str) -> Result<(), $crate::engine::settings::SettingError> {
                 use $crate::engine::settings::{SettingValue, SettingError, check_range, find_def, unknown_key};
@@ -222,6 +242,44 @@ macro_rules! declare_settings {
     };
 }
 pub(crate) use declare_settings;
+
+impl Key {
+    /// The declaration of this setting.
+    pub fn def(self) -> &'static SettingDef {
+        &SCHEMA[self as usize]
+    }
+
+    /// The key as text (`"layer_height"`).
+    pub fn name(self) -> &'static str {
+        self.def().key
+    }
+
+    /// The typed key of a key's text form.
+    pub fn from_name(name: &str) -> Option<Key> {
+        let i = SCHEMA.iter().position(|d| d.key == name)?;
+        KEYS.get(i).copied()
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl serde::Serialize for Key {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Key::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown setting '{name}'")))
+    }
+}
 
 /// Whether a setting shows in the basic view of the settings panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -376,6 +434,20 @@ mod tests {
                 .to_string()
                 .contains("80% of the 0.4 mm nozzle")
         );
+    }
+
+    #[test]
+    fn typed_keys_follow_the_schema() {
+        assert_eq!(KEYS.len(), SCHEMA.len());
+        for (i, k) in KEYS.iter().enumerate() {
+            assert_eq!(*k as usize, i);
+            assert_eq!(k.name(), SCHEMA[i].key);
+            assert_eq!(Key::from_name(k.name()), Some(*k));
+        }
+        assert_eq!(Key::layer_height.name(), "layer_height");
+        assert_eq!(Key::from_name("layer_heigth"), None);
+        let s = Settings::default();
+        assert_eq!(s.value(Key::perimeters), s.get("perimeters").unwrap());
     }
 
     #[test]

@@ -164,7 +164,7 @@ pub struct Wall {
     pub extrusion: ExtrusionLoop,
 }
 
-/// One connected region of a layer and everything printed inside it.
+/// One connected region of a layer with its walls (its infill is the infill stage's).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Island {
     /// The sliced outline.
@@ -172,23 +172,12 @@ pub struct Island {
     pub walls: Vec<Wall>,
     /// Thin walls and gap fill.
     pub thin: Vec<ExtrusionPath>,
-    pub infill: Vec<Extrusion>,
     /// Inside the innermost wall: travel here crosses no wall.
     pub fill_area: Vec<ExPolygon>,
 }
 
-/// Everything one object prints on one layer (in the coordinates of its first copy).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ObjectLayer {
-    pub islands: Vec<Island>,
-    pub support: Vec<Extrusion>,
-}
-
-/// Toolpaths of one sliced object across all layers.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ObjectPaths {
-    pub layers: Vec<ObjectLayer>,
-}
+/// The infill of every island of a layer, in the order of the layer's islands.
+pub type LayerInfill = Vec<Vec<Extrusion>>;
 
 /// Skirt and brim loops, per layer (only the first few layers have any).
 pub type SkirtLayers = Vec<Vec<Extrusion>>;
@@ -210,15 +199,16 @@ pub fn walls(sliced: &SlicedObject, plan: &[LayerZ], settings: &Settings) -> Vec
     })
 }
 
-/// Classifies every layer's fill area (top, solid, bridge, sparse) and fills it.
+/// Classifies every layer's fill area (top, solid, bridge, sparse) and fills it: per layer,
+/// the infill of each island.
 pub fn infill(
-    islands: &mut [Vec<Island>],
+    islands: &[Vec<Island>],
     sliced: &SlicedObject,
     plan: &[LayerZ],
     settings: &Settings,
-) {
+) -> Vec<LayerInfill> {
     let surfaces = skin::classify(&sliced.layers, islands, settings);
-    let fills = par::map(islands, |i, isl| {
+    par::map(islands, |i, isl| {
         let lower = if i == 0 {
             None
         } else {
@@ -234,30 +224,12 @@ pub fn infill(
             lower,
             settings,
         )
-    });
-    for (layer, fill) in islands.iter_mut().zip(fills) {
-        for (island, f) in layer.iter_mut().zip(fill) {
-            island.infill = f;
-        }
-    }
+    })
 }
 
 /// Support extrusions of every layer (empty when support is off).
 pub fn support(sliced: &SlicedObject, plan: &[LayerZ], settings: &Settings) -> Vec<Vec<Extrusion>> {
     support::generate(sliced, plan, settings)
-}
-
-/// Puts islands and support together, layer by layer.
-pub fn assemble(islands: Vec<Vec<Island>>, mut support: Vec<Vec<Extrusion>>) -> ObjectPaths {
-    let layers = islands
-        .into_iter()
-        .enumerate()
-        .map(|(i, islands)| ObjectLayer {
-            islands,
-            support: support.get_mut(i).map(std::mem::take).unwrap_or_default(),
-        })
-        .collect();
-    ObjectPaths { layers }
 }
 
 pub use raft::{raft, raft_area, raft_plan};

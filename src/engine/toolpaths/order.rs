@@ -3,7 +3,7 @@
 //! the outer wall goes first), thin walls and gap fill, then infill. Loops start at a seam
 //! chosen by the seam setting; open paths are reversed when their far end is nearer.
 
-use super::{Extrusion, ExtrusionLoop, ExtrusionPath, Flow, ObjectLayer, Role};
+use super::{Extrusion, ExtrusionLoop, ExtrusionPath, Flow, Island, Role};
 use crate::engine::geom::{ExPolygon, Point, cross};
 use crate::engine::settings::{SeamPosition, Settings};
 use crate::engine::units::scaled;
@@ -32,9 +32,13 @@ pub struct OrderedLayer {
     pub seams: Vec<Point>,
 }
 
-/// An object layer placed at one copy's offset.
+/// One object's layer (islands with their walls, their infill, support) placed at one copy's
+/// offset.
 pub struct PlacedLayer<'a> {
-    pub layer: &'a ObjectLayer,
+    pub islands: &'a [Island],
+    /// The infill of each island, in the same order.
+    pub infill: &'a [Vec<Extrusion>],
+    pub support: &'a [Extrusion],
     pub offset: Point,
     pub instance: usize,
 }
@@ -68,7 +72,6 @@ pub fn order_layer(
     while !remaining.is_empty() {
         let k = nearest_by(&remaining, o.pos, |&i| {
             placed[i]
-                .layer
                 .islands
                 .first()
                 .and_then(|isl| {
@@ -100,11 +103,11 @@ fn nearest_by<T>(items: &[T], pos: Point, at: impl Fn(&T) -> Point) -> usize {
 impl Orderer<'_> {
     fn object(&mut self, p: &PlacedLayer) {
         let inst = Some(p.instance);
-        self.nearest_first(p.layer.support.iter().collect(), p.offset, inst, None);
-        let mut islands: Vec<usize> = (0..p.layer.islands.len()).collect();
+        self.nearest_first(p.support.iter().collect(), p.offset, inst, None);
+        let mut islands: Vec<usize> = (0..p.islands.len()).collect();
         while !islands.is_empty() {
             let k = nearest_by(&islands, self.pos, |&i| {
-                let isl = &p.layer.islands[i];
+                let isl = &p.islands[i];
                 isl.outline
                     .contour
                     .points
@@ -113,7 +116,8 @@ impl Orderer<'_> {
                     .unwrap_or_default()
                     .translated(p.offset)
             });
-            let isl = &p.layer.islands[islands.swap_remove(k)];
+            let k = islands.swap_remove(k);
+            let isl = &p.islands[k];
             let comb = self.out.comb.len();
             let mut fill = isl.fill_area.clone();
             let mut outline = isl.outline.clone();
@@ -141,7 +145,8 @@ impl Orderer<'_> {
             }
             let thin: Vec<Extrusion> = isl.thin.iter().cloned().map(Extrusion::Path).collect();
             self.nearest_first(thin.iter().collect(), p.offset, inst, Some(comb));
-            self.nearest_first(isl.infill.iter().collect(), p.offset, inst, Some(comb));
+            let infill = p.infill.get(k).map_or(&[][..], |f| &f[..]);
+            self.nearest_first(infill.iter().collect(), p.offset, inst, Some(comb));
         }
     }
 
@@ -382,29 +387,28 @@ mod tests {
             seam_position: SeamPosition::Rear,
             ..Default::default()
         };
-        let layer = ObjectLayer {
-            islands: vec![Island {
-                outline: ExPolygon::new(Polygon::new(vec![
-                    Point::new(0, 0),
-                    Point::new(10_000, 0),
-                    Point::new(10_000, 10_000),
-                ])),
-                walls: vec![
-                    Wall {
-                        depth: 0,
-                        extrusion: square_loop(10_000, Role::ExternalPerimeter),
-                    },
-                    Wall {
-                        depth: 1,
-                        extrusion: square_loop(9_000, Role::Perimeter),
-                    },
-                ],
-                ..Default::default()
-            }],
-            support: Vec::new(),
-        };
+        let islands = vec![Island {
+            outline: ExPolygon::new(Polygon::new(vec![
+                Point::new(0, 0),
+                Point::new(10_000, 0),
+                Point::new(10_000, 10_000),
+            ])),
+            walls: vec![
+                Wall {
+                    depth: 0,
+                    extrusion: square_loop(10_000, Role::ExternalPerimeter),
+                },
+                Wall {
+                    depth: 1,
+                    extrusion: square_loop(9_000, Role::Perimeter),
+                },
+            ],
+            ..Default::default()
+        }];
         let placed = [PlacedLayer {
-            layer: &layer,
+            islands: &islands,
+            infill: &[],
+            support: &[],
             offset: Point::new(100_000, 100_000),
             instance: 0,
         }];
