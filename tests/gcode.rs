@@ -6,13 +6,16 @@ mod common;
 use common::*;
 use lamina::engine::gcode::estimate::Limits;
 use lamina::engine::gcode::parse;
-use lamina::engine::settings::{Selection, Settings, resolve};
+use lamina::engine::settings::{Choice, Selection, Settings, resolve};
 use lamina::engine::toolpaths::Role;
 use std::path::PathBuf;
 
 fn settings(printer: &str, overrides: &[(&str, &str)]) -> Settings {
     let sel = Selection {
-        printer: printer.into(),
+        choice: Choice {
+            printer: printer.into(),
+            ..Default::default()
+        },
         overrides: overrides
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

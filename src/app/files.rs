@@ -3,10 +3,10 @@
 //! A 3MF project (Lamina's own, PrusaSlicer's, OrcaSlicer's or Creality Print's) opens as a
 //! new project with its settings; plain models join the plate.
 
-use super::{Choice, Ctx, projects};
+use super::{Ctx, projects};
 use crate::engine::model::Scene;
 use crate::engine::model::project::{FileSettings, open_file};
-use crate::engine::settings::{Scope, find_def};
+use crate::engine::settings::Selection;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
@@ -88,7 +88,7 @@ fn open_project_file(
     ctx: Ctx,
     file: &str,
     objects: Vec<crate::engine::mesh::ImportedObject>,
-    settings: FileSettings,
+    mut settings: FileSettings,
 ) {
     let title = std::path::Path::new(file)
         .file_stem()
@@ -99,86 +99,37 @@ fn open_project_file(
     if scene.bounds().is_some_and(|b| b.min.z.abs() > 1e-3) {
         scene.drop_to_bed();
     }
-    let mut notes = Vec::new();
-    let (choice, candidates) = match settings {
-        FileSettings::Lamina { settings, ignored } => {
-            notes.extend(ignored);
-            let mut choice = Choice {
-                printer: settings.printer,
-                filament: settings.filament,
-                process: settings.process,
-            };
-            // The project's own presets join the user's (under a new id if one is taken).
-            for mut p in settings.presets {
-                let taken = ctx.presets.with_untracked(|all| {
-                    all.iter()
-                        .find(|x| x.id == p.id)
-                        .map(|x| x.values != p.values || x.kind != p.kind)
-                });
-                if taken == Some(false) {
-                    continue;
+    // The project's own presets join the user's: one whose id is taken by another preset
+    // comes under a new id.
+    if let FileSettings::Lamina { settings: file, .. } = &mut settings {
+        for p in &mut file.presets {
+            let taken = ctx.presets.with_untracked(|all| {
+                all.iter()
+                    .any(|x| x.id == p.id && (x.values != p.values || x.kind != p.kind))
+            });
+            if taken {
+                let id = projects::new_id("user");
+                if file.choice.get(p.kind) == p.id {
+                    file.choice.set(p.kind, id.clone());
                 }
-                if taken == Some(true) {
-                    let id = projects::new_id("user");
-                    if choice.get(p.kind) == p.id {
-                        choice.set(p.kind, id.clone());
-                    }
-                    p.id = id;
-                }
-                super::settings_panel::keep_preset(ctx, p);
-            }
-            (
-                Some(choice),
-                settings.overrides.into_iter().collect::<Vec<_>>(),
-            )
-        }
-        FileSettings::Foreign { dialect, mapped } => {
-            notes.push(format!(
-                "using its {} print and filament settings",
-                dialect.name()
-            ));
-            if let Some(s) = mapped.ignored_summary(8) {
-                notes.push(s);
-            }
-            // Its printer stays the user's choice: the bed and the G-code flavour are theirs.
-            let values = mapped
-                .values
-                .into_iter()
-                .filter(|(k, _)| find_def(k).is_some_and(|d| d.scope != Scope::Printer))
-                .collect();
-            (None, values)
-        }
-    };
-    // Keep the values that apply on top of the chosen presets; name the others.
-    let base = {
-        let c = choice.clone().unwrap_or_else(|| ctx.choice.get_untracked());
-        ctx.presets.with_untracked(|p| super::resolve(p, &c, None))
-    };
-    let mut overrides = BTreeMap::new();
-    match base {
-        Ok(mut s) => {
-            for (k, v) in candidates {
-                let mut trial = s.clone();
-                match trial.set(&k, &v).and_then(|_| trial.validate()) {
-                    Ok(()) => {
-                        if s.get(&k) != trial.get(&k) {
-                            let value = trial.get(&k).unwrap_or(v);
-                            overrides.insert(k, value);
-                        }
-                        s = trial;
-                    }
-                    Err(e) => notes.push(format!("not used: {e}")),
-                }
+                p.id = id;
             }
         }
-        Err(e) => notes.push(format!(
-            "its presets could not be used ({e}); the current ones are kept"
-        )),
     }
-    let choice = choice.filter(|c| {
-        ctx.presets
-            .with_untracked(|p| super::resolve(p, c, None).is_ok())
-    });
+    let mut sel = Selection {
+        choice: ctx.choice.get_untracked(),
+        overrides: Vec::new(),
+        extra: ctx.presets.get_untracked(),
+    };
+    let known = sel.extra.len();
+    let notes = settings.apply_to(&mut sel, &[]);
+    for p in sel.extra.drain(known..) {
+        if ctx.presets.with_untracked(|all| !all.contains(&p)) {
+            super::settings_panel::keep_preset(ctx, p);
+        }
+    }
+    let choice = Some(sel.choice);
+    let overrides: BTreeMap<String, String> = sel.overrides.into_iter().collect();
     let n = scene.objects.len();
     projects::open_as_project(ctx, &title, scene, choice, overrides);
     let mut text = format!("{file}: opened as a project with {n} object(s)");

@@ -20,7 +20,7 @@ mod view3d;
 
 use crate::engine::mesh::ImportedObject;
 use crate::engine::model::{Scene, shapes};
-use crate::engine::settings::{Preset, PresetKind, SCHEMA, Settings, all_presets, apply};
+use crate::engine::settings::{Choice, Preset, Settings, all_presets, resolve_choice};
 use glam::{DAffine3, DVec3};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -41,32 +41,6 @@ pub struct Message {
     pub id: u32,
     pub text: String,
     pub error: bool,
-}
-
-/// Which presets are chosen (ids of embedded or user presets).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Choice {
-    pub printer: String,
-    pub filament: String,
-    pub process: String,
-}
-
-impl Choice {
-    pub fn get(&self, kind: PresetKind) -> &str {
-        match kind {
-            PresetKind::Printer => &self.printer,
-            PresetKind::Filament => &self.filament,
-            PresetKind::Process => &self.process,
-        }
-    }
-
-    pub fn set(&mut self, kind: PresetKind, id: String) {
-        match kind {
-            PresetKind::Printer => self.printer = id,
-            PresetKind::Filament => self.filament = id,
-            PresetKind::Process => self.process = id,
-        }
-    }
 }
 
 /// Models on the plate, or the sliced toolpaths.
@@ -105,42 +79,24 @@ pub struct Ctx {
     pub assist: assist::Assist,
 }
 
+/// The presets chosen, with the user's values on top (the engine's resolution, over every
+/// preset the app knows: embedded and the user's own).
 fn resolve(
     presets: &[Preset],
     choice: &Choice,
     overrides: Option<&BTreeMap<String, String>>,
 ) -> Result<Settings, String> {
-    let mut s = Settings::default();
-    for kind in [
-        PresetKind::Printer,
-        PresetKind::Filament,
-        PresetKind::Process,
-    ] {
-        let id = choice.get(kind);
-        let p = presets
-            .iter()
-            .find(|p| p.kind == kind && p.id == id)
-            .ok_or_else(|| format!("no {} preset '{id}'", kind.name()))?;
-        apply(&mut s, p).map_err(|e| e.to_string())?;
-    }
-    if let Some(o) = overrides {
-        for (k, v) in o {
-            s.set(k, v).map_err(|e| e.to_string())?;
-        }
-    }
-    s.validate().map_err(|e| e.to_string())?;
-    Ok(s)
+    let overrides = overrides
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.as_str(), v.as_str()));
+    resolve_choice(choice, presets, overrides).map_err(|e| e.to_string())
 }
 
 impl Ctx {
     fn new() -> Ctx {
         let presets = RwSignal::new(all_presets().unwrap_or_default());
-        let d = crate::engine::settings::Selection::default();
-        let choice = RwSignal::new(Choice {
-            printer: d.printer,
-            filament: d.filament,
-            process: d.process,
-        });
+        let choice = RwSignal::new(Choice::default());
         let overrides = RwSignal::new(BTreeMap::new());
         let base = Memo::new(move |_| presets.with(|p| resolve(p, &choice.get(), None)));
         let settings = Memo::new(move |_| {
@@ -480,12 +436,4 @@ pub fn App() -> impl IntoView {
             </div>
         </div>
     }
-}
-
-/// All settings as `key = value` text, for the worker.
-pub fn settings_pairs(s: &Settings) -> Vec<(String, String)> {
-    SCHEMA
-        .iter()
-        .map(|d| (d.key.to_string(), s.get(d.key).unwrap_or_default()))
-        .collect()
 }

@@ -4,11 +4,11 @@
 //! (re-downloadable G-code) and "Save as 3MF". When the browser refuses storage, the app
 //! keeps working for the session and says so.
 
-use super::{Choice, Ctx, demo_model, slicing};
+use super::{Ctx, demo_model, slicing};
 use crate::engine::gcode::format_duration;
 use crate::engine::model::Scene;
 use crate::engine::model::project::{ProjectSettings, write_project};
-use crate::engine::settings::{PresetKind, Selection, find_def};
+use crate::engine::settings::{Choice, PresetKind, find_def};
 use crate::storage::{self, GcodeEntry, LoadedProject, ProjectMeta, StorageError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -249,28 +249,15 @@ fn replace_plate(
 
 /// Shows a project read from storage.
 fn show_loaded(ctx: Ctx, p: LoadedProject) {
-    let defaults = Selection::default();
-    let mut choice = Choice {
-        printer: p.printer,
-        filament: p.filament,
-        process: p.process,
-    };
+    let defaults = Choice::default();
+    let mut choice = p.choice;
     let mut missing = Vec::new();
     ctx.presets.with_untracked(|presets| {
-        for kind in [
-            PresetKind::Printer,
-            PresetKind::Filament,
-            PresetKind::Process,
-        ] {
+        for kind in PresetKind::ALL {
             let id = choice.get(kind).to_string();
             if !presets.iter().any(|x| x.kind == kind && x.id == id) {
                 missing.push(format!("{} preset '{id}'", kind.name()));
-                let d = match kind {
-                    PresetKind::Printer => &defaults.printer,
-                    PresetKind::Filament => &defaults.filament,
-                    PresetKind::Process => &defaults.process,
-                };
-                choice.set(kind, d.clone());
+                choice.set(kind, defaults.get(kind).to_string());
             }
         }
     });
@@ -361,14 +348,7 @@ fn save_now(ctx: Ctx) {
         let result = storage::run(async {
             let db = storage::db().await?;
             let first = !pr.persisted.get_untracked() && meta.size == 0.0;
-            let saved = db
-                .save_project(
-                    &meta,
-                    &scene,
-                    [&c.printer, &c.filament, &c.process],
-                    &overrides,
-                )
-                .await?;
+            let saved = db.save_project(&meta, &scene, &c, &overrides).await?;
             if first {
                 pr.persisted.set(storage::persist().await);
             }
@@ -729,16 +709,12 @@ pub fn save_3mf(ctx: Ctx) {
     let c = ctx.choice.get_untracked();
     let used: Vec<_> = ctx.presets.with_untracked(|p| {
         p.iter()
-            .filter(|x| {
-                x.id.starts_with("user-") && [&c.printer, &c.filament, &c.process].contains(&&x.id)
-            })
+            .filter(|x| x.id.starts_with("user-") && c.get(x.kind) == x.id)
             .cloned()
             .collect()
     });
     let settings = ProjectSettings {
-        printer: c.printer.clone(),
-        filament: c.filament.clone(),
-        process: c.process.clone(),
+        choice: c,
         overrides: ctx.overrides.get_untracked(),
         presets: used,
     };

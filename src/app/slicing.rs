@@ -2,7 +2,7 @@
 //! stage and a Cancel that really stops the work (the worker is terminated and a fresh one
 //! starts next time); then the preview controls, the figures, and the G-code download.
 
-use super::{Ctx, ViewMode, settings_pairs};
+use super::{Ctx, ViewMode};
 use crate::engine::assist::findings::Finding;
 use crate::engine::gcode::format_duration;
 use crate::engine::gcode::preview::Preview;
@@ -148,7 +148,7 @@ impl SlicingState {
             .collect();
         let job = Job {
             id,
-            settings: settings_pairs(&settings),
+            settings,
             presets,
             objects: scene
                 .objects

@@ -155,7 +155,7 @@ fn parse_job(args: &[String]) -> Result<JobArgs, Fail> {
                 j.save_project = Some(PathBuf::from(value(args, &mut i, a)?));
             }
             "--printer" => {
-                j.selection.printer = preset_arg(
+                j.selection.choice.printer = preset_arg(
                     PresetKind::Printer,
                     value(args, &mut i, a)?,
                     &mut j.selection,
@@ -163,7 +163,7 @@ fn parse_job(args: &[String]) -> Result<JobArgs, Fail> {
                 j.chosen.push(PresetKind::Printer);
             }
             "--filament" => {
-                j.selection.filament = preset_arg(
+                j.selection.choice.filament = preset_arg(
                     PresetKind::Filament,
                     value(args, &mut i, a)?,
                     &mut j.selection,
@@ -171,7 +171,7 @@ fn parse_job(args: &[String]) -> Result<JobArgs, Fail> {
                 j.chosen.push(PresetKind::Filament);
             }
             "--process" => {
-                j.selection.process = preset_arg(
+                j.selection.choice.process = preset_arg(
                     PresetKind::Process,
                     value(args, &mut i, a)?,
                     &mut j.selection,
@@ -262,42 +262,14 @@ fn load_files(j: &mut JobArgs) -> Result<Vec<Vec<mesh::ImportedObject>>, Fail> {
     let single = files.len() == 1;
     let mut out = Vec::new();
     for (path, opened) in files {
-        match opened.settings {
-            Some(FileSettings::Lamina { settings, ignored }) if single => {
-                let sel = &mut j.selection;
-                for (kind, id, from_file) in [
-                    (PresetKind::Printer, &mut sel.printer, settings.printer),
-                    (PresetKind::Filament, &mut sel.filament, settings.filament),
-                    (PresetKind::Process, &mut sel.process, settings.process),
-                ] {
-                    if !j.chosen.contains(&kind) {
-                        *id = from_file;
-                    }
-                }
-                sel.extra.extend(settings.presets);
-                let user = std::mem::take(&mut sel.overrides);
-                sel.overrides = settings.overrides.into_iter().chain(user).collect();
-                j.keep_placement = j.scales.is_empty() && j.rotations.is_empty() && !j.arrange;
+        if let Some(file_settings) = opened.settings.filter(|_| single) {
+            if matches!(file_settings, FileSettings::Lamina { .. }) {
                 eprintln!("lamina: note: {path}: using the project's settings");
-                for i in ignored {
-                    eprintln!("lamina: note: {path}: not used: {i}");
-                }
+                j.keep_placement = j.scales.is_empty() && j.rotations.is_empty() && !j.arrange;
             }
-            Some(FileSettings::Foreign { dialect, mapped }) if single => {
-                let user = std::mem::take(&mut j.selection.overrides);
-                let from_file = mapped.values.iter().filter(|(k, _)| {
-                    settings::find_def(k).is_some_and(|d| d.scope != settings::Scope::Printer)
-                });
-                j.selection.overrides = from_file.cloned().chain(user).collect();
-                eprintln!(
-                    "lamina: note: {path}: using its {} print and filament settings",
-                    dialect.name()
-                );
-                if let Some(summary) = mapped.ignored_summary(12) {
-                    eprintln!("lamina: note: {path}: {summary}");
-                }
+            for note in file_settings.apply_to(&mut j.selection, &j.chosen) {
+                eprintln!("lamina: note: {path}: {note}");
             }
-            _ => {}
         }
         out.push(opened.objects);
     }
@@ -366,22 +338,19 @@ impl Observer for Clock {
 }
 
 fn preset_names(sel: &Selection) -> Vec<(String, String)> {
-    [
-        ("printer", PresetKind::Printer, &sel.printer),
-        ("filament", PresetKind::Filament, &sel.filament),
-        ("process", PresetKind::Process, &sel.process),
-    ]
-    .into_iter()
-    .map(|(what, kind, id)| {
-        let name = match sel.extra.iter().find(|p| p.kind == kind && &p.id == id) {
-            Some(p) => p.name.clone(),
-            None => find_preset(kind, id)
-                .map(|p| p.name)
-                .unwrap_or_else(|_| id.clone()),
-        };
-        (what.to_string(), name)
-    })
-    .collect()
+    PresetKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let id = sel.choice.get(kind);
+            let name = match sel.extra.iter().find(|p| p.kind == kind && p.id == id) {
+                Some(p) => p.name.clone(),
+                None => find_preset(kind, id)
+                    .map(|p| p.name)
+                    .unwrap_or_else(|_| id.to_string()),
+            };
+            (kind.name().to_string(), name)
+        })
+        .collect()
 }
 
 fn cmd_slice(args: &[String]) -> Result<(), Fail> {
@@ -393,16 +362,13 @@ fn cmd_slice(args: &[String]) -> Result<(), Fail> {
     let load = started.elapsed().as_secs_f64();
     if let Some(path) = &j.save_project {
         let sel = &j.selection;
-        let used = [&sel.printer, &sel.filament, &sel.process];
         let project = ProjectSettings {
-            printer: sel.printer.clone(),
-            filament: sel.filament.clone(),
-            process: sel.process.clone(),
+            choice: sel.choice.clone(),
             overrides: sel.overrides.iter().cloned().collect(),
             presets: sel
                 .extra
                 .iter()
-                .filter(|p| used.contains(&&p.id))
+                .filter(|p| sel.choice.get(p.kind) == p.id)
                 .cloned()
                 .collect(),
         };
@@ -675,16 +641,11 @@ fn cmd_catalog(args: &[String]) -> Result<(), Fail> {
 
 fn cmd_presets() -> Result<(), Fail> {
     let all = all_presets()?;
-    let default = Selection::default();
-    for kind in [
-        PresetKind::Printer,
-        PresetKind::Filament,
-        PresetKind::Process,
-    ] {
+    let default = settings::Choice::default();
+    for kind in PresetKind::ALL {
         println!("{}s:", kind.name());
         for p in all.iter().filter(|p| p.kind == kind) {
-            let is_default =
-                [&default.printer, &default.filament, &default.process].contains(&&p.id);
+            let is_default = default.get(kind) == p.id;
             println!(
                 "  {:<24} {}{}",
                 p.id,
@@ -738,7 +699,7 @@ fn cmd_estimate(args: &[String]) -> Result<(), Fail> {
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
-            "--printer" => sel.printer = value(args, &mut i, "--printer")?.to_string(),
+            "--printer" => sel.choice.printer = value(args, &mut i, "--printer")?.to_string(),
             a if a.starts_with('-') => return Err(Fail(format!("unknown option {a}"))),
             a => file = Some(a.to_string()),
         }

@@ -20,7 +20,7 @@ use crate::engine::gcode::PrintStats;
 use crate::engine::mesh::{Mesh, RepairReport};
 use crate::engine::model::{Object, Scene};
 use crate::engine::printer::lan::{self, Kind};
-use crate::engine::settings::Preset;
+use crate::engine::settings::{Choice, Preset};
 use crate::worker::{instances, placements};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::{Deserialize, Serialize};
@@ -178,9 +178,7 @@ struct ProjectRecord {
 pub struct LoadedProject {
     pub meta: ProjectMeta,
     pub scene: Scene,
-    pub printer: String,
-    pub filament: String,
-    pub process: String,
+    pub choice: Choice,
     pub overrides: BTreeMap<String, String>,
 }
 
@@ -379,7 +377,7 @@ impl Db {
         &self,
         meta: &ProjectMeta,
         scene: &Scene,
-        choice: [&str; 3],
+        choice: &Choice,
         overrides: &BTreeMap<String, String>,
     ) -> Result<ProjectMeta> {
         let mut objects = Vec::new();
@@ -416,9 +414,9 @@ impl Db {
         }
         let doc = ProjectDoc {
             format: DOC_FORMAT,
-            printer: choice[0].to_string(),
-            filament: choice[1].to_string(),
-            process: choice[2].to_string(),
+            printer: choice.printer.clone(),
+            filament: choice.filament.clone(),
+            process: choice.process.clone(),
             overrides: overrides.clone(),
             objects,
         };
@@ -510,9 +508,11 @@ impl Db {
         Ok(LoadedProject {
             meta: record.meta,
             scene: Scene { objects },
-            printer: doc.printer,
-            filament: doc.filament,
-            process: doc.process,
+            choice: Choice {
+                printer: doc.printer,
+                filament: doc.filament,
+                process: doc.process,
+            },
             overrides: doc.overrides,
         })
     }

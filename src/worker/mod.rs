@@ -21,8 +21,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Job {
     pub id: u32,
-    /// Every setting, `key = value` as text.
-    pub settings: Vec<(String, String)>,
+    pub settings: Settings,
     /// (what, name) of the presets used, for the G-code header.
     pub presets: Vec<(String, String)>,
     pub objects: Vec<JobObject>,
@@ -199,12 +198,6 @@ fn run(job: Job, meshes: &js_sys::Array) {
     let job_checks = job.checks;
     let started = reporter.now();
     let fail = |message: String| post(&Reply::Failed { id, message }, &[], &js_sys::Array::new());
-    let mut settings = Settings::default();
-    for (k, v) in &job.settings {
-        if let Err(e) = settings.set(k, v) {
-            return fail(e.to_string());
-        }
-    }
     let mut scene = Scene::default();
     for (i, o) in job.objects.iter().enumerate() {
         let bytes = js_sys::Uint8Array::new(&meshes.get(i as u32)).to_vec();
@@ -220,7 +213,7 @@ fn run(job: Job, meshes: &js_sys::Array) {
         });
     }
     let decoded = reporter.now();
-    let out = match pipeline::slice(&scene, &settings, &job.presets, &mut reporter) {
+    let out = match pipeline::slice(&scene, &job.settings, &job.presets, &mut reporter) {
         Ok(o) => o,
         Err(e) => return fail(e.to_string()),
     };

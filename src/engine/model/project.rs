@@ -6,7 +6,9 @@
 use super::{Object, Scene};
 use crate::engine::mesh::{self, ImportError, ImportedObject, WriteObject};
 use crate::engine::settings::foreign::{self, Dialect, Mapped};
-use crate::engine::settings::{Preset, Settings};
+use crate::engine::settings::{
+    Choice, Preset, PresetKind, Scope, Selection, Settings, find_def, resolve_choice,
+};
 use glam::DAffine3;
 use std::collections::BTreeMap;
 
@@ -18,9 +20,7 @@ const FORMAT: i64 = 1;
 /// own presets among them (so the file opens the same elsewhere).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectSettings {
-    pub printer: String,
-    pub filament: String,
-    pub process: String,
+    pub choice: Choice,
     pub overrides: BTreeMap<String, String>,
     pub presets: Vec<Preset>,
 }
@@ -35,6 +35,77 @@ pub enum FileSettings {
     },
     /// Another slicer's project settings, mapped onto Lamina keys.
     Foreign { dialect: Dialect, mapped: Mapped },
+}
+
+impl FileSettings {
+    /// Takes the file's settings into a selection, as opening it as a project does (the app
+    /// and the CLI alike):
+    /// - a Lamina project chooses its presets, except the kinds in `keep` (chosen by the
+    ///   user), and brings its own presets along (into `extra`); if they do not resolve, the
+    ///   current choice stays;
+    /// - another slicer's project brings its print and filament values: its printer is not
+    ///   one of Lamina's, so the bed and the G-code flavour stay the user's.
+    ///
+    /// The file's values go under the selection's own overrides. A value that does not hold
+    /// on top of the chosen presets is left out and named; one equal to the presets' is
+    /// dropped. Returns notes for the user.
+    pub fn apply_to(self, sel: &mut Selection, keep: &[PresetKind]) -> Vec<String> {
+        let mut notes = Vec::new();
+        let values: Vec<(String, String)> = match self {
+            FileSettings::Lamina { settings, ignored } => {
+                notes.extend(ignored.into_iter().map(|i| format!("not used: {i}")));
+                let before = sel.choice.clone();
+                for kind in PresetKind::ALL {
+                    if !keep.contains(&kind) {
+                        sel.choice.set(kind, settings.choice.get(kind).to_string());
+                    }
+                }
+                sel.extra.extend(settings.presets);
+                if let Err(e) = resolve_choice(&sel.choice, &sel.extra, []) {
+                    notes.push(format!(
+                        "its presets could not be used ({e}); the current ones are kept"
+                    ));
+                    sel.choice = before;
+                }
+                settings.overrides.into_iter().collect()
+            }
+            FileSettings::Foreign { dialect, mapped } => {
+                notes.push(format!(
+                    "using its {} print and filament settings",
+                    dialect.name()
+                ));
+                notes.extend(mapped.ignored_summary(12));
+                mapped
+                    .values
+                    .into_iter()
+                    .filter(|(k, _)| find_def(k).is_some_and(|d| d.scope != Scope::Printer))
+                    .collect()
+            }
+        };
+        let mut s = match resolve_choice(&sel.choice, &sel.extra, []) {
+            Ok(s) => s,
+            Err(e) => {
+                notes.push(format!("its settings could not be used: {e}"));
+                return notes;
+            }
+        };
+        let mut kept = Vec::new();
+        for (k, v) in values {
+            let mut trial = s.clone();
+            match trial.set(&k, &v).and_then(|_| trial.validate()) {
+                Ok(()) => {
+                    if let Some(new) = trial.get(&k).filter(|new| s.get(&k).as_ref() != Some(new)) {
+                        kept.push((k, new));
+                    }
+                    s = trial;
+                }
+                Err(e) => notes.push(format!("not used: {e}")),
+            }
+        }
+        let user = std::mem::take(&mut sel.overrides);
+        sel.overrides = kept.into_iter().chain(user).collect();
+        notes
+    }
 }
 
 /// A model or project file, read.
@@ -78,9 +149,12 @@ fn settings_toml(s: &ProjectSettings) -> String {
     use toml::Value;
     let mut t = toml::Table::new();
     t.insert("format".into(), Value::Integer(FORMAT));
-    t.insert("printer".into(), Value::String(s.printer.clone()));
-    t.insert("filament".into(), Value::String(s.filament.clone()));
-    t.insert("process".into(), Value::String(s.process.clone()));
+    for kind in PresetKind::ALL {
+        t.insert(
+            kind.name().into(),
+            Value::String(s.choice.get(kind).to_string()),
+        );
+    }
     let overrides: toml::Table = s
         .overrides
         .iter()
@@ -119,12 +193,10 @@ fn read_settings_toml(text: &str) -> Result<(ProjectSettings, Vec<String>), Stri
             .map(str::to_string)
             .ok_or_else(|| format!("no {k} preset named"))
     };
-    let mut s = ProjectSettings {
-        printer: text_of("printer")?,
-        filament: text_of("filament")?,
-        process: text_of("process")?,
-        ..Default::default()
-    };
+    let mut s = ProjectSettings::default();
+    for kind in PresetKind::ALL {
+        s.choice.set(kind, text_of(kind.name())?);
+    }
     let mut scratch = Settings::default();
     if let Some(o) = t.get("overrides").and_then(|v| v.as_table()) {
         for (k, v) in o {
@@ -221,7 +293,6 @@ impl Scene {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::settings::PresetKind;
     use glam::{DMat3, DVec3};
 
     fn scene() -> Scene {
@@ -250,9 +321,11 @@ mod tests {
 
     fn settings() -> ProjectSettings {
         ProjectSettings {
-            printer: "creality-k1".into(),
-            filament: "user-3".into(),
-            process: "0.16mm-optimal".into(),
+            choice: Choice {
+                printer: "creality-k1".into(),
+                filament: "user-3".into(),
+                process: "0.16mm-optimal".into(),
+            },
             overrides: [("fill_density".to_string(), "35".to_string())].into(),
             presets: vec![Preset {
                 id: "user-3".into(),

@@ -11,8 +11,8 @@ mod schema;
 mod value;
 
 pub use presets::{
-    Preset, PresetError, PresetKind, ResolveError, Selection, all_presets, apply, find_preset,
-    resolve,
+    Choice, Preset, PresetError, PresetKind, ResolveError, Selection, all_presets, apply,
+    find_preset, resolve, resolve_choice,
 };
 pub use schema::*;
 pub(crate) use value::setting_enum;
@@ -159,8 +159,9 @@ macro_rules! declare_settings {
             )*
         }
     )*) => {
-        /// Every setting with its value. Fields are named as the keys.
-        #[derive(Debug, Clone, PartialEq)]
+        /// Every setting with its value. Fields are named as the keys. Serde carries it whole
+        /// (to the slicing worker), with the keys as field names.
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct Settings {
             $($(pub $key: $ty,)*)*
         }
@@ -448,6 +449,18 @@ mod tests {
         assert_eq!(Key::from_name("layer_heigth"), None);
         let s = Settings::default();
         assert_eq!(s.value(Key::perimeters), s.get("perimeters").unwrap());
+    }
+
+    #[test]
+    fn settings_travel_whole_through_serde() {
+        let mut s = Settings::default();
+        s.set("fill_pattern", "gyroid").unwrap();
+        s.set("support_material_contact_distance", "0.15").unwrap();
+        s.set("start_gcode", "G28\nM104 S{hotend_temp}").unwrap();
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(json.contains("\"fill_pattern\":\"gyroid\""), "{json}");
+        let back: Settings = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, s);
     }
 
     #[test]

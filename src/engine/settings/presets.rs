@@ -23,6 +23,12 @@ pub enum PresetKind {
 }
 
 impl PresetKind {
+    pub const ALL: [PresetKind; 3] = [
+        PresetKind::Printer,
+        PresetKind::Filament,
+        PresetKind::Process,
+    ];
+
     pub fn scope(self) -> Scope {
         match self {
             PresetKind::Printer => Scope::Printer,
@@ -251,27 +257,49 @@ pub fn find_preset(kind: PresetKind, id: &str) -> Result<Preset, PresetError> {
         })
 }
 
-/// Which presets to combine, plus the user's own values on top.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Selection {
+/// Which presets are chosen: ids of embedded presets or of the user's own.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Choice {
     pub printer: String,
     pub filament: String,
     pub process: String,
-    pub overrides: Vec<(String, String)>,
-    /// Presets that are not embedded (the user's own), looked up before the embedded ones.
-    pub extra: Vec<Preset>,
 }
 
-impl Default for Selection {
+impl Default for Choice {
     fn default() -> Self {
         Self {
             printer: "creality-ender3-v3-se".into(),
             filament: "generic-pla".into(),
             process: "0.20mm-standard".into(),
-            overrides: Vec::new(),
-            extra: Vec::new(),
         }
     }
+}
+
+impl Choice {
+    pub fn get(&self, kind: PresetKind) -> &str {
+        match kind {
+            PresetKind::Printer => &self.printer,
+            PresetKind::Filament => &self.filament,
+            PresetKind::Process => &self.process,
+        }
+    }
+
+    pub fn set(&mut self, kind: PresetKind, id: String) {
+        match kind {
+            PresetKind::Printer => self.printer = id,
+            PresetKind::Filament => self.filament = id,
+            PresetKind::Process => self.process = id,
+        }
+    }
+}
+
+/// Which presets to combine, plus the user's own values on top.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selection {
+    pub choice: Choice,
+    pub overrides: Vec<(String, String)>,
+    /// Presets that are not embedded (the user's own), looked up before the embedded ones.
+    pub extra: Vec<Preset>,
 }
 
 /// Sets a preset's values on `settings`, after those of the embedded presets it inherits.
@@ -297,24 +325,32 @@ fn apply_depth(settings: &mut Settings, preset: &Preset, depth: usize) -> Result
 
 /// Defaults < printer < filament < process < overrides, validated as a whole.
 pub fn resolve(selection: &Selection) -> Result<Settings, ResolveError> {
-    let mut s = Settings::default();
-    for (kind, id) in [
-        (PresetKind::Printer, &selection.printer),
-        (PresetKind::Filament, &selection.filament),
-        (PresetKind::Process, &selection.process),
-    ] {
-        match selection
-            .extra
+    resolve_choice(
+        &selection.choice,
+        &selection.extra,
+        selection
+            .overrides
             .iter()
-            .find(|p| p.kind == kind && &p.id == id)
-        {
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+}
+
+/// Resolves a choice of presets: each is looked up in `presets` (the user's own, or all the
+/// app knows) first, then among the embedded ones; `overrides` go on top.
+pub fn resolve_choice<'a>(
+    choice: &Choice,
+    presets: &[Preset],
+    overrides: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Settings, ResolveError> {
+    let mut s = Settings::default();
+    for kind in PresetKind::ALL {
+        let id = choice.get(kind);
+        match presets.iter().find(|p| p.kind == kind && p.id == id) {
             Some(p) => apply(&mut s, p)?,
             None => apply(&mut s, &find_preset(kind, id)?)?,
         }
     }
-    for (k, v) in &selection.overrides {
-        s.set(k, v)?;
-    }
+    s.apply(overrides)?;
     s.validate()?;
     Ok(s)
 }
@@ -347,21 +383,15 @@ mod tests {
         let sel = Selection::default();
         for p in &all {
             let mut s = sel.clone();
-            match p.kind {
-                PresetKind::Printer => s.printer = p.id.clone(),
-                PresetKind::Filament => s.filament = p.id.clone(),
-                PresetKind::Process => s.process = p.id.clone(),
-            }
+            s.choice.set(p.kind, p.id.clone());
             resolve(&s).unwrap_or_else(|e| panic!("{}: {e}", p.id));
         }
     }
 
     #[test]
     fn layering_order() {
-        let mut sel = Selection {
-            process: "0.12mm-fine".into(),
-            ..Default::default()
-        };
+        let mut sel = Selection::default();
+        sel.choice.process = "0.12mm-fine".into();
         let s = resolve(&sel).unwrap();
         assert_eq!(s.layer_height, 0.12);
         sel.overrides.push(("layer_height".into(), "0.16".into()));
