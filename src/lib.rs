@@ -15,14 +15,17 @@
 //! declares every setting once.
 //!
 //! In the browser (wasm32 only): `app` is the leptos user interface, `render` draws the bed,
-//! models and toolpaths with wgpu, `storage` keeps projects and presets in IndexedDB, and
-//! `worker` slices in a Web Worker so the page stays
-//! responsive. They depend on the engine; the engine depends on none of them.
+//! models and toolpaths with wgpu, `storage` keeps projects and presets in IndexedDB,
+//! `device` carries bytes to printers, catalogs and folders (HTTP, WebSocket, WebSerial), and
+//! `worker` slices in a Web Worker so the page stays responsive. They depend on the engine;
+//! the engine depends on none of them, and only `app` uses leptos.
 
 pub mod engine;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod device;
 #[cfg(target_arch = "wasm32")]
 pub mod render;
 #[cfg(target_arch = "wasm32")]

@@ -5,6 +5,7 @@
 //! saved as the user's own presets. Everything runs in this tab (`engine::assist`,
 //! `engine::model::orient`); nothing is uploaded.
 
+use super::browser::now_ms;
 use super::{Ctx, ViewMode, settings_panel};
 use crate::engine::assist::advice::{self, Advice};
 use crate::engine::assist::troubleshoot::{self, Symptom};
@@ -60,12 +61,6 @@ impl Assist {
             }
         });
     }
-}
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
 }
 
 /// Applies changes as the user's values, each checked like a typed one.
@@ -161,7 +156,7 @@ pub fn AssistPanel() -> impl IntoView {
         // Measuring a large model takes a moment: say so first.
         ctx.busy.set(Some("Checking the models…".into()));
         spawn_local(async move {
-            super::files::yield_to_browser().await;
+            super::browser::next_frame().await;
             let list = ctx.scene.with_untracked(|scene| advice::advise(scene, &s));
             a.advice.set(Some(list));
             ctx.busy.set(None);

@@ -59,12 +59,12 @@ pub fn import_files(ctx: Ctx, list: Vec<web_sys::File>) {
             ctx.busy
                 .set(Some(format!("Reading {name} ({:.1} MB)…", size / 1e6)));
             // Let the page paint the notice before the import takes the thread.
-            yield_to_browser().await;
+            super::browser::next_frame().await;
             let Some(bytes) = read_file(ctx, &file).await else {
                 continue;
             };
             ctx.busy.set(Some(format!("Importing {name}…")));
-            yield_to_browser().await;
+            super::browser::next_frame().await;
             match open_file(&name, &bytes) {
                 Ok(opened) => {
                     let count: usize = opened.objects.iter().map(|o| o.mesh.triangles.len()).sum();
@@ -108,7 +108,7 @@ fn open_project_file(
                     .any(|x| x.id == p.id && (x.values != p.values || x.kind != p.kind))
             });
             if taken {
-                let id = projects::new_id("user");
+                let id = super::browser::new_id("user");
                 if file.choice.get(p.kind) == p.id {
                     file.choice.set(p.kind, id.clone());
                 }
@@ -138,14 +138,6 @@ fn open_project_file(
         text.push_str(&notes.join("; "));
     }
     ctx.say(text, false);
-}
-
-/// Resolves on the next animation frame, so progress notes show.
-pub async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window().map(|w| w.request_animation_frame(&resolve));
-    });
-    let _ = JsFuture::from(promise).await;
 }
 
 #[component]

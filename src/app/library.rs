@@ -7,14 +7,13 @@
 //! backoff and then shown with its error, and never holds up the others.
 
 use super::Ctx;
-use super::js::{self, NetError, call, call_await, get};
+use super::browser::{absolute_url, sleep};
+use crate::device::http::{self, NetError, ReadError, Response};
 use crate::engine::catalog::{self, Catalog, Entry, Sort};
 use crate::storage;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeSet;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 /// The catalog served beside the app.
 const DEFAULT_SOURCE: &str = "library/catalog.json";
@@ -62,27 +61,9 @@ fn key(source: &str, id: &str) -> String {
     format!("{source}#{id}")
 }
 
-fn absolute(url: &str) -> String {
-    let base = web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default();
-    web_sys::Url::new_with_base(url, &base)
-        .map(|u| u.href())
-        .unwrap_or_else(|_| url.to_string())
-}
-
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = JsFuture::from(p).await;
-}
-
 /// Fetches a URL: the response, or why there is none.
-async fn fetch(url: &str, timeout_ms: u32) -> Result<web_sys::Response, String> {
-    js::fetch(js::Fetch::get(url, timeout_ms))
+async fn fetch(url: &str, timeout_ms: u32) -> Result<Response, String> {
+    http::fetch(http::Fetch::get(url, timeout_ms))
         .await
         .map_err(|e| match e {
             NetError::Timeout => format!("no answer within {} s", timeout_ms / 1000),
@@ -91,8 +72,8 @@ async fn fetch(url: &str, timeout_ms: u32) -> Result<web_sys::Response, String> 
 }
 
 /// The whole body of a response.
-async fn body(r: &web_sys::Response) -> Result<Vec<u8>, String> {
-    js::body(r)
+async fn body(r: &Response) -> Result<Vec<u8>, String> {
+    http::body(r)
         .await
         .ok_or_else(|| "the answer broke off".to_string())
 }
@@ -128,28 +109,15 @@ async fn download(url: &str, size: u64, progress: impl Fn(f64)) -> Result<Vec<u8
     if !r.ok() {
         return Err(format!("the server answered {}", r.status()));
     }
-    let Some(stream) = r.body() else {
-        return body(&r).await;
-    };
-    let reader = call(&stream, "getReader", &[]).map_err(|_| "unreadable answer".to_string())?;
-    let mut out = Vec::with_capacity(size as usize);
-    loop {
-        let chunk = call_await(&reader, "read", &[])
-            .await
-            .map_err(|_| "the download broke off".to_string())?;
-        if get(&chunk, "done").as_bool() == Some(true) {
-            break;
-        }
-        let value: js_sys::Uint8Array = get(&chunk, "value").unchecked_into();
-        let at = out.len();
-        out.resize(at + value.length() as usize, 0);
-        value.copy_to(&mut out[at..]);
-        if out.len() as u64 > size.saturating_mul(2) + 1_000_000 {
-            return Err("far larger than the catalog says: stopped".into());
-        }
-        progress((out.len() as f64 / size.max(1) as f64).min(1.0));
-    }
-    Ok(out)
+    let limit = size.saturating_mul(2) + 1_000_000;
+    http::read_body(&r, limit, |n| {
+        progress((n as f64 / size.max(1) as f64).min(1.0))
+    })
+    .await
+    .map_err(|e| match e {
+        ReadError::BrokeOff => "the download broke off".to_string(),
+        ReadError::TooLarge => "far larger than the catalog says: stopped".to_string(),
+    })
 }
 
 impl Library {
@@ -210,7 +178,7 @@ impl Library {
         {
             return;
         }
-        let abs = absolute(&url);
+        let abs = absolute_url(&url);
         self.sources.update(|s| {
             s.push(Source {
                 url: url.clone(),
@@ -240,7 +208,7 @@ impl Library {
                 s.state = SourceState::Loading;
             }
         });
-        self.fetch_source(url.clone(), absolute(&url));
+        self.fetch_source(url.clone(), absolute_url(&url));
     }
 
     fn fetch_source(&self, url: String, abs: String) {

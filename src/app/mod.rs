@@ -5,17 +5,18 @@
 //! and `projects` keeps the work in the browser's storage.
 
 mod assist;
+mod browser;
 mod files;
-mod js;
 mod lan;
 mod library;
 mod objects;
-mod printer;
+mod print_panel;
 mod projects;
 mod publish;
 mod pwa;
 mod settings_panel;
 mod slicing;
+mod usb;
 mod view3d;
 
 use crate::engine::mesh::ImportedObject;
@@ -73,7 +74,7 @@ pub struct Ctx {
     /// Click a face to lay the selected copy on it.
     pub lay_flat_mode: RwSignal<bool>,
     pub projects: projects::Projects,
-    pub usb: printer::Usb,
+    pub usb: usb::Usb,
     pub lan: lan::Lan,
     pub library: library::Library,
     pub assist: assist::Assist,
@@ -119,7 +120,7 @@ impl Ctx {
             slicing: slicing::SlicingState::new(),
             lay_flat_mode: RwSignal::new(false),
             projects: projects::Projects::new(),
-            usb: printer::Usb::new(),
+            usb: usb::Usb::new(),
             lan: lan::Lan::new(),
             library: library::Library::new(),
             assist: assist::Assist::new(),
@@ -388,7 +389,7 @@ pub fn App() -> impl IntoView {
                 <library::LibraryPanel/>
                 <settings_panel::PresetPickers/>
                 <slicing::SliceControls/>
-                <printer::PrinterPanel/>
+                <print_panel::PrintPanel/>
                 <assist::AssistToggle/>
                 <div class="privacy" title="Lamina runs entirely in this browser tab, Assist's helpers included: models, settings and G-code stay on this device unless you send them to a printer or publish a model.">
                     "Private: nothing leaves this device"

@@ -5,8 +5,8 @@
 //! source with the new model. The folder, user and public address are remembered in this
 //! browser; the password is not.
 
-use super::js::{self, NetError};
 use super::{Ctx, files};
+use crate::device::http::{self, NetError};
 use crate::engine::catalog::{self, ModelMeta, webdav};
 use crate::storage;
 use leptos::prelude::*;
@@ -56,7 +56,7 @@ fn net(e: NetError, folder: &str) -> String {
 
 /// Sends one step; its status and, for reads, the ETag and body.
 async fn send(step: &webdav::Step, folder: &str) -> Result<(u16, Option<String>, Vec<u8>), String> {
-    let r = js::fetch(js::Fetch {
+    let r = http::fetch(http::Fetch {
         method: step.method,
         url: &step.url,
         headers: &step.headers,
@@ -66,9 +66,9 @@ async fn send(step: &webdav::Step, folder: &str) -> Result<(u16, Option<String>,
     })
     .await
     .map_err(|e| net(e, folder))?;
-    let etag = r.headers().get("ETag").ok().flatten();
+    let etag = r.headers().get("ETag");
     let body = if step.method == "GET" {
-        js::body(&r).await.unwrap_or_default()
+        http::body(&r).await.unwrap_or_default()
     } else {
         Vec::new()
     };

@@ -6,7 +6,7 @@
 //! exported as Lamina preset files, and imported from Lamina, PrusaSlicer (.ini, bundles
 //! too) and OrcaSlicer / Creality Print (.json) files.
 
-use super::{Ctx, files, projects};
+use super::{Ctx, browser, files};
 use crate::engine::settings::foreign::import_presets;
 use crate::engine::settings::{Preset, PresetKind, SCHEMA, Scope, SettingDef, ValueKind};
 use crate::storage;
@@ -88,7 +88,7 @@ pub fn save_as_presets(ctx: Ctx, label: &str) {
             .unwrap_or_default();
         let base = base.trim_end_matches(" (yours)");
         let name = format!("{base} {label} (yours)");
-        let id = projects::new_id("user");
+        let id = browser::new_id("user");
         keep_preset(
             ctx,
             Preset {
@@ -183,8 +183,8 @@ fn export_preset(ctx: Ctx, kind: PresetKind) {
     }
     let text = p.to_file();
     let bytes = js_sys::Uint8Array::from(text.as_bytes());
-    let name = format!("{}.toml", projects::safe_file_name(&p.name));
-    if let Err(e) = super::slicing::save_bytes(&bytes, &name, "application/toml") {
+    let name = format!("{}.toml", browser::safe_file_name(&p.name));
+    if let Err(e) = browser::save_bytes(&bytes, &name, "application/toml") {
         ctx.say(format!("Could not save the file: {e:?}"), true);
     }
 }
@@ -197,7 +197,7 @@ fn import_preset_files(ctx: Ctx, list: Vec<web_sys::File>) {
             let Some(bytes) = files::read_file(ctx, &file).await else {
                 continue;
             };
-            let mut new_id = |_: PresetKind, _: &str| projects::new_id("user");
+            let mut new_id = |_: PresetKind, _: &str| browser::new_id("user");
             match import_presets(&name, &bytes, &mut new_id) {
                 Ok(imported) => {
                     let mut chosen: Vec<(PresetKind, String)> = Vec::new();
@@ -319,7 +319,7 @@ pub fn SettingsPanel() -> impl IntoView {
             ctx.say("Give the new preset a name first.", true);
             return;
         }
-        let id = projects::new_id("user");
+        let id = browser::new_id("user");
         keep_preset(
             ctx,
             Preset {

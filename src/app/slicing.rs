@@ -2,6 +2,7 @@
 //! stage and a Cancel that really stops the work (the worker is terminated and a fresh one
 //! starts next time); then the preview controls, the figures, and the G-code download.
 
+use super::browser::{now_ms, save_bytes};
 use super::{Ctx, ViewMode};
 use crate::engine::assist::findings::Finding;
 use crate::engine::gcode::format_duration;
@@ -303,31 +304,6 @@ impl SlicingState {
             ctx.say(format!("Could not save the file: {e:?}"), true);
         }
     }
-}
-
-/// Milliseconds from the page's clock.
-pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
-/// Offers bytes to the user as a download.
-pub fn save_bytes(bytes: &js_sys::Uint8Array, name: &str, mime: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(bytes);
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    web_sys::Url::revoke_object_url(&url)?;
-    Ok(())
 }
 
 /// Starts the app's own module again in a module worker, which then runs `worker_start`.

@@ -2,7 +2,8 @@
 //! (rebuilt only when those change), and turns pointer, wheel, touch and keys into camera
 //! moves, picking, dragging copies across the bed and laying them on a face.
 
-use super::{Ctx, ViewMode, files, slicing::now_ms};
+use super::browser::now_ms;
+use super::{Ctx, ViewMode, files};
 use crate::render::{Mode, ModelDraw, Renderer, View};
 use glam::{DAffine3, DVec3, Mat4, Vec3};
 use leptos::prelude::*;

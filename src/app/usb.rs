@@ -7,15 +7,14 @@
 //! and keeps the screen awake.
 
 use super::Ctx;
-use super::js::{call, call_await, describe, get};
+use super::browser::{call, call_await, get, now_ms};
+use crate::device::serial::{self as webserial, Port};
 use crate::engine::gcode::format_duration;
 use crate::engine::printer::serial::{Event, Host, HostConfig, State, Status};
-use js_sys::{Reflect, Uint8Array};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 /// Console lines kept.
 const CONSOLE: usize = 300;
@@ -30,20 +29,11 @@ pub struct Usb {
     console: RwSignal<Vec<(bool, String)>>,
     /// (seconds, hot end, bed) samples.
     samples: RwSignal<Vec<(f64, f64, f64)>>,
-    port: StoredValue<Option<JsValue>, LocalStorage>,
-    reader: StoredValue<Option<JsValue>, LocalStorage>,
-    writer: StoredValue<Option<JsValue>, LocalStorage>,
+    port: StoredValue<Option<Port>, LocalStorage>,
     wake_lock: StoredValue<Option<JsValue>, LocalStorage>,
     pub open: RwSignal<bool>,
     /// Ports this site was allowed before (`getPorts()`), to reconnect without the chooser.
     known: RwSignal<usize>,
-}
-
-/// `navigator.serial`, where the browser has it.
-fn serial() -> Option<JsValue> {
-    let nav = web_sys::window()?.navigator();
-    let s = get(&nav, "serial");
-    (!s.is_undefined() && !s.is_null()).then_some(s)
 }
 
 /// The printer preset's baud rate, or the user's value for it.
@@ -68,7 +58,7 @@ fn set_baud_rate(ctx: Ctx, b: u32) {
 }
 
 fn seconds() -> f64 {
-    super::slicing::now_ms() / 1000.0
+    now_ms() / 1000.0
 }
 
 impl Usb {
@@ -80,8 +70,6 @@ impl Usb {
             console: RwSignal::new(Vec::new()),
             samples: RwSignal::new(Vec::new()),
             port: StoredValue::new_local(None),
-            reader: StoredValue::new_local(None),
-            writer: StoredValue::new_local(None),
             wake_lock: StoredValue::new_local(None),
             open: RwSignal::new(false),
             known: RwSignal::new(0),
@@ -111,20 +99,13 @@ impl Usb {
             return;
         };
         if !lines.is_empty() {
-            let writer = self.writer.with_value(|w| w.clone());
-            if let Some(w) = writer {
-                for l in lines {
-                    let data = Uint8Array::from(l.as_bytes());
-                    // Writes queue in the stream, in order.
-                    if let Ok(p) = call(&w, "write", &[data.into()]) {
-                        let _ = p.dyn_into::<js_sys::Promise>().map(|p| {
-                            spawn_local(async move {
-                                let _ = JsFuture::from(p).await;
-                            })
-                        });
+            self.port.with_value(|p| {
+                if let Some(port) = p {
+                    for l in lines {
+                        port.write(l.as_bytes());
                     }
                 }
-            }
+            });
         }
         for e in events {
             match e {
@@ -165,113 +146,83 @@ impl Usb {
 
     /// Counts the ports the browser remembers for this site.
     pub fn refresh_known(&self) {
-        let Some(serial) = serial() else { return };
+        if !webserial::available() {
+            return;
+        }
         let usb = *self;
         spawn_local(async move {
-            if let Ok(list) = call_await(&serial, "getPorts", &[]).await {
-                usb.known.set(js_sys::Array::from(&list).length() as usize);
-            }
+            usb.known.set(webserial::known_ports().await.len());
         });
     }
 
     /// Opens a port: the one used before (`remembered`), or one the user picks.
     pub fn connect(&self, ctx: Ctx, remembered: bool) {
-        let Some(serial) = serial() else { return };
+        if !webserial::available() {
+            return;
+        }
         let usb = *self;
         let baud = baud_rate(ctx);
         spawn_local(async move {
             let port = if remembered {
-                call_await(&serial, "getPorts", &[])
-                    .await
-                    .map(|l| js_sys::Array::from(&l).get(0))
-                    .and_then(|p| if p.is_undefined() { Err(p) } else { Ok(p) })
+                webserial::known_ports().await.into_iter().next()
             } else {
-                call_await(&serial, "requestPort", &[]).await
+                webserial::choose_port().await
             };
-            let port = match port {
-                Ok(p) => p,
+            let Some(port) = port else {
                 // The user closed the chooser, or the port is gone.
-                Err(_) => {
-                    if remembered {
-                        ctx.say("The printer's port is not there any more: connect it and choose it again.", true);
-                        usb.known.set(0);
-                    }
+                if remembered {
+                    ctx.say(
+                        "The printer's port is not there any more: connect it and choose it again.",
+                        true,
+                    );
+                    usb.known.set(0);
+                }
+                return;
+            };
+            let port = match Port::open(port, baud).await {
+                Ok(p) => p,
+                Err(e) => {
+                    ctx.say(
+                        format!(
+                            "Could not open the port: {e} (is another program, or another tab, using it?)"
+                        ),
+                        true,
+                    );
                     return;
                 }
             };
-            let options = js_sys::Object::new();
-            let _ = Reflect::set(&options, &"baudRate".into(), &baud.into());
-            let opened = match call(&port, "open", &[options.into()]) {
-                Ok(p) => JsFuture::from(js_sys::Promise::from(p)).await,
-                Err(e) => Err(e),
-            };
-            if let Err(e) = opened {
-                ctx.say(
-                    format!(
-                        "Could not open the port: {} (is another program, or another tab, using it?)",
-                        describe(&e)
-                    ),
-                    true,
-                );
-                return;
-            }
-            let reader = call(&get(&port, "readable"), "getReader", &[]).ok();
-            let writer = call(&get(&port, "writable"), "getWriter", &[]).ok();
-            let (Some(reader), Some(writer)) = (reader, writer) else {
-                ctx.say("The port opened but cannot be read or written.", true);
-                return;
-            };
-            usb.port.set_value(Some(port));
-            usb.reader.set_value(Some(reader.clone()));
-            usb.writer.set_value(Some(writer));
+            usb.port.set_value(Some(port.clone()));
             usb.console.set(Vec::new());
             usb.samples.set(Vec::new());
             usb.host.update_value(|h| h.opened(seconds()));
             usb.pump(ctx, None);
             // Reading drives everything.
             loop {
-                let chunk = match call(&reader, "read", &[]) {
-                    Ok(p) => JsFuture::from(js_sys::Promise::from(p)).await,
-                    Err(e) => Err(e),
-                };
-                match chunk {
-                    Ok(r) if get(&r, "done").as_bool() != Some(true) => {
-                        let bytes = Uint8Array::new(&get(&r, "value")).to_vec();
-                        usb.pump(ctx, Some(&bytes));
-                    }
-                    Ok(_) => break,
+                match port.read().await {
+                    Ok(Some(bytes)) => usb.pump(ctx, Some(&bytes)),
+                    Ok(None) => break,
                     Err(e) => {
-                        ctx.say(format!("The printer's port closed: {}", describe(&e)), true);
+                        ctx.say(format!("The printer's port closed: {e}"), true);
                         break;
                     }
                 }
             }
             usb.host.update_value(|h| h.closed());
             usb.pump(ctx, None);
-            usb.release().await;
+            if let Some(p) = usb.port.try_update_value(|p| p.take()).flatten() {
+                p.close().await;
+            }
             usb.refresh_known();
         });
     }
 
-    async fn release(&self) {
-        if let Some(r) = self.reader.try_update_value(|r| r.take()).flatten() {
-            let _ = call(&r, "releaseLock", &[]);
-        }
-        if let Some(w) = self.writer.try_update_value(|w| w.take()).flatten() {
-            let _ = call(&w, "releaseLock", &[]);
-        }
-        if let Some(p) = self.port.try_update_value(|p| p.take()).flatten()
-            && let Ok(pr) = call(&p, "close", &[])
-        {
-            let _ = JsFuture::from(js_sys::Promise::from(pr)).await;
-        }
-    }
-
     pub fn disconnect(&self) {
         // Cancelling the read ends the reading loop, which closes the port.
-        if let Some(r) = self.reader.with_value(|r| r.clone()) {
-            let _ = call(&r, "cancel", &[]);
-        }
+        self.port.with_value(|p| {
+            if let Some(p) = p {
+                p.cancel();
+            }
+        });
     }
 
     fn command(&self, ctx: Ctx, text: &str) {
@@ -296,6 +247,52 @@ impl Usb {
         self.pump(ctx, None);
     }
 
+    /// Starts what runs while the app is open: timeouts and temperature polls (the data read
+    /// drives the rest), and a question before a tab that is printing closes.
+    pub fn start(&self, ctx: Ctx) {
+        let usb = *self;
+        let tick = Closure::<dyn FnMut()>::new(move || {
+            if !matches!(usb.status.get_untracked().state, State::Closed) {
+                usb.pump(ctx, None);
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(
+                tick.as_ref().unchecked_ref(),
+                250,
+            );
+        }
+        tick.forget();
+        // Closing the tab mid-print would stop the printer in the middle of a part.
+        // (The handle is dropped: the listener stays for the page's life.)
+        let _ = window_event_listener(leptos::ev::beforeunload, move |ev| {
+            if matches!(
+                usb.status.get_untracked().state,
+                State::Printing | State::Paused
+            ) {
+                ev.prevent_default();
+                ev.set_return_value("A print is running from this tab.");
+            }
+        });
+    }
+
+    /// Whether a port is open (or opening).
+    pub fn connected(&self) -> bool {
+        !matches!(
+            self.status.with(|s| s.state.clone()),
+            State::Closed | State::Error(_)
+        )
+    }
+
+    /// The top bar's word for the USB printer.
+    pub fn label(&self) -> &'static str {
+        match self.status.with(|s| s.state.clone()) {
+            State::Printing => "Printer: printing",
+            State::Idle => "Printer: ready",
+            _ => "Printer",
+        }
+    }
+
     /// Holds a screen wake lock while printing, so a sleeping Chromebook does not starve the
     /// printer.
     fn keep_awake(&self, printing: bool) {
@@ -312,9 +309,7 @@ impl Usb {
             self.wake_lock.set_value(Some(JsValue::NULL));
             let usb = *self;
             spawn_local(async move {
-                if let Ok(p) = call(&wl, "request", &["screen".into()])
-                    && let Ok(lock) = JsFuture::from(js_sys::Promise::from(p)).await
-                {
+                if let Ok(lock) = call_await(&wl, "request", &["screen".into()]).await {
                     usb.wake_lock.set_value(Some(lock));
                 }
             });
@@ -328,35 +323,12 @@ impl Usb {
     }
 }
 
-/// The "Printer" button and its panel.
+/// The USB tab of the printer panel.
 #[component]
-pub fn PrinterPanel() -> impl IntoView {
+pub fn UsbTab() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let usb = ctx.usb;
-    // Timeouts and temperature polls; the data read drives the rest.
-    let tick = Closure::<dyn FnMut()>::new(move || {
-        if !matches!(usb.status.get_untracked().state, State::Closed) {
-            usb.pump(ctx, None);
-        }
-    });
-    if let Some(w) = web_sys::window() {
-        let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(
-            tick.as_ref().unchecked_ref(),
-            250,
-        );
-    }
-    tick.forget();
-    // Closing the tab mid-print would stop the printer in the middle of a part.
-    let _unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
-        if matches!(
-            usb.status.get_untracked().state,
-            State::Printing | State::Paused
-        ) {
-            ev.prevent_default();
-            ev.set_return_value("A print is running from this tab.");
-        }
-    });
-    let supported = serial().is_some();
+    let supported = webserial::available();
     let input = RwSignal::new(String::new());
     let state = move || usb.status.with(|s| s.state.clone());
     let connected = move || !matches!(state(), State::Closed | State::Error(_));
@@ -466,37 +438,6 @@ pub fn PrinterPanel() -> impl IntoView {
         }
     };
     view! {
-        <button
-            id="printer-button"
-            class:active=move || usb.open.get()
-            on:click=move |_| {
-                usb.open.update(|o| *o = !*o);
-                usb.refresh_known();
-            }
-        >
-            {move || match state() {
-                State::Printing => "Printer: printing".to_string(),
-                State::Idle => "Printer: ready".into(),
-                _ => "Printer".into(),
-            }}
-        </button>
-        <Show when=move || usb.open.get()>
-            <section class="printer-panel" aria-label="Printers">
-                <header>
-                    <div class="tabs" role="tablist">
-                        <button id="tab-usb" role="tab" class:active=move || !ctx.lan.shown.get() on:click=move |_| ctx.lan.shown.set(false)>
-                            "USB"
-                        </button>
-                        <button id="tab-network" role="tab" class:active=move || ctx.lan.shown.get() on:click=move |_| ctx.lan.shown.set(true)>
-                            "Network"
-                        </button>
-                    </div>
-                    <button class="close" title="Close" on:click=move |_| usb.open.set(false)>"×"</button>
-                </header>
-                <Show when=move || ctx.lan.shown.get()>
-                    <super::lan::NetworkPrinters/>
-                </Show>
-                <Show when=move || !ctx.lan.shown.get()>
                 {if !supported {
                     view! {
                         <p class="error-text" id="no-webserial">
@@ -590,9 +531,11 @@ pub fn PrinterPanel() -> impl IntoView {
                                 disabled=move || !connected()
                                 on:click=move |_| {
                                     let line = usb.host.try_update_value(|h| h.emergency_stop()).unwrap_or_default();
-                                    if let Some(w) = usb.writer.with_value(|w| w.clone()) {
-                                        let _ = call(&w, "write", &[Uint8Array::from(line.as_bytes()).into()]);
-                                    }
+                                    usb.port.with_value(|p| {
+                                        if let Some(p) = p {
+                                            p.write(line.as_bytes());
+                                        }
+                                    });
                                     usb.pump(ctx, None);
                                 }
                             >
@@ -631,8 +574,5 @@ pub fn PrinterPanel() -> impl IntoView {
                     }
                     .into_any()
                 }}
-                </Show>
-            </section>
-        </Show>
     }
 }

@@ -2,10 +2,15 @@
 //! (`crate::storage`) a moment after every change, reopened on start, and listed with a
 //! thumbnail to open, rename, duplicate or delete. Also the project's recent slices
 //! (re-downloadable G-code) and "Save as 3MF". When the browser refuses storage, the app
-//! keeps working for the session and says so.
+//! keeps working for the session and says so. This file holds the state and what the buttons
+//! do; `view` draws the top bar's project name, the projects panel and the recent slices.
 
+mod view;
+
+pub use view::{ProjectBar, ProjectsPanel, SliceHistory};
+
+use super::browser::{new_id, safe_file_name, save_bytes, sleep};
 use super::{Ctx, demo_model, slicing};
-use crate::engine::gcode::format_duration;
 use crate::engine::model::Scene;
 use crate::engine::model::project::{ProjectSettings, write_project};
 use crate::engine::settings::{Choice, PresetKind, find_def};
@@ -109,27 +114,6 @@ impl Doc {
                         .all(|(i, j)| i.transform == j.transform)
             })
     }
-}
-
-/// A fresh id: time and randomness, in base 36.
-pub fn new_id(prefix: &str) -> String {
-    let t = storage::now() as u64;
-    let r = (js_sys::Math::random() * 1e9) as u64;
-    format!("{prefix}-{}{}", base36(t), base36(r))
-}
-
-fn base36(mut n: u64) -> String {
-    let digits = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut out = Vec::new();
-    loop {
-        out.push(digits[(n % 36) as usize]);
-        n /= 36;
-        if n == 0 {
-            break;
-        }
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
 }
 
 fn fresh_meta(name: &str) -> ProjectMeta {
@@ -395,7 +379,7 @@ fn lock_project(ctx: Ctx, id: Option<String>, steal: bool) {
     }
     let Some(id) = id else { return };
     let locks = web_sys::window()
-        .map(|w| super::js::get(&w.navigator(), "locks"))
+        .map(|w| super::browser::get(&w.navigator(), "locks"))
         .filter(|l| !l.is_undefined());
     let Some(locks) = locks else { return };
     // Held until `release` is called: the promise the lock's callback returns.
@@ -415,7 +399,8 @@ fn lock_project(ctx: Ctx, id: Option<String>, steal: bool) {
     let key = if steal { "steal" } else { "ifAvailable" };
     let _ = js_sys::Reflect::set(&options, &key.into(), &JsValue::TRUE);
     let name = JsValue::from_str(&format!("lamina-project-{id}"));
-    let Ok(request) = super::js::call(&locks, "request", &[name, options.into(), callback]) else {
+    let Ok(request) = super::browser::call(&locks, "request", &[name, options.into(), callback])
+    else {
         return;
     };
     pr.lock.set_value(Some((id.clone(), release)));
@@ -475,14 +460,6 @@ pub async fn when_ready(ctx: Ctx) {
     while !ctx.projects.ready.get_untracked() {
         sleep(20).await;
     }
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window()
-            .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms));
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Reads the project list and the storage figures again.
@@ -689,7 +666,7 @@ fn download_slice(ctx: Ctx, e: GcodeEntry) {
     spawn_local(async move {
         match storage::run(async { storage::db().await?.gcode_bytes(&e.key).await }).await {
             Ok(bytes) => {
-                if let Err(err) = slicing::save_bytes(&bytes, &e.file_name, "text/x.gcode") {
+                if let Err(err) = save_bytes(&bytes, &e.file_name, "text/x.gcode") {
                     ctx.say(format!("Could not save the file: {err:?}"), true);
                 }
             }
@@ -727,24 +704,9 @@ pub fn save_3mf(ctx: Ctx) {
     let bytes = write_project(&title, &scene, &settings, png.as_deref());
     let file = format!("{}.3mf", safe_file_name(&title));
     let array = js_sys::Uint8Array::from(&bytes[..]);
-    if let Err(e) = slicing::save_bytes(&array, &file, "model/3mf") {
+    if let Err(e) = save_bytes(&array, &file, "model/3mf") {
         ctx.say(format!("Could not save the file: {e:?}"), true);
     }
-}
-
-pub fn safe_file_name(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || "-_ .()".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let s = s.trim().to_string();
-    if s.is_empty() { "lamina".into() } else { s }
 }
 
 /// The bytes of a `data:image/png;base64,` URL.
@@ -752,201 +714,4 @@ fn png_bytes(url: &str) -> Option<Vec<u8>> {
     let b64 = url.strip_prefix("data:image/png;base64,")?;
     let binary = window().atob(b64).ok()?;
     Some(binary.chars().map(|c| c as u32 as u8).collect())
-}
-
-/// A date and time in the browser's language, without seconds.
-fn when(ms: f64) -> String {
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    js_sys::Date::new(&ms.into())
-        .to_locale_string("default", &options)
-        .into()
-}
-
-/// The project's name (editable) and whether it is saved, in the top bar.
-#[component]
-pub fn ProjectBar() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let pr = ctx.projects;
-    let state = move || match pr.save.get() {
-        SaveState::Off(e) => ("off", "Not saved".to_string(), e),
-        SaveState::Saved => ("saved", "Saved".into(), "Saved in this browser".into()),
-        SaveState::Pending => ("pending", "Edited".into(), "Saving in a moment".into()),
-        SaveState::Saving => ("saving", "Saving…".into(), String::new()),
-        SaveState::Failed(e) => ("failed", "Not saved".into(), e),
-        SaveState::Elsewhere => (
-            "elsewhere",
-            "Open in another tab".into(),
-            "Another tab has this project open and saves it; changes here are not saved".into(),
-        ),
-    };
-    view! {
-        <div class="project-bar">
-            <button
-                id="projects-button"
-                title="Your projects"
-                on:click=move |_| {
-                    let open = !pr.panel.get_untracked();
-                    pr.panel.set(open);
-                    if open {
-                        spawn_local(refresh(ctx));
-                    }
-                }
-            >
-                "Projects"
-            </button>
-            <input
-                id="project-name"
-                type="text"
-                aria-label="Project name"
-                prop:value=move || pr.current.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default())
-                disabled=move || pr.current.with(|c| c.is_none())
-                on:change=move |ev| {
-                    if let Some(id) = pr.current.with_untracked(|c| c.as_ref().map(|c| c.id.clone())) {
-                        rename_project(ctx, id, event_target_value(&ev));
-                    }
-                }
-            />
-            <span id="save-state" class=move || format!("save-state {}", state().0) title=move || state().2>
-                {move || state().1}
-            </span>
-            <Show when=move || pr.save.get() == SaveState::Elsewhere>
-                <button
-                    id="take-over"
-                    title="Save this tab's plate and settings as the project; the other tab stops saving"
-                    on:click=move |_| {
-                        let id = pr.current.with_untracked(|c| c.as_ref().map(|c| c.id.clone()));
-                        lock_project(ctx, id, true);
-                    }
-                >
-                    "Take over"
-                </button>
-            </Show>
-        </div>
-    }
-}
-
-/// The list of projects, with storage use.
-#[component]
-pub fn ProjectsPanel() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let pr = ctx.projects;
-    let card = move |p: ProjectMeta| {
-        let current = pr
-            .current
-            .with_untracked(|c| c.as_ref().is_some_and(|c| c.id == p.id));
-        let (id1, id2, id3, id4, id5) = (
-            p.id.clone(),
-            p.id.clone(),
-            p.id.clone(),
-            p.id.clone(),
-            p.id.clone(),
-        );
-        view! {
-            <li class="project-card" class:current=current data-id=p.id.clone()>
-                <button class="thumb" title="Open" on:click=move |_| open_project(ctx, id1.clone())>
-                    {match p.thumbnail.clone() {
-                        Some(src) => view! { <img src=src alt="" width="192" height="128"/> }.into_any(),
-                        None => view! { <span class="no-thumb">"No picture"</span> }.into_any(),
-                    }}
-                </button>
-                <input
-                    class="card-name"
-                    type="text"
-                    aria-label="Project name"
-                    value=p.name.clone()
-                    on:change=move |ev| rename_project(ctx, id2.clone(), event_target_value(&ev))
-                />
-                <div class="card-info">{format!("{} · {}", when(p.modified), storage::bytes_text(p.size))}</div>
-                <div class="card-actions">
-                    <button class="open" on:click=move |_| open_project(ctx, id3.clone())>
-                        {if current { "Open (current)" } else { "Open" }}
-                    </button>
-                    <button class="duplicate" on:click=move |_| duplicate_project(ctx, id5.clone())>"Duplicate"</button>
-                    <button class="delete" on:click=move |_| delete_project(ctx, id4.clone())>"Delete"</button>
-                </div>
-            </li>
-        }
-    };
-    let usage = move || {
-        pr.usage.get().map(|(used, quota)| {
-            let share = if quota > 0.0 {
-                (used / quota).min(1.0)
-            } else {
-                0.0
-            };
-            view! {
-                <div class="usage" id="storage-usage">
-                    <meter min="0" max="1" value=share></meter>
-                    {format!("{} of {} used", storage::bytes_text(used), storage::bytes_text(quota))}
-                    {move || if pr.persisted.get() { " · kept by the browser" } else { "" }}
-                </div>
-            }
-        })
-    };
-    view! {
-        <Show when=move || pr.panel.get()>
-            <div class="overlay" on:click=move |_| pr.panel.set(false)>
-                <section class="projects-panel" role="dialog" aria-label="Projects" on:click=|ev| ev.stop_propagation()>
-                    <header>
-                        <h2>"Projects"</h2>
-                        <button id="new-project" class="primary" on:click=move |_| new_project(ctx)>"New project"</button>
-                        <button id="save-3mf" title="Download this project as a 3MF file" on:click=move |_| save_3mf(ctx)>
-                            "Save as 3MF"
-                        </button>
-                        <button class="close" title="Close" on:click=move |_| pr.panel.set(false)>"×"</button>
-                    </header>
-                    {usage}
-                    {move || match pr.save.get() {
-                        SaveState::Off(e) => Some(view! { <div class="error-text banner">{format!("Projects are not saved: {e}")}</div> }),
-                        _ => None,
-                    }}
-                    <ul class="project-list">{move || pr.list.get().into_iter().map(card).collect_view()}</ul>
-                </section>
-            </div>
-        </Show>
-    }
-}
-
-/// The open project's recent slices, to download again.
-#[component]
-pub fn SliceHistory() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let pr = ctx.projects;
-    view! {
-        <Show when=move || pr.history.with(|h| !h.is_empty())>
-            <section class="panel history">
-                <h3>"Recent slices"</h3>
-                <ul id="slice-history">
-                    {move || {
-                        pr.history
-                            .get()
-                            .into_iter()
-                            .map(|e| {
-                                let label = format!(
-                                    "{} · {} · {:.1} g",
-                                    when(e.created),
-                                    format_duration(e.stats.time_s),
-                                    e.stats.filament_g
-                                );
-                                let detail = if e.changed > 0 {
-                                    format!("{} · {} changed values", e.presets, e.changed)
-                                } else {
-                                    e.presets.clone()
-                                };
-                                view! {
-                                    <li>
-                                        <span class="when">{label}</span>
-                                        <span class="presets">{detail}</span>
-                                        <button class="download" on:click=move |_| download_slice(ctx, e.clone())>"Download"</button>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
-            </section>
-        </Show>
-    }
 }

@@ -1,0 +1,414 @@
+//! The declaration tables: which PrusaSlicer and OrcaSlicer keys map onto which Lamina keys,
+//! and how their values convert.
+
+use super::Conv;
+
+/// PrusaSlicer keys that differ from Lamina's (others with a Lamina key map as they are).
+pub(super) const PRUSA: &[(&str, &str, Conv)] = &[
+    ("bed_shape", "bed_size_x", Conv::BedSize(0)),
+    ("bed_shape", "bed_size_y", Conv::BedSize(1)),
+    ("bed_shape", "origin_at_center", Conv::BedCentred),
+    (
+        "gcode_flavor",
+        "gcode_flavor",
+        Conv::Words(&[
+            ("marlin2", "marlin2"),
+            ("marlin", "marlin2"),
+            ("marlinlegacy", "marlin2"),
+            ("klipper", "klipper"),
+            ("reprapfirmware", "reprapfirmware"),
+        ]),
+    ),
+    (
+        "machine_limits_usage",
+        "emit_machine_limits",
+        Conv::Is("emit_to_gcode"),
+    ),
+    (
+        "filament_max_volumetric_speed",
+        "max_volumetric_speed",
+        Conv::Same,
+    ),
+    (
+        "fill_pattern",
+        "fill_pattern",
+        Conv::Words(&[
+            ("rectilinear", "rectilinear"),
+            ("alignedrectilinear", "rectilinear"),
+            ("line", "line"),
+            ("grid", "grid"),
+            ("triangles", "triangles"),
+            ("gyroid", "gyroid"),
+            ("honeycomb", "honeycomb"),
+            ("concentric", "concentric"),
+        ]),
+    ),
+    ("top_fill_pattern", "top_fill_pattern", Conv::Words(SOLID)),
+    (
+        "bottom_fill_pattern",
+        "bottom_fill_pattern",
+        Conv::Words(SOLID),
+    ),
+];
+
+const SOLID: &[(&str, &str)] = &[
+    ("rectilinear", "rectilinear"),
+    ("alignedrectilinear", "rectilinear"),
+    ("monotonic", "monotonic"),
+    ("monotonicline", "monotonic"),
+    ("concentric", "concentric"),
+    ("zig-zag", "rectilinear"),
+];
+
+/// PrusaSlicer keys Lamina has but must not take from another slicer: the custom G-code
+/// templates use PrusaSlicer's macro language, which Lamina's placeholders do not read.
+pub(super) const PRUSA_SKIP: &[&str] = &["start_gcode", "end_gcode", "before_layer_gcode"];
+
+/// OrcaSlicer (and Bambu Studio, Creality Print) keys → Lamina keys.
+pub(super) const ORCA: &[(&str, &str, Conv)] = &[
+    // Printer.
+    ("printable_area", "bed_size_x", Conv::BedSize(0)),
+    ("printable_area", "bed_size_y", Conv::BedSize(1)),
+    ("printable_area", "origin_at_center", Conv::BedCentred),
+    ("printable_height", "max_print_height", Conv::Same),
+    ("nozzle_diameter", "nozzle_diameter", Conv::Same),
+    ("z_offset", "z_offset", Conv::Same),
+    (
+        "gcode_flavor",
+        "gcode_flavor",
+        Conv::Words(&[
+            ("marlin2", "marlin2"),
+            ("marlin", "marlin2"),
+            ("klipper", "klipper"),
+            ("reprapfirmware", "reprapfirmware"),
+        ]),
+    ),
+    (
+        "use_relative_e_distances",
+        "use_relative_e_distances",
+        Conv::Same,
+    ),
+    (
+        "emit_machine_limits_to_gcode",
+        "emit_machine_limits",
+        Conv::Same,
+    ),
+    ("machine_max_speed_x", "machine_max_feedrate_x", Conv::Same),
+    ("machine_max_speed_y", "machine_max_feedrate_y", Conv::Same),
+    ("machine_max_speed_z", "machine_max_feedrate_z", Conv::Same),
+    ("machine_max_speed_e", "machine_max_feedrate_e", Conv::Same),
+    (
+        "machine_max_acceleration_x",
+        "machine_max_acceleration_x",
+        Conv::Same,
+    ),
+    (
+        "machine_max_acceleration_y",
+        "machine_max_acceleration_y",
+        Conv::Same,
+    ),
+    (
+        "machine_max_acceleration_z",
+        "machine_max_acceleration_z",
+        Conv::Same,
+    ),
+    (
+        "machine_max_acceleration_e",
+        "machine_max_acceleration_e",
+        Conv::Same,
+    ),
+    (
+        "machine_max_acceleration_extruding",
+        "machine_max_acceleration_extruding",
+        Conv::Same,
+    ),
+    (
+        "machine_max_acceleration_retracting",
+        "machine_max_acceleration_retracting",
+        Conv::Same,
+    ),
+    (
+        "machine_max_acceleration_travel",
+        "machine_max_acceleration_travel",
+        Conv::Same,
+    ),
+    ("machine_max_jerk_x", "machine_max_jerk_x", Conv::Same),
+    ("machine_max_jerk_y", "machine_max_jerk_y", Conv::Same),
+    ("machine_max_jerk_z", "machine_max_jerk_z", Conv::Same),
+    ("machine_max_jerk_e", "machine_max_jerk_e", Conv::Same),
+    ("retraction_length", "retract_length", Conv::Same),
+    ("retraction_speed", "retract_speed", Conv::Same),
+    ("deretraction_speed", "deretract_speed", Conv::Same),
+    (
+        "retraction_minimum_travel",
+        "retract_before_travel",
+        Conv::Same,
+    ),
+    ("z_hop", "retract_lift", Conv::Same),
+    (
+        "retract_when_changing_layer",
+        "retract_layer_change",
+        Conv::Same,
+    ),
+    ("wipe", "wipe", Conv::Same),
+    ("wipe_distance", "wipe_distance", Conv::Same),
+    // Filament.
+    ("filament_type", "filament_type", Conv::Same),
+    ("filament_diameter", "filament_diameter", Conv::Same),
+    ("filament_density", "filament_density", Conv::Same),
+    ("filament_cost", "filament_cost", Conv::Same),
+    ("filament_flow_ratio", "extrusion_multiplier", Conv::Same),
+    (
+        "filament_max_volumetric_speed",
+        "max_volumetric_speed",
+        Conv::Same,
+    ),
+    ("nozzle_temperature", "temperature", Conv::Same),
+    (
+        "nozzle_temperature_initial_layer",
+        "first_layer_temperature",
+        Conv::Same,
+    ),
+    ("hot_plate_temp", "bed_temperature", Conv::Same),
+    (
+        "hot_plate_temp_initial_layer",
+        "first_layer_bed_temperature",
+        Conv::Same,
+    ),
+    ("fan_min_speed", "min_fan_speed", Conv::Same),
+    ("fan_max_speed", "max_fan_speed", Conv::Same),
+    ("overhang_fan_speed", "bridge_fan_speed", Conv::Same),
+    (
+        "close_fan_the_first_x_layers",
+        "disable_fan_first_layers",
+        Conv::Same,
+    ),
+    ("full_fan_speed_layer", "full_fan_speed_layer", Conv::Same),
+    ("fan_cooling_layer_time", "fan_below_layer_time", Conv::Same),
+    (
+        "slow_down_layer_time",
+        "slowdown_below_layer_time",
+        Conv::Same,
+    ),
+    ("slow_down_min_speed", "min_print_speed", Conv::Same),
+    (
+        "filament_retraction_length",
+        "filament_retract_length",
+        Conv::Same,
+    ),
+    (
+        "filament_retraction_speed",
+        "filament_retract_speed",
+        Conv::Same,
+    ),
+    ("filament_z_hop", "filament_retract_lift", Conv::Same),
+    // Process.
+    ("layer_height", "layer_height", Conv::Same),
+    (
+        "initial_layer_print_height",
+        "first_layer_height",
+        Conv::Same,
+    ),
+    ("wall_loops", "perimeters", Conv::Same),
+    (
+        "wall_sequence",
+        "external_perimeters_first",
+        Conv::Is("outer wall/inner wall"),
+    ),
+    (
+        "seam_position",
+        "seam_position",
+        Conv::Words(&[
+            ("aligned", "aligned"),
+            ("nearest", "nearest"),
+            ("back", "rear"),
+            ("random", "random"),
+        ]),
+    ),
+    ("detect_thin_wall", "thin_walls", Conv::Same),
+    (
+        "gap_fill_target",
+        "gap_fill_enabled",
+        Conv::IsNot("nowhere"),
+    ),
+    ("top_shell_layers", "top_solid_layers", Conv::Same),
+    ("bottom_shell_layers", "bottom_solid_layers", Conv::Same),
+    (
+        "top_surface_pattern",
+        "top_fill_pattern",
+        Conv::Words(SOLID),
+    ),
+    (
+        "bottom_surface_pattern",
+        "bottom_fill_pattern",
+        Conv::Words(SOLID),
+    ),
+    ("sparse_infill_density", "fill_density", Conv::Same),
+    (
+        "sparse_infill_pattern",
+        "fill_pattern",
+        Conv::Words(&[
+            ("zig-zag", "rectilinear"),
+            ("alignedrectilinear", "rectilinear"),
+            ("line", "line"),
+            ("grid", "grid"),
+            ("triangles", "triangles"),
+            ("gyroid", "gyroid"),
+            ("honeycomb", "honeycomb"),
+            ("concentric", "concentric"),
+        ]),
+    ),
+    ("infill_direction", "fill_angle", Conv::Same),
+    ("infill_wall_overlap", "infill_overlap", Conv::Same),
+    (
+        "minimum_sparse_infill_area",
+        "solid_infill_below_area",
+        Conv::Same,
+    ),
+    ("bridge_flow", "bridge_flow_ratio", Conv::Same),
+    ("skirt_loops", "skirts", Conv::Same),
+    ("skirt_distance", "skirt_distance", Conv::Same),
+    ("skirt_height", "skirt_height", Conv::Same),
+    ("brim_width", "brim_width", Conv::Same),
+    ("brim_type", "brim_width", Conv::NoBrim),
+    ("enable_support", "support_material", Conv::Same),
+    (
+        "support_threshold_angle",
+        "support_material_threshold",
+        Conv::Same,
+    ),
+    (
+        "support_on_build_plate_only",
+        "support_material_buildplate_only",
+        Conv::Same,
+    ),
+    (
+        "support_top_z_distance",
+        "support_material_contact_distance",
+        Conv::Same,
+    ),
+    (
+        "support_object_xy_distance",
+        "support_material_xy_spacing",
+        Conv::Same,
+    ),
+    (
+        "support_base_pattern_spacing",
+        "support_material_spacing",
+        Conv::Same,
+    ),
+    ("support_angle", "support_material_angle", Conv::Same),
+    (
+        "support_interface_top_layers",
+        "support_material_interface_layers",
+        Conv::Same,
+    ),
+    (
+        "support_interface_spacing",
+        "support_material_interface_spacing",
+        Conv::Same,
+    ),
+    ("raft_layers", "raft_layers", Conv::Same),
+    ("raft_expansion", "raft_expansion", Conv::Same),
+    ("inner_wall_speed", "perimeter_speed", Conv::Same),
+    ("outer_wall_speed", "external_perimeter_speed", Conv::Same),
+    ("sparse_infill_speed", "infill_speed", Conv::Same),
+    (
+        "internal_solid_infill_speed",
+        "solid_infill_speed",
+        Conv::Same,
+    ),
+    ("top_surface_speed", "top_solid_infill_speed", Conv::Same),
+    ("gap_infill_speed", "gap_fill_speed", Conv::Same),
+    ("bridge_speed", "bridge_speed", Conv::Same),
+    ("support_speed", "support_material_speed", Conv::Same),
+    (
+        "support_interface_speed",
+        "support_material_interface_speed",
+        Conv::Same,
+    ),
+    ("initial_layer_speed", "first_layer_speed", Conv::Same),
+    ("travel_speed", "travel_speed", Conv::Same),
+    ("travel_speed_z", "travel_speed_z", Conv::Same),
+    ("default_acceleration", "default_acceleration", Conv::Same),
+    (
+        "inner_wall_acceleration",
+        "perimeter_acceleration",
+        Conv::Same,
+    ),
+    (
+        "outer_wall_acceleration",
+        "external_perimeter_acceleration",
+        Conv::Same,
+    ),
+    (
+        "sparse_infill_acceleration",
+        "infill_acceleration",
+        Conv::Same,
+    ),
+    (
+        "internal_solid_infill_acceleration",
+        "solid_infill_acceleration",
+        Conv::Same,
+    ),
+    (
+        "top_surface_acceleration",
+        "top_solid_infill_acceleration",
+        Conv::Same,
+    ),
+    ("bridge_acceleration", "bridge_acceleration", Conv::Same),
+    (
+        "initial_layer_acceleration",
+        "first_layer_acceleration",
+        Conv::Same,
+    ),
+    ("travel_acceleration", "travel_acceleration", Conv::Same),
+    ("line_width", "extrusion_width", Conv::Same),
+    (
+        "initial_layer_line_width",
+        "first_layer_extrusion_width",
+        Conv::Same,
+    ),
+    (
+        "inner_wall_line_width",
+        "perimeter_extrusion_width",
+        Conv::Same,
+    ),
+    (
+        "outer_wall_line_width",
+        "external_perimeter_extrusion_width",
+        Conv::Same,
+    ),
+    (
+        "sparse_infill_line_width",
+        "infill_extrusion_width",
+        Conv::Same,
+    ),
+    (
+        "internal_solid_infill_line_width",
+        "solid_infill_extrusion_width",
+        Conv::Same,
+    ),
+    (
+        "top_surface_line_width",
+        "top_infill_extrusion_width",
+        Conv::Same,
+    ),
+    (
+        "support_line_width",
+        "support_material_extrusion_width",
+        Conv::Same,
+    ),
+    (
+        "reduce_crossing_wall",
+        "avoid_crossing_perimeters",
+        Conv::Same,
+    ),
+    ("resolution", "resolution", Conv::Same),
+    ("slice_closing_radius", "slice_closing_radius", Conv::Same),
+    (
+        "elefant_foot_compensation",
+        "elefant_foot_compensation",
+        Conv::Same,
+    ),
+];
