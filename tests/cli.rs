@@ -225,54 +225,59 @@ fn errors_are_one_line_with_exit_code_2() {
     b[80..84].copy_from_slice(&u32::MAX.to_le_bytes());
     std::fs::write(&huge, b).unwrap();
 
-    fails_with(
-        &["slice", "/nonexistent/model.stl"],
-        "/nonexistent/model.stl",
-    );
-    fails_with(
-        &["slice", truncated.to_str().unwrap()],
-        "truncated.stl: the file is cut short",
-    );
-    fails_with(
-        &["slice", garbage.to_str().unwrap()],
-        "garbage.3mf: broken 3MF archive",
-    );
-    fails_with(
-        &["slice", huge.to_str().unwrap()],
-        "more than the 20000000 Lamina accepts",
-    );
-    fails_with(
-        &["slice", cube, "--set", "layer_heigth=0.2"],
-        "did you mean 'layer_height'",
-    );
-    fails_with(
-        &["slice", cube, "--set", "layer_height=3"],
-        "layer_height = 3 mm is out of range: allowed 0.01 to 2 mm",
-    );
-    fails_with(
-        &["slice", cube, "--set", "layer_height=0.36"],
-        "80% of the 0.4 mm nozzle",
-    );
-    fails_with(
-        &["slice", cube, "--set", "fill_pattern=zigzag"],
-        "is not one of: rectilinear",
-    );
-    fails_with(
-        &["slice", cube, "--printer", "ender9"],
-        "no printer preset 'ender9'",
-    );
-    fails_with(
-        &["slice", cube, "--scale", "20"],
-        "does not fit the 220 × 220 × 250 mm build volume",
-    );
-    fails_with(
-        &["slice", cube, "--set", "start_gcode=M104 S{nozzle}"],
-        "unknown placeholder {nozzle}",
-    );
-    fails_with(
-        &["slice", cube, "--rotate", "w=5"],
-        "the axis must be x, y or z",
-    );
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["slice", "/nonexistent/model.stl"],
+            "/nonexistent/model.stl",
+        ),
+        (
+            &["slice", truncated.to_str().unwrap()],
+            "truncated.stl: the file is cut short",
+        ),
+        (
+            &["slice", garbage.to_str().unwrap()],
+            "garbage.3mf: broken 3MF archive",
+        ),
+        (
+            &["slice", huge.to_str().unwrap()],
+            "more than the 20000000 Lamina accepts",
+        ),
+        (
+            &["slice", cube, "--set", "layer_heigth=0.2"],
+            "did you mean 'layer_height'",
+        ),
+        (
+            &["slice", cube, "--set", "layer_height=3"],
+            "layer_height = 3 mm is out of range: allowed 0.01 to 2 mm",
+        ),
+        (
+            &["slice", cube, "--set", "layer_height=0.36"],
+            "80% of the 0.4 mm nozzle",
+        ),
+        (
+            &["slice", cube, "--set", "fill_pattern=zigzag"],
+            "is not one of: rectilinear",
+        ),
+        (
+            &["slice", cube, "--printer", "ender9"],
+            "no printer preset 'ender9'",
+        ),
+        (
+            &["slice", cube, "--scale", "20"],
+            "does not fit the 220 × 220 × 250 mm build volume",
+        ),
+        (
+            &["slice", cube, "--set", "start_gcode=M104 S{nozzle}"],
+            "unknown placeholder {nozzle}",
+        ),
+        (
+            &["slice", cube, "--rotate", "w=5"],
+            "the axis must be x, y or z",
+        ),
+    ];
+    for (args, needle) in cases {
+        fails_with(args, needle);
+    }
     let tiny = dir.join("tiny.obj");
     std::fs::write(
         &tiny,

@@ -11,6 +11,7 @@ use super::browser::{call, call_await, get, now_ms};
 use crate::device::serial::{self as webserial, Port};
 use crate::engine::gcode::format_duration;
 use crate::engine::printer::serial::{Event, Host, HostConfig, State, Status};
+use crate::engine::settings::Key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -50,9 +51,9 @@ fn set_baud_rate(ctx: Ctx, b: u32) {
         .with_untracked(|s| s.as_ref().map(|s| s.serial_baud_rate).ok());
     ctx.overrides.update(|o| {
         if base == Some(b) {
-            o.remove("serial_baud_rate");
+            o.remove(Key::serial_baud_rate.name());
         } else {
-            o.insert("serial_baud_rate".into(), b.to_string());
+            o.insert(Key::serial_baud_rate.name().into(), b.to_string());
         }
     });
 }

@@ -1,5 +1,5 @@
-//! Slicing off the page's thread. The page sends a `Job` (settings, object names and
-//! placements as JSON-like data, each mesh as transferred bytes); the worker answers with
+//! Slicing off the page's thread. The page sends a `Job` (the settings whole, object names
+//! and placements, through serde; each mesh as transferred bytes); the worker answers with
 //! progress per stage, then the G-code and the toolpath preview as transferred typed arrays.
 //! Cancelling is terminating the worker: the page starts a fresh one.
 

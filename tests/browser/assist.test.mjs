@@ -5,30 +5,18 @@
 // hiding every helper (and the checks of a slice made meanwhile), kept over a reload.
 // Run by scripts/test.sh with the other browser tests.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, SHARED, URL, launch, ready } from './env.mjs';
+import { ARTIFACTS, SHARED, openApp, ready, useBrowser } from './env.mjs';
 
-let browser;
+const session = useBrowser();
 const errors = [];
-
-before(async () => {
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-});
 
 const nowSupport = async (p) => Number((await p.textContent('#assist-panel >> text=/^Now: support/')).match(/support (\d+) mm²/)[1]);
 
 test('Assist: orient, advise, findings at their layer, troubleshoot, and off hides it all', { timeout: 300_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const p = await context.newPage();
-  p.on('pageerror', (e) => errors.push(String(e)));
-  await p.goto(URL);
-  await ready(p);
+  const { context, p } = await openApp(session.browser, errors, { width: 1400, height: 1000 });
   assert.equal(await p.textContent('#assist-toggle'), 'Assist on');
   assert.match(await p.textContent('.assist-privacy'), /on this device.*not uploaded/);
 

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ARTIFACTS, URL, launch, ready, freePort } from './env.mjs';
+import { ARTIFACTS, freePort, launch, openApp } from './env.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIR = join(ROOT, 'target/creality-sim-browser');
@@ -37,11 +37,7 @@ after(async () => {
 });
 
 test('Creality stock firmware: add, send and start, watch, pause, resume, finish, stop; the printer going away', { timeout: 600_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const p = await context.newPage();
-  p.on('pageerror', (e) => errors.push(String(e)));
-  await p.goto(URL);
-  await ready(p);
+  const { context, p } = await openApp(browser, errors);
   await p.click('#slice-button');
   await p.waitForSelector('#download-button', { timeout: 300_000 });
   const [download] = await Promise.all([p.waitForEvent('download'), p.click('#download-button')]);

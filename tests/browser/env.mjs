@@ -2,6 +2,7 @@
 // Chromium is started (headless, never a downloaded browser).
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const URL = process.env.LAMINA_URL ?? 'http://127.0.0.1:8080/';
@@ -32,3 +33,31 @@ export function freePort() {
     });
   });
 }
+
+/**
+ * The browser of a test file: started before its tests and closed after them, even after a
+ * failure (a browser left open would hang the whole suite). Read `.browser` in the tests.
+ */
+export function useBrowser(args) {
+  const held = { browser: null };
+  before(async () => {
+    held.browser = await launch(args);
+  });
+  after(async () => {
+    await held.browser?.close();
+  });
+  return held;
+}
+
+/** A new page of the app in a fresh profile, ready; its page errors go to `errors`. */
+export async function openApp(browser, errors, viewport = { width: 1400, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const p = await context.newPage();
+  p.on('pageerror', (e) => errors.push(String(e)));
+  await p.goto(URL);
+  await ready(p);
+  return { context, p };
+}
+
+/** The names on the library's model cards, in order. */
+export const cards = (p) => p.$$eval('.library-grid .model-name', (n) => n.map((x) => x.textContent));

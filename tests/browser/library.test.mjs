@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, URL, launch, ready } from './env.mjs';
+import { ARTIFACTS, cards, launch, openApp, ready } from './env.mjs';
 
 let browser;
 let server;
@@ -60,14 +60,8 @@ after(async () => {
   server?.close();
 });
 
-const cards = (p) => p.$$eval('.library-grid .model-name', (n) => n.map((x) => x.textContent));
-
 test('library: browse, search, sort, add to bed, favourite kept; broken sources and lying files', { timeout: 300_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const p = await context.newPage();
-  p.on('pageerror', (e) => errors.push(String(e)));
-  await p.goto(URL);
-  await ready(p);
+  const { context, p } = await openApp(browser, errors);
 
   await p.click('#library-button');
   await p.waitForFunction(() => document.querySelectorAll('.library-grid .model-card').length === 3, null, { timeout: 30_000 });

@@ -4,7 +4,7 @@
 // the "new version" prompt. Run by scripts/test.sh like app.test.mjs:
 //   LAMINA_URL=http://127.0.0.1:PORT/ LAMINA_DIST=dist LAMINA_SHARED=../shared node --test tests/browser/
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
@@ -12,22 +12,14 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARTIFACTS, BASE_ARGS, DIST, SHARED, URL, launch, ready } from './env.mjs';
+import { ARTIFACTS, BASE_ARGS, DIST, SHARED, URL, ready, useBrowser } from './env.mjs';
 
-let browser;
+const session = useBrowser();
 const errors = [];
-
-before(async () => {
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-});
 
 /** A fresh profile (its own IndexedDB, caches and service worker). */
 async function profile() {
-  return browser.newContext({ viewport: { width: 1400, height: 850 }, acceptDownloads: true });
+  return session.browser.newContext({ viewport: { width: 1400, height: 850 }, acceptDownloads: true });
 }
 
 /** Opens the app in a context and waits until the project is on the plate. */

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ARTIFACTS, SHARED, URL, freePort, launch, ready } from './env.mjs';
+import { ARTIFACTS, SHARED, cards, freePort, launch, openApp, ready } from './env.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const WEBDAV_HOME = process.env.WEBDAV_HOME ?? join(ROOT, 'target/wsgidav');
@@ -32,8 +32,6 @@ after(async () => {
   await browser?.close();
   execFileSync('bash', [webdav, 'stop'], { env });
 });
-
-const cards = (p) => p.$$eval('.library-grid .model-name', (n) => n.map((x) => x.textContent));
 
 async function fillForm(p, { file, plate, name, tags, licence, password }) {
   if (plate) {
@@ -55,11 +53,7 @@ async function fillForm(p, { file, plate, name, tags, licence, password }) {
 test('publish to WebDAV: wrong password named, model listed from the public address, added to, never overwritten', { timeout: 300_000 }, async () => {
   // The folder exists on the NAS; Lamina makes its sub-folders.
   execFileSync('curl', ['-sf', '-u', 'maker:lamina', '-X', 'MKCOL', `${base}/dav/shelf/`]);
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const p = await context.newPage();
-  p.on('pageerror', (e) => errors.push(String(e)));
-  await p.goto(URL);
-  await ready(p);
+  const { context, p } = await openApp(browser, errors, { width: 1400, height: 1000 });
   await p.click('#library-button');
   await p.waitForFunction(() => document.querySelectorAll('.library-grid .model-card').length === 3, null, { timeout: 30_000 });
   await p.click('.library-publish summary');

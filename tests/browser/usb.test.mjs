@@ -4,22 +4,14 @@
 // (and corrupts a few lines on purpose), answers M115 and M105 like Marlin, and records the
 // commands it ran. Run by scripts/test.sh with the other browser tests.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, URL, launch } from './env.mjs';
+import { ARTIFACTS, URL, useBrowser } from './env.mjs';
 
-let browser;
+const session = useBrowser();
 const errors = [];
-
-before(async () => {
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-});
 
 /** The stand-in for navigator.serial: a Marlin printer on a port. */
 function fakeSerial() {
@@ -108,7 +100,7 @@ function fakeSerial() {
 }
 
 test('USB: connect, jog, heat, print the slice with resends, and cancel a second print', async () => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 850 }, acceptDownloads: true });
+  const context = await session.browser.newContext({ viewport: { width: 1400, height: 850 }, acceptDownloads: true });
   await context.addInitScript(fakeSerial);
   const p = await context.newPage();
   p.on('pageerror', (e) => errors.push(e.message));
@@ -180,7 +172,7 @@ test('USB: connect, jog, heat, print the slice with resends, and cancel a second
 });
 
 test('USB: a browser without WebSerial says so and offers the alternatives', async () => {
-  const context = await browser.newContext();
+  const context = await session.browser.newContext();
   await context.addInitScript(() => {
     delete Navigator.prototype.serial;
   });

@@ -563,12 +563,7 @@ mod tests {
     #[test]
     fn travel_inside_infill_does_not_retract() {
         let s = Settings::default();
-        let square = crate::engine::geom::ExPolygon::new(crate::engine::geom::Polygon::new(vec![
-            Point::new(0, 0),
-            Point::new(100_000, 0),
-            Point::new(100_000, 100_000),
-            Point::new(0, 100_000),
-        ]));
+        let square = crate::engine::geom::ExPolygon::rect(0, 0, 100_000, 100_000);
         let layer = OrderedLayer {
             paths: vec![
                 path(&[(1000, 1000), (9000, 1000)], Role::InternalInfill, Some(0)),

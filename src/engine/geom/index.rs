@@ -310,12 +310,7 @@ mod tests {
     use super::*;
 
     fn square(x0: Coord, y0: Coord, s: Coord) -> Polygon {
-        Polygon::new(vec![
-            Point::new(x0, y0),
-            Point::new(x0 + s, y0),
-            Point::new(x0 + s, y0 + s),
-            Point::new(x0, y0 + s),
-        ])
+        Polygon::rect(x0, y0, x0 + s, y0 + s)
     }
 
     fn holed() -> Vec<ExPolygon> {

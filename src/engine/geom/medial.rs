@@ -315,15 +315,9 @@ pub fn triangulate(region: &ExPolygon) -> Vec<[Point; 3]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::geom::Polygon;
 
     fn rect(w: Coord, h: Coord) -> ExPolygon {
-        ExPolygon::new(Polygon::new(vec![
-            Point::new(0, 0),
-            Point::new(w, 0),
-            Point::new(w, h),
-            Point::new(0, h),
-        ]))
+        ExPolygon::rect(0, 0, w, h)
     }
 
     #[test]

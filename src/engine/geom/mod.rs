@@ -97,6 +97,16 @@ pub struct Polygon {
 }
 
 impl Polygon {
+    /// The axis-aligned rectangle from (x0, y0) to (x1, y1), counter-clockwise.
+    pub fn rect(x0: Coord, y0: Coord, x1: Coord, y1: Coord) -> Self {
+        Polygon::new(vec![
+            Point::new(x0, y0),
+            Point::new(x1, y0),
+            Point::new(x1, y1),
+            Point::new(x0, y1),
+        ])
+    }
+
     pub fn new(points: Vec<Point>) -> Self {
         Self { points }
     }
@@ -193,6 +203,11 @@ pub struct ExPolygon {
 }
 
 impl ExPolygon {
+    /// A solid axis-aligned rectangle (see `Polygon::rect`).
+    pub fn rect(x0: Coord, y0: Coord, x1: Coord, y1: Coord) -> Self {
+        ExPolygon::new(Polygon::rect(x0, y0, x1, y1))
+    }
+
     pub fn new(contour: Polygon) -> Self {
         Self {
             contour,
@@ -390,13 +405,8 @@ pub fn convex_hull(points: &[Point]) -> Polygon {
 mod tests {
     use super::*;
 
-    pub(crate) fn square(x0: Coord, y0: Coord, s: Coord) -> Polygon {
-        Polygon::new(vec![
-            Point::new(x0, y0),
-            Point::new(x0 + s, y0),
-            Point::new(x0 + s, y0 + s),
-            Point::new(x0, y0 + s),
-        ])
+    fn square(x0: Coord, y0: Coord, s: Coord) -> Polygon {
+        Polygon::rect(x0, y0, x0 + s, y0 + s)
     }
 
     #[test]

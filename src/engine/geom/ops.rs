@@ -231,12 +231,7 @@ pub(crate) mod tests {
     use crate::engine::geom::total_area;
 
     fn square(x0: Coord, y0: Coord, s: Coord) -> Polygon {
-        Polygon::new(vec![
-            Point::new(x0, y0),
-            Point::new(x0 + s, y0),
-            Point::new(x0 + s, y0 + s),
-            Point::new(x0, y0 + s),
-        ])
+        Polygon::rect(x0, y0, x0 + s, y0 + s)
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod topology;
 mod zip;
 
 pub use repair::{RepairReport, repair};
-pub use stl::write_binary_stl;
+pub use stl::{read_stl, write_binary_stl};
 pub use threemf::{Package3mf, WriteObject, read_package, write_3mf};
 pub use topology::EdgeMap;
 

@@ -366,12 +366,7 @@ mod tests {
     use crate::engine::toolpaths::{Island, Wall};
 
     fn square_loop(s: i64, role: Role) -> ExtrusionLoop {
-        let poly = Polygon::new(vec![
-            Point::new(0, 0),
-            Point::new(s, 0),
-            Point::new(s, s),
-            Point::new(0, s),
-        ]);
+        let poly = Polygon::rect(0, 0, s, s);
         ExtrusionLoop {
             paths: vec![ExtrusionPath::new(
                 role,

@@ -110,7 +110,6 @@ pub fn raft(footprint: &[ExPolygon], plan: &[LayerZ], s: &Settings) -> Vec<Vec<E
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::geom::{Point, Polygon};
 
     #[test]
     fn raft_layers_and_lift() {
@@ -123,12 +122,7 @@ mod tests {
         assert!(plan[0].on_bed && !plan[1].on_bed);
         assert!((plan[2].print_z - 0.6).abs() < 1e-9);
         assert!((lift - 0.8).abs() < 1e-9);
-        let square = ExPolygon::new(Polygon::new(vec![
-            Point::new(0, 0),
-            Point::new(20_000, 0),
-            Point::new(20_000, 20_000),
-            Point::new(0, 20_000),
-        ]));
+        let square = ExPolygon::rect(0, 0, 20_000, 20_000);
         let layers = raft(&[square], &plan, &s);
         let len = |l: &[Extrusion]| l.iter().map(Extrusion::length).sum::<f64>();
         // The solid top layer lays far more line than the open base.

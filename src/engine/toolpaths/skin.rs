@@ -180,15 +180,9 @@ fn split_sparse(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::geom::{Point, Polygon};
 
     fn square(x0: i64, s: i64) -> ExPolygon {
-        ExPolygon::new(Polygon::new(vec![
-            Point::new(x0, x0),
-            Point::new(x0 + s, x0),
-            Point::new(x0 + s, x0 + s),
-            Point::new(x0, x0 + s),
-        ]))
+        ExPolygon::rect(x0, x0, x0 + s, x0 + s)
     }
 
     fn island(fill: ExPolygon) -> Vec<Island> {

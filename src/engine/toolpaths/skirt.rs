@@ -80,16 +80,10 @@ fn loop_of(poly: &Polygon, role: Role, flow: Flow) -> Extrusion {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::geom::Point;
     use crate::engine::layers::plan_layers;
 
     fn square(x0: i64, s: i64) -> ExPolygon {
-        ExPolygon::new(Polygon::new(vec![
-            Point::new(x0, x0),
-            Point::new(x0 + s, x0),
-            Point::new(x0 + s, x0 + s),
-            Point::new(x0, x0 + s),
-        ]))
+        ExPolygon::rect(x0, x0, x0 + s, x0 + s)
     }
 
     #[test]

@@ -132,16 +132,10 @@ fn support_regions(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::geom::{Point, Polygon};
     use crate::engine::layers::plan_layers;
 
     fn rect(x0: i64, x1: i64) -> ExPolygon {
-        ExPolygon::new(Polygon::new(vec![
-            Point::new(x0, 0),
-            Point::new(x1, 0),
-            Point::new(x1, 10_000),
-            Point::new(x0, 10_000),
-        ]))
+        ExPolygon::rect(x0, 0, x1, 10_000)
     }
 
     #[test]

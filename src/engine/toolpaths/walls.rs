@@ -264,15 +264,9 @@ fn thick_paths(line: &ThickPolyline, role: Role, height: f64) -> Vec<ExtrusionPa
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::geom::Point;
 
     fn square(s: Coord) -> ExPolygon {
-        ExPolygon::new(Polygon::new(vec![
-            Point::new(0, 0),
-            Point::new(s, 0),
-            Point::new(s, s),
-            Point::new(0, s),
-        ]))
+        ExPolygon::rect(0, 0, s, s)
     }
 
     #[test]
@@ -309,12 +303,7 @@ mod tests {
         let s = Settings::default();
         let flows = LayerFlows::new(&s, 0.2, false);
         // A 0.5 mm wide, 20 mm long wall: too thin for a loop.
-        let wall = ExPolygon::new(Polygon::new(vec![
-            Point::new(0, 0),
-            Point::new(20_000, 0),
-            Point::new(20_000, 500),
-            Point::new(0, 500),
-        ]));
+        let wall = ExPolygon::rect(0, 0, 20_000, 500);
         let islands = make_walls(&[wall], None, &flows, &s);
         let isl = &islands[0];
         assert!(isl.walls.is_empty());
@@ -327,12 +316,7 @@ mod tests {
         let s = Settings::default();
         let flows = LayerFlows::new(&s, 0.2, false);
         // The layer below covers only the left half.
-        let below = vec![ExPolygon::new(Polygon::new(vec![
-            Point::new(0, 0),
-            Point::new(10_000, 0),
-            Point::new(10_000, 20_000),
-            Point::new(0, 20_000),
-        ]))];
+        let below = vec![ExPolygon::rect(0, 0, 10_000, 20_000)];
         let islands = make_walls(&[square(20_000)], Some(&below), &flows, &s);
         let outer = &islands[0].walls[0].extrusion;
         let over: f64 = outer

@@ -205,15 +205,10 @@ pub fn honeycomb(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::geom::{ExPolygon, Polygon};
+    use crate::engine::geom::ExPolygon;
 
     fn square(s: Coord) -> Vec<ExPolygon> {
-        vec![ExPolygon::new(Polygon::new(vec![
-            Point::new(0, 0),
-            Point::new(s, 0),
-            Point::new(s, s),
-            Point::new(0, s),
-        ]))]
+        vec![ExPolygon::rect(0, 0, s, s)]
     }
 
     fn total(lines: &[Polyline]) -> f64 {

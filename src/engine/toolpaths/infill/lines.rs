@@ -186,12 +186,7 @@ mod tests {
     use crate::engine::geom::Polygon;
 
     fn square(s: Coord) -> Vec<ExPolygon> {
-        vec![ExPolygon::new(Polygon::new(vec![
-            Point::new(0, 0),
-            Point::new(s, 0),
-            Point::new(s, s),
-            Point::new(0, s),
-        ]))]
+        vec![ExPolygon::rect(0, 0, s, s)]
     }
 
     #[test]
@@ -242,12 +237,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn lines_cover_the_area(w in 3000i64..60_000, h in 3000i64..60_000, angle in 0.0f64..std::f64::consts::PI, spacing in 300i64..3000) {
-            let r = vec![ExPolygon::new(Polygon::new(vec![
-                Point::new(0, 0),
-                Point::new(w, 0),
-                Point::new(w, h),
-                Point::new(0, h),
-            ]))];
+            let r = vec![ExPolygon::rect(0, 0, w, h)];
             let lines = parallel_lines(&r, angle, spacing, 0, Linking::None, 0);
             let covered: f64 = lines.iter().map(Polyline::length).sum::<f64>() * spacing as f64;
             let area = (w * h) as f64;

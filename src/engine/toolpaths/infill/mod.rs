@@ -318,15 +318,9 @@ fn bridge_angle(region: &ExPolygon, below: &EdgeIndex, spacing: Coord) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::geom::{Point, Polygon};
 
     fn rect(x0: Coord, y0: Coord, x1: Coord, y1: Coord) -> ExPolygon {
-        ExPolygon::new(Polygon::new(vec![
-            Point::new(x0, y0),
-            Point::new(x1, y0),
-            Point::new(x1, y1),
-            Point::new(x0, y1),
-        ]))
+        ExPolygon::rect(x0, y0, x1, y1)
     }
 
     #[test]
