@@ -69,7 +69,9 @@ fn main() {
         .nth(1)
         .unwrap_or_else(|| "../shared/models/3DBenchy.3mf".into());
     let file = std::fs::read(&benchy).expect("the Benchy file");
-    let benchy_mesh = mesh::import(&benchy, &file).expect("Benchy")[0].mesh.clone();
+    let benchy_mesh = mesh::import(&benchy, &file).expect("Benchy")[0]
+        .mesh
+        .clone();
     let cases = [
         ("3DBenchy", mesh::write_binary_stl(&benchy_mesh)),
         (
@@ -77,13 +79,19 @@ fn main() {
             mesh::write_binary_stl(&shapes::sphere(40.0, 1000, 1000)),
         ),
     ];
-    println!("| model | triangles | file MB | Lamina s | Lamina MB | stl_io s | stl_io MB | stl_io ÷ Lamina (time, memory) |");
+    println!(
+        "| model | triangles | file MB | Lamina s | Lamina MB | stl_io s | stl_io MB | stl_io ÷ Lamina (time, memory) |"
+    );
     println!("|---|---|---|---|---|---|---|---|");
     for (name, bytes) in &cases {
         let (lt, lm, a) = measure(lamina, bytes);
         let (st, sm, b) = measure(with_stl_io, bytes);
         assert_eq!(a.triangles.len(), b.triangles.len());
-        assert_eq!(a.vertices.len(), b.vertices.len(), "both weld the same vertices");
+        assert_eq!(
+            a.vertices.len(),
+            b.vertices.len(),
+            "both weld the same vertices"
+        );
         println!(
             "| {name} | {} | {:.1} | {lt:.3} | {lm:.0} | {st:.3} | {sm:.0} | {:.2}×, {:.2}× |",
             a.triangles.len(),

@@ -98,4 +98,9 @@ generated_shapes! {
     shape_many_small_islands => "islands",
     shape_plate_with_holes => "holes",
     shape_overhang_needing_support => "overhang",
+    shape_box_with_a_cavity => "cavity-box",
+    shape_sphere_with_a_void => "void-sphere",
+    shape_solid_nested_in_a_solid => "nested-solid",
+    shape_disc_with_300_holes => "holed-disc",
+    shape_plate_of_50_parts => "parts-plate",
 }

@@ -104,9 +104,10 @@ fn engine_imports_go_one_way() {
         to: &str,
         seen: &mut BTreeSet<String>,
     ) -> bool {
-        g.get(from).into_iter().flatten().any(|n| {
-            n == to || (seen.insert(n.clone()) && reaches(g, n, to, seen))
-        })
+        g.get(from)
+            .into_iter()
+            .flatten()
+            .any(|n| n == to || (seen.insert(n.clone()) && reaches(g, n, to, seen)))
     }
     for m in graph.keys() {
         assert!(
@@ -119,7 +120,10 @@ fn engine_imports_go_one_way() {
 #[test]
 fn no_file_is_longer_than_800_lines_but_the_declaration_tables() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let tables = ["engine/settings/schema.rs", "engine/settings/foreign/tables.rs"];
+    let tables = [
+        "engine/settings/schema.rs",
+        "engine/settings/foreign/tables.rs",
+    ];
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     let long: Vec<String> = files

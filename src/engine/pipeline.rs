@@ -367,11 +367,12 @@ pub fn plan_stage(
                 .enumerate()
                 .flat_map(|(gi, g)| {
                     let islands = &perimeters.0[gi][k][..];
-                    let infill = &infill.0[gi][k][..];
+                    let layer_infill = &infill.0[gi][k];
                     let support = support.0[gi].get(k).map_or(&[][..], |s| &s[..]);
                     g.copies.iter().map(move |(inst, off)| PlacedLayer {
                         islands,
-                        infill,
+                        infill: &layer_infill.paths,
+                        exposed: &layer_infill.exposed,
                         support,
                         offset: *off,
                         instance: *inst,

@@ -114,16 +114,57 @@ pub fn model_volume_ratio(report: &serde_json::Value, gcode: &Path) -> f64 {
     filament * area / report["model_volume_mm3"].as_f64().expect("model volume")
 }
 
+/// PrusaSlicer 2.5's options for the settings matched to Lamina's defaults: those of
+/// ../shared/tools/peer_slice.sh, plus Lamina's retraction defaults (a retraction at every
+/// layer change, none for a travel that stays inside the part), which PrusaSlicer's own
+/// defaults do not share. scripts/quality.py uses the same list.
+pub const PRUSA_ARGS: &[&str] = &[
+    "-g",
+    "--layer-height",
+    "0.2",
+    "--first-layer-height",
+    "0.2",
+    "--perimeters",
+    "2",
+    "--top-solid-layers",
+    "3",
+    "--bottom-solid-layers",
+    "3",
+    "--fill-density",
+    "20%",
+    "--fill-pattern",
+    "rectilinear",
+    "--skirts",
+    "1",
+    "--nozzle-diameter",
+    "0.4",
+    "--filament-diameter",
+    "1.75",
+    "--gcode-flavor",
+    "marlin2",
+    "--bed-shape",
+    "0x0,220x0,220x220,0x220",
+    "--center",
+    "110,110",
+    "--temperature",
+    "200",
+    "--bed-temperature",
+    "60",
+    "--retract-layer-change",
+    "--only-retract-when-crossing-perimeters",
+];
+
 /// What PrusaSlicer 2.5 makes of a model at the settings matched to Lamina's defaults
-/// (../shared/tools/peer_slice.sh): its G-code and the checker's report of it. Cached under
-/// target/peer-cache by model content, so each model is sliced once.
+/// (`PRUSA_ARGS`): its G-code and the checker's report of it. Cached under target/peer-cache
+/// by model content and options, so each model is sliced once.
 pub struct Reference {
     pub gcode: PathBuf,
     pub report: serde_json::Value,
 }
 
 pub fn prusaslicer(model: &Path) -> Reference {
-    let bytes = std::fs::read(model).expect("read model");
+    let mut bytes = std::fs::read(model).expect("read model");
+    bytes.extend(PRUSA_ARGS.join(" ").bytes());
     let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ *b as u64).wrapping_mul(0x100_0000_01b3)
     });
@@ -137,39 +178,7 @@ pub fn prusaslicer(model: &Path) -> Reference {
     if !gcode.exists() {
         let tmp = gcode.with_extension("tmp.gcode");
         let status = Command::new("prusa-slicer")
-            .args([
-                "-g",
-                "--layer-height",
-                "0.2",
-                "--first-layer-height",
-                "0.2",
-                "--perimeters",
-                "2",
-            ])
-            .args([
-                "--top-solid-layers",
-                "3",
-                "--bottom-solid-layers",
-                "3",
-                "--fill-density",
-                "20%",
-            ])
-            .args([
-                "--fill-pattern",
-                "rectilinear",
-                "--skirts",
-                "1",
-                "--nozzle-diameter",
-                "0.4",
-            ])
-            .args(["--filament-diameter", "1.75", "--gcode-flavor", "marlin2"])
-            .args([
-                "--bed-shape",
-                "0x0,220x0,220x220,0x220",
-                "--center",
-                "110,110",
-            ])
-            .args(["--temperature", "200", "--bed-temperature", "60"])
+            .args(PRUSA_ARGS)
             .arg(model)
             .arg("-o")
             .arg(&tmp)

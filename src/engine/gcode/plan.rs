@@ -120,6 +120,7 @@ impl<'a> Planner<'a> {
         let mut travel = LayerTravel {
             layer,
             comb: (0..layer.comb.len()).map(|_| None).collect(),
+            inside: None,
             router: None,
             wall_width: LayerFlows::new(s, lz.height, lz.on_bed)
                 .external_perimeter
@@ -237,11 +238,21 @@ impl<'a> Planner<'a> {
             return;
         }
         let length = from.distance(to) / SCALE;
-        let inside = self.s.only_retract_when_crossing_perimeters
-            && p.comb.is_some()
-            && p.comb == self.comb
-            && travel.stays_in_fill(p.comb.unwrap_or(0), from, to);
-        let needs_retract = length > self.s.retract_before_travel && !inside;
+        let route = if self.s.avoid_crossing_perimeters {
+            travel.route(from, to)
+        } else {
+            vec![from, to]
+        };
+        // PrusaSlicer's rule: no retraction where the ooze would be buried, that is when the
+        // travel stays inside one fill area, or (with infill) inside the part and off its
+        // visible surfaces.
+        let hidden = self.s.only_retract_when_crossing_perimeters
+            && ((p.comb.is_some()
+                && p.comb == self.comb
+                && travel.stays_in_fill(p.comb.unwrap_or(0), from, to))
+                || (self.s.fill_density > 0.0
+                    && route.windows(2).all(|w| travel.stays_buried(w[0], w[1]))));
+        let needs_retract = length > self.s.retract_before_travel && !hidden;
         let mut lifted = false;
         if needs_retract {
             if !(self.s.wipe && self.wipe(m)) {
@@ -256,11 +267,6 @@ impl<'a> Planner<'a> {
             }
         }
         self.set_accel(m, self.travel_accel(index));
-        let route = if self.s.avoid_crossing_perimeters {
-            travel.route(from, to)
-        } else {
-            vec![from, to]
-        };
         for q in &route[1..] {
             m.push(Move::Travel {
                 x: unscaled(q.x),
@@ -474,6 +480,8 @@ struct LayerTravel<'l> {
     layer: &'l OrderedLayer,
     /// One edge index per island fill area.
     comb: Vec<Option<EdgeIndex>>,
+    /// The islands' outlines and the visible surfaces.
+    inside: Option<(EdgeIndex, EdgeIndex)>,
     /// Routes along the outer walls, when avoiding crossing them.
     router: Option<Router>,
     wall_width: f64,
@@ -486,6 +494,22 @@ impl LayerTravel<'_> {
         let idx = self.comb[k].get_or_insert_with(|| EdgeIndex::from_regions(&layer.comb[k]));
         let mid = Point::new((from.x + to.x) / 2, (from.y + to.y) / 2);
         idx.contains(mid) && !idx.crosses(from, to)
+    }
+
+    /// The straight move stays inside the parts and off their visible surfaces, where ooze
+    /// is buried by the next layers.
+    fn stays_buried(&mut self, from: Point, to: Point) -> bool {
+        let layer = self.layer;
+        let (outlines, exposed) = self.inside.get_or_insert_with(|| {
+            (
+                EdgeIndex::from_regions(&layer.outlines),
+                EdgeIndex::from_regions(&layer.exposed),
+            )
+        });
+        let mid = Point::new((from.x + to.x) / 2, (from.y + to.y) / 2);
+        !outlines.leaves(from, to)
+            && !exposed.crosses(from, to)
+            && ![from, mid, to].iter().any(|&q| exposed.contains(q))
     }
 
     /// A travel route that stays inside the parts, along the outer walls' centre lines.
@@ -582,6 +606,39 @@ mod tests {
             .filter(|m| matches!(m, Move::Retract { .. }))
             .count();
         assert_eq!(retracts, 1, "only the layer change retracts");
+    }
+
+    #[test]
+    fn travel_buried_inside_the_part_does_not_retract_but_over_a_top_surface_does() {
+        let s = Settings::default();
+        let square = crate::engine::geom::ExPolygon::rect(0, 0, 100_000, 100_000);
+        let layer = |exposed: Vec<crate::engine::geom::ExPolygon>| OrderedLayer {
+            paths: vec![
+                path(&[(1000, 1000), (1000, 9000)], Role::ExternalPerimeter, None),
+                path(&[(50_000, 50_000), (60_000, 50_000)], Role::InternalInfill, Some(0)),
+            ],
+            comb: vec![vec![square.clone()]],
+            outlines: vec![square.clone()],
+            exposed,
+            ..Default::default()
+        };
+        let retracts = |moves: Vec<Move>| {
+            moves
+                .iter()
+                .filter(|m| matches!(m, Move::Retract { .. }))
+                .count()
+        };
+        // Only the layer change retracts: the 60 mm travel stays inside the part.
+        assert_eq!(retracts(plan_one(layer(Vec::new()), &s)), 1);
+        // Over a top surface the ooze would show.
+        let top = crate::engine::geom::ExPolygon::rect(20_000, 0, 40_000, 100_000);
+        assert_eq!(retracts(plan_one(layer(vec![top]), &s)), 2);
+        // Without infill nothing buries it.
+        let hollow = Settings {
+            fill_density: 0.0,
+            ..Default::default()
+        };
+        assert_eq!(retracts(plan_one(layer(Vec::new()), &hollow)), 2);
     }
 
     #[test]

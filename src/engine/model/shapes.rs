@@ -27,6 +27,30 @@ pub const SHAPES: &[(&str, &str)] = &[
         "overhang-test",
         "overhang test: ledges at 20° to 70° from vertical, 5 mm each",
     ),
+    (
+        "cavity-box",
+        "30×30×40 mm box with a closed 14×14×24 mm cavity inside (an inward-facing shell)",
+    ),
+    (
+        "void-sphere",
+        "sphere of 40 mm diameter with a closed 20 mm spherical void at its centre",
+    ),
+    (
+        "nested-solid",
+        "30×30×40 mm box with a second, outward-facing 14×14×24 mm box inside it (stays solid)",
+    ),
+    (
+        "crossing-fins",
+        "three fins 2, 3 and 4 mm thick and 40 mm long crossing at their middles, 20 mm tall",
+    ),
+    (
+        "holed-disc",
+        "disc of 80 mm diameter, 2 mm thick, pierced by 300 holes of 1.5 mm",
+    ),
+    (
+        "parts-plate",
+        "50 small parts (8 mm cylinders, 5 mm tall) in a 10 × 5 grid",
+    ),
 ];
 
 /// Builds a named shape.
@@ -41,6 +65,20 @@ pub fn shape(name: &str) -> Option<Mesh> {
         "overhang" => overhang_t(),
         "temp-tower" => standing(&temp_tower_profile(), 10.0),
         "overhang-test" => standing(&overhang_test_profile(), 10.0),
+        "cavity-box" => with_inner_box(true),
+        "nested-solid" => with_inner_box(false),
+        "void-sphere" => {
+            let mut m = sphere(20.0, 64, 128);
+            let mut void = sphere(10.0, 32, 64);
+            for v in &mut void.vertices {
+                v[2] += 10.0;
+            }
+            m.append(&inside_out(void));
+            m
+        }
+        "crossing-fins" => crossing_fins(&[2.0, 3.0, 4.0], 40.0, 20.0),
+        "holed-disc" => holed_disc(80.0, 2.0, 300, 1.5),
+        "parts-plate" => parts_plate(10, 5, 8.0, 5.0, 12.0),
         _ => return None,
     })
 }
@@ -211,6 +249,92 @@ pub fn holes_plate(size: f64, thickness: f64, hole: f64) -> Mesh {
     extrude(&plate, 0.0, thickness)
 }
 
+/// The same surface facing the other way (a void's surface faces into the void).
+fn inside_out(mut m: Mesh) -> Mesh {
+    for t in &mut m.triangles {
+        t.swap(1, 2);
+    }
+    m
+}
+
+/// A 30×30×40 mm box with a 14×14×24 mm box in its middle: a cavity when the inner box faces
+/// inward (`void`), a second solid overlapping the first otherwise. Left unrepaired, as an
+/// exporter would write it.
+fn with_inner_box(void: bool) -> Mesh {
+    let mut m = extrude(&rect(0.0, 0.0, 30.0, 30.0), 0.0, 40.0);
+    let inner = extrude(&rect(8.0, 8.0, 22.0, 22.0), 8.0, 32.0);
+    m.append(&if void { inside_out(inner) } else { inner });
+    m
+}
+
+/// Fins of the given thicknesses, `length` long, crossing at a common middle at even angles:
+/// overlapping shells, as CAD exports of ribbed parts often are.
+fn crossing_fins(thicknesses: &[f64], length: f64, height: f64) -> Mesh {
+    let mut m = Mesh::default();
+    let n = thicknesses.len();
+    for (i, t) in thicknesses.iter().enumerate() {
+        let a = PI * i as f64 / n as f64;
+        let (c, s) = (a.cos(), a.sin());
+        let corner =
+            |u: f64, v: f64| mm(length / 2.0 + u * c - v * s, length / 2.0 + u * s + v * c);
+        let fin = ExPolygon::new(Polygon::new(vec![
+            corner(-length / 2.0, -t / 2.0),
+            corner(length / 2.0, -t / 2.0),
+            corner(length / 2.0, t / 2.0),
+            corner(-length / 2.0, t / 2.0),
+        ]));
+        m.append(&extrude(&fin, 0.0, height));
+    }
+    m
+}
+
+/// A thin disc pierced by `holes` round holes on a square grid inside it.
+fn holed_disc(diameter: f64, thickness: f64, holes: usize, hole: f64) -> Mesh {
+    let r = diameter / 2.0;
+    let mut disc = ExPolygon::new(circle(r, r, r, 180));
+    // The grid pitch that fits `holes` centres at least a pitch inside the rim.
+    let mut pitch = diameter / 4.0;
+    let centres = |pitch: f64| -> Vec<(f64, f64)> {
+        let n = (diameter / pitch).ceil() as i64;
+        let mut out = Vec::new();
+        for i in -n..=n {
+            for j in -n..=n {
+                let (x, y) = (i as f64 * pitch, j as f64 * pitch);
+                if (x * x + y * y).sqrt() < r - pitch.max(hole * 1.5) {
+                    out.push((r + x, r + y));
+                }
+            }
+        }
+        out
+    };
+    while centres(pitch).len() < holes {
+        pitch *= 0.98;
+    }
+    for (x, y) in centres(pitch).into_iter().take(holes) {
+        let mut h = circle(x, y, hole / 2.0, 16);
+        h.reverse();
+        disc.holes.push(h);
+    }
+    extrude(&disc, 0.0, thickness)
+}
+
+/// Separate small cylinders on a grid.
+fn parts_plate(nx: usize, ny: usize, diameter: f64, height: f64, pitch: f64) -> Mesh {
+    let mut m = Mesh::default();
+    for i in 0..nx {
+        for j in 0..ny {
+            let c = ExPolygon::new(circle(
+                diameter / 2.0 + i as f64 * pitch,
+                diameter / 2.0 + j as f64 * pitch,
+                diameter / 2.0,
+                40,
+            ));
+            m.append(&extrude(&c, 0.0, height));
+        }
+    }
+    m
+}
+
 /// A 10 mm square pillar 15 mm tall carrying a 34×10×4 mm bar: 12 mm of bar on each side hangs
 /// over air.
 pub fn overhang_t() -> Mesh {
@@ -291,6 +415,14 @@ mod tests {
                         .map(|a| 12.5 * a.to_radians().tan())
                         .sum::<f64>()),
             ),
+            // Overlapping shells count twice here (the signed volume of the surface); a
+            // void counts negative.
+            ("cavity-box", 36000.0 - 14.0 * 14.0 * 24.0),
+            ("void-sphere", 4.0 / 3.0 * PI * (20f64.powi(3) - 10f64.powi(3))),
+            ("nested-solid", 36000.0 + 14.0 * 14.0 * 24.0),
+            ("crossing-fins", 40.0 * 20.0 * (2.0 + 3.0 + 4.0)),
+            ("holed-disc", 2.0 * PI * (1600.0 - 300.0 * 0.5625)),
+            ("parts-plate", 50.0 * 5.0 * PI * 16.0),
         ];
         for (name, volume) in expect {
             let mut m = shape(name).unwrap();

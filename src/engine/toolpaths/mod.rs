@@ -176,8 +176,15 @@ pub struct Island {
     pub fill_area: Vec<ExPolygon>,
 }
 
-/// The infill of every island of a layer, in the order of the layer's islands.
-pub type LayerInfill = Vec<Vec<Extrusion>>;
+/// What the infill stage makes of one layer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LayerInfill {
+    /// The infill of each island, in the order of the layer's islands.
+    pub paths: Vec<Vec<Extrusion>>,
+    /// The layer's visible surfaces: top surfaces, surfaces over air, and the whole first
+    /// layer. Ooze dropped on a travel elsewhere is buried by the layers above.
+    pub exposed: Vec<ExPolygon>,
+}
 
 /// Skirt and brim loops, per layer (only the first few layers have any).
 pub type SkirtLayers = Vec<Vec<Extrusion>>;
@@ -215,7 +222,7 @@ pub fn infill(
             Some(&sliced.layers[i - 1][..])
         };
         let flows = LayerFlows::new(settings, plan[i].height, plan[i].on_bed);
-        infill::fill_layer(
+        let paths = infill::fill_layer(
             isl,
             &surfaces[i],
             i,
@@ -223,7 +230,14 @@ pub fn infill(
             &flows,
             lower,
             settings,
-        )
+        );
+        let exposed = if i == 0 {
+            sliced.layers[0].clone()
+        } else {
+            let s = &surfaces[i];
+            s.top.iter().chain(&s.bridge).cloned().collect()
+        };
+        LayerInfill { paths, exposed }
     })
 }
 

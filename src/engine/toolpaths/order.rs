@@ -28,6 +28,8 @@ pub struct OrderedLayer {
     pub comb: Vec<Vec<ExPolygon>>,
     /// Outlines of the islands (bed coordinates), for travel that avoids crossing walls.
     pub outlines: Vec<ExPolygon>,
+    /// Visible surfaces (bed coordinates): top, over air, the first layer.
+    pub exposed: Vec<ExPolygon>,
     /// Seams chosen on this layer, for the next layer's aligned seams.
     pub seams: Vec<Point>,
 }
@@ -38,6 +40,8 @@ pub struct PlacedLayer<'a> {
     pub islands: &'a [Island],
     /// The infill of each island, in the same order.
     pub infill: &'a [Vec<Extrusion>],
+    /// The layer's visible surfaces (see `LayerInfill::exposed`).
+    pub exposed: &'a [ExPolygon],
     pub support: &'a [Extrusion],
     pub offset: Point,
     pub instance: usize,
@@ -103,6 +107,11 @@ fn nearest_by<T>(items: &[T], pos: Point, at: impl Fn(&T) -> Point) -> usize {
 impl Orderer<'_> {
     fn object(&mut self, p: &PlacedLayer) {
         let inst = Some(p.instance);
+        self.out.exposed.extend(p.exposed.iter().map(|e| {
+            let mut e = e.clone();
+            e.translate(p.offset);
+            e
+        }));
         self.nearest_first(p.support.iter().collect(), p.offset, inst, None);
         let mut islands: Vec<usize> = (0..p.islands.len()).collect();
         while !islands.is_empty() {
@@ -403,6 +412,7 @@ mod tests {
         let placed = [PlacedLayer {
             islands: &islands,
             infill: &[],
+            exposed: &[],
             support: &[],
             offset: Point::new(100_000, 100_000),
             instance: 0,

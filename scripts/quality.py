@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""The quality report: Lamina against PrusaSlicer 2.5 on every shared model and every model
+Lamina generates for the comparison, both at the settings ../shared/tools/peer_slice.sh
+matches to Lamina's defaults (plus Lamina's retraction defaults, as tests/common/mod.rs's
+PRUSA_ARGS), both read by ../shared/tools/gcode_check.py. Prints the table for QUALITY.md.
+
+    scripts/quality.py [MODEL...]      (default: every shared and generated model)
+
+PrusaSlicer's G-code is cached in target/peer-cache by model content (the tests share it).
+"""
+import json, os, subprocess, sys, tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("LAMINA_SHARED", ROOT.parent / "shared"))
+CHECK = SHARED / "tools" / "gcode_check.py"
+LAMINA = ROOT / "target" / "release" / "lamina"
+CACHE = ROOT / "target" / "peer-cache"
+GENERATED = ["cube", "sphere", "torus", "thin-box", "islands", "holes", "cavity-box",
+             "void-sphere", "nested-solid", "crossing-fins", "holed-disc", "parts-plate"]
+PRUSA_ARGS = ["-g", "--layer-height", "0.2", "--first-layer-height", "0.2", "--perimeters", "2",
+              "--top-solid-layers", "3", "--bottom-solid-layers", "3", "--fill-density", "20%",
+              "--fill-pattern", "rectilinear", "--skirts", "1", "--nozzle-diameter", "0.4",
+              "--filament-diameter", "1.75", "--gcode-flavor", "marlin2",
+              "--bed-shape", "0x0,220x0,220x220,0x220", "--center", "110,110",
+              "--temperature", "200", "--bed-temperature", "60",
+              "--retract-layer-change", "--only-retract-when-crossing-perimeters"]
+
+
+def fnv(data: bytes) -> str:
+    # The same content hash as tests/common's cache (FNV-1a, 64 bits).
+    h = 0xcbf29ce484222325
+    for b in data:
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
+
+
+def check(gcode: Path, model: Path) -> dict:
+    out = subprocess.run([sys.executable, str(CHECK), str(gcode), "--model", str(model)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def prusa(model: Path) -> Path:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    digest = fnv(model.read_bytes() + " ".join(PRUSA_ARGS).encode())
+    gcode = CACHE / f"{model.stem}-{digest}.gcode"
+    if not gcode.exists():
+        tmp = gcode.with_suffix(".tmp.gcode")
+        subprocess.run(["prusa-slicer", *PRUSA_ARGS, str(model), "-o", str(tmp)],
+                       capture_output=True, check=True)
+        tmp.rename(gcode)
+    return gcode
+
+
+def prime_mm3(gcode: Path) -> float:
+    """The start G-code's prime line: the printer's routine, not the model's plastic."""
+    text = gcode.read_text(errors="replace")
+    start = text.find("\n;TYPE:Prime line")
+    if start < 0:
+        return 0.0
+    block = text[start:]
+    block = block[:block.find(";LAYER_CHANGE")]
+    mm = 0.0
+    for line in block.splitlines():
+        if line.startswith("G1"):
+            for w in line.split():
+                if w.startswith("E") and float(w[1:]) > 0:
+                    mm += float(w[1:])
+    return mm * 3.141592653589793 * 1.75 ** 2 / 4
+
+
+def volume(report: dict, gcode: Path) -> float:
+    return (report["extruded_mm3"] - prime_mm3(gcode)) / report["model_volume_mm3"]
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if b else "–"
+
+
+def main():
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    work = Path(tempfile.mkdtemp())
+    models = [Path(m) for m in sys.argv[1:]]
+    if not models:
+        models = sorted(p for p in (SHARED / "models").iterdir()
+                        if p.suffix.lower() in (".stl", ".obj", ".3mf"))
+        for name in GENERATED:
+            out = work / f"{name}.stl"
+            subprocess.run([str(LAMINA), "generate", name, "-o", str(out)],
+                           capture_output=True, check=True)
+            models.append(out)
+    print("| model | volume L / P | outside % L / P | travel m L / P (×) | retractions L / P (×) "
+          "| layers L / P | time min L / P (×) | flags |")
+    print("|---|---|---|---|---|---|---|---|")
+    for m in models:
+        ours = work / f"{m.stem}.lamina.gcode"
+        subprocess.run([str(LAMINA), "slice", str(m), "-o", str(ours)], capture_output=True,
+                       check=True)
+        theirs = prusa(m)
+        a, b = check(ours, m), check(theirs, m)
+        flags = ", ".join(a["flags"]) or "–"
+        print(f"| {m.name} | {volume(a, ours):.3f} / {volume(b, theirs):.3f} "
+              f"| {100 * a['outside_share']:.2f} / {100 * b['outside_share']:.2f} "
+              f"| {a['travel_mm'] / 1000:.1f} / {b['travel_mm'] / 1000:.1f} "
+              f"({ratio(a['travel_mm'], b['travel_mm'])}) "
+              f"| {a['retractions']} / {b['retractions']} ({ratio(a['retractions'], b['retractions'])}) "
+              f"| {a['layers']} / {b['layers']} "
+              f"| {a['est_time_s'] / 60:.1f} / {b['est_time_s'] / 60:.1f} "
+              f"({ratio(a['est_time_s'], b['est_time_s'])}) | {flags} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
