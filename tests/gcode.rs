@@ -319,8 +319,10 @@ fn retraction_hop_and_wipe() {
             .any(|l| l.starts_with("G1 X") && l.contains(" E-"))
     );
     assert_clean(&gcode, &model("cube_with_hole.obj"), "hop");
+    // At least one retraction (with its hop) at every layer change.
     let report = check(&gcode, None);
-    assert!(report["retractions"].as_u64().unwrap() > 100);
+    let layers = report["layers"].as_u64().unwrap();
+    assert!(report["retractions"].as_u64().unwrap() >= layers - 1);
 }
 
 #[test]

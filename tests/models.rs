@@ -103,4 +103,5 @@ generated_shapes! {
     shape_solid_nested_in_a_solid => "nested-solid",
     shape_disc_with_300_holes => "holed-disc",
     shape_plate_of_50_parts => "parts-plate",
+    shape_crossing_fins => "crossing-fins",
 }

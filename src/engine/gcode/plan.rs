@@ -615,7 +615,11 @@ mod tests {
         let layer = |exposed: Vec<crate::engine::geom::ExPolygon>| OrderedLayer {
             paths: vec![
                 path(&[(1000, 1000), (1000, 9000)], Role::ExternalPerimeter, None),
-                path(&[(50_000, 50_000), (60_000, 50_000)], Role::InternalInfill, Some(0)),
+                path(
+                    &[(50_000, 50_000), (60_000, 50_000)],
+                    Role::InternalInfill,
+                    Some(0),
+                ),
             ],
             comb: vec![vec![square.clone()]],
             outlines: vec![square.clone()],

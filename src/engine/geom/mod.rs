@@ -359,6 +359,22 @@ impl BoundingBox {
         Point::new((self.min.x + self.max.x) / 2, (self.min.y + self.max.y) / 2)
     }
 
+    /// Whether `o` lies within this box (edges may touch).
+    pub fn contains_box(&self, o: &BoundingBox) -> bool {
+        self.min.x <= o.min.x
+            && self.min.y <= o.min.y
+            && self.max.x >= o.max.x
+            && self.max.y >= o.max.y
+    }
+
+    /// The point of the box nearest `p` (`p` itself when inside).
+    pub fn clamp(&self, p: Point) -> Point {
+        Point::new(
+            p.x.clamp(self.min.x, self.max.x.max(self.min.x)),
+            p.y.clamp(self.min.y, self.max.y.max(self.min.y)),
+        )
+    }
+
     pub fn size(&self) -> Point {
         Point::new(self.max.x - self.min.x, self.max.y - self.min.y)
     }

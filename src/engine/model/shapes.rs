@@ -418,7 +418,10 @@ mod tests {
             // Overlapping shells count twice here (the signed volume of the surface); a
             // void counts negative.
             ("cavity-box", 36000.0 - 14.0 * 14.0 * 24.0),
-            ("void-sphere", 4.0 / 3.0 * PI * (20f64.powi(3) - 10f64.powi(3))),
+            (
+                "void-sphere",
+                4.0 / 3.0 * PI * (20f64.powi(3) - 10f64.powi(3)),
+            ),
             ("nested-solid", 36000.0 + 14.0 * 14.0 * 24.0),
             ("crossing-fins", 40.0 * 20.0 * (2.0 + 3.0 + 4.0)),
             ("holed-disc", 2.0 * PI * (1600.0 - 300.0 * 0.5625)),

@@ -262,6 +262,8 @@ declare_settings! {
             "Infill/wall overlap", "How far infill reaches into the innermost wall, as a share of the wall width.";
         solid_infill_below_area: f64 = 70.0, "mm²", range(0.0, 10000.0), Infill, Advanced,
             "Solid infill below area", "Inner regions smaller than this are filled solid.";
+        solid_infill_narrow_regions: bool = false, "", NO_RANGE, Infill, Advanced,
+            "Solid infill in narrow regions", "Fill the parts of sparse regions narrower than the distance between sparse lines with solid infill: stiffer thin ribs, more plastic. Off, they get sparse lines anchored to the walls, as PrusaSlicer and OrcaSlicer print them.";
         bridge_flow_ratio: f64 = 1.0, "", range(0.1, 2.0), Infill, Advanced,
             "Bridge flow ratio", "Scales the flow of bridges and overhanging walls.";
     }

@@ -3,8 +3,8 @@
 //! the outer wall goes first), thin walls and gap fill, then infill. Loops start at a seam
 //! chosen by the seam setting; open paths are reversed when their far end is nearer.
 
-use super::{Extrusion, ExtrusionLoop, ExtrusionPath, Flow, Island, Role};
-use crate::engine::geom::{ExPolygon, Point, cross};
+use super::{Extrusion, ExtrusionLoop, ExtrusionPath, Flow, Island, Role, Wall};
+use crate::engine::geom::{BoundingBox, ExPolygon, Point, cross};
 use crate::engine::settings::{SeamPosition, Settings};
 use crate::engine::units::scaled;
 
@@ -136,26 +136,90 @@ impl Orderer<'_> {
             outline.translate(p.offset);
             self.out.comb.push(fill);
             self.out.outlines.push(outline);
-            // Walls by depth: inner first (or outer first), nearest within a depth.
-            let mut depths: Vec<u32> = isl.walls.iter().map(|w| w.depth).collect();
-            depths.sort_unstable();
-            depths.dedup();
-            if !self.s.external_perimeters_first {
-                depths.reverse();
-            }
-            for d in depths {
-                let loops: Vec<Extrusion> = isl
-                    .walls
-                    .iter()
-                    .filter(|w| w.depth == d)
-                    .map(|w| Extrusion::Loop(w.extrusion.clone()))
-                    .collect();
-                self.nearest_first(loops.iter().collect(), p.offset, inst, None);
-            }
+            self.walls(&isl.walls, p.offset, inst);
             let thin: Vec<Extrusion> = isl.thin.iter().cloned().map(Extrusion::Path).collect();
             self.nearest_first(thin.iter().collect(), p.offset, inst, Some(comb));
             let infill = p.infill.get(k).map_or(&[][..], |f| &f[..]);
             self.nearest_first(infill.iter().collect(), p.offset, inst, Some(comb));
+        }
+    }
+
+    /// An island's walls, family by family: each outermost loop (of the contour or of a hole)
+    /// with the loops inside it, nearest family first. Within a family the inner loops go
+    /// first (unless the outer wall goes first), each starting next to the seam the seam
+    /// setting picks for the family's outer loop, so that the nozzle steps straight from one
+    /// loop to the next and visits each hole once.
+    fn walls(&mut self, walls: &[Wall], offset: Point, instance: Option<usize>) {
+        let outer: Vec<usize> = (0..walls.len()).filter(|&i| walls[i].depth == 0).collect();
+        if outer.is_empty() {
+            // Only inner loops (a thin island): on their own, nearest first.
+            let loops: Vec<Extrusion> = walls
+                .iter()
+                .map(|w| Extrusion::Loop(w.extrusion.clone()))
+                .collect();
+            self.nearest_first(loops.iter().collect(), offset, instance, None);
+            return;
+        }
+        let boxes: Vec<BoundingBox> = walls.iter().map(|w| loop_box(&w.extrusion)).collect();
+        // Each loop's family: the outermost loop whose box is closest to its own, among
+        // those that contain it or that it contains (a hole's loops surround the hole).
+        let family_of = |i: usize| -> usize {
+            let b = &boxes[i];
+            let mut best = (f64::MAX, outer[0]);
+            for &o in &outer {
+                let c = &boxes[o];
+                let nested = c.contains_box(b) || b.contains_box(c);
+                let cost = if nested {
+                    (box_area(b) - box_area(c)).abs()
+                } else {
+                    f64::MAX / 2.0 + b.center().distance_sq(c.center())
+                };
+                if cost < best.0 {
+                    best = (cost, o);
+                }
+            }
+            best.1
+        };
+        let mut families: Vec<(usize, Vec<usize>)> = outer.iter().map(|&o| (o, vec![o])).collect();
+        for i in (0..walls.len()).filter(|&i| walls[i].depth > 0) {
+            let f = family_of(i);
+            if let Some(fam) = families.iter_mut().find(|(o, _)| *o == f) {
+                fam.1.push(i);
+            }
+        }
+        while !families.is_empty() {
+            // The family whose outer loop passes nearest the nozzle.
+            let here = Point::new(self.pos.x - offset.x, self.pos.y - offset.y);
+            let mut best = (f64::MAX, 0);
+            for (k, (o, _)) in families.iter().enumerate() {
+                if boxes[*o].clamp(here).distance_sq(here) >= best.0 {
+                    continue;
+                }
+                let d = walls[*o]
+                    .extrusion
+                    .paths
+                    .iter()
+                    .flat_map(|p| p.points.iter())
+                    .map(|q| q.distance_sq(here))
+                    .fold(f64::MAX, f64::min);
+                if d < best.0 {
+                    best = (d, k);
+                }
+            }
+            let k = best.1;
+            let (o, mut members) = families.swap_remove(k);
+            // Deepest first, or the outer wall first.
+            members.sort_by_key(|&i| std::cmp::Reverse(walls[i].depth));
+            if self.s.external_perimeters_first {
+                members.reverse();
+            }
+            let outer_loop = &walls[o].extrusion;
+            let verts = loop_vertices(outer_loop, offset);
+            let seam = (verts.len() >= 3).then(|| verts[self.choose_seam(&verts)].0);
+            for i in members {
+                let target = if i == o { None } else { seam };
+                self.emit_loop_at(&walls[i].extrusion, offset, instance, None, target);
+            }
         }
     }
 
@@ -197,7 +261,7 @@ impl Orderer<'_> {
                     self.emit(it, offset, instance, comb);
                 }
             }
-            Extrusion::Loop(l) => self.emit_loop(l, offset, instance, comb),
+            Extrusion::Loop(l) => self.emit_loop_at(l, offset, instance, comb, None),
         }
     }
 
@@ -222,25 +286,25 @@ impl Orderer<'_> {
         });
     }
 
-    fn emit_loop(
+    /// Emits a loop from its seam: the vertex nearest `target` when given, else the one the
+    /// seam setting picks.
+    fn emit_loop_at(
         &mut self,
         l: &ExtrusionLoop,
         offset: Point,
         instance: Option<usize>,
         comb: Option<usize>,
+        target: Option<Point>,
     ) {
-        // Flatten to vertices, each tagged with the path whose segment starts there.
-        let mut verts: Vec<(Point, usize)> = Vec::new();
-        for (pi, p) in l.paths.iter().enumerate() {
-            for q in &p.points[..p.points.len() - 1] {
-                verts.push((q.translated(offset), pi));
-            }
-        }
+        let verts = loop_vertices(l, offset);
         let n = verts.len();
         if n < 3 {
             return;
         }
-        let seam = self.choose_seam(&verts);
+        let seam = match target {
+            Some(t) => nearest_by(&verts, t, |v| v.0),
+            None => self.choose_seam(&verts),
+        };
         if matches!(l.role(), Role::ExternalPerimeter | Role::Perimeter) {
             self.out.seams.push(verts[seam].0);
         }
@@ -344,6 +408,29 @@ impl Orderer<'_> {
             }
         }
     }
+}
+
+/// A loop's vertices in bed coordinates, each tagged with the path whose segment starts there.
+fn loop_vertices(l: &ExtrusionLoop, offset: Point) -> Vec<(Point, usize)> {
+    let mut verts: Vec<(Point, usize)> = Vec::new();
+    for (pi, p) in l.paths.iter().enumerate() {
+        for q in &p.points[..p.points.len().saturating_sub(1)] {
+            verts.push((q.translated(offset), pi));
+        }
+    }
+    verts
+}
+
+fn loop_box(l: &ExtrusionLoop) -> BoundingBox {
+    let mut b = BoundingBox::EMPTY;
+    for q in l.paths.iter().flat_map(|p| p.points.iter()) {
+        b.add(*q);
+    }
+    b
+}
+
+fn box_area(b: &BoundingBox) -> f64 {
+    (b.max.x - b.min.x) as f64 * (b.max.y - b.min.y) as f64
 }
 
 /// How far the nozzle travels from `pos` to start `e` (either end for open paths).

@@ -154,9 +154,10 @@ pub fn classify(slices: &[Vec<ExPolygon>], islands: &[Vec<Island>], s: &Settings
     })
 }
 
-/// Sparse regions too small (`solid_infill_below_area`) or narrower than the distance between
-/// sparse lines are printed solid instead; with 100% density all of it is solid. With 0% the
-/// regions stay sparse (and empty), so solid layers over them are bridged.
+/// Sparse regions too small (`solid_infill_below_area`), and with `solid_infill_narrow_regions`
+/// the parts narrower than the distance between sparse lines, are printed solid instead; with
+/// 100% density all of it is solid. With 0% the regions stay sparse (and empty), so solid
+/// layers over them are bridged.
 fn split_sparse(
     rest: Vec<ExPolygon>,
     line_distance: Coord,
@@ -171,6 +172,9 @@ fn split_sparse(
     let min_area = s.solid_infill_below_area * 1e6;
     let (sparse, mut small): (Vec<ExPolygon>, Vec<ExPolygon>) =
         rest.into_iter().partition(|r| r.area() >= min_area);
+    if !s.solid_infill_narrow_regions {
+        return (sparse, small);
+    }
     let wide = geom::offset2(&sparse, -line_distance / 2, line_distance / 2, Join::Miter);
     let wide = geom::intersection(&wide, &sparse);
     small.extend(geom::difference(&sparse, &wide));
