@@ -104,6 +104,9 @@ fn reach(region: &ExPolygon, below: &[ExPolygon], cap: f64) -> f64 {
     hi
 }
 
+/// The outline detail the findings look at (mm).
+const CHECK_RESOLUTION: f64 = 0.05;
+
 /// Findings in one sliced object: `slices` on its own `plan`, whose layer 0 is print layer
 /// `offset` (a raft goes first).
 pub fn in_object(
@@ -115,7 +118,13 @@ pub fn in_object(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let n = slices.len().min(plan.len());
-    let slices = &slices[..n];
+    // Findings speak of square millimetres and millimetres: measured on outlines simplified
+    // to a twentieth of a millimetre, their cost follows the size of the part, not the
+    // density of its mesh.
+    let simple: Vec<Vec<ExPolygon>> = crate::engine::par::map(&slices[..n], |_, l| {
+        geom::simplify_polygons(l, scaled(CHECK_RESOLUTION))
+    });
+    let slices = &simple[..];
     let flows = LayerFlows::new(s, s.layer_height, false);
     if !s.support_material {
         let air = over_air(

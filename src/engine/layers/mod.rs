@@ -93,14 +93,12 @@ pub fn slice_object(mesh: &Mesh, plan: &[LayerZ], settings: &Settings) -> Sliced
     let zs: Vec<f64> = plan.iter().map(|l| l.slice_z).collect();
     let raw = slice_mesh(mesh, &zs);
     let closing = scaled(settings.slice_closing_radius);
-    let resolution = scaled(settings.resolution);
+    let resolution = scaled(settings.slice_resolution());
     let foot = scaled(settings.elefant_foot_compensation);
     let layers = par::map(&raw, |i, (loops, _)| {
         let mut regions = geom::union(loops);
         // Simplify first: dense meshes give thousands of tiny edges that offsets would chew on.
-        if resolution > 0 {
-            regions = geom::simplify_polygons(&regions, resolution);
-        }
+        regions = geom::simplify_polygons(&regions, resolution);
         if closing > 0 && !regions.is_empty() {
             regions = geom::offset2(&regions, closing, -closing, Join::Miter);
         }
@@ -148,6 +146,31 @@ mod tests {
         assert_eq!(p[0].height, 0.3);
         assert_eq!(p[1].print_z, 0.5);
         assert_eq!(p.len(), 49);
+    }
+
+    #[test]
+    fn resolution_zero_is_the_engines_finest_not_the_meshs_density() {
+        let sphere = crate::engine::model::shapes::sphere(15.0, 400, 800);
+        let plan = plan_layers(30.0, 0.2, 0.2);
+        let points = |s: &Settings| -> usize {
+            slice_object(&sphere, &plan, s)
+                .layers
+                .iter()
+                .flatten()
+                .map(|r| r.contour.points.len())
+                .sum()
+        };
+        let zero = Settings {
+            resolution: 0.0,
+            ..Default::default()
+        };
+        let finest = Settings {
+            resolution: crate::engine::settings::MIN_RESOLUTION,
+            ..Default::default()
+        };
+        assert_eq!(points(&zero), points(&finest));
+        // The mesh itself has 800 points on every ring.
+        assert!(points(&zero) < 149 * 800 / 2, "{}", points(&zero));
     }
 
     #[test]

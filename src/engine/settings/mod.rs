@@ -289,7 +289,22 @@ pub enum Mode {
     Advanced,
 }
 
+/// The finest outline detail the engine keeps (mm): `resolution = 0` means this, as in
+/// PrusaSlicer, whose own G-code resolution it is. Slicing a scan at its full density would
+/// only slow every later stage down (16.9 s instead of 1.6 s for a PrusaSlicer 3MF of
+/// 3DBenchy, whose projects write `resolution = 0`).
+pub const MIN_RESOLUTION: f64 = 0.0125;
+
 impl Settings {
+    /// The outline resolution in force (mm): `resolution`, or `MIN_RESOLUTION` where it is 0.
+    pub fn slice_resolution(&self) -> f64 {
+        if self.resolution > 0.0 {
+            self.resolution
+        } else {
+            MIN_RESOLUTION
+        }
+    }
+
     /// Applies `key=value` pairs in order; the first bad one stops with its error.
     pub fn apply<'a>(
         &mut self,

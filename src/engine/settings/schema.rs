@@ -375,7 +375,7 @@ declare_settings! {
     }
     Process "Advanced" {
         resolution: f64 = 0.0125, "mm", range(0.0, 1.0), Slice, Advanced,
-            "Slice resolution", "Outline detail finer than this is simplified away, to keep the G-code lean.";
+            "Slice resolution", "Outline detail finer than this is simplified away, to keep the G-code lean. 0 means the engine's own finest (0.0125 mm, PrusaSlicer's G-code resolution): meshes are never sliced at their full density.";
         slice_closing_radius: f64 = 0.049, "mm", range(0.0, 2.0), Slice, Advanced,
             "Slice gap closing radius", "Cracks narrower than twice this in a sliced layer are closed.";
         elefant_foot_compensation: f64 = 0.0, "mm", range(0.0, 2.0), Slice, Advanced,

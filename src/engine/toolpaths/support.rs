@@ -72,7 +72,7 @@ fn support_regions(
 ) -> Vec<(Vec<ExPolygon>, Vec<ExPolygon>)> {
     let n = slices.len();
     let xy = scaled(s.support_material_xy_spacing);
-    let resolution = scaled(s.resolution.max(0.01));
+    let resolution = scaled(s.slice_resolution());
     let overhangs = crate::engine::layers::overhangs(slices, plan, s.support_material_threshold);
     // The layer whose top sits the contact distance below each overhang.
     let mut contrib: Vec<Vec<ExPolygon>> = vec![Vec::new(); n];
