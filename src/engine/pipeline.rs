@@ -390,7 +390,15 @@ pub fn plan_stage(
         }
         ordered.push(layer);
     }
-    Planner::new(settings).plan(&ordered, &sliced.print_plan)
+    let mut layers = Planner::new(settings).plan(&ordered, &sliced.print_plan);
+    // The print ends with its last extrusion: layers above it with nothing on them (where
+    // the top of a part yielded no line) are not printed.
+    let last = layers
+        .iter()
+        .rposition(|l| l.moves.iter().any(|m| m.extruded() > 0.0))
+        .map_or(0, |i| i + 1);
+    layers.truncate(last);
+    layers
 }
 
 /// The G-code text and what the print takes.
