@@ -1,6 +1,6 @@
 //! Mesh repair: weld vertices, drop degenerate and duplicate faces, orient faces consistently
-//! within each shell and turn inside-out shells the right way (voids inside another shell
-//! are left facing inward). What remains broken (open edges) is reported; slicing copes with
+//! within each shell, and orient whole shells by their nesting (voids inside another shell
+//! are left facing inward; an inside-out file is turned round whole). What remains broken (open edges) is reported; slicing copes with
 //! it by closing open loops per layer.
 
 use super::{EdgeMap, Mesh};
@@ -161,8 +161,8 @@ fn remove_duplicates(mesh: &mut Mesh) -> usize {
     before - mesh.triangles.len()
 }
 
-/// Makes neighbouring faces agree (shared edges run opposite ways), then turns each shell
-/// with negative volume outward unless it is a void inside another shell.
+/// Makes neighbouring faces agree (shared edges run opposite ways), then orients whole shells
+/// by nesting (see `nesting`).
 /// Returns (faces whose orientation changed, shells reversed, shell count, the edge map).
 fn orient(mesh: &mut Mesh) -> (usize, usize, usize, EdgeMap) {
     let n = mesh.triangles.len();
@@ -238,16 +238,28 @@ fn orient(mesh: &mut Mesh) -> (usize, usize, usize, EdgeMap) {
             })
             .sum()
     };
+    // Whole shells, by nesting: a shell's sign relative to the shell around it is what the
+    // file means (the same sign: a solid inside a solid; the opposite: a void), and each
+    // outermost shell faces outward. So an outermost shell facing inward is turned round
+    // with everything inside it, and voids stay voids.
+    let volumes: Vec<f64> = shells.iter().map(|m| volume(mesh, m)).collect();
+    let parents = nesting(mesh, &shells, &volumes);
+    let mut turn = vec![false; shells.len()];
+    let mut order: Vec<usize> = (0..shells.len()).collect();
+    // Outer shells first: a parent is larger than its children.
+    order.sort_by(|&a, &b| volumes[b].abs().total_cmp(&volumes[a].abs()));
+    for s in order {
+        turn[s] = match parents[s] {
+            Some(p) => turn[p],
+            None => volumes[s] < 0.0,
+        };
+    }
     let mut reversed = 0;
-    let negative: Vec<usize> = (0..shells.len())
-        .filter(|&s| volume(mesh, &shells[s]) < 0.0)
-        .collect();
-    for s in negative {
-        let probe = mesh.vertex(mesh.triangles[shells[s][0] as usize][0]);
-        if inside_other_shells(mesh, &shell, s as u32, probe) {
+    for (s, members) in shells.iter().enumerate() {
+        if !turn[s] {
             continue;
         }
-        for &t in &shells[s] {
+        for &t in members {
             mesh.triangles[t as usize].swap(1, 2);
             flip[t as usize] = !flip[t as usize];
         }
@@ -261,25 +273,59 @@ fn orient(mesh: &mut Mesh) -> (usize, usize, usize, EdgeMap) {
     )
 }
 
-/// Ray parity test of `p` against the faces of all other shells.
-fn inside_other_shells(mesh: &Mesh, shell: &[u32], own: u32, p: DVec3) -> bool {
-    // A slightly skewed ray avoids grazing edges and vertices of axis-aligned meshes.
-    let dir = DVec3::new(1.0, 1.234e-4, 2.345e-4).normalize();
-    let mut crossings = 0;
-    for (t, tri) in mesh.triangles.iter().enumerate() {
-        if shell[t] == own {
-            continue;
+/// The shell directly around each shell (the smallest that encloses it), if any.
+///
+/// Enclosure is judged by the generalized winding number (the solid angle a closed surface
+/// subtends, over 4π): about ±1 inside, 0 outside, whichever way the surface faces, and
+/// unlike a ray's parity it cannot be fooled by a ray grazing an edge. Only shells whose
+/// bounding box holds the other's are tested, so many small shells stay cheap.
+fn nesting(mesh: &Mesh, shells: &[Vec<u32>], volumes: &[f64]) -> Vec<Option<usize>> {
+    let boxes: Vec<(DVec3, DVec3)> = shells
+        .iter()
+        .map(|members| {
+            let mut lo = DVec3::splat(f64::MAX);
+            let mut hi = DVec3::splat(f64::MIN);
+            for &t in members {
+                for &v in &mesh.triangles[t as usize] {
+                    let p = mesh.vertex(v);
+                    lo = lo.min(p);
+                    hi = hi.max(p);
+                }
+            }
+            (lo, hi)
+        })
+        .collect();
+    let holds = |o: usize, i: usize| {
+        let ((olo, ohi), (ilo, ihi)) = (boxes[o], boxes[i]);
+        olo.cmple(ilo).all() && ohi.cmpge(ihi).all()
+    };
+    let winding = |members: &[u32], p: DVec3| -> f64 {
+        let mut sum = 0.0;
+        for &t in members {
+            let tri = mesh.triangles[t as usize];
+            let (a, b, c) = (
+                mesh.vertex(tri[0]) - p,
+                mesh.vertex(tri[1]) - p,
+                mesh.vertex(tri[2]) - p,
+            );
+            let (la, lb, lc) = (a.length(), b.length(), c.length());
+            let num = a.dot(b.cross(c));
+            let den = la * lb * lc + a.dot(b) * lc + a.dot(c) * lb + b.dot(c) * la;
+            sum += 2.0 * num.atan2(den);
         }
-        let (a, b, c) = (
-            mesh.vertex(tri[0]),
-            mesh.vertex(tri[1]),
-            mesh.vertex(tri[2]),
-        );
-        if super::ray_triangle(p, dir, a, b, c).is_some() {
-            crossings += 1;
-        }
-    }
-    crossings % 2 == 1
+        sum / (4.0 * std::f64::consts::PI)
+    };
+    (0..shells.len())
+        .map(|i| {
+            // A point of the shell: the centre of its first face.
+            let t = mesh.triangles[shells[i][0] as usize];
+            let probe = (mesh.vertex(t[0]) + mesh.vertex(t[1]) + mesh.vertex(t[2])) / 3.0;
+            (0..shells.len())
+                .filter(|&o| o != i && volumes[o].abs() > volumes[i].abs() && holds(o, i))
+                .filter(|&o| winding(&shells[o], probe).abs() > 0.5)
+                .min_by(|&a, &b| volumes[a].abs().total_cmp(&volumes[b].abs()))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -326,6 +372,38 @@ mod tests {
         assert_eq!(r.shells, 2);
         assert_eq!(r.shells_reversed, 0);
         assert!((m.volume() - (1000.0 - 64.0)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn orientation_follows_nesting() {
+        let inward = |mut m: Mesh| {
+            for t in &mut m.triangles {
+                t.swap(1, 2);
+            }
+            m
+        };
+        // A solid inside a solid stays solid (the union is the outer box).
+        let mut nested = box_mesh([0.0; 3], [10.0; 3]);
+        nested.append(&box_mesh([3.0; 3], [7.0; 3]));
+        assert_eq!(repair(&mut nested).shells_reversed, 0);
+        assert!((nested.volume() - (1000.0 + 64.0)).abs() < 1e-6);
+        // A file written inside out: the outer box faces in and its cavity faces out. Both
+        // turn round, and the cavity stays a cavity.
+        let mut inverted = inward(box_mesh([0.0; 3], [10.0; 3]));
+        inverted.append(&box_mesh([3.0; 3], [7.0; 3]));
+        assert_eq!(repair(&mut inverted).shells_reversed, 2);
+        assert!((inverted.volume() - (1000.0 - 64.0)).abs() < 1e-6);
+        // Side by side, each inside-out box is its own outermost shell.
+        let mut pair = inward(box_mesh([0.0; 3], [10.0; 3]));
+        pair.append(&inward(box_mesh([20.0; 3], [30.0; 3])));
+        assert_eq!(repair(&mut pair).shells_reversed, 2);
+        assert!((pair.volume() - 2000.0).abs() < 1e-6);
+        // Three deep: a solid in a void in a solid keeps its sign.
+        let mut deep = box_mesh([0.0; 3], [20.0; 3]);
+        deep.append(&inward(box_mesh([4.0; 3], [16.0; 3])));
+        deep.append(&box_mesh([8.0; 3], [12.0; 3]));
+        assert_eq!(repair(&mut deep).shells_reversed, 0);
+        assert!((deep.volume() - (8000.0 - 1728.0 + 64.0)).abs() < 1e-6);
     }
 
     #[test]
