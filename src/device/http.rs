@@ -118,16 +118,18 @@ pub fn page_https() -> bool {
 }
 
 /// Sends a printer's request to `base` + its path; `progress` hears the upload's share sent
-/// (0–1). From an HTTPS page to a plain-HTTP printer the request goes through `fetch` with
-/// Local Network Access's `targetAddressSpace` (the browser asks the user once; XMLHttpRequest
-/// cannot say it, so such uploads show no progress until they are done).
+/// (0–1). Only an upload that reports progress goes through XMLHttpRequest; the rest through
+/// [`fetch`]. From an HTTPS page to a plain-HTTP printer every request goes through `fetch`
+/// with Local Network Access's `targetAddressSpace` (the browser asks the user once;
+/// XMLHttpRequest cannot say it, so such uploads show no progress until they are done).
 pub async fn send(
     base: &str,
     r: &Request,
     timeout_ms: u32,
     progress: Option<Box<dyn Fn(f64)>>,
 ) -> Result<(u16, Vec<u8>), NetError> {
-    if page_https() && base.starts_with("http://") {
+    let local = page_https() && base.starts_with("http://");
+    if local || progress.is_none() {
         let url = format!("{base}{}", r.path);
         let response = fetch(Fetch {
             method: r.method,
@@ -135,7 +137,11 @@ pub async fn send(
             headers: &r.headers,
             body: &r.body,
             timeout_ms,
-            address_space: lan::address_space(base),
+            address_space: if local {
+                lan::address_space(base)
+            } else {
+                None
+            },
         })
         .await?;
         if let Some(p) = &progress {
