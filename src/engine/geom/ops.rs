@@ -201,18 +201,12 @@ pub fn offset_polygons(polygons: &[Polygon], delta: Coord, join: Join) -> Vec<Ex
 /// Two offsets in a row: `offset2(r, -d, d)` is a morphological opening (removes parts
 /// narrower than 2d), `offset2(r, d, -d)` a closing (fills gaps narrower than 2d).
 ///
-/// An opening never reaches beyond `regions`: growing the shrunk shape back with mitred
-/// corners can poke spikes out where shrinking made new sharp corners (up to the miter limit
-/// times the offset: 3.7 mm² of a 95 mm² star opened by 2 mm), so the grown shape is cut back
-/// to the original.
+/// With mitred joins an opening is not exact: growing the shrunk shape back can poke spikes
+/// out where shrinking made new sharp corners, up to the miter limit times `second` (a 95 mm²
+/// star opened by 2 mm gains 3.7 mm² outside itself; with round joins 0.003 mm²). The engine
+/// opens by fractions of a line width, where that stays inside the line's own overlap.
 pub fn offset2(regions: &[ExPolygon], first: Coord, second: Coord, join: Join) -> Vec<ExPolygon> {
-    let shrunk = offset(regions, first, join);
-    let out = offset(&shrunk, second, join);
-    if first < 0 && second > 0 && join == Join::Miter && !out.is_empty() {
-        intersection(&out, regions)
-    } else {
-        out
-    }
+    offset(&offset(regions, first, join), second, join)
 }
 
 /// Removes vertices that deviate less than `tolerance` micrometres from the simplified
@@ -351,8 +345,9 @@ pub(crate) mod tests {
             let a = total_area(&p);
             proptest::prop_assert!(total_area(&offset(&p, -d, Join::Miter)) <= a);
             proptest::prop_assert!(total_area(&offset(&p, d, Join::Miter)) >= a);
-            // An opening never gains area.
-            proptest::prop_assert!(total_area(&offset2(&p, -d, d, Join::Miter)) <= a * 1.0001 + 1000.0);
+            // An opening with round joins never gains area (mitred ones may, at spikes: see
+            // `offset2`).
+            proptest::prop_assert!(total_area(&offset2(&p, -d, d, Join::Round)) <= a * 1.0001 + 1000.0);
         }
 
         #[test]
