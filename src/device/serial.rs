@@ -32,7 +32,7 @@ extern "C" {
 }
 
 /// The words of a JavaScript error.
-pub fn describe(e: &JsValue) -> String {
+fn describe(e: &JsValue) -> String {
     e.as_string()
         .or_else(|| js_sys::Reflect::get(e, &"message".into()).ok()?.as_string())
         .unwrap_or_else(|| format!("{e:?}"))

@@ -89,16 +89,6 @@ impl Move {
         }
     }
 
-    /// Where an XY move (travel, extrusion or wipe) ends.
-    pub fn xy(&self) -> Option<(f64, f64)> {
-        match *self {
-            Move::Travel { x, y, .. } | Move::Extrude { x, y, .. } | Move::Wipe { x, y, .. } => {
-                Some((x, y))
-            }
-            _ => None,
-        }
-    }
-
     /// The speed of an extrusion (mm/s); None for any other move.
     pub fn print_speed(&self) -> Option<f64> {
         match self {

@@ -246,13 +246,13 @@ impl<'a> Planner<'a> {
         // PrusaSlicer's rule: no retraction where the ooze would be buried, that is when the
         // travel stays inside one fill area, or (with infill) inside the part and off its
         // visible surfaces.
-        let hidden = self.s.only_retract_when_crossing_perimeters
-            && ((p.comb.is_some()
-                && p.comb == self.comb
-                && travel.stays_in_fill(p.comb.unwrap_or(0), from, to))
-                || (self.s.fill_density > 0.0
-                    && route.windows(2).all(|w| travel.stays_buried(w[0], w[1]))));
-        let needs_retract = length > self.s.retract_before_travel && !hidden;
+        let needs_retract = length > self.s.retract_before_travel
+            && !(self.s.only_retract_when_crossing_perimeters
+                && ((p.comb.is_some()
+                    && p.comb == self.comb
+                    && travel.stays_in_fill(p.comb.unwrap_or(0), from, to))
+                    || (self.s.fill_density > 0.0
+                        && route.windows(2).all(|w| travel.stays_buried(w[0], w[1])))));
         let mut lifted = false;
         if needs_retract {
             if !(self.s.wipe && self.wipe(m)) {
