@@ -5,6 +5,7 @@ matches to Lamina's defaults (plus Lamina's retraction defaults, as tests/common
 PRUSA_ARGS), both read by ../shared/tools/gcode_check.py. Prints the table for QUALITY.md.
 
     scripts/quality.py [MODEL...]      (default: every shared and generated model)
+    LAMINA_BIN=path/to/lamina scripts/quality.py   (slice with another build, to compare)
 
 PrusaSlicer's G-code is cached in target/peer-cache by model content (the tests share it).
 """
@@ -15,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("LAMINA_SHARED", ROOT.parent / "shared"))
 CHECK = SHARED / "tools" / "gcode_check.py"
 LAMINA = ROOT / "target" / "release" / "lamina"
+SLICER = Path(os.environ.get("LAMINA_BIN", LAMINA))
 CACHE = ROOT / "target" / "peer-cache"
 GENERATED = ["cube", "sphere", "torus", "thin-box", "islands", "holes", "cavity-box",
              "void-sphere", "nested-solid", "crossing-fins", "holed-disc", "parts-plate"]
@@ -95,7 +97,7 @@ def main():
     print("|---|---|---|---|---|---|---|---|")
     for m in models:
         ours = work / f"{m.stem}.lamina.gcode"
-        subprocess.run([str(LAMINA), "slice", str(m), "-o", str(ours)], capture_output=True,
+        subprocess.run([str(SLICER), "slice", str(m), "-o", str(ours)], capture_output=True,
                        check=True)
         theirs = prusa(m)
         a, b = check(ours, m), check(theirs, m)
