@@ -378,9 +378,15 @@ fn estimate_matches_prusaslicer_on_its_own_gcode() {
     }
 }
 
-/// Travel segments (non-extruding XY moves) of a G-code file, after the start G-code.
+/// Travel segments (non-extruding XY moves) of a G-code file, between the start and the end
+/// G-code (whose moves to the bed's corner are the printer's, not the part's).
 fn travels(text: &str) -> Vec<((f64, f64), (f64, f64))> {
-    let body = text
+    let start = text.find(";LAYER_CHANGE").unwrap_or(0);
+    let end = text
+        .rfind("\n;TYPE:Custom")
+        .filter(|&i| i > start)
+        .unwrap_or(text.len());
+    let body = text[..end]
         .split(";LAYER_CHANGE")
         .skip(1)
         .collect::<Vec<_>>()

@@ -118,7 +118,7 @@ fn orcaslicer_presets_slice_with_their_values() {
         gcode.to_str().unwrap(),
     ]);
     let notes = String::from_utf8_lossy(&o.stderr);
-    assert!(notes.contains("wall_generator"), "{notes}");
+    assert!(notes.contains("ironing_type"), "{notes}");
     assert!(notes.contains("which Lamina does not have"), "{notes}");
     for (key, value) in [
         ("bed_size_x", "300"),
@@ -136,6 +136,7 @@ fn orcaslicer_presets_slice_with_their_values() {
         ("seam_position", "rear"),
         ("skirts", "2"),
         ("extrusion_width", "0.44"),
+        ("perimeter_generator", "arachne"),
     ] {
         assert_eq!(
             header_value(&gcode, key).as_deref(),

@@ -8,7 +8,7 @@ use crate::engine::geom;
 use crate::engine::layers::{plan_layers, slice_object};
 use crate::engine::model::Scene;
 use crate::engine::settings::format_float as num;
-use crate::engine::settings::{Key, Settings};
+use crate::engine::settings::{Key, PerimeterGenerator, Settings};
 use crate::engine::toolpaths::LayerFlows;
 use crate::engine::units::unscaled;
 
@@ -172,25 +172,18 @@ pub fn rules(v: &Survey, s: &Settings) -> Vec<Advice> {
         }
     }
     let flows = LayerFlows::new(s, s.layer_height, false);
-    let nozzle = s.nozzle_diameter;
-    if v.thinner_than_line > 0.005 {
-        let mut changes = vec![Change::new(Key::thin_walls, true)];
-        if flows.external_perimeter.width > nozzle * 1.01 {
-            changes.push(Change::new(
-                Key::external_perimeter_extrusion_width,
-                num(nozzle),
-            ));
-            changes.push(Change::new(Key::perimeter_extrusion_width, num(nozzle)));
-        }
+    // Variable-width walls already fit thin features; fixed-width ones leave them out or
+    // print them as one line, which variable-width walls cure.
+    if v.thinner_than_line > 0.005 && s.perimeter_generator == PerimeterGenerator::Classic {
         push(
             "thin-lines",
-            "Narrower lines for thin features",
+            "Variable-width walls for thin features",
             format!(
-                "{:.1} % of the model is thinner than one {:.2} mm line and would be left out or printed as a single thin line.",
+                "{:.1} % of the model is thinner than one {:.2} mm line and would be left out or printed as a single thin line; variable-width walls fit it.",
                 100.0 * v.thinner_than_line,
                 flows.external_perimeter.width
             ),
-            changes,
+            vec![Change::new(Key::perimeter_generator, "arachne")],
         );
     }
     if v.thinner_than_walls > 0.15 && s.perimeters < 4 {

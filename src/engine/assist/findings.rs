@@ -6,8 +6,8 @@
 use super::{area_mm2, narrower_than, over_air};
 use crate::engine::geom::{self, BoundingBox, ExPolygon, Join, Point, Polygon};
 use crate::engine::layers::LayerZ;
-use crate::engine::settings::Settings;
 use crate::engine::settings::format_float as num;
+use crate::engine::settings::{PerimeterGenerator, Settings};
 use crate::engine::toolpaths::LayerFlows;
 use crate::engine::units::scaled;
 
@@ -174,7 +174,10 @@ pub fn in_object(
         }
     }
     // Thinner than the thinnest line the walls make: left out.
-    let thinnest = if s.thin_walls {
+    let variable = s.perimeter_generator == PerimeterGenerator::Arachne && s.perimeters > 0;
+    let thinnest = if variable {
+        s.min_feature_size / 100.0 * s.nozzle_diameter
+    } else if s.thin_walls {
         s.nozzle_diameter / 3.0
     } else {
         flows.external_perimeter.width
@@ -193,10 +196,12 @@ pub fn in_object(
                 "{}: {total:.1} mm² of {name} is thinner than {} mm and is left out{}.",
                 layers_text(first, last),
                 num((thinnest * 100.0).round() / 100.0),
-                if s.thin_walls {
+                if variable {
+                    "; lower the minimum feature size to print it"
+                } else if s.thin_walls {
                     ""
                 } else {
-                    "; turn on thin walls or use narrower lines"
+                    "; turn on thin walls or variable-width walls"
                 }
             ),
         });
@@ -305,6 +310,7 @@ mod tests {
     #[test]
     fn thin_walls_and_islands() {
         let mut s = Settings::default();
+        s.set("perimeter_generator", "classic").unwrap();
         s.set("thin_walls", "false").unwrap();
         // A 0.8 mm wall is two 0.45 mm lines' worth: kept; a 0.3 mm fin is not.
         assert!(!kinds(&find("thin-box", &s)).contains(&Kind::ThinDropped));
@@ -320,6 +326,10 @@ mod tests {
         // Above the 1 mm floor (layers 0–4), counted in print layers after a 2-layer raft.
         assert_eq!(d.first, 7, "{d:?}");
         assert!(d.text.contains("thin walls"), "{}", d.text);
+        // Variable-width walls print the fin.
+        let s = Settings::default();
+        let f = in_object("fin", &slice_object(&fin, &plan, &s).layers, &plan, 2, &s);
+        assert!(!kinds(&f).contains(&Kind::ThinDropped), "{f:?}");
         let s = Settings::default();
         assert!(!kinds(&find("islands", &s)).contains(&Kind::TinyIslands));
         let pins = shapes::islands(2, 0.8, 3.0, 5.0);

@@ -28,6 +28,14 @@ setting_enum!(
 );
 
 setting_enum!(
+    /// How walls are made: fixed-width loops with gap fill, or variable-width lines.
+    PerimeterGenerator {
+        Classic = "classic",
+        Arachne = "arachne",
+    }
+);
+
+setting_enum!(
     /// Sparse infill patterns.
     InfillPattern {
         Rectilinear = "rectilinear",
@@ -236,6 +244,20 @@ declare_settings! {
             "Outer wall first", "Print the outer wall before the inner ones (sharper outside, worse overhangs).";
         seam_position: SeamPosition = SeamPosition::Aligned, "", NO_RANGE, Plan, Basic,
             "Seam position", "Where loops start: aligned on corners, nearest, at the rear, or random.";
+        perimeter_generator: PerimeterGenerator = PerimeterGenerator::Arachne, "", NO_RANGE, Perimeters, Basic,
+            "Wall generator", "Arachne varies each wall's width to fit the part, so thin features print solid and walls leave no gaps; classic prints fixed-width loops with gap fill.";
+        wall_transition_length: f64 = 100.0, "%", range(1.0, 1000.0), Perimeters, Advanced,
+            "Wall transition length", "Length over which the wall count changes where a part gets thinner or thicker, as a percentage of the nozzle diameter (Arachne).";
+        wall_transition_angle: f64 = 10.0, "°", range(1.0, 59.0), Perimeters, Advanced,
+            "Wall transition angle", "Corners sharper than this get no extra wall in their tip (Arachne).";
+        wall_transition_filter_deviation: f64 = 25.0, "%", range(0.0, 100.0), Perimeters, Advanced,
+            "Wall transition filter margin", "Thickness changes smaller than this, as a percentage of the nozzle diameter, keep the wall count (Arachne).";
+        wall_distribution_count: u32 = 1u32, "", range(1.0, 10.0), Perimeters, Advanced,
+            "Wall distribution count", "How many walls, counted from the middle, share a width's difference from the optimum (Arachne).";
+        min_feature_size: f64 = 25.0, "%", range(0.0, 100.0), Perimeters, Advanced,
+            "Minimum feature size", "Features thinner than this percentage of the nozzle diameter are left out; thicker ones down to it get a wall (Arachne).";
+        min_bead_width: f64 = 85.0, "%", range(10.0, 100.0), Perimeters, Advanced,
+            "Minimum wall width", "The narrowest wall printed, as a percentage of the nozzle diameter; thin features are widened to it (Arachne).";
         thin_walls: bool = true, "", NO_RANGE, Perimeters, Advanced,
             "Thin walls", "Print walls too thin for two lines as a single line of variable width.";
         gap_fill_enabled: bool = true, "", NO_RANGE, Perimeters, Advanced,

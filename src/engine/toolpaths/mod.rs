@@ -3,6 +3,7 @@
 //! `order` then picks seams and the printing order. The G-code planner only turns this data
 //! into moves.
 
+mod arachne;
 pub mod flow;
 mod infill;
 mod order;

@@ -187,12 +187,24 @@ impl Orderer<'_> {
                 fam.1.push(i);
             }
         }
+        // Where each family starts, unless the seam follows the nozzle.
+        let nearest = self.s.seam_position == SeamPosition::Nearest;
+        let mut starts: Vec<Option<Point>> = families
+            .iter()
+            .map(|(o, _)| {
+                let verts = loop_vertices(&walls[*o].extrusion, offset);
+                (!nearest && verts.len() >= 3).then(|| verts[self.choose_seam(&verts)].0)
+            })
+            .collect();
         while !families.is_empty() {
-            // The family whose outer loop passes nearest the nozzle.
+            // The family nearest the nozzle: by how near its outer loop passes plus how far
+            // its seam is (the nozzle goes to the seam, and a seam beyond a nearer loop means
+            // crossing walls to reach it).
             let here = Point::new(self.pos.x - offset.x, self.pos.y - offset.y);
             let mut best = (f64::MAX, 0);
             for (k, (o, _)) in families.iter().enumerate() {
-                if boxes[*o].clamp(here).distance_sq(here) >= best.0 {
+                let seam = starts[k].map_or(0.0, |s| s.distance(self.pos));
+                if boxes[*o].clamp(here).distance(here) + seam >= best.0 {
                     continue;
                 }
                 let d = walls[*o]
@@ -201,12 +213,15 @@ impl Orderer<'_> {
                     .iter()
                     .flat_map(|p| p.points.iter())
                     .map(|q| q.distance_sq(here))
-                    .fold(f64::MAX, f64::min);
+                    .fold(f64::MAX, f64::min)
+                    .sqrt()
+                    + seam;
                 if d < best.0 {
                     best = (d, k);
                 }
             }
             let k = best.1;
+            starts.swap_remove(k);
             let (o, mut members) = families.swap_remove(k);
             // Deepest first, or the outer wall first.
             members.sort_by_key(|&i| std::cmp::Reverse(walls[i].depth));
@@ -342,8 +357,29 @@ impl Orderer<'_> {
 
     fn choose_seam(&self, verts: &[(Point, usize)]) -> usize {
         let n = verts.len();
+        // The turn at a vertex, judged between points at least `REACH` along the loop
+        // either side, so that a rounded corner (variable-width walls round their inner
+        // corners) is a corner too.
+        const REACH: f64 = 400.0;
+        let along = |i: usize, forward: bool| -> Point {
+            let mut k = i;
+            let mut walked = 0.0;
+            for _ in 1..n {
+                let next = if forward {
+                    (k + 1) % n
+                } else {
+                    (k + n - 1) % n
+                };
+                walked += verts[k].0.distance(verts[next].0);
+                k = next;
+                if walked >= REACH {
+                    break;
+                }
+            }
+            verts[k].0
+        };
         let corner_penalty = |i: usize| -> f64 {
-            let (a, b, c) = (verts[(i + n - 1) % n].0, verts[i].0, verts[(i + 1) % n].0);
+            let (a, b, c) = (along(i, false), verts[i].0, along(i, true));
             let (ab, bc) = (a.distance(b), b.distance(c));
             if ab == 0.0 || bc == 0.0 {
                 return 1.0;

@@ -5,9 +5,10 @@
 //! inside the innermost loop, pulled back by half a line and pushed out by the infill
 //! overlap, is the island's fill area.
 
+use super::arachne::{self, SkeletonParams, Strategy, VarLine};
 use super::{ExtrusionLoop, ExtrusionPath, Flow, Island, LayerFlows, Role, Wall};
 use crate::engine::geom::{self, EdgeIndex, ExPolygon, Join, Polygon, ThickPolyline};
-use crate::engine::settings::Settings;
+use crate::engine::settings::{PerimeterGenerator, Settings};
 use crate::engine::units::{Coord, scaled, unscaled};
 
 /// Share of a line's spacing by which neighbouring loops may overlap before the inner one is
@@ -31,10 +32,174 @@ pub fn make_walls(
             Join::Miter,
         ))
     });
+    let variable = s.perimeter_generator == PerimeterGenerator::Arachne && s.perimeters > 0;
     regions
         .iter()
-        .map(|region| island(region, support.as_ref(), flows, s))
+        .map(|region| {
+            variable
+                .then(|| variable_island(region, support.as_ref(), flows, s))
+                .flatten()
+                .unwrap_or_else(|| island(region, support.as_ref(), flows, s))
+        })
         .collect()
+}
+
+/// Walls of varying width (Arachne); None when the outline cannot be triangulated, for
+/// the fixed-width walls to take over.
+fn variable_island(
+    region: &ExPolygon,
+    support: Option<&EdgeIndex>,
+    flows: &LayerFlows,
+    s: &Settings,
+) -> Option<Island> {
+    let ext = flows.external_perimeter;
+    let per = flows.perimeter;
+    let nozzle = s.nozzle_diameter;
+    let um = |mm: f64| mm * 1000.0;
+    let min_bead = s.min_bead_width / 100.0 * nozzle;
+    let loops = s.perimeters as usize;
+    let strategy = Strategy {
+        outer: um(ext.spacing()),
+        inner: um(per.spacing()),
+        split_middle: (2.0 * min_bead / ext.width - 1.0).clamp(0.01, 0.99),
+        add_middle: (min_bead / per.width).clamp(0.01, 0.99),
+        distribution_radius: s.wall_distribution_count,
+        min_feature: um(s.min_feature_size / 100.0 * nozzle),
+        min_bead: um(min_bead),
+        max_beads: 2 * loops,
+    };
+    let params = SkeletonParams {
+        min_step: 20.0,
+        max_step: um(2.0 * nozzle).max(um(ext.spacing() + (loops as f64) * per.spacing())),
+        central_slope: (s.wall_transition_angle / 2.0).to_radians().sin(),
+    };
+    // The outer line's edge, not its centre-to-centre spacing, touches the outline.
+    let shrunk = geom::offset(
+        std::slice::from_ref(region),
+        -scaled((ext.width - ext.spacing()) / 2.0),
+        Join::Miter,
+    );
+    let mut out = Island {
+        outline: region.clone(),
+        ..Default::default()
+    };
+    let mut inner: Vec<Polygon> = Vec::new();
+    for part in &shrunk {
+        let walls = arachne::variable_lines(part, &strategy, &params)?;
+        inner.extend(walls.inner);
+        for line in walls.lines {
+            let role = if line.inset == 0 {
+                Role::ExternalPerimeter
+            } else {
+                Role::Perimeter
+            };
+            let paths = split_overhangs(var_paths(&line, role, ext.height), support, flows.bridge);
+            if line.closed {
+                out.walls.push(Wall {
+                    depth: line.inset as u32,
+                    extrusion: close_loop(paths),
+                });
+            } else {
+                out.thin.extend(paths);
+            }
+        }
+    }
+    // The fill area: inside the walls' inner edge, pushed out by the infill overlap.
+    let solid_sp = scaled(flows.solid_infill.spacing());
+    let sp = scaled(if loops == 1 {
+        ext.spacing()
+    } else {
+        per.spacing()
+    });
+    let overlap = (s.infill_overlap / 100.0 * (sp / 2 + solid_sp / 2) as f64) as Coord;
+    let min_fill = (solid_sp as f64 * (1.0 - INSET_OVERLAP_TOLERANCE)) as Coord;
+    out.fill_area = geom::offset2(
+        &geom::union(&inner),
+        overlap - min_fill / 2,
+        min_fill / 2,
+        Join::Miter,
+    );
+    Some(out)
+}
+
+/// A variable-width line as paths of one flow each: a new path wherever the width moves
+/// by more than 5 µm, so every stretch is extruded at its own width.
+fn var_paths(line: &VarLine, role: Role, height: f64) -> Vec<ExtrusionPath> {
+    let n = line.points.len();
+    let segments = if line.closed { n } else { n - 1 };
+    let mut out: Vec<ExtrusionPath> = Vec::new();
+    for i in 0..segments {
+        let j = (i + 1) % n;
+        let w = (line.widths[i] + line.widths[j]) / 2.0;
+        let flow = Flow::with_spacing(w, height);
+        match out.last_mut() {
+            Some(p) if (p.flow.width - flow.width).abs() <= 0.005 => p.points.push(line.points[j]),
+            _ => out.push(ExtrusionPath::new(
+                role,
+                flow,
+                vec![line.points[i], line.points[j]],
+            )),
+        }
+    }
+    out
+}
+
+/// Paths end to end as a loop (the last point returns to the first); a loop whose first
+/// and last paths have one flow and role starts and ends inside one path instead.
+fn close_loop(mut paths: Vec<ExtrusionPath>) -> ExtrusionLoop {
+    if paths.len() > 1 {
+        let (first, last) = (&paths[0], &paths[paths.len() - 1]);
+        if first.role == last.role && first.flow == last.flow {
+            let first = paths.remove(0);
+            if let Some(last) = paths.last_mut() {
+                last.points.extend_from_slice(&first.points[1..]);
+            }
+        }
+    }
+    ExtrusionLoop { paths }
+}
+
+/// Splits paths where they hang over air (printed as bridge: round flow, slower); stretches
+/// shorter than `MIN_OVERHANG_LENGTH` stay as they are.
+fn split_overhangs(
+    paths: Vec<ExtrusionPath>,
+    support: Option<&EdgeIndex>,
+    bridge: Flow,
+) -> Vec<ExtrusionPath> {
+    let Some(support) = support else {
+        return paths;
+    };
+    let min_len = scaled(MIN_OVERHANG_LENGTH) as f64;
+    let mut out: Vec<ExtrusionPath> = Vec::new();
+    for path in paths {
+        let pieces = support.split_polyline(&geom::Polyline::new(path.points.clone()));
+        if pieces
+            .iter()
+            .all(|(p, inside)| *inside || p.length() < min_len)
+        {
+            out.push(path);
+            continue;
+        }
+        for (piece, inside) in pieces {
+            let overhang = !inside && piece.length() >= min_len;
+            let (r, f) = if overhang {
+                (Role::OverhangPerimeter, bridge)
+            } else {
+                (path.role, path.flow)
+            };
+            match out.last_mut() {
+                Some(last)
+                    if last.role == r
+                        && last.flow == f
+                        && last.points.last() == piece.points.first() =>
+                {
+                    last.points.extend_from_slice(&piece.points[1..])
+                }
+                _ => out.push(ExtrusionPath::new(r, f, piece.points)),
+            }
+        }
+    }
+    out
 }
 
 fn island(
@@ -141,7 +306,7 @@ fn island(
     out
 }
 
-/// A loop as paths, split where it hangs over air (printed as bridge: round flow, slower).
+/// A loop as paths, split where it hangs over air.
 fn wall_loop(
     poly: &Polygon,
     role: Role,
@@ -150,41 +315,11 @@ fn wall_loop(
     bridge: Flow,
 ) -> ExtrusionLoop {
     let closed = poly.to_polyline_from(0);
-    let whole = || ExtrusionLoop {
-        paths: vec![ExtrusionPath::new(role, flow, closed.points.clone())],
-    };
-    let Some(support) = support else {
-        return whole();
-    };
-    let pieces = support.split_polyline(&closed);
-    let min_len = scaled(MIN_OVERHANG_LENGTH) as f64;
-    if pieces
-        .iter()
-        .all(|(p, inside)| *inside || p.length() < min_len)
-    {
-        return whole();
-    }
-    let mut paths: Vec<ExtrusionPath> = Vec::new();
-    for (piece, inside) in pieces {
-        let overhang = !inside && piece.length() >= min_len;
-        let (r, f) = if overhang {
-            (Role::OverhangPerimeter, bridge)
-        } else {
-            (role, flow)
-        };
-        match paths.last_mut() {
-            Some(last) if last.role == r => last.points.extend_from_slice(&piece.points[1..]),
-            _ => paths.push(ExtrusionPath::new(r, f, piece.points)),
-        }
-    }
-    // The loop starts and ends at the same point: join a split first/last stretch.
-    if paths.len() > 1 && paths[0].role == paths[paths.len() - 1].role {
-        let first = paths.remove(0);
-        if let Some(last) = paths.last_mut() {
-            last.points.extend_from_slice(&first.points[1..]);
-        }
-    }
-    ExtrusionLoop { paths }
+    close_loop(split_overhangs(
+        vec![ExtrusionPath::new(role, flow, closed.points)],
+        support,
+        bridge,
+    ))
 }
 
 /// Parts of `last` too thin for the outer wall, as single lines of varying width.

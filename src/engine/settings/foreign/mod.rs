@@ -85,6 +85,9 @@ pub(crate) enum Conv {
     IsNot(&'static str),
     /// Orca's brim type: "no_brim" means a zero brim width; others keep the width as is.
     NoBrim,
+    /// A percentage of the nozzle diameter (Arachne's lengths); an absolute length is not
+    /// taken, as Lamina keeps these relative to the nozzle.
+    NozzlePercent,
 }
 
 /// What a percentage of a length or speed is taken of (PrusaSlicer's rules, which OrcaSlicer
@@ -229,6 +232,15 @@ fn convert(conv: Conv, ours: &str, raw: &str) -> Result<String, String> {
         }
         Conv::Is(expected) => Ok((raw.trim().eq_ignore_ascii_case(expected)).to_string()),
         Conv::IsNot(other) => Ok((!raw.trim().eq_ignore_ascii_case(other)).to_string()),
+        Conv::NozzlePercent => {
+            let t = first_entry(raw);
+            match t.strip_suffix('%') {
+                Some(p) if p.trim().parse::<f64>().is_ok() => Ok(p.trim().to_string()),
+                _ => Err(format!(
+                    "'{t}' is a length; Lamina takes {ours} as a percentage of the nozzle diameter"
+                )),
+            }
+        }
         Conv::NoBrim => {
             if word() == "no_brim" {
                 Ok("0".into())

@@ -43,6 +43,18 @@ pub(super) const PRUSA: &[(&str, &str, Conv)] = &[
             ("concentric", "concentric"),
         ]),
     ),
+    (
+        "wall_transition_length",
+        "wall_transition_length",
+        Conv::NozzlePercent,
+    ),
+    (
+        "wall_transition_filter_deviation",
+        "wall_transition_filter_deviation",
+        Conv::NozzlePercent,
+    ),
+    ("min_feature_size", "min_feature_size", Conv::NozzlePercent),
+    ("min_bead_width", "min_bead_width", Conv::NozzlePercent),
     ("top_fill_pattern", "top_fill_pattern", Conv::Words(SOLID)),
     (
         "bottom_fill_pattern",
@@ -226,6 +238,29 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
         ]),
     ),
     ("detect_thin_wall", "thin_walls", Conv::Same),
+    (
+        "wall_generator",
+        "perimeter_generator",
+        Conv::Words(&[("classic", "classic"), ("arachne", "arachne")]),
+    ),
+    (
+        "wall_transition_length",
+        "wall_transition_length",
+        Conv::NozzlePercent,
+    ),
+    (
+        "wall_transition_filter_deviation",
+        "wall_transition_filter_deviation",
+        Conv::NozzlePercent,
+    ),
+    ("min_feature_size", "min_feature_size", Conv::NozzlePercent),
+    ("min_bead_width", "min_bead_width", Conv::NozzlePercent),
+    ("wall_transition_angle", "wall_transition_angle", Conv::Same),
+    (
+        "wall_distribution_count",
+        "wall_distribution_count",
+        Conv::Same,
+    ),
     (
         "gap_fill_target",
         "gap_fill_enabled",

@@ -182,3 +182,43 @@ fn bad_files_say_what_is_wrong() {
     let e = import_presets("x.ini", &[0xff, 0xfe, 0], &mut ids()).unwrap_err();
     assert_eq!(e.to_string(), "x.ini: not a text file");
 }
+
+#[test]
+fn arachne_settings_map_from_both_slicers() {
+    let m = map(
+        Dialect::PrusaSlicer,
+        &pairs(&[
+            ("perimeter_generator", "classic"),
+            ("wall_transition_length", "120%"),
+            ("min_bead_width", "0.3"),
+            ("wall_transition_angle", "12"),
+        ]),
+        &Settings::default(),
+    );
+    assert_eq!(m.get("perimeter_generator"), Some("classic"));
+    assert_eq!(m.get("wall_transition_length"), Some("120"));
+    assert_eq!(m.get("wall_transition_angle"), Some("12"));
+    // An absolute width is named, not misread as a percentage.
+    assert_eq!(m.get("min_bead_width"), None);
+    assert!(
+        m.ignored
+            .iter()
+            .any(|(k, why)| k == "min_bead_width" && why.contains("percentage of the nozzle")),
+        "{:?}",
+        m.ignored
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        r#"{"type": "process", "wall_generator": "arachne", "min_feature_size": "30%",
+            "wall_distribution_count": "2", "wall_transition_filter_deviation": "20%"}"#,
+    )
+    .unwrap();
+    let m = map(
+        Dialect::Orca,
+        &json_pairs(&json).unwrap(),
+        &Settings::default(),
+    );
+    assert_eq!(m.get("perimeter_generator"), Some("arachne"));
+    assert_eq!(m.get("min_feature_size"), Some("30"));
+    assert_eq!(m.get("wall_distribution_count"), Some("2"));
+    assert_eq!(m.get("wall_transition_filter_deviation"), Some("20"));
+}

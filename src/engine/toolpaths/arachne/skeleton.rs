@@ -1,0 +1,723 @@
+//! The skeleton of a region and the beads laid along it.
+//!
+//! The region's outline is sampled (densely where the region is thin) and triangulated with
+//! spade (a constrained Delaunay triangulation). The circumcentre of each triangle inside the
+//! region is a vertex of the samples' Voronoi diagram: a node of the medial axis, as far from
+//! the outline as from the triangle's three corners (its feet). Two triangles sharing an edge
+//! give a skeleton edge between their nodes; a node and one of its feet give a rib. This is
+//! the skeletal trapezoidation of CuraEngine's and PrusaSlicer's Arachne, built on points
+//! instead of segments: no crate offers a segment Voronoi diagram that is fast enough here
+//! (boostvoronoi takes 168 ms per layer, ../shared/GEOMETRY.md), while spade triangulates a
+//! layer in about a millisecond.
+//!
+//! Each node gets a beading (how many lines, how wide, where) from its thickness where the
+//! skeleton runs along the middle of the region (central edges); near corners, where the
+//! skeleton runs straight towards the outline, a node keeps the beading of the thicker node
+//! above it, so the lines keep their distance from the outline into the corner. Lines from
+//! the outline inwards (bead j of a side) are found on the ribs, at bead j's distance from
+//! the outline; a middle line (odd counts) runs along the skeleton itself.
+
+use super::beading::{Beading, Strategy};
+use crate::engine::geom::ExPolygon;
+use spade::handles::{FixedFaceHandle, FixedVertexHandle, InnerTag};
+use spade::{
+    AngleLimit, ConstrainedDelaunayTriangulation, Point2, RefinementParameters, Triangulation,
+};
+
+type Cdt = ConstrainedDelaunayTriangulation<Point2<f64>>;
+
+/// A variable-width line: points with the line's spacing at each (micrometres).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bead {
+    /// 0 for the lines along the outline, counting inwards.
+    pub inset: usize,
+    pub points: Vec<[f64; 2]>,
+    pub widths: Vec<f64>,
+}
+
+/// How the skeleton is built.
+#[derive(Debug, Clone, Copy)]
+pub struct SkeletonParams {
+    /// Finest and coarsest outline sampling (µm).
+    pub min_step: f64,
+    pub max_step: f64,
+    /// sin(transition angle / 2): a skeleton edge along which the thickness changes faster
+    /// than this runs into a corner, not along the middle of the region.
+    pub central_slope: f64,
+}
+
+struct Outline {
+    pts: Vec<[f64; 2]>,
+    prev: Vec<usize>,
+    next: Vec<usize>,
+    /// Each ring's sample indices, in order with the region on the left.
+    rings: Vec<Vec<usize>>,
+}
+
+impl Outline {
+    /// Samples every edge at most `step(a, b)` apart.
+    fn sample(rings: &[Vec<[f64; 2]>], step: impl Fn(usize, usize) -> f64) -> Outline {
+        let mut o = Outline {
+            pts: Vec::new(),
+            prev: Vec::new(),
+            next: Vec::new(),
+            rings: Vec::new(),
+        };
+        let mut base = 0usize;
+        for ring in rings {
+            let first = o.pts.len();
+            let n = ring.len();
+            for i in 0..n {
+                let (a, b) = (ring[i], ring[(i + 1) % n]);
+                let len = dist(a, b);
+                let pieces = (len / step(base + i, base + (i + 1) % n)).ceil().max(1.0) as usize;
+                for k in 0..pieces {
+                    let t = k as f64 / pieces as f64;
+                    o.pts
+                        .push([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]);
+                }
+            }
+            let last = o.pts.len();
+            for i in first..last {
+                o.prev.push(if i == first { last - 1 } else { i - 1 });
+                o.next.push(if i + 1 == last { first } else { i + 1 });
+            }
+            o.rings.push((first..last).collect());
+            base += n;
+        }
+        o
+    }
+
+    /// The outline after refinement split some of its edges: the rings again, through the
+    /// new vertices on each edge.
+    fn refined(&self, cdt: &Cdt) -> Option<Outline> {
+        let pts: Vec<[f64; 2]> = cdt
+            .vertices()
+            .map(|v| [v.position().x, v.position().y])
+            .collect();
+        let mut o = Outline {
+            prev: vec![usize::MAX; pts.len()],
+            next: vec![usize::MAX; pts.len()],
+            pts,
+            rings: Vec::new(),
+        };
+        for ring in &self.rings {
+            let mut out: Vec<usize> = Vec::with_capacity(ring.len());
+            for &a in ring {
+                let b = self.next[a];
+                let target = o.pts[b];
+                let mut v = a;
+                let mut reached = false;
+                for _ in 0..100_000 {
+                    out.push(v);
+                    let here = o.pts[v];
+                    let dir = [target[0] - here[0], target[1] - here[1]];
+                    let left = dir[0].hypot(dir[1]);
+                    // The constraint edge from v that heads along the original edge.
+                    let step = cdt
+                        .vertex(FixedVertexHandle::from_index(v))
+                        .out_edges()
+                        .find(|e| {
+                            if !e.is_constraint_edge() {
+                                return false;
+                            }
+                            let q = e.to().position();
+                            let d = [q.x - here[0], q.y - here[1]];
+                            let along = d[0] * dir[0] + d[1] * dir[1];
+                            let across = (d[0] * dir[1] - d[1] * dir[0]).abs();
+                            // Forwards, along the edge, and no further than its end.
+                            along > 0.0
+                                && d[0].hypot(d[1]) <= left + 1e-6
+                                && across <= 1e-6 * (left * d[0].hypot(d[1])).max(1.0) + 1e-3
+                        })?;
+                    v = step.to().fix().index();
+                    if v == b {
+                        reached = true;
+                        break;
+                    }
+                }
+                if !reached {
+                    return None;
+                }
+            }
+            let n = out.len();
+            for k in 0..n {
+                o.prev[out[k]] = out[(k + n - 1) % n];
+                o.next[out[k]] = out[(k + 1) % n];
+            }
+            o.rings.push(out);
+        }
+        Some(o)
+    }
+
+    fn cdt(&self) -> Option<Cdt> {
+        let vertices: Vec<Point2<f64>> = self.pts.iter().map(|p| Point2::new(p[0], p[1])).collect();
+        let edges: Vec<[usize; 2]> = (0..self.pts.len()).map(|i| [i, self.next[i]]).collect();
+        let mut conflict = false;
+        let cdt = Cdt::try_bulk_load_cdt(vertices, edges, |_| conflict = true).ok()?;
+        // Duplicate samples or crossing edges: the outline is not a simple region.
+        (!conflict && cdt.num_vertices() == self.pts.len()).then_some(cdt)
+    }
+
+    /// Moves a Voronoi vertex of the samples onto the medial axis of the outline's segments:
+    /// away from its nearest side until it is as far from it as from its farthest foot.
+    fn centred(&self, p: [f64; 2], feet: [usize; 3]) -> [f64; 2] {
+        let d = feet.map(|v| self.side_distance(p, v));
+        let (mut lo, mut hi) = (0, 0);
+        for k in 1..3 {
+            if d[k] < d[lo] {
+                lo = k;
+            }
+            if d[k] > d[hi] {
+                hi = k;
+            }
+        }
+        let shift = (d[hi] - d[lo]) / 2.0;
+        if shift < 1.0 {
+            return p;
+        }
+        let q = self.nearest_on_side(p, feet[lo]);
+        let r = self.nearest_on_side(p, feet[hi]);
+        let (lq, lr) = (dist(p, q), dist(p, r));
+        if lq < 1e-9 || lr < 1e-9 {
+            return p;
+        }
+        // Only between opposite sides (a strip), not round a corner.
+        let u = [(p[0] - q[0]) / lq, (p[1] - q[1]) / lq];
+        let v = [(p[0] - r[0]) / lr, (p[1] - r[1]) / lr];
+        if u[0] * v[0] + u[1] * v[1] > -0.95 {
+            return p;
+        }
+        [p[0] + u[0] * shift, p[1] + u[1] * shift]
+    }
+
+    fn nearest_on_side(&self, p: [f64; 2], v: usize) -> [f64; 2] {
+        let (a, b, c) = (self.pts[self.prev[v]], self.pts[v], self.pts[self.next[v]]);
+        let (q1, q2) = (seg_nearest(p, a, b), seg_nearest(p, b, c));
+        if dist(p, q1) <= dist(p, q2) { q1 } else { q2 }
+    }
+
+    /// Distance from `p` to the two outline segments at sample `v`.
+    fn side_distance(&self, p: [f64; 2], v: usize) -> f64 {
+        let (a, b, c) = (self.pts[self.prev[v]], self.pts[v], self.pts[self.next[v]]);
+        seg_dist(p, a, b).min(seg_dist(p, b, c))
+    }
+}
+
+struct Node {
+    pos: [f64; 2],
+    feet: [usize; 3],
+    /// Distance to the outline next to each foot.
+    dist: [f64; 3],
+    thickness: f64,
+    edges: Vec<usize>,
+}
+
+struct Edge {
+    nodes: [usize; 2],
+    central: bool,
+}
+
+/// The skeleton's nodes and edges, and the ribs of each ring in order along it.
+struct Skeleton {
+    nodes: Vec<Node>,
+    edges: Vec<Edge>,
+    /// Per ring: (node, foot) in order along the ring.
+    ribs: Vec<Vec<(usize, usize)>>,
+    max_beads: usize,
+}
+
+/// The beads of one region, or None when its outline cannot be triangulated (crossing or
+/// repeated edges), for the caller to fall back on fixed-width walls.
+pub fn beads(
+    region: &ExPolygon,
+    strategy: &Strategy,
+    params: &SkeletonParams,
+) -> Option<Vec<Bead>> {
+    // Vertices closer than this to the previous one say nothing about the shape and make
+    // slivers in the triangulation.
+    const MIN_EDGE: f64 = 10.0;
+    let rings: Vec<Vec<[f64; 2]>> = region
+        .polygons()
+        .map(|p| {
+            let mut ring: Vec<[f64; 2]> = Vec::with_capacity(p.points.len());
+            for q in &p.points {
+                let q = [q.x as f64, q.y as f64];
+                if ring.last().is_none_or(|l| dist(*l, q) >= MIN_EDGE) {
+                    ring.push(q);
+                }
+            }
+            while ring.len() > 1 && dist(ring[0], ring[ring.len() - 1]) < MIN_EDGE {
+                ring.pop();
+            }
+            ring
+        })
+        .filter(|r| r.len() >= 3)
+        .collect();
+    if rings.is_empty() {
+        return Some(Vec::new());
+    }
+    // A first, coarse triangulation tells how thin the region is along each edge; thin
+    // stretches are sampled again, finely enough for the samples' Voronoi vertices to follow
+    // the outline's medial axis. Then Delaunay refinement: outline edges that a triangle's
+    // far corner encroaches on (the corner inside the edge's diametral circle) are split
+    // until none is, so every circumcentre inside lies inside the region.
+    let mut coarse = Outline::sample(&rings, |_, _| params.max_step);
+    let mut cdt = coarse.cdt()?;
+    let mut local = vec![f64::MAX; coarse.pts.len()];
+    for i in 0..coarse.pts.len() {
+        let j = coarse.next[i];
+        let e = cdt.get_edge_from_neighbors(
+            FixedVertexHandle::from_index(i),
+            FixedVertexHandle::from_index(j),
+        )?;
+        if let Some(o) = e.opposite_position() {
+            let h = seg_dist([o.x, o.y], coarse.pts[i], coarse.pts[j]);
+            local[i] = local[i].min(h);
+            local[j] = local[j].min(h);
+        }
+    }
+    let step = |l: f64| (l * 0.4).clamp(params.min_step, params.max_step);
+    if (0..coarse.pts.len()).any(|i| {
+        dist(coarse.pts[i], coarse.pts[coarse.next[i]]) > step(local[i].min(local[coarse.next[i]]))
+    }) {
+        let coarse_rings: Vec<Vec<[f64; 2]>> = coarse
+            .rings
+            .iter()
+            .map(|r| r.iter().map(|&i| coarse.pts[i]).collect())
+            .collect();
+        coarse = Outline::sample(&coarse_rings, |a, b| step(local[a].min(local[b])));
+        cdt = coarse.cdt()?;
+    }
+    cdt.refine(
+        RefinementParameters::<f64>::new()
+            .with_angle_limit(AngleLimit::from_deg(0.0))
+            .exclude_outer_faces(true)
+            .with_max_additional_vertices(coarse.pts.len() * 20),
+    );
+    let outline = coarse.refined(&cdt)?;
+    let skeleton = Skeleton::build(&outline, &cdt, params, strategy.max_beads)?;
+    Some(skeleton.beads(&outline, strategy))
+}
+
+impl Skeleton {
+    fn build(
+        o: &Outline,
+        cdt: &Cdt,
+        params: &SkeletonParams,
+        max_beads: usize,
+    ) -> Option<Skeleton> {
+        // The faces inside: those left of each outline edge, and all reached from them
+        // without crossing the outline.
+        let mut node_of: Vec<usize> = vec![usize::MAX; cdt.num_all_faces()];
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut stack: Vec<FixedFaceHandle<InnerTag>> = Vec::new();
+        let vh = FixedVertexHandle::from_index;
+        for i in 0..o.pts.len() {
+            let e = cdt.get_edge_from_neighbors(vh(i), vh(o.next[i]))?;
+            stack.push(e.face().as_inner()?.fix());
+        }
+        while let Some(f) = stack.pop() {
+            if node_of[f.index()] != usize::MAX {
+                continue;
+            }
+            let face = cdt.face(f);
+            let feet = face.vertices().map(|v| v.fix().index());
+            let [a, b, c] = feet.map(|i| o.pts[i]);
+            let pos = o.centred(node_position(a, b, c), feet);
+            let dist = feet.map(|v| o.side_distance(pos, v));
+            let (lo, hi) = (
+                dist.iter().copied().fold(f64::MAX, f64::min),
+                dist.iter().copied().fold(0.0, f64::max),
+            );
+            node_of[f.index()] = nodes.len();
+            nodes.push(Node {
+                pos,
+                feet,
+                dist,
+                thickness: lo + hi,
+                edges: Vec::new(),
+            });
+            for e in face.adjacent_edges() {
+                if e.is_constraint_edge() {
+                    continue;
+                }
+                if let Some(g) = e.rev().face().as_inner() {
+                    stack.push(g.fix());
+                }
+            }
+        }
+        // Skeleton edges between neighbouring inside faces.
+        let mut edges: Vec<Edge> = Vec::new();
+        for e in cdt.undirected_edges() {
+            if e.is_constraint_edge() {
+                continue;
+            }
+            let [d0, d1] = [e.as_directed(), e.as_directed().rev()];
+            let (Some(f0), Some(f1)) = (d0.face().as_inner(), d1.face().as_inner()) else {
+                continue;
+            };
+            let (n0, n1) = (node_of[f0.fix().index()], node_of[f1.fix().index()]);
+            if n0 == usize::MAX || n1 == usize::MAX {
+                continue;
+            }
+            let len = dist(nodes[n0].pos, nodes[n1].pos);
+            let dr = (nodes[n0].thickness - nodes[n1].thickness).abs() / 2.0;
+            let central = len > 1.0 && dr < len * params.central_slope;
+            let id = edges.len();
+            edges.push(Edge {
+                nodes: [n0, n1],
+                central,
+            });
+            nodes[n0].edges.push(id);
+            nodes[n1].edges.push(id);
+        }
+        // Ribs along each ring: around each sample, the fan of inside faces from the
+        // previous outline edge to the next.
+        let mut ribs: Vec<Vec<(usize, usize)>> = Vec::new();
+        for ring in &o.rings {
+            let mut seq: Vec<(usize, usize)> = Vec::new();
+            for &v in ring {
+                let (p, n) = (o.prev[v], o.next[v]);
+                let mut e = cdt.get_edge_from_neighbors(vh(v), vh(p))?;
+                let mut reached = false;
+                for _ in 0..1024 {
+                    let f = e.rev().face().as_inner()?;
+                    let node = node_of[f.fix().index()];
+                    if node == usize::MAX {
+                        return None;
+                    }
+                    seq.push((node, v));
+                    e = e.rev().next();
+                    if e.to().fix().index() == n {
+                        reached = true;
+                        break;
+                    }
+                }
+                if !reached {
+                    return None;
+                }
+            }
+            ribs.push(seq);
+        }
+        Some(Skeleton {
+            nodes,
+            edges,
+            ribs,
+            max_beads,
+        })
+    }
+
+    /// Each node's beading: its own where the skeleton runs along the middle (or at a local
+    /// widest point), else that of the thicker neighbour it hangs from.
+    fn beadings(&self, strategy: &Strategy) -> Vec<Beading> {
+        let n = self.nodes.len();
+        let central: Vec<bool> = (0..n)
+            .map(|i| self.nodes[i].edges.iter().any(|&e| self.edges[e].central))
+            .collect();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| self.nodes[b].thickness.total_cmp(&self.nodes[a].thickness));
+        // Every node starts with its own beading; a node off the middle then takes the
+        // beading of its thickest neighbour that is at least as thick (ties are nodes at one
+        // spot: cocircular samples), repeated until nothing changes.
+        let mut source: Vec<(f64, usize)> = (0..n)
+            .map(|i| {
+                let t = self.nodes[i].thickness;
+                (t, strategy.optimal_count(t))
+            })
+            .collect();
+        for _ in 0..n.max(1) {
+            let mut changed = false;
+            for &i in &order {
+                if central[i] {
+                    continue;
+                }
+                let t = self.nodes[i].thickness;
+                for &e in &self.nodes[i].edges {
+                    let [a, b] = self.edges[e].nodes;
+                    let j = if a == i { b } else { a };
+                    if self.nodes[j].thickness >= t - 1.0 && source[j].0 > source[i].0 + 1e-6 {
+                        source[i] = source[j];
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        source
+            .into_iter()
+            .map(|(t, count)| strategy.compute(t, count))
+            .collect()
+    }
+
+    fn beads(&self, o: &Outline, strategy: &Strategy) -> Vec<Bead> {
+        let beading = self.beadings(strategy);
+        let mut out: Vec<Bead> = Vec::new();
+        let max_side = beading
+            .iter()
+            .map(|b| b.widths.len() / 2)
+            .max()
+            .unwrap_or(0);
+        // Lines along the outline: bead j of each side, on the ribs, and the inner edge of
+        // the walls where all of them fit (a line of no width, the fill area's outline).
+        for seq in &self.ribs {
+            for j in 0..=max_side.min(self.max_beads / 2) {
+                self.side_beads(o, seq, j, &beading, &mut out);
+            }
+        }
+        self.middle_beads(&beading, &mut out);
+        out
+    }
+
+    /// Where bead `j` crosses rib (node, foot), if it does: where the node is further from
+    /// the outline than the bead (the node's own distance, so that both sides of the
+    /// skeleton agree on where a bead ends), at the bead's distance from this side.
+    fn junction(
+        &self,
+        o: &Outline,
+        b: &Beading,
+        node: usize,
+        foot: usize,
+        j: usize,
+    ) -> Option<([f64; 2], f64)> {
+        let (x, w) = side_bead(b, j, self.max_beads)?;
+        let n = &self.nodes[node];
+        if x >= n.thickness / 2.0 {
+            return None;
+        }
+        let d = n.dist[n.feet.iter().position(|&f| f == foot)?];
+        let (p, c) = (o.pts[foot], n.pos);
+        let t = if d > 0.0 { (x / d).min(1.0) } else { 1.0 };
+        Some(([p[0] + (c[0] - p[0]) * t, p[1] + (c[1] - p[1]) * t], w))
+    }
+
+    fn side_beads(
+        &self,
+        o: &Outline,
+        seq: &[(usize, usize)],
+        j: usize,
+        beading: &[Beading],
+        out: &mut Vec<Bead>,
+    ) {
+        let m = seq.len();
+        let at = |k: usize| {
+            let (node, foot) = seq[k % m];
+            self.junction(o, &beading[node], node, foot, j)
+        };
+        let Some(start) = (0..m).find(|&k| at(k).is_none()) else {
+            // All the way round: a closed loop.
+            let mut bead = Bead {
+                inset: j,
+                points: Vec::with_capacity(m + 1),
+                widths: Vec::with_capacity(m + 1),
+            };
+            for k in 0..=m {
+                if let Some((p, w)) = at(k) {
+                    push_point(&mut bead, p, w);
+                }
+            }
+            out.push(bead);
+            return;
+        };
+        let mut cur: Option<Bead> = None;
+        for k in start + 1..=start + m {
+            let here = at(k);
+            match (&mut cur, here) {
+                (Some(bead), Some((p, w))) => push_point(bead, p, w),
+                (None, Some((p, w))) => {
+                    let mut bead = Bead {
+                        inset: j,
+                        points: Vec::new(),
+                        widths: Vec::new(),
+                    };
+                    if let Some(e) = self.bead_end(seq[(k - 1) % m], seq[k % m], j, beading) {
+                        push_point(&mut bead, e, w);
+                    }
+                    push_point(&mut bead, p, w);
+                    cur = Some(bead);
+                }
+                (Some(bead), None) => {
+                    let w = *bead.widths.last().unwrap_or(&0.0);
+                    if let Some(e) = self.bead_end(seq[(k - 1) % m], seq[k % m], j, beading) {
+                        push_point(bead, e, w);
+                    }
+                    if let Some(b) = cur.take() {
+                        out.push(b);
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+        if let Some(b) = cur {
+            out.push(b);
+        }
+    }
+
+    /// Where bead `j` ends between two consecutive ribs on which it exists only once: on
+    /// the skeleton edge between their nodes, where the outline is bead j's distance away
+    /// (both sides' beads end there and are stitched), or half-way where the count drops.
+    fn bead_end(
+        &self,
+        r0: (usize, usize),
+        r1: (usize, usize),
+        j: usize,
+        beading: &[Beading],
+    ) -> Option<[f64; 2]> {
+        let ((n0, f0), (n1, f1)) = (r0, r1);
+        if n0 == n1 || f0 != f1 {
+            return None;
+        }
+        let (a, b) = (self.nodes[n0].pos, self.nodes[n1].pos);
+        let (r0, r1) = (
+            self.nodes[n0].thickness / 2.0,
+            self.nodes[n1].thickness / 2.0,
+        );
+        let x0 = side_bead(&beading[n0], j, self.max_beads).map(|b| b.0);
+        let x1 = side_bead(&beading[n1], j, self.max_beads).map(|b| b.0);
+        let t = match (x0, x1) {
+            // The bead runs out of room: where the skeleton is its distance from the outline.
+            (Some(x0), Some(x1)) if (r0 - r1).abs() > 1e-9 => {
+                let x = if x0 < r0 { x0 } else { x1 };
+                ((r0 - x) / (r0 - r1)).clamp(0.0, 1.0)
+            }
+            // The count changes: half-way.
+            (None, None) => return None,
+            _ => 0.5,
+        };
+        Some([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t])
+    }
+
+    /// Middle lines of odd counts, along the skeleton edges.
+    fn middle_beads(&self, beading: &[Beading], out: &mut Vec<Bead>) {
+        let radius = |n: usize| self.nodes[n].thickness / 2.0;
+        let mid = |n: usize| -> Option<(f64, f64, usize)> {
+            let b = &beading[n];
+            let k = b.widths.len();
+            (k % 2 == 1).then(|| (b.locations[k / 2], b.widths[k / 2], k / 2))
+        };
+        // The middle line passes a node where the node is as far from the outline as the
+        // line's place in its beading.
+        let here = |n: usize| mid(n).filter(|(x, _, _)| *x <= radius(n) * 1.01 + 1.0);
+        let mut reached = vec![false; self.nodes.len()];
+        for e in &self.edges {
+            let [a, b] = e.nodes;
+            let (pa, pb) = (self.nodes[a].pos, self.nodes[b].pos);
+            match (here(a), here(b)) {
+                (Some((_, wa, ia)), Some((_, wb, _))) => out.push(Bead {
+                    inset: ia,
+                    points: vec![pa, pb],
+                    widths: vec![wa, wb],
+                }),
+                (Some(m), None) => {
+                    out.push(half(pa, pb, m, mid(b).is_some(), radius(a), radius(b)))
+                }
+                (None, Some(m)) => {
+                    out.push(half(pb, pa, m, mid(a).is_some(), radius(b), radius(a)))
+                }
+                (None, None) => continue,
+            }
+            reached[a] = true;
+            reached[b] = true;
+        }
+        // A feature whose middle line is a single point (the tip of a cone, a small dot):
+        // a line as long as it is wide, along its nearest side.
+        for (n, node) in self.nodes.iter().enumerate() {
+            let Some((_, w, inset)) = here(n).filter(|_| !reached[n]) else {
+                continue;
+            };
+            let c = node.pos;
+            let along = node
+                .edges
+                .iter()
+                .map(|&e| {
+                    let [a, b] = self.edges[e].nodes;
+                    let other = self.nodes[if a == n { b } else { a }].pos;
+                    [other[0] - c[0], other[1] - c[1]]
+                })
+                .max_by(|u, v| u[0].hypot(u[1]).total_cmp(&v[0].hypot(v[1])))
+                .unwrap_or([1.0, 0.0]);
+            let len = along[0].hypot(along[1]).max(1e-9);
+            let u = [along[0] / len * w / 2.0, along[1] / len * w / 2.0];
+            out.push(Bead {
+                inset,
+                points: vec![[c[0] - u[0], c[1] - u[1]], [c[0] + u[0], c[1] + u[1]]],
+                widths: vec![w, w],
+            });
+        }
+    }
+}
+
+/// Bead `j` from one side of a beading: its distance from that side and its width. Past the
+/// last line, where every wall fits (the count is the maximum), the inner edge of the walls
+/// as a line of no width.
+fn side_bead(b: &Beading, j: usize, max_beads: usize) -> Option<(f64, f64)> {
+    let k = b.widths.len();
+    if j < k / 2 {
+        return Some((b.locations[j], b.widths[j]));
+    }
+    if j == k / 2 && k == max_beads && k > 0 {
+        return Some((b.locations[j - 1] + b.widths[j - 1] / 2.0, 0.0));
+    }
+    None
+}
+
+/// A middle line from a node to where it ends on the skeleton edge towards a node without it.
+fn half(p: [f64; 2], q: [f64; 2], m: (f64, f64, usize), limited: bool, dp: f64, dq: f64) -> Bead {
+    let (x, w, inset) = m;
+    let t = if limited && (dp - dq).abs() > 1e-9 {
+        ((dp - x) / (dp - dq)).clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
+    Bead {
+        inset,
+        points: vec![p, [p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t]],
+        widths: vec![w, w],
+    }
+}
+
+fn push_point(bead: &mut Bead, p: [f64; 2], w: f64) {
+    if bead.points.last().is_some_and(|q| dist(*q, p) < 1.0) {
+        return;
+    }
+    bead.points.push(p);
+    bead.widths.push(w);
+}
+
+/// The triangle's circumcentre (its centroid if it is degenerate). After refinement every
+/// triangle is Delaunay, so this is a Voronoi vertex of the samples, inside the region even
+/// where it lies outside its own triangle (three samples along a curve: its centre).
+fn node_position(a: [f64; 2], b: [f64; 2], c: [f64; 2]) -> [f64; 2] {
+    let d = 2.0 * (a[0] * (b[1] - c[1]) + b[0] * (c[1] - a[1]) + c[0] * (a[1] - b[1]));
+    if d.abs() < 1e-9 {
+        return [(a[0] + b[0] + c[0]) / 3.0, (a[1] + b[1] + c[1]) / 3.0];
+    }
+    let (a2, b2, c2) = (
+        a[0] * a[0] + a[1] * a[1],
+        b[0] * b[0] + b[1] * b[1],
+        c[0] * c[0] + c[1] * c[1],
+    );
+    let ux = (a2 * (b[1] - c[1]) + b2 * (c[1] - a[1]) + c2 * (a[1] - b[1])) / d;
+    let uy = (a2 * (c[0] - b[0]) + b2 * (a[0] - c[0]) + c2 * (b[0] - a[0])) / d;
+    [ux, uy]
+}
+
+pub(super) fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+fn seg_nearest(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> [f64; 2] {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let l2 = dx * dx + dy * dy;
+    if l2 == 0.0 {
+        return a;
+    }
+    let t = (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2).clamp(0.0, 1.0);
+    [a[0] + t * dx, a[1] + t * dy]
+}
+
+fn seg_dist(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+    dist(p, seg_nearest(p, a, b))
+}
