@@ -19,14 +19,16 @@ LAMINA = ROOT / "target" / "release" / "lamina"
 SLICER = Path(os.environ.get("LAMINA_BIN", LAMINA))
 CACHE = ROOT / "target" / "peer-cache"
 GENERATED = ["cube", "sphere", "torus", "thin-box", "islands", "holes", "cavity-box",
-             "void-sphere", "nested-solid", "crossing-fins", "holed-disc", "parts-plate"]
+             "void-sphere", "nested-solid", "crossing-fins", "holed-disc", "parts-plate",
+             "wedge", "strokes", "wall-boxes", "pin"]
 PRUSA_ARGS = ["-g", "--layer-height", "0.2", "--first-layer-height", "0.2", "--perimeters", "2",
               "--top-solid-layers", "3", "--bottom-solid-layers", "3", "--fill-density", "20%",
               "--fill-pattern", "rectilinear", "--skirts", "1", "--nozzle-diameter", "0.4",
               "--filament-diameter", "1.75", "--gcode-flavor", "marlin2",
               "--bed-shape", "0x0,220x0,220x220,0x220", "--center", "110,110",
               "--temperature", "200", "--bed-temperature", "60",
-              "--retract-layer-change", "--only-retract-when-crossing-perimeters"]
+              "--retract-layer-change", "--only-retract-when-crossing-perimeters",
+              "--perimeter-generator", "arachne"]
 
 
 def fnv(data: bytes) -> str:
@@ -38,8 +40,8 @@ def fnv(data: bytes) -> str:
 
 
 def check(gcode: Path, model: Path) -> dict:
-    out = subprocess.run([sys.executable, str(CHECK), str(gcode), "--model", str(model)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, str(CHECK), str(gcode), "--model", str(model),
+                          "--coverage"], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
 
@@ -92,9 +94,9 @@ def main():
             subprocess.run([str(LAMINA), "generate", name, "-o", str(out)],
                            capture_output=True, check=True)
             models.append(out)
-    print("| model | volume L / P | outside % L / P | travel m L / P (×) | retractions L / P (×) "
-          "| layers L / P | time min L / P (×) | flags |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| model | volume L / P | outside % L / P | uncovered % L / P | travel m L / P (×) "
+          "| retractions L / P (×) | layers L / P | time min L / P (×) | flags |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for m in models:
         ours = work / f"{m.stem}.lamina.gcode"
         subprocess.run([str(SLICER), "slice", str(m), "-o", str(ours)], capture_output=True,
@@ -104,6 +106,7 @@ def main():
         flags = ", ".join(a["flags"]) or "–"
         print(f"| {m.name} | {volume(a, ours):.3f} / {volume(b, theirs):.3f} "
               f"| {100 * a['outside_share']:.2f} / {100 * b['outside_share']:.2f} "
+              f"| {100 * a['uncovered_share']:.2f} / {100 * b['uncovered_share']:.2f} "
               f"| {a['travel_mm'] / 1000:.1f} / {b['travel_mm'] / 1000:.1f} "
               f"({ratio(a['travel_mm'], b['travel_mm'])}) "
               f"| {a['retractions']} / {b['retractions']} ({ratio(a['retractions'], b['retractions'])}) "

@@ -7,8 +7,6 @@
 mod common;
 
 use common::*;
-use lamina::engine::mesh::write_binary_stl;
-use lamina::engine::model::shapes;
 use std::path::{Path, PathBuf};
 
 fn run_case(path: &Path) {
@@ -50,13 +48,6 @@ fn run_case(path: &Path) {
     );
 }
 
-fn shape_file(name: &str) -> PathBuf {
-    let path = out_dir("shapes").join(format!("{name}.stl"));
-    let mesh = shapes::shape(name).expect("known shape");
-    std::fs::write(&path, write_binary_stl(&mesh)).expect("write shape");
-    path
-}
-
 macro_rules! shared_models {
     ($($test:ident => $file:literal,)*) => {$(
         #[test]
@@ -70,7 +61,7 @@ macro_rules! generated_shapes {
     ($($test:ident => $shape:literal,)*) => {$(
         #[test]
         fn $test() {
-            run_case(&shape_file($shape));
+            run_case(&shape_file("shapes", $shape));
         }
     )*};
 }

@@ -6,16 +6,7 @@
 mod common;
 
 use common::*;
-use lamina::engine::mesh::write_binary_stl;
-use lamina::engine::model::shapes;
 use std::path::{Path, PathBuf};
-
-fn shape_file(name: &str) -> PathBuf {
-    let path = out_dir("travel-shapes").join(format!("{name}.stl"));
-    let mesh = shapes::shape(name).expect("known shape");
-    std::fs::write(&path, write_binary_stl(&mesh)).expect("write shape");
-    path
-}
 
 fn within_bar(path: &Path) {
     let (gcode, _) = slice_file(path, "travel");
@@ -59,6 +50,6 @@ fn generated_models_travel_no_more_than_prusaslicer() {
         "nested-solid",
         "parts-plate",
     ] {
-        within_bar(&shape_file(s));
+        within_bar(&shape_file("travel-shapes", s));
     }
 }

@@ -53,6 +53,14 @@ pub fn default_settings() -> Settings {
 }
 
 /// Slices a model file with default settings and writes the G-code beside the test output.
+/// A shape `lamina generate` makes, written as STL under target/test-output/`dir`.
+pub fn shape_file(dir: &str, name: &str) -> PathBuf {
+    let path = out_dir(dir).join(format!("{name}.stl"));
+    let mesh = lamina::engine::model::shapes::shape(name).expect("known shape");
+    std::fs::write(&path, lamina::engine::mesh::write_binary_stl(&mesh)).expect("write shape");
+    path
+}
+
 pub fn slice_file(path: &Path, test: &str) -> (PathBuf, SliceOutput) {
     let s = default_settings();
     slice_with(path, test, &s)
@@ -70,8 +78,19 @@ pub fn slice_with(path: &Path, test: &str, s: &Settings) -> (PathBuf, SliceOutpu
 
 /// Runs ../shared/tools/gcode_check.py and returns its JSON report.
 pub fn check(gcode: &Path, model: Option<&Path>) -> serde_json::Value {
+    check_args(gcode, model, &[])
+}
+
+/// The checker's report with the uncovered share of the wall band (`--coverage`).
+pub fn check_coverage(gcode: &Path, model: &Path) -> serde_json::Value {
+    check_args(gcode, Some(model), &["--coverage"])
+}
+
+fn check_args(gcode: &Path, model: Option<&Path>, extra: &[&str]) -> serde_json::Value {
     let mut cmd = Command::new("python3");
-    cmd.arg(shared().join("tools/gcode_check.py")).arg(gcode);
+    cmd.arg(shared().join("tools/gcode_check.py"))
+        .arg(gcode)
+        .args(extra);
     if let Some(m) = model {
         cmd.arg("--model").arg(m);
     }
@@ -117,7 +136,8 @@ pub fn model_volume_ratio(report: &serde_json::Value, gcode: &Path) -> f64 {
 /// PrusaSlicer 2.5's options for the settings matched to Lamina's defaults: those of
 /// ../shared/tools/peer_slice.sh, plus Lamina's retraction defaults (a retraction at every
 /// layer change, none for a travel that stays inside the part), which PrusaSlicer's own
-/// defaults do not share. scripts/quality.py uses the same list.
+/// defaults do not share, and its variable-width walls named (its default too).
+/// scripts/quality.py uses the same list.
 pub const PRUSA_ARGS: &[&str] = &[
     "-g",
     "--layer-height",
@@ -152,6 +172,8 @@ pub const PRUSA_ARGS: &[&str] = &[
     "60",
     "--retract-layer-change",
     "--only-retract-when-crossing-perimeters",
+    "--perimeter-generator",
+    "arachne",
 ];
 
 /// What PrusaSlicer 2.5 makes of a model at the settings matched to Lamina's defaults

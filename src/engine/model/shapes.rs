@@ -51,6 +51,19 @@ pub const SHAPES: &[(&str, &str)] = &[
         "parts-plate",
         "50 small parts (8 mm cylinders, 5 mm tall) in a 10 × 5 grid",
     ),
+    (
+        "wedge",
+        "wedge 30 mm long, from 0.3 to 3 mm thick, 10 mm tall",
+    ),
+    (
+        "strokes",
+        "strokes 0.5, 0.7, 0.9 and 1.2 mm wide and 20 mm long, as in text, 5 mm tall",
+    ),
+    (
+        "wall-boxes",
+        "three 20 mm square tubes with 0.8, 1.2 and 1.6 mm walls, 10 mm tall",
+    ),
+    ("pin", "pin of 2 mm diameter, 10 mm tall"),
 ];
 
 /// Builds a named shape.
@@ -79,6 +92,37 @@ pub fn shape(name: &str) -> Option<Mesh> {
         "crossing-fins" => crossing_fins(&[2.0, 3.0, 4.0], 40.0, 20.0),
         "holed-disc" => holed_disc(80.0, 2.0, 300, 1.5),
         "parts-plate" => parts_plate(10, 5, 8.0, 5.0, 12.0),
+        "wedge" => extrude(
+            &ExPolygon::new(Polygon::new(vec![
+                mm(0.0, 1.35),
+                mm(30.0, 0.0),
+                mm(30.0, 3.0),
+                mm(0.0, 1.65),
+            ])),
+            0.0,
+            10.0,
+        ),
+        "strokes" => {
+            let mut m = Mesh::default();
+            for (k, w) in [0.5, 0.7, 0.9, 1.2].into_iter().enumerate() {
+                let x = 5.0 * k as f64;
+                m.append(&extrude(&rect(x, 0.0, x + w, 20.0), 0.0, 5.0));
+            }
+            m
+        }
+        "wall-boxes" => {
+            let mut m = Mesh::default();
+            for (k, w) in [0.8, 1.2, 1.6].into_iter().enumerate() {
+                let x = 25.0 * k as f64;
+                let mut ring = rect(x, 0.0, x + 20.0, 20.0);
+                let mut hole = rect(x + w, w, x + 20.0 - w, 20.0 - w).contour;
+                hole.reverse();
+                ring.holes.push(hole);
+                m.append(&extrude(&ring, 0.0, 10.0));
+            }
+            m
+        }
+        "pin" => extrude(&ExPolygon::new(circle(0.0, 0.0, 1.0, 32)), 0.0, 10.0),
         _ => return None,
     })
 }
@@ -426,6 +470,16 @@ mod tests {
             ("crossing-fins", 40.0 * 20.0 * (2.0 + 3.0 + 4.0)),
             ("holed-disc", 2.0 * PI * (1600.0 - 300.0 * 0.5625)),
             ("parts-plate", 50.0 * 5.0 * PI * 16.0),
+            ("wedge", 30.0 * 1.65 * 10.0),
+            ("strokes", 20.0 * 5.0 * 3.3),
+            (
+                "wall-boxes",
+                10.0 * [0.8f64, 1.2, 1.6]
+                    .iter()
+                    .map(|w| 400.0 - (20.0 - 2.0 * w).powi(2))
+                    .sum::<f64>(),
+            ),
+            ("pin", 10.0 * 16.0 * (PI / 16.0).sin()),
         ];
         for (name, volume) in expect {
             let mut m = shape(name).unwrap();

@@ -206,6 +206,8 @@ impl Outline {
 
 struct Node {
     pos: [f64; 2],
+    /// Two of its feet lie on nearly opposite sides of it.
+    opposite: bool,
     feet: [usize; 3],
     /// Distance to the outline next to each foot.
     dist: [f64; 3],
@@ -330,9 +332,21 @@ impl Skeleton {
                 dist.iter().copied().fold(f64::MAX, f64::min),
                 dist.iter().copied().fold(0.0, f64::max),
             );
+            // Nearly opposite: the nearest outline points by two feet more than 150° apart as
+            // seen from the node.
+            let dirs = feet.map(|v| o.nearest_on_side(pos, v)).map(|q| {
+                let (dx, dy) = (q[0] - pos[0], q[1] - pos[1]);
+                let l = dx.hypot(dy).max(1e-9);
+                [dx / l, dy / l]
+            });
+            let opposite = (0..3).any(|k| {
+                let (u, v) = (dirs[k], dirs[(k + 1) % 3]);
+                u[0] * v[0] + u[1] * v[1] < -(150f64.to_radians().cos().abs())
+            });
             node_of[f.index()] = nodes.len();
             nodes.push(Node {
                 pos,
+                opposite,
                 feet,
                 dist,
                 thickness: lo + hi,
@@ -412,8 +426,13 @@ impl Skeleton {
     /// widest point), else that of the thicker neighbour it hangs from.
     fn beadings(&self, strategy: &Strategy) -> Vec<Beading> {
         let n = self.nodes.len();
+        // A node is central where the skeleton runs along the middle (a central edge) or
+        // where the outline faces it from opposite sides (a neck, a strip, a thin wedge):
+        // there its own thickness decides, so lines never squeeze between opposite sides.
         let central: Vec<bool> = (0..n)
-            .map(|i| self.nodes[i].edges.iter().any(|&e| self.edges[e].central))
+            .map(|i| {
+                self.nodes[i].edges.iter().any(|&e| self.edges[e].central) || self.nodes[i].opposite
+            })
             .collect();
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by(|&a, &b| self.nodes[b].thickness.total_cmp(&self.nodes[a].thickness));

@@ -179,6 +179,90 @@ fn inner_edge_across_a_thin_neck() {
     assert!((a - 2.0 * side * side).abs() < 3.0, "{a}");
 }
 
+/// A star-shaped polygon around the origin from radii at even angles (µm).
+fn star(radii: &[u32]) -> ExPolygon {
+    let n = radii.len();
+    ExPolygon::new(crate::engine::geom::Polygon::new(
+        radii
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let a = 2.0 * std::f64::consts::PI * i as f64 / n as f64;
+                Point::new((*r as f64 * a.cos()) as i64, (*r as f64 * a.sin()) as i64)
+            })
+            .collect(),
+    ))
+}
+
+/// Distance from `p` to the segment `a`–`b`.
+fn seg(p: Point, a: Point, b: Point) -> f64 {
+    crate::engine::geom::distance_to_segment(p, a, b)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    #[test]
+    fn beads_stay_inside_keep_their_widths_and_do_not_overlap(
+        radii in proptest::collection::vec(300u32..6000, 5..40),
+    ) {
+        let region = star(&radii);
+        let Some(walls) = variable_lines(&region, &strategy(), &params()) else {
+            return Ok(());
+        };
+        let near_outline = |p: Point| {
+            region
+                .polygons()
+                .flat_map(|poly| {
+                    let n = poly.points.len();
+                    (0..n).map(move |i| seg(p, poly.points[i], poly.points[(i + 1) % n]))
+                })
+                .fold(f64::MAX, f64::min)
+        };
+        for l in &walls.lines {
+            for (p, w) in l.points.iter().zip(&l.widths) {
+                // Inside the outline (a micrometre of rounding aside).
+                proptest::prop_assert!(region.contains(*p) || near_outline(*p) <= 2.0, "{:?} outside", p);
+                // Extruded between the narrowest bead and twice the nozzle (widths here are
+                // spacings: the line is h·(1 − π/4) wider, at 0.2 mm layers).
+                let line = w + 0.2 * (1.0 - std::f64::consts::PI / 4.0);
+                proptest::prop_assert!((0.34 - 1e-3..=0.8).contains(&line), "width {}", line);
+            }
+        }
+        // No two lines run on top of each other: the middle of every stretch of one at
+        // least a millimetre long is at least a quarter width from the other, away from
+        // where lines end (junctions and the tips of lines whose count changes).
+        let ends: Vec<Point> = walls
+            .lines
+            .iter()
+            .filter(|l| !l.closed)
+            .flat_map(|l| [l.points[0], l.points[l.points.len() - 1]])
+            .collect();
+        for (i, a) in walls.lines.iter().enumerate() {
+            for b in &walls.lines[i + 1..] {
+                let n = b.points.len();
+                let segs = if b.closed { n } else { n - 1 };
+                for k in 0..a.points.len() - 1 {
+                    let (p0, p1) = (a.points[k], a.points[k + 1]);
+                    if p0.distance(p1) < 1000.0 {
+                        continue;
+                    }
+                    let m = Point::new((p0.x + p1.x) / 2, (p0.y + p1.y) / 2);
+                    if ends.iter().any(|e| e.distance(m) <= 1000.0) {
+                        continue;
+                    }
+                    for q in 0..segs {
+                        let d = seg(m, b.points[q], b.points[(q + 1) % n]);
+                        proptest::prop_assert!(
+                            d >= 0.25 * a.widths[k] * 1000.0,
+                            "{:?} of inset {} is {} µm from inset {}", m, a.inset, d, b.inset
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Layers of 3DBenchy that once came out wrong: pieces that did not join, a ring walked
 /// back and forth, missing fill areas. Each gets closed walls, no runaway lines, and an
 /// inner edge round the area where every wall fits.
