@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn run_case(path: &Path) {
     let (gcode, out) = slice_file(path, "models");

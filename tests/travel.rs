@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn within_bar(path: &Path) {
     let (gcode, _) = slice_file(path, "travel");
