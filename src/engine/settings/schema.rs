@@ -247,7 +247,7 @@ declare_settings! {
         perimeter_generator: PerimeterGenerator = PerimeterGenerator::Arachne, "", NO_RANGE, Perimeters, Basic,
             "Wall generator", "Arachne varies each wall's width to fit the part, so thin features print solid and walls leave no gaps; classic prints fixed-width loops with gap fill.";
         wall_transition_length: f64 = 100.0, "%", range(1.0, 1000.0), Perimeters, Advanced,
-            "Wall transition length", "Length over which the wall count changes where a part gets thinner or thicker, as a percentage of the nozzle diameter (Arachne).";
+            "Wall transition length", "Where a part gets too thin for a wall, the wall narrows to half its width over this length, as a percentage of the nozzle diameter (Arachne).";
         wall_transition_angle: f64 = 10.0, "°", range(1.0, 59.0), Perimeters, Advanced,
             "Wall transition angle", "Corners sharper than this get no extra wall in their tip (Arachne).";
         wall_transition_filter_deviation: f64 = 25.0, "%", range(0.0, 100.0), Perimeters, Advanced,

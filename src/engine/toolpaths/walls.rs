@@ -72,6 +72,8 @@ fn variable_island(
         min_step: 20.0,
         max_step: um(2.0 * nozzle).max(um(ext.spacing() + (loops as f64) * per.spacing())),
         central_slope: (s.wall_transition_angle / 2.0).to_radians().sin(),
+        filter_deviation: um(s.wall_transition_filter_deviation / 100.0 * nozzle),
+        transition_length: um(s.wall_transition_length / 100.0 * nozzle),
     };
     // The outer line's edge, not its centre-to-centre spacing, touches the outline.
     let shrunk = geom::offset(

@@ -53,6 +53,24 @@ impl Strategy {
         }
     }
 
+    /// Whether `n` lines across `t` are no narrower than the strategy's own lines ever get at
+    /// a change of count (a split middle line, an added one) and no wider than two lines.
+    pub fn fits(&self, t: f64, n: usize) -> bool {
+        let narrowest = self.narrowest();
+        self.compute(t, n)
+            .widths
+            .iter()
+            .all(|w| *w >= narrowest - 1.0 && *w <= 2.0 * self.inner)
+    }
+
+    /// The narrowest line the strategy makes at a change of count (a split middle line, an
+    /// added one), or its minimum bead if that is narrower.
+    pub fn narrowest(&self) -> f64 {
+        ((1.0 + self.split_middle) / 2.0 * self.outer)
+            .min(self.add_middle * self.inner)
+            .min(self.min_bead)
+    }
+
     /// Widths and locations of `n` lines across `t`.
     pub fn compute(&self, t: f64, n: usize) -> Beading {
         let l = self.max_beads;

@@ -44,6 +44,12 @@ pub struct SkeletonParams {
     /// sin(transition angle / 2): a skeleton edge along which the thickness changes faster
     /// than this runs into a corner, not along the middle of the region.
     pub central_slope: f64,
+    /// Length (µm) over which a line that ends where the count of lines drops narrows to half
+    /// its width.
+    pub transition_length: f64,
+    /// Thickness changes smaller than this (µm) keep the count of lines: where a part's
+    /// thickness hovers at a threshold, the count does not flicker along it.
+    pub filter_deviation: f64,
 }
 
 struct Outline {
@@ -227,6 +233,8 @@ struct Skeleton {
     /// Per ring: (node, foot) in order along the ring.
     ribs: Vec<Vec<(usize, usize)>>,
     max_beads: usize,
+    /// The narrowest line the beading makes.
+    narrowest: f64,
 }
 
 /// The beads of one region, or None when its outline cannot be triangulated (crossing or
@@ -298,8 +306,8 @@ pub fn beads(
             .with_max_additional_vertices(coarse.pts.len() * 20),
     );
     let outline = coarse.refined(&cdt)?;
-    let skeleton = Skeleton::build(&outline, &cdt, params, strategy.max_beads)?;
-    Some(skeleton.beads(&outline, strategy))
+    let skeleton = Skeleton::build(&outline, &cdt, params, strategy)?;
+    Some(skeleton.beads(&outline, strategy, params))
 }
 
 impl Skeleton {
@@ -307,7 +315,7 @@ impl Skeleton {
         o: &Outline,
         cdt: &Cdt,
         params: &SkeletonParams,
-        max_beads: usize,
+        strategy: &Strategy,
     ) -> Option<Skeleton> {
         // The faces inside: those left of each outline edge, and all reached from them
         // without crossing the outline.
@@ -418,13 +426,14 @@ impl Skeleton {
             nodes,
             edges,
             ribs,
-            max_beads,
+            max_beads: strategy.max_beads,
+            narrowest: strategy.narrowest(),
         })
     }
 
     /// Each node's beading: its own where the skeleton runs along the middle (or at a local
     /// widest point), else that of the thicker neighbour it hangs from.
-    fn beadings(&self, strategy: &Strategy) -> Vec<Beading> {
+    fn beadings(&self, strategy: &Strategy, params: &SkeletonParams) -> Vec<Beading> {
         let n = self.nodes.len();
         // A node is central where the skeleton runs along the middle (a central edge) or
         // where the outline faces it from opposite sides (a neck, a strip, a thin wedge):
@@ -445,6 +454,97 @@ impl Skeleton {
                 (t, strategy.optimal_count(t))
             })
             .collect();
+        // Along the middle, a node within the filter's deviation of a count threshold takes
+        // the count of its settled neighbours (those whose count the deviation does not
+        // change), spreading outwards from them.
+        let dev = params.filter_deviation;
+        let mut settled: Vec<bool> = (0..n)
+            .map(|i| {
+                let t = self.nodes[i].thickness;
+                !central[i]
+                    || strategy.optimal_count((t - dev).max(0.0)) == strategy.optimal_count(t + dev)
+            })
+            .collect();
+        for _ in 0..n.max(1) {
+            let mut changed = false;
+            for &i in &order {
+                if settled[i] {
+                    continue;
+                }
+                let t = self.nodes[i].thickness;
+                let near = self.nodes[i]
+                    .edges
+                    .iter()
+                    .filter(|&&e| self.edges[e].central)
+                    .map(|&e| {
+                        let [a, b] = self.edges[e].nodes;
+                        if a == i { b } else { a }
+                    })
+                    .filter(|&j| settled[j] && central[j] && strategy.fits(t, source[j].1))
+                    .min_by(|&a, &b| {
+                        (self.nodes[a].thickness - t)
+                            .abs()
+                            .total_cmp(&(self.nodes[b].thickness - t).abs())
+                    });
+                if let Some(j) = near {
+                    source[i] = (t, source[j].1);
+                    settled[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        // Stretches wholly within the deviation of a threshold (nothing settled to spread
+        // from) take the count most of their nodes have.
+        let mut seen = settled.clone();
+        for start in 0..n {
+            if seen[start] {
+                continue;
+            }
+            let mut group = vec![start];
+            seen[start] = true;
+            let mut k = 0;
+            while k < group.len() {
+                let i = group[k];
+                k += 1;
+                for &e in &self.nodes[i].edges {
+                    if !self.edges[e].central {
+                        continue;
+                    }
+                    let [a, b] = self.edges[e].nodes;
+                    let j = if a == i { b } else { a };
+                    if !seen[j] {
+                        seen[j] = true;
+                        group.push(j);
+                    }
+                }
+            }
+            let mut votes: Vec<(usize, usize)> = Vec::new();
+            for &i in &group {
+                match votes.iter_mut().find(|v| v.0 == source[i].1) {
+                    Some(v) => v.1 += 1,
+                    None => votes.push((source[i].1, 1)),
+                }
+            }
+            // The count that suits the most nodes, then the most common one.
+            let Some(&(count, _)) = votes.iter().max_by_key(|v| {
+                let suits = group
+                    .iter()
+                    .filter(|&&i| strategy.fits(self.nodes[i].thickness, v.0))
+                    .count();
+                (suits, v.1)
+            }) else {
+                continue;
+            };
+            for &i in &group {
+                let t = self.nodes[i].thickness;
+                if strategy.fits(t, count) {
+                    source[i] = (t, count);
+                }
+            }
+        }
         for _ in 0..n.max(1) {
             let mut changed = false;
             for &i in &order {
@@ -471,8 +571,8 @@ impl Skeleton {
             .collect()
     }
 
-    fn beads(&self, o: &Outline, strategy: &Strategy) -> Vec<Bead> {
-        let beading = self.beadings(strategy);
+    fn beads(&self, o: &Outline, strategy: &Strategy, params: &SkeletonParams) -> Vec<Bead> {
+        let beading = self.beadings(strategy, params);
         let mut out: Vec<Bead> = Vec::new();
         let max_side = beading
             .iter()
@@ -483,7 +583,7 @@ impl Skeleton {
         // the walls where all of them fit (a line of no width, the fill area's outline).
         for seq in &self.ribs {
             for j in 0..=max_side.min(self.max_beads / 2) {
-                self.side_beads(o, seq, j, &beading, &mut out);
+                self.side_beads(o, params, seq, j, &beading, &mut out);
             }
         }
         self.middle_beads(&beading, &mut out);
@@ -515,6 +615,7 @@ impl Skeleton {
     fn side_beads(
         &self,
         o: &Outline,
+        params: &SkeletonParams,
         seq: &[(usize, usize)],
         j: usize,
         beading: &[Beading],
@@ -540,36 +641,50 @@ impl Skeleton {
             out.push(bead);
             return;
         };
-        let mut cur: Option<Bead> = None;
+        // A bead that ends where the count of lines drops (not where it runs into a corner)
+        // tapers over the transition length: half as wide at its end.
+        let half_transition = params.transition_length / 2.0;
+        let floor = self.narrowest;
+        let mut cur: Option<(Bead, bool)> = None;
         for k in start + 1..=start + m {
             let here = at(k);
             match (&mut cur, here) {
-                (Some(bead), Some((p, w))) => push_point(bead, p, w),
+                (Some((bead, _)), Some((p, w))) => push_point(bead, p, w),
                 (None, Some((p, w))) => {
                     let mut bead = Bead {
                         inset: j,
                         points: Vec::new(),
                         widths: Vec::new(),
                     };
-                    if let Some(e) = self.bead_end(seq[(k - 1) % m], seq[k % m], j, beading) {
+                    let end = self.bead_end(seq[(k - 1) % m], seq[k % m], j, beading);
+                    if let Some((e, _)) = end {
                         push_point(&mut bead, e, w);
                     }
                     push_point(&mut bead, p, w);
-                    cur = Some(bead);
+                    cur = Some((bead, end.is_some_and(|e| e.1)));
                 }
-                (Some(bead), None) => {
+                (Some((bead, _)), None) => {
                     let w = *bead.widths.last().unwrap_or(&0.0);
-                    if let Some(e) = self.bead_end(seq[(k - 1) % m], seq[k % m], j, beading) {
+                    let end = self.bead_end(seq[(k - 1) % m], seq[k % m], j, beading);
+                    if let Some((e, _)) = end {
                         push_point(bead, e, w);
                     }
-                    if let Some(b) = cur.take() {
+                    if let Some((mut b, tapered_start)) = cur.take() {
+                        taper(
+                            &mut b,
+                            tapered_start,
+                            end.is_some_and(|e| e.1),
+                            half_transition,
+                            floor,
+                        );
                         out.push(b);
                     }
                 }
                 (None, None) => {}
             }
         }
-        if let Some(b) = cur {
+        if let Some((mut b, tapered_start)) = cur {
+            taper(&mut b, tapered_start, false, half_transition, floor);
             out.push(b);
         }
     }
@@ -583,7 +698,7 @@ impl Skeleton {
         r1: (usize, usize),
         j: usize,
         beading: &[Beading],
-    ) -> Option<[f64; 2]> {
+    ) -> Option<([f64; 2], bool)> {
         let ((n0, f0), (n1, f1)) = (r0, r1);
         if n0 == n1 || f0 != f1 {
             return None;
@@ -605,7 +720,11 @@ impl Skeleton {
             (None, None) => return None,
             _ => 0.5,
         };
-        Some([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t])
+        let dropped = x0.is_none() || x1.is_none();
+        Some((
+            [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t],
+            dropped,
+        ))
     }
 
     /// Middle lines of odd counts, along the skeleton edges.
@@ -694,6 +813,36 @@ fn half(p: [f64; 2], q: [f64; 2], m: (f64, f64, usize), limited: bool, dp: f64, 
         inset,
         points: vec![p, [p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t]],
         widths: vec![w, w],
+    }
+}
+
+/// Narrows the first and/or last `reach` micrometres of a bead linearly to half its width at
+/// the end, never below `floor`.
+fn taper(bead: &mut Bead, start: bool, end: bool, reach: f64, floor: f64) {
+    if reach <= 0.0 {
+        return;
+    }
+    let n = bead.points.len();
+    let mut scale = |order: &mut dyn Iterator<Item = usize>| {
+        let mut walked = 0.0;
+        let mut prev: Option<usize> = None;
+        for k in order {
+            if let Some(p) = prev {
+                walked += dist(bead.points[p], bead.points[k]);
+            }
+            if walked >= reach {
+                break;
+            }
+            let w = bead.widths[k];
+            bead.widths[k] = (w * (0.5 + 0.5 * walked / reach)).max(floor.min(w));
+            prev = Some(k);
+        }
+    };
+    if start {
+        scale(&mut (0..n));
+    }
+    if end {
+        scale(&mut (0..n).rev());
     }
 }
 

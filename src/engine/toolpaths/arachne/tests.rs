@@ -18,6 +18,8 @@ fn params() -> SkeletonParams {
         min_step: 20.0,
         max_step: 1221.0,
         central_slope: (5f64).to_radians().sin(),
+        filter_deviation: 100.0,
+        transition_length: 400.0,
     }
 }
 
@@ -726,3 +728,23 @@ const HULL: &[(i64, i64)] = &[
     (111776, 100750),
     (121831, 100166),
 ];
+
+/// A strip whose thickness wavers about the one-to-two-lines threshold (0.615 mm) keeps one
+/// count with the transition filter, and flickers between counts without it.
+#[test]
+fn transition_filter_keeps_the_count_along_a_wavering_strip() {
+    let mut pts = vec![Point::new(0, 0), Point::new(20_000, 0)];
+    for k in (0..=20).rev() {
+        pts.push(Point::new(k * 1000, if k % 2 == 0 { 590 } else { 640 }));
+    }
+    let strip = ExPolygon::new(crate::engine::geom::Polygon::new(pts));
+    let pieces = |dev: f64| {
+        let p = SkeletonParams {
+            filter_deviation: dev,
+            ..params()
+        };
+        variable_lines(&strip, &strategy(), &p).unwrap().lines.len()
+    };
+    assert_eq!(pieces(100.0), 1);
+    assert!(pieces(0.0) > 3, "{}", pieces(0.0));
+}
