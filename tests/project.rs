@@ -64,6 +64,10 @@ fn projects_open_in_prusaslicer_and_slice_the_same_in_lamina() {
         "0.16mm-optimal",
         "--set",
         "fill_density=30",
+        "--set",
+        "perimeter_generator=classic",
+        "--set",
+        "min_bead_width=80",
         "--save-project",
         p,
         "-o",
@@ -96,6 +100,14 @@ fn projects_open_in_prusaslicer_and_slice_the_same_in_lamina() {
         Some("0.16")
     );
     assert_eq!(header_value(&again, "fill_density").as_deref(), Some("30"));
+    assert_eq!(
+        header_value(&again, "perimeter_generator").as_deref(),
+        Some("classic")
+    );
+    assert_eq!(
+        header_value(&again, "min_bead_width").as_deref(),
+        Some("80")
+    );
     assert!(
         body(&first) == body(&again),
         "the project slices differently"
