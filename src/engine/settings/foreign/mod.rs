@@ -11,7 +11,7 @@ pub use files::{
     ImportedPreset, IniSection, PresetImportError, import_presets, json_pairs, parse_ini,
 };
 use std::collections::BTreeMap;
-use tables::{ORCA, PRUSA, PRUSA_SKIP};
+use tables::{ARACHNE, ORCA, PRUSA, PRUSA_SKIP};
 
 /// Which slicer wrote a config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +117,7 @@ pub fn map(dialect: Dialect, pairs: &[(String, String)], base: &Settings) -> Map
     for (key, raw) in pairs {
         let rules: Vec<(&'static str, Conv)> = table
             .iter()
+            .chain(ARACHNE)
             .filter(|(k, _, _)| k == key)
             .map(|(_, ours, conv)| (*ours, *conv))
             .collect();

@@ -43,18 +43,6 @@ pub(super) const PRUSA: &[(&str, &str, Conv)] = &[
             ("concentric", "concentric"),
         ]),
     ),
-    (
-        "wall_transition_length",
-        "wall_transition_length",
-        Conv::NozzlePercent,
-    ),
-    (
-        "wall_transition_filter_deviation",
-        "wall_transition_filter_deviation",
-        Conv::NozzlePercent,
-    ),
-    ("min_feature_size", "min_feature_size", Conv::NozzlePercent),
-    ("min_bead_width", "min_bead_width", Conv::NozzlePercent),
     ("top_fill_pattern", "top_fill_pattern", Conv::Words(SOLID)),
     (
         "bottom_fill_pattern",
@@ -75,6 +63,23 @@ const SOLID: &[(&str, &str)] = &[
 /// PrusaSlicer keys Lamina has but must not take from another slicer: the custom G-code
 /// templates use PrusaSlicer's macro language, which Lamina's placeholders do not read.
 pub(super) const PRUSA_SKIP: &[&str] = &["start_gcode", "end_gcode", "before_layer_gcode"];
+
+/// Variable-width wall lengths both slicers write as a percentage of the nozzle (the same
+/// keys in both).
+pub(super) const ARACHNE: &[(&str, &str, Conv)] = &[
+    (
+        "wall_transition_length",
+        "wall_transition_length",
+        Conv::NozzlePercent,
+    ),
+    (
+        "wall_transition_filter_deviation",
+        "wall_transition_filter_deviation",
+        Conv::NozzlePercent,
+    ),
+    ("min_feature_size", "min_feature_size", Conv::NozzlePercent),
+    ("min_bead_width", "min_bead_width", Conv::NozzlePercent),
+];
 
 /// OrcaSlicer (and Bambu Studio, Creality Print) keys → Lamina keys.
 pub(super) const ORCA: &[(&str, &str, Conv)] = &[
@@ -243,18 +248,6 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
         "perimeter_generator",
         Conv::Words(&[("classic", "classic"), ("arachne", "arachne")]),
     ),
-    (
-        "wall_transition_length",
-        "wall_transition_length",
-        Conv::NozzlePercent,
-    ),
-    (
-        "wall_transition_filter_deviation",
-        "wall_transition_filter_deviation",
-        Conv::NozzlePercent,
-    ),
-    ("min_feature_size", "min_feature_size", Conv::NozzlePercent),
-    ("min_bead_width", "min_bead_width", Conv::NozzlePercent),
     ("wall_transition_angle", "wall_transition_angle", Conv::Same),
     (
         "wall_distribution_count",

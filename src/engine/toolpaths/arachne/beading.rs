@@ -207,7 +207,7 @@ impl Beading {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// PrusaSlicer's defaults for a 0.4 mm nozzle, 0.2 mm layers, two walls.

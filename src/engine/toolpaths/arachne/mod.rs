@@ -167,14 +167,7 @@ fn stitch(mut beads: Vec<Bead>, tol: f64) -> Vec<(Bead, bool)> {
             continue;
         }
         used[seed] = true;
-        let mut line = std::mem::replace(
-            &mut beads[seed],
-            Bead {
-                inset: 0,
-                points: Vec::new(),
-                widths: Vec::new(),
-            },
-        );
+        let mut line = std::mem::take(&mut beads[seed]);
         // Ends that meet close a line only once it is long enough to go round something.
         let length = |l: &Bead| l.points.windows(2).map(|w| dist(w[0], w[1])).sum::<f64>();
         let mut len = length(&line);
@@ -191,14 +184,7 @@ fn stitch(mut beads: Vec<Bead>, tol: f64) -> Vec<(Bead, bool)> {
                     break;
                 };
                 used[i] = true;
-                let mut next = std::mem::replace(
-                    &mut beads[i],
-                    Bead {
-                        inset: 0,
-                        points: Vec::new(),
-                        widths: Vec::new(),
-                    },
-                );
+                let mut next = std::mem::take(&mut beads[i]);
                 if at_end {
                     next.points.reverse();
                     next.widths.reverse();

@@ -27,7 +27,7 @@ use spade::{
 type Cdt = ConstrainedDelaunayTriangulation<Point2<f64>>;
 
 /// A variable-width line: points with the line's spacing at each (micrometres).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bead {
     /// 0 for the lines along the outline, counting inwards.
     pub inset: usize,

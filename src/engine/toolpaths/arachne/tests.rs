@@ -1,17 +1,5 @@
+use super::beading::tests::strategy;
 use super::*;
-
-fn strategy() -> Strategy {
-    Strategy {
-        outer: 407.0,
-        inner: 407.0,
-        split_middle: 0.511,
-        add_middle: 0.756,
-        distribution_radius: 1,
-        min_feature: 100.0,
-        min_bead: 340.0,
-        max_beads: 4,
-    }
-}
 
 fn params() -> SkeletonParams {
     SkeletonParams {
