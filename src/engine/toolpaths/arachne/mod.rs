@@ -5,13 +5,15 @@
 //! lines and simplified.
 
 mod beading;
+mod outline;
 mod skeleton;
 
 pub use beading::Strategy;
 pub use skeleton::SkeletonParams;
 
 use crate::engine::geom::{ExPolygon, Point, Polygon};
-use skeleton::{Bead, dist};
+use outline::dist;
+use skeleton::Bead;
 
 /// A variable-width line, closed or open.
 #[derive(Debug, Clone, PartialEq)]
