@@ -66,18 +66,6 @@ fn strip_of_two_widths_is_a_loop() {
 fn square_gets_two_loops_at_fixed_distances() {
     let sq = ExPolygon::rect(0, 0, 20_000, 20_000);
     let lines = variable_lines(&sq, &strategy(), &params()).unwrap().lines;
-    for l in &lines {
-        eprintln!(
-            "inset {} closed {} len {:.0} w {:.3}..{:.3} first {:?} last {:?}",
-            l.inset,
-            l.closed,
-            l.length(),
-            l.widths.iter().copied().fold(9.0, f64::min),
-            l.widths.iter().copied().fold(0.0, f64::max),
-            l.points[0],
-            l.points[l.points.len() - 1]
-        );
-    }
     assert_eq!(lines.len(), 2, "{lines:?}");
     for l in &lines {
         assert!(l.closed);
@@ -111,18 +99,6 @@ fn wedge_fills_its_area() {
     let lines = variable_lines(&wedge, &s, &params()).unwrap().lines;
     let a = area(&lines);
     let want = wedge.area() / 1e6;
-    for l in &lines {
-        eprintln!(
-            "inset {} closed {} len {:.0} w {:.3}..{:.3} first {:?} last {:?}",
-            l.inset,
-            l.closed,
-            l.length(),
-            l.widths.iter().copied().fold(9.0, f64::min),
-            l.widths.iter().copied().fold(0.0, f64::max),
-            l.points[0],
-            l.points[l.points.len() - 1]
-        );
-    }
     assert!(a > 0.93 * want && a < 1.03 * want, "area {a} vs {want}");
 }
 
@@ -133,13 +109,6 @@ fn inner_edge_of_the_walls() {
     hole.reverse();
     sq.holes.push(hole);
     let w = variable_lines(&sq, &strategy(), &params()).unwrap();
-    eprintln!(
-        "{:?}",
-        w.inner
-            .iter()
-            .map(|p| (p.points.len(), p.signed_area() / 1e6))
-            .collect::<Vec<_>>()
-    );
     let fill = crate::engine::geom::union(&w.inner);
     let a = crate::engine::geom::total_area(&fill) / 1e6;
     let outer = 20.0 - 2.0 * 0.814;
@@ -156,13 +125,6 @@ fn inner_edge_across_a_thin_neck() {
         crate::engine::geom::Polygon::rect(20_000, 0, 30_000, 10_000),
     ]);
     let w = variable_lines(&shape[0], &strategy(), &params()).unwrap();
-    eprintln!(
-        "{:?}",
-        w.inner
-            .iter()
-            .map(|p| (p.points.len(), p.signed_area() / 1e6))
-            .collect::<Vec<_>>()
-    );
     let fill = crate::engine::geom::union(&w.inner);
     let a = crate::engine::geom::total_area(&fill) / 1e6;
     let side = 10.0 - 2.0 * 0.814;
