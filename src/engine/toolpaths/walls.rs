@@ -1,9 +1,11 @@
-//! Walls (perimeters), thin walls and gap fill, after PrusaSlicer's perimeter generator:
-//! each loop is an inward offset of the previous one, opened so no loop is thinner than it
-//! can print; regions too thin for the outer wall become one variable-width line (thin
-//! walls), and gaps between loops too narrow for another loop become gap fill. What is left
-//! inside the innermost loop, pulled back by half a line and pushed out by the infill
-//! overlap, is the island's fill area.
+//! Walls (perimeters). By default they vary in width (`arachne`, see `toolpaths::arachne`):
+//! as many lines as each part's thickness takes, as wide as it needs, and the fill area
+//! inside their inner edge. The fixed-width walls (`classic`) follow PrusaSlicer's perimeter
+//! generator: each loop is an inward offset of the previous one, opened so no loop is
+//! thinner than it can print; regions too thin for the outer wall become one variable-width
+//! line (thin walls), and gaps between loops too narrow for another loop become gap fill.
+//! What is left inside the innermost loop, pulled back by half a line and pushed out by the
+//! infill overlap, is the island's fill area.
 
 use super::arachne::{self, SkeletonParams, Strategy, VarLine};
 use super::{ExtrusionLoop, ExtrusionPath, Flow, Island, LayerFlows, Role, Wall};
@@ -32,96 +34,113 @@ pub fn make_walls(
             Join::Miter,
         ))
     });
-    let variable = s.perimeter_generator == PerimeterGenerator::Arachne && s.perimeters > 0;
+    let variable = (s.perimeter_generator == PerimeterGenerator::Arachne && s.perimeters > 0)
+        .then(|| VariableWalls::new(flows, s));
     regions
         .iter()
         .map(|region| {
             variable
-                .then(|| variable_island(region, support.as_ref(), flows, s))
-                .flatten()
+                .as_ref()
+                .and_then(|v| v.island(region, support.as_ref(), flows, s))
                 .unwrap_or_else(|| island(region, support.as_ref(), flows, s))
         })
         .collect()
 }
 
-/// Walls of varying width (Arachne); None when the outline cannot be triangulated, for
-/// the fixed-width walls to take over.
-fn variable_island(
-    region: &ExPolygon,
-    support: Option<&EdgeIndex>,
-    flows: &LayerFlows,
-    s: &Settings,
-) -> Option<Island> {
-    let ext = flows.external_perimeter;
-    let per = flows.perimeter;
-    let nozzle = s.nozzle_diameter;
-    let um = |mm: f64| mm * 1000.0;
-    let min_bead = s.min_bead_width / 100.0 * nozzle;
-    let loops = s.perimeters as usize;
-    let strategy = Strategy {
-        outer: um(ext.spacing()),
-        inner: um(per.spacing()),
-        split_middle: (2.0 * min_bead / ext.width - 1.0).clamp(0.01, 0.99),
-        add_middle: (min_bead / per.width).clamp(0.01, 0.99),
-        distribution_radius: s.wall_distribution_count,
-        min_feature: um(s.min_feature_size / 100.0 * nozzle),
-        min_bead: um(min_bead),
-        max_beads: 2 * loops,
-    };
-    let params = SkeletonParams {
-        min_step: 20.0,
-        max_step: um(2.0 * nozzle).max(um(ext.spacing() + (loops as f64) * per.spacing())),
-        central_slope: (s.wall_transition_angle / 2.0).to_radians().sin(),
-        filter_deviation: um(s.wall_transition_filter_deviation / 100.0 * nozzle),
-        transition_length: um(s.wall_transition_length / 100.0 * nozzle),
-    };
-    // The outer line's edge, not its centre-to-centre spacing, touches the outline.
-    let shrunk = geom::offset(
-        std::slice::from_ref(region),
-        -scaled((ext.width - ext.spacing()) / 2.0),
-        Join::Miter,
-    );
-    let mut out = Island {
-        outline: region.clone(),
-        ..Default::default()
-    };
-    let mut inner: Vec<Polygon> = Vec::new();
-    for part in &shrunk {
-        let walls = arachne::variable_lines(part, &strategy, &params)?;
-        inner.extend(walls.inner);
-        for line in walls.lines {
-            let role = if line.inset == 0 {
-                Role::ExternalPerimeter
-            } else {
-                Role::Perimeter
-            };
-            let paths = split_overhangs(var_paths(&line, role, ext.height), support, flows.bridge);
-            if line.closed {
-                out.walls.push(Wall {
-                    depth: line.inset as u32,
-                    extrusion: close_loop(paths),
-                });
-            } else {
-                out.thin.extend(paths);
-            }
+/// What variable-width walls need, from the settings and the layer's flows (once a layer).
+struct VariableWalls {
+    strategy: Strategy,
+    params: SkeletonParams,
+}
+
+impl VariableWalls {
+    fn new(flows: &LayerFlows, s: &Settings) -> VariableWalls {
+        let (ext, per) = (flows.external_perimeter, flows.perimeter);
+        let nozzle = s.nozzle_diameter;
+        let um = |mm: f64| mm * 1000.0;
+        let min_bead = s.min_bead_width / 100.0 * nozzle;
+        let loops = s.perimeters as usize;
+        VariableWalls {
+            strategy: Strategy {
+                outer: um(ext.spacing()),
+                inner: um(per.spacing()),
+                split_middle: (2.0 * min_bead / ext.width - 1.0).clamp(0.01, 0.99),
+                add_middle: (min_bead / per.width).clamp(0.01, 0.99),
+                distribution_radius: s.wall_distribution_count,
+                min_feature: um(s.min_feature_size / 100.0 * nozzle),
+                min_bead: um(min_bead),
+                max_beads: 2 * loops,
+            },
+            params: SkeletonParams {
+                min_step: 20.0,
+                max_step: um(2.0 * nozzle).max(um(ext.spacing() + (loops as f64) * per.spacing())),
+                central_slope: (s.wall_transition_angle / 2.0).to_radians().sin(),
+                filter_deviation: um(s.wall_transition_filter_deviation / 100.0 * nozzle),
+                transition_length: um(s.wall_transition_length / 100.0 * nozzle),
+            },
         }
     }
-    // The fill area: inside the walls' inner edge, pushed out by the infill overlap.
-    let solid_sp = scaled(flows.solid_infill.spacing());
-    let sp = scaled(if loops == 1 {
-        ext.spacing()
-    } else {
-        per.spacing()
-    });
-    let overlap = (s.infill_overlap / 100.0 * (sp / 2 + solid_sp / 2) as f64) as Coord;
-    let min_fill = (solid_sp as f64 * (1.0 - INSET_OVERLAP_TOLERANCE)) as Coord;
-    out.fill_area = geom::offset2(
-        &geom::union(&inner),
-        overlap - min_fill / 2,
-        min_fill / 2,
-        Join::Miter,
-    );
-    Some(out)
+
+    /// One island's walls; None when its outline cannot be triangulated, for the
+    /// fixed-width walls to take over.
+    fn island(
+        &self,
+        region: &ExPolygon,
+        support: Option<&EdgeIndex>,
+        flows: &LayerFlows,
+        s: &Settings,
+    ) -> Option<Island> {
+        let (ext, per) = (flows.external_perimeter, flows.perimeter);
+        let loops = s.perimeters as usize;
+        // The outer line's edge, not its centre-to-centre spacing, touches the outline.
+        let shrunk = geom::offset(
+            std::slice::from_ref(region),
+            -scaled((ext.width - ext.spacing()) / 2.0),
+            Join::Miter,
+        );
+        let mut out = Island {
+            outline: region.clone(),
+            ..Default::default()
+        };
+        let mut inner: Vec<Polygon> = Vec::new();
+        for part in &shrunk {
+            let walls = arachne::variable_lines(part, &self.strategy, &self.params)?;
+            inner.extend(walls.inner);
+            for line in walls.lines {
+                let role = if line.inset == 0 {
+                    Role::ExternalPerimeter
+                } else {
+                    Role::Perimeter
+                };
+                let paths =
+                    split_overhangs(var_paths(&line, role, ext.height), support, flows.bridge);
+                if line.closed {
+                    out.walls.push(Wall {
+                        depth: line.inset as u32,
+                        extrusion: close_loop(paths),
+                    });
+                } else {
+                    out.thin.extend(paths);
+                }
+            }
+        }
+        // The fill area: inside the walls' inner edge, pushed out by the infill overlap.
+        let solid_sp = scaled(flows.solid_infill.spacing());
+        let sp = scaled(if loops == 1 {
+            ext.spacing()
+        } else {
+            per.spacing()
+        });
+        let overlap = (s.infill_overlap / 100.0 * (sp / 2 + solid_sp / 2) as f64) as Coord;
+        let min_fill = (solid_sp as f64 * (1.0 - INSET_OVERLAP_TOLERANCE)) as Coord;
+        out.fill_area = geom::offset2(
+            &geom::union(&inner),
+            overlap - min_fill / 2,
+            min_fill / 2,
+            Join::Miter,
+        );
+        Some(out)
+    }
 }
 
 /// A variable-width line as paths of one flow each: a new path wherever the width moves

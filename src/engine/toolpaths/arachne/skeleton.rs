@@ -150,6 +150,12 @@ pub fn beads(
 }
 
 impl Skeleton {
+    /// The node at the other end of edge `e` from node `i`.
+    fn across(&self, e: usize, i: usize) -> usize {
+        let [a, b] = self.edges[e].nodes;
+        if a == i { b } else { a }
+    }
+
     fn build(
         o: &Outline,
         cdt: &Cdt,
@@ -315,10 +321,7 @@ impl Skeleton {
                     .edges
                     .iter()
                     .filter(|&&e| self.edges[e].central)
-                    .map(|&e| {
-                        let [a, b] = self.edges[e].nodes;
-                        if a == i { b } else { a }
-                    })
+                    .map(|&e| self.across(e, i))
                     .filter(|&j| settled[j] && central[j] && strategy.fits(t, source[j].1))
                     .min_by(|&a, &b| {
                         (self.nodes[a].thickness - t)
@@ -352,8 +355,7 @@ impl Skeleton {
                     if !self.edges[e].central {
                         continue;
                     }
-                    let [a, b] = self.edges[e].nodes;
-                    let j = if a == i { b } else { a };
+                    let j = self.across(e, i);
                     if !seen[j] {
                         seen[j] = true;
                         group.push(j);
@@ -392,8 +394,7 @@ impl Skeleton {
                 }
                 let t = self.nodes[i].thickness;
                 for &e in &self.nodes[i].edges {
-                    let [a, b] = self.edges[e].nodes;
-                    let j = if a == i { b } else { a };
+                    let j = self.across(e, i);
                     if self.nodes[j].thickness >= t - 1.0 && source[j].0 > source[i].0 + 1e-6 {
                         source[i] = source[j];
                         changed = true;
@@ -609,8 +610,7 @@ impl Skeleton {
                 .edges
                 .iter()
                 .map(|&e| {
-                    let [a, b] = self.edges[e].nodes;
-                    let other = self.nodes[if a == n { b } else { a }].pos;
+                    let other = self.nodes[self.across(e, n)].pos;
                     [other[0] - c[0], other[1] - c[1]]
                 })
                 .max_by(|u, v| u[0].hypot(u[1]).total_cmp(&v[0].hypot(v[1])))
