@@ -271,7 +271,9 @@ declare_settings! {
         top_fill_pattern: SolidPattern = SolidPattern::Monotonic, "", NO_RANGE, Infill, Advanced,
             "Top surface pattern", "Pattern of the topmost surfaces.";
         bottom_fill_pattern: SolidPattern = SolidPattern::Monotonic, "", NO_RANGE, Infill, Advanced,
-            "Bottom surface pattern", "Pattern of the bottom surfaces and the inner solid layers.";
+            "Bottom surface pattern", "Pattern of the bottom surfaces.";
+        internal_solid_infill_pattern: SolidPattern = SolidPattern::Rectilinear, "", NO_RANGE, Infill, Advanced,
+            "Inner solid pattern", "Pattern of the solid layers inside the part, between bottom and top surfaces.";
     }
     Process "Infill" {
         fill_density: f64 = 20.0, "%", range(0.0, 100.0), Infill, Basic,
@@ -280,6 +282,10 @@ declare_settings! {
             "Infill pattern", "Pattern of the sparse infill.";
         fill_angle: f64 = 45.0, "°", range(0.0, 360.0), Infill, Advanced,
             "Infill angle", "Direction of infill lines; layers alternate by 90°.";
+        infill_anchor_max: f64 = 12.0, "mm", range(0.0, 1000.0), Infill, Advanced,
+            "Infill link length", "Neighbouring sparse infill lines are joined along the wall where the stretch between them is at most this long; 0 leaves them unjoined.";
+        infill_anchor: f64 = 2.5, "mm", range(0.0, 1000.0), Infill, Advanced,
+            "Infill anchor length", "A sparse infill line's free end carries on along the wall for up to this long; 0 ends it at the wall.";
         infill_overlap: f64 = 25.0, "%", range(0.0, 100.0), Infill, Advanced,
             "Infill/wall overlap", "How far infill reaches into the innermost wall, as a share of the wall width.";
         solid_infill_below_area: f64 = 70.0, "mm²", range(0.0, 10000.0), Infill, Advanced,

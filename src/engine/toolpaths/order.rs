@@ -272,8 +272,24 @@ impl Orderer<'_> {
                 self.push(p.role, p.flow, pts, instance, comb);
             }
             Extrusion::Sequence(items) => {
-                for it in items {
-                    self.emit(it, offset, instance, comb);
+                // A planned order: kept, or run backwards as a whole when its end is nearer.
+                let backwards = sequence_ends(items, offset)
+                    .is_some_and(|(a, b)| b.distance_sq(self.pos) < a.distance_sq(self.pos));
+                let mut run = |it: &Extrusion| match it {
+                    Extrusion::Path(p) => {
+                        let mut pts: Vec<Point> =
+                            p.points.iter().map(|q| q.translated(offset)).collect();
+                        if backwards {
+                            pts.reverse();
+                        }
+                        self.push(p.role, p.flow, pts, instance, comb);
+                    }
+                    other => self.emit(other, offset, instance, comb),
+                };
+                if backwards {
+                    items.iter().rev().for_each(&mut run);
+                } else {
+                    items.iter().for_each(&mut run);
                 }
             }
             Extrusion::Loop(l) => self.emit_loop_at(l, offset, instance, comb, None),
@@ -485,10 +501,23 @@ fn entry_distance(e: &Extrusion, offset: Point, pos: Point) -> f64 {
             .flat_map(|p| p.points.iter())
             .map(|q| q.translated(offset).distance_sq(pos))
             .fold(f64::MAX, f64::min),
-        Extrusion::Sequence(items) => items
-            .first()
-            .map_or(f64::MAX, |f| entry_distance(f, offset, pos)),
+        Extrusion::Sequence(items) => sequence_ends(items, offset).map_or(f64::MAX, |(a, b)| {
+            a.distance_sq(pos).min(b.distance_sq(pos))
+        }),
     }
+}
+
+/// Where a planned sequence of open paths starts and ends (bed coordinates).
+fn sequence_ends(items: &[Extrusion], offset: Point) -> Option<(Point, Point)> {
+    let first = match items.first()? {
+        Extrusion::Path(p) => *p.points.first()?,
+        _ => return None,
+    };
+    let last = match items.last()? {
+        Extrusion::Path(p) => *p.points.last()?,
+        _ => return None,
+    };
+    Some((first.translated(offset), last.translated(offset)))
 }
 
 #[cfg(test)]

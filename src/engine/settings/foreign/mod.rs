@@ -95,6 +95,7 @@ pub(crate) enum Conv {
 fn percent_base(key: &str) -> Option<&'static str> {
     Some(match key {
         k if k.ends_with("extrusion_width") => "nozzle_diameter",
+        "infill_anchor" | "infill_anchor_max" => "infill_extrusion_width",
         "first_layer_height" => "layer_height",
         "external_perimeter_speed" => "perimeter_speed",
         "solid_infill_speed" => "infill_speed",
@@ -172,10 +173,17 @@ pub fn map(dialect: Dialect, pairs: &[(String, String)], base: &Settings) -> Map
             if waiting.contains(&base_key) {
                 return true;
             }
-            let base_value = scratch
+            let mut base_value = scratch
                 .get(base_key)
                 .and_then(|t| t.parse::<f64>().ok())
                 .unwrap_or(0.0);
+            if base_value == 0.0 && base_key.ends_with("extrusion_width") {
+                // An automatic width: the default width, else PrusaSlicer's automatic one.
+                base_value = match scratch.extrusion_width {
+                    w if w > 0.0 => w,
+                    _ => 1.125 * scratch.nozzle_diameter,
+                };
+            }
             let text = format_float(base_value * pct / 100.0);
             if let Err(e) = scratch.set(ours, &text) {
                 ignored.insert(foreign.clone(), e.to_string());

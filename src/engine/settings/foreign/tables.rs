@@ -271,6 +271,11 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
         "bottom_fill_pattern",
         Conv::Words(SOLID),
     ),
+    (
+        "internal_solid_infill_pattern",
+        "internal_solid_infill_pattern",
+        Conv::Words(SOLID),
+    ),
     ("sparse_infill_density", "fill_density", Conv::Same),
     (
         "sparse_infill_pattern",
@@ -287,6 +292,8 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
         ]),
     ),
     ("infill_direction", "fill_angle", Conv::Same),
+    ("infill_anchor", "infill_anchor", Conv::Same),
+    ("infill_anchor_max", "infill_anchor_max", Conv::Same),
     ("infill_wall_overlap", "infill_overlap", Conv::Same),
     (
         "minimum_sparse_infill_area",

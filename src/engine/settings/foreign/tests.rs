@@ -55,6 +55,35 @@ fn prusa_keys_map_with_percentages_and_lists() {
 }
 
 #[test]
+fn infill_anchors_as_a_share_of_the_infill_width() {
+    // PrusaSlicer's default: 600% of the infill line; an automatic width (0) is 1.125 × the
+    // nozzle, as PrusaSlicer works it out.
+    let m = map(
+        Dialect::PrusaSlicer,
+        &pairs(&[
+            ("infill_anchor", "600%"),
+            ("infill_anchor_max", "12"),
+            ("infill_extrusion_width", "0"),
+            ("nozzle_diameter", "0.4"),
+        ]),
+        &Settings::default(),
+    );
+    assert_eq!(m.get("infill_anchor"), Some("2.7"));
+    assert_eq!(m.get("infill_anchor_max"), Some("12"));
+    let m = map(
+        Dialect::Orca,
+        &pairs(&[
+            ("infill_anchor", "400%"),
+            ("sparse_infill_line_width", "0.5"),
+            ("internal_solid_infill_pattern", "monotonic"),
+        ]),
+        &Settings::default(),
+    );
+    assert_eq!(m.get("infill_anchor"), Some("2"));
+    assert_eq!(m.get("internal_solid_infill_pattern"), Some("monotonic"));
+}
+
+#[test]
 fn out_of_range_values_are_listed_not_taken() {
     let m = map(
         Dialect::PrusaSlicer,

@@ -4,25 +4,41 @@
 //! neighbouring lines are then linked into zig-zags along the boundary where the link stays
 //! inside the region.
 
-use crate::engine::geom::{EdgeIndex, ExPolygon, Join, Point, Polyline, offset};
+use crate::engine::geom::{ExPolygon, Point, Polygon, Polyline};
 use crate::engine::units::Coord;
+
+/// Where a scanline crosses the region's boundary: the polygon, the edge and how far along.
+#[derive(Clone, Copy)]
+struct Hit {
+    k: i64,
+    x: Coord,
+    poly: usize,
+    edge: usize,
+    t: f64,
+}
 
 /// Segments per scanline, in the rotated frame where lines run along X.
 struct Scan {
     /// (scanline index, x from, x to), sorted.
     segments: Vec<(i64, Coord, Coord)>,
+    /// The boundary crossings at each segment's two ends.
+    ends: Vec<[Hit; 2]>,
     spacing: Coord,
+    shift: Coord,
+}
+
+impl Scan {
+    fn point(&self, h: &Hit) -> Point {
+        Point::new(h.x, h.k * self.spacing + self.shift)
+    }
 }
 
 fn rotate_regions(regions: &[ExPolygon], cos: f64, sin: f64) -> Vec<ExPolygon> {
     regions
         .iter()
         .map(|r| {
-            let rot = |p: &crate::engine::geom::Polygon| {
-                crate::engine::geom::Polygon::new(
-                    p.points.iter().map(|q| q.rotated(cos, sin)).collect(),
-                )
-            };
+            let rot =
+                |p: &Polygon| Polygon::new(p.points.iter().map(|q| q.rotated(cos, sin)).collect());
             ExPolygon {
                 contour: rot(&r.contour),
                 holes: r.holes.iter().map(rot).collect(),
@@ -32,48 +48,60 @@ fn rotate_regions(regions: &[ExPolygon], cos: f64, sin: f64) -> Vec<ExPolygon> {
 }
 
 fn scan(rotated: &[ExPolygon], spacing: Coord, shift: Coord) -> Scan {
-    let mut hits: Vec<(i64, Coord)> = Vec::new();
-    for r in rotated {
-        for poly in r.polygons() {
-            let n = poly.points.len();
-            for i in 0..n {
-                let (a, b) = (poly.points[i], poly.points[(i + 1) % n]);
-                if a.y == b.y {
-                    continue;
+    let mut hits: Vec<Hit> = Vec::new();
+    for (pi, poly) in rotated.iter().flat_map(|r| r.polygons()).enumerate() {
+        let n = poly.points.len();
+        for i in 0..n {
+            let (a, b) = (poly.points[i], poly.points[(i + 1) % n]);
+            if a.y == b.y {
+                continue;
+            }
+            let (lo, hi) = if a.y < b.y { (a, b) } else { (b, a) };
+            // Scanlines y = k * spacing + shift with lo.y <= y < hi.y.
+            let k0 = (lo.y - shift).div_euclid(spacing)
+                + i64::from((lo.y - shift).rem_euclid(spacing) != 0);
+            let mut k = k0;
+            loop {
+                let y = k * spacing + shift;
+                if y >= hi.y {
+                    break;
                 }
-                let (lo, hi) = if a.y < b.y { (a, b) } else { (b, a) };
-                // Scanlines y = k * spacing + shift with lo.y <= y < hi.y.
-                let k0 = (lo.y - shift).div_euclid(spacing)
-                    + i64::from((lo.y - shift).rem_euclid(spacing) != 0);
-                let mut k = k0;
-                loop {
-                    let y = k * spacing + shift;
-                    if y >= hi.y {
-                        break;
-                    }
-                    let t = (y - lo.y) as f64 / (hi.y - lo.y) as f64;
-                    let x = lo.x + ((hi.x - lo.x) as f64 * t).round() as Coord;
-                    hits.push((k, x));
-                    k += 1;
-                }
+                let t = (y - lo.y) as f64 / (hi.y - lo.y) as f64;
+                let x = lo.x + ((hi.x - lo.x) as f64 * t).round() as Coord;
+                let along = (y - a.y) as f64 / (b.y - a.y) as f64;
+                hits.push(Hit {
+                    k,
+                    x,
+                    poly: pi,
+                    edge: i,
+                    t: along,
+                });
+                k += 1;
             }
         }
     }
-    hits.sort_unstable();
+    hits.sort_unstable_by_key(|h| (h.k, h.x));
     let mut segments = Vec::with_capacity(hits.len() / 2);
+    let mut ends = Vec::with_capacity(hits.len() / 2);
     let mut i = 0;
     while i + 1 < hits.len() {
-        if hits[i].0 != hits[i + 1].0 {
+        if hits[i].k != hits[i + 1].k {
             // An odd crossing count on a line (degenerate input): skip the stray crossing.
             i += 1;
             continue;
         }
-        if hits[i + 1].1 > hits[i].1 {
-            segments.push((hits[i].0, hits[i].1, hits[i + 1].1));
+        if hits[i + 1].x > hits[i].x {
+            segments.push((hits[i].k, hits[i].x, hits[i + 1].x));
+            ends.push([hits[i], hits[i + 1]]);
         }
         i += 2;
     }
-    Scan { segments, spacing }
+    Scan {
+        segments,
+        ends,
+        spacing,
+        shift,
+    }
 }
 
 /// How the segments of one scanline family become paths.
@@ -83,6 +111,13 @@ pub enum Linking {
     None,
     /// Neighbouring segments joined along the boundary into zig-zags.
     ZigZag,
+    /// Zig-zags in monotonic order (see `monotonic`): the paths come in printing order.
+    Monotonic,
+    /// Sparse infill the way PrusaSlicer connects it: neighbouring lines joined along the
+    /// boundary where the stretch between them is at most `max_link` (its
+    /// `infill_anchor_max`), and each free end carried on along the boundary for up to
+    /// `anchor` (its `infill_anchor`), so that no line ends loose.
+    Anchored { max_link: Coord, anchor: Coord },
 }
 
 /// Lines at `angle` (radians) spaced `spacing` apart across `regions`, with the grid shifted
@@ -110,7 +145,12 @@ pub fn parallel_lines(
                 vec![Point::new(x0, y), Point::new(x1, y)]
             })
             .collect(),
-        Linking::ZigZag => zigzag(&sc, shift, &rotated),
+        // Solid fills link wherever the boundary allows, as PrusaSlicer does.
+        Linking::ZigZag => zigzag(&sc, &rotated, f64::INFINITY, 0.0),
+        Linking::Monotonic => monotonic(&sc, &rotated, f64::INFINITY),
+        Linking::Anchored { max_link, anchor } => {
+            zigzag(&sc, &rotated, max_link as f64, anchor as f64)
+        }
     };
     lines
         .into_iter()
@@ -119,65 +159,394 @@ pub fn parallel_lines(
         .collect()
 }
 
-/// Greedy chains: from the lowest unused segment, step to the nearest unused segment on the
-/// next scanline whose near end is within two spacings and whose link stays inside the
-/// region (grown by half a spacing, so links may run along the wall's overlap).
-fn zigzag(sc: &Scan, shift: Coord, rotated: &[ExPolygon]) -> Vec<Vec<Point>> {
-    let segs = &sc.segments;
-    let n = segs.len();
+/// The boundary links between segment ends. Two segment ends on neighbouring scanlines that
+/// follow each other along the same boundary polygon can be joined by the boundary between
+/// them (which crosses no other line), when that stretch is at most `max_link` long.
+/// Ends are numbered segment * 2 + side (0 the left end, 1 the right end).
+struct Links<'a> {
+    sc: &'a Scan,
+    polys: Vec<&'a Polygon>,
+    /// Each end's neighbours along its polygon (usize::MAX when alone on it).
+    next: Vec<usize>,
+    prev: Vec<usize>,
+    max_link: f64,
+}
+
+impl<'a> Links<'a> {
+    fn new(sc: &'a Scan, rotated: &'a [ExPolygon], max_link: f64) -> Self {
+        let n = sc.segments.len();
+        let hit = |end: usize| &sc.ends[end / 2][end % 2];
+        let mut along: Vec<usize> = (0..2 * n).collect();
+        along.sort_unstable_by(|&a, &b| {
+            let (ha, hb) = (hit(a), hit(b));
+            (ha.poly, ha.edge)
+                .cmp(&(hb.poly, hb.edge))
+                .then(ha.t.total_cmp(&hb.t))
+        });
+        let mut next = vec![usize::MAX; 2 * n];
+        let mut prev = vec![usize::MAX; 2 * n];
+        for group in along.chunk_by(|&a, &b| hit(a).poly == hit(b).poly) {
+            if group.len() < 2 {
+                continue;
+            }
+            for g in 0..group.len() {
+                let (a, b) = (group[g], group[(g + 1) % group.len()]);
+                next[a] = b;
+                prev[b] = a;
+            }
+        }
+        Links {
+            sc,
+            polys: rotated.iter().flat_map(|r| r.polygons()).collect(),
+            next,
+            prev,
+            max_link,
+        }
+    }
+
+    fn hit(&self, end: usize) -> &Hit {
+        &self.sc.ends[end / 2][end % 2]
+    }
+
+    fn point(&self, end: usize) -> Point {
+        self.sc.point(self.hit(end))
+    }
+
+    /// Appends the boundary between ends `a` and `b` (not the ends themselves).
+    fn path(&self, a: usize, b: usize, forward: bool, out: &mut Vec<Point>) {
+        let (ha, hb) = (self.hit(a), self.hit(b));
+        boundary(self.polys[ha.poly], ha, hb, forward, out);
+    }
+
+    fn length(&self, a: usize, b: usize, forward: bool) -> f64 {
+        let mut pts = vec![self.point(a)];
+        self.path(a, b, forward, &mut pts);
+        pts.push(self.point(b));
+        pts.windows(2).map(|w| w[0].distance(w[1])).sum()
+    }
+
+    /// The boundary from free end `e` onward (the end's own point left out), at most `limit`
+    /// long and never past half-way to the next end along the boundary when that end is
+    /// free too (it may anchor towards `e`), nor closer than half a spacing to a linked one.
+    /// Of the two directions, the one that allows the longer anchor.
+    fn anchor(&self, e: usize, limit: f64, link: &[Option<(usize, bool)>]) -> Vec<Point> {
+        let mut best: Vec<Point> = Vec::new();
+        let mut best_len = 0.0;
+        for (o, fwd) in [(self.next[e], true), (self.prev[e], false)] {
+            if o == usize::MAX || o == e {
+                continue;
+            }
+            let stretch = self.length(e, o, fwd);
+            let room = if link[o].is_none() {
+                stretch / 2.0
+            } else {
+                stretch - self.sc.spacing as f64 / 2.0
+            };
+            let want = limit.min(room);
+            if want <= best_len {
+                continue;
+            }
+            let mut pts = vec![self.point(e)];
+            self.path(e, o, fwd, &mut pts);
+            pts.push(self.point(o));
+            let cut = truncate(&pts, want);
+            best_len = want;
+            best = cut[1..].to_vec();
+        }
+        best
+    }
+
+    /// The end on scanline `k` that `e` can be linked to, and the direction along the
+    /// boundary to it.
+    fn toward(&self, e: usize, k: i64) -> Option<(usize, bool)> {
+        [(self.next[e], true), (self.prev[e], false)]
+            .into_iter()
+            .find(|&(o, _)| o != usize::MAX && self.hit(o).k == k)
+            .filter(|&(o, fwd)| self.length(e, o, fwd) <= self.max_link)
+    }
+}
+
+/// Chains of segments joined end to end along the boundary, the way a continuous zig-zag
+/// prints. Chains grow upward from the lowest free segment, one scanline at a time (so they
+/// zig-zag); then the free ends left over are joined where they can be, shortest link first,
+/// never closing a ring. A chain's free ends are carried on along the boundary for up to
+/// `anchor`, never past half-way to the next line's end.
+fn zigzag(sc: &Scan, rotated: &[ExPolygon], max_link: f64, anchor: f64) -> Vec<Vec<Point>> {
+    let links = Links::new(sc, rotated, max_link);
+    let n = sc.segments.len();
+    // link[end] = (the end it joins, whether that end lies forward along the boundary).
+    let mut link: Vec<Option<(usize, bool)>> = vec![None; 2 * n];
+    let mut set: Vec<usize> = (0..n).collect();
+    fn root(set: &mut [usize], mut a: usize) -> usize {
+        while set[a] != a {
+            set[a] = set[set[a]];
+            a = set[a];
+        }
+        a
+    }
     let mut used = vec![false; n];
-    let index = EdgeIndex::from_regions(&offset(rotated, sc.spacing / 2, Join::Miter));
-    // First segment index of each scanline.
-    let first_of = |k: i64| segs.partition_point(|s| s.0 < k);
-    let y_of = |k: i64| k * sc.spacing + shift;
-    let max_link = 2 * sc.spacing;
-    let mut out = Vec::new();
+    let up = |e: usize, used: &[bool]| {
+        links
+            .toward(e, links.hit(e).k + 1)
+            .filter(|&(o, _)| !used[o / 2])
+    };
     for start in 0..n {
         if used[start] {
             continue;
         }
         used[start] = true;
-        let (mut k, x0, x1) = segs[start];
-        let mut pts = vec![Point::new(x0, y_of(k)), Point::new(x1, y_of(k))];
-        loop {
-            let end = *pts.last().unwrap_or(&Point::default());
-            let from = first_of(k + 1);
-            let mut best: Option<(Coord, usize, bool)> = None;
-            for j in from..n {
-                if segs[j].0 != k + 1 {
-                    break;
-                }
-                if used[j] {
-                    continue;
-                }
-                for (x, flip) in [(segs[j].1, false), (segs[j].2, true)] {
-                    let d = (x - end.x).abs();
-                    if d <= max_link && best.is_none_or(|b| d < b.0) {
-                        best = Some((d, j, flip));
-                    }
-                }
-            }
-            let Some((_, j, flip)) = best else { break };
-            let y = y_of(k + 1);
-            let (near, far) = if flip {
-                (segs[j].2, segs[j].1)
-            } else {
-                (segs[j].1, segs[j].2)
-            };
-            let a = Point::new(near, y);
-            // The link must stay inside: test a copy pulled in from both ends.
-            let mid = Point::new((end.x + a.x) / 2, (end.y + a.y) / 2);
-            if !index.contains(mid) || index.crosses(end, a) {
-                break;
-            }
-            used[j] = true;
-            pts.push(a);
-            pts.push(Point::new(far, y));
-            k += 1;
+        let mut exit = if up(start * 2 + 1, &used).is_some() {
+            start * 2 + 1
+        } else {
+            start * 2
+        };
+        while let Some((o, fwd)) = up(exit, &used) {
+            used[o / 2] = true;
+            link[exit] = Some((o, fwd));
+            link[o] = Some((exit, !fwd));
+            let (ra, rb) = (root(&mut set, exit / 2), root(&mut set, o / 2));
+            set[ra] = rb;
+            exit = o ^ 1;
         }
+    }
+    // Join the free ends left over.
+    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+    for a in 0..2 * n {
+        let b = links.next[a];
+        if b != usize::MAX
+            && link[a].is_none()
+            && link[b].is_none()
+            && (links.hit(a).k - links.hit(b).k).abs() == 1
+        {
+            let len = links.length(a, b, true);
+            if len <= max_link {
+                candidates.push((len, a, b));
+            }
+        }
+    }
+    candidates.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    for &(_, a, b) in &candidates {
+        if link[a].is_some() || link[b].is_some() {
+            continue;
+        }
+        let (ra, rb) = (root(&mut set, a / 2), root(&mut set, b / 2));
+        if ra == rb {
+            continue;
+        }
+        set[ra] = rb;
+        link[a] = Some((b, true));
+        link[b] = Some((a, false));
+    }
+    // Walk each chain from one of its free ends.
+    used.fill(false);
+    let mut out = Vec::new();
+    for start in 0..n {
+        if used[start] {
+            continue;
+        }
+        let mut enter = start * 2;
+        while let Some((o, _)) = link[enter] {
+            enter = o ^ 1;
+        }
+        let mut pts: Vec<Point> = Vec::new();
+        if anchor > 0.0 {
+            pts = links.anchor(enter, anchor, &link);
+            pts.reverse();
+        }
+        let last_exit = loop {
+            used[enter / 2] = true;
+            let exit = enter ^ 1;
+            pts.push(links.point(enter));
+            pts.push(links.point(exit));
+            let Some((o, forward)) = link[exit] else {
+                break exit;
+            };
+            links.path(exit, o, forward, &mut pts);
+            enter = o;
+        };
+        if anchor > 0.0 {
+            pts.extend(links.anchor(last_exit, anchor, &link));
+        }
+        pts.dedup();
         out.push(pts);
     }
     out
+}
+
+/// Lines in monotonic order: every line is laid after the lines below it that it touches,
+/// so each one presses against finished plastic on the same side (no ridges where two
+/// fronts meet on a top surface). The segments form monotonic strips (runs of lines with
+/// one neighbour above and below); a strip is printed bottom to top as a zig-zag where the
+/// boundary links it, and strips go nearest first among those whose neighbours below are
+/// done. The result is in printing order and oriented.
+fn monotonic(sc: &Scan, rotated: &[ExPolygon], max_link: f64) -> Vec<Vec<Point>> {
+    let links = Links::new(sc, rotated, max_link);
+    let segs = &sc.segments;
+    let n = segs.len();
+    // Neighbours on the next scanline up: segments whose x ranges overlap.
+    let mut above: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut below_count = vec![0usize; n];
+    let mut below_first = vec![usize::MAX; n];
+    let line_start = |k: i64| segs.partition_point(|s| s.0 < k);
+    for s in 0..n {
+        let (k, x0, x1) = segs[s];
+        for (j, seg) in segs.iter().enumerate().skip(line_start(k + 1)) {
+            if seg.0 != k + 1 || seg.1 > x1 {
+                break;
+            }
+            if seg.2 >= x0 {
+                above[s].push(j);
+                below_count[j] += 1;
+                if below_first[j] == usize::MAX {
+                    below_first[j] = s;
+                }
+            }
+        }
+    }
+    // Strips, bottom segment first.
+    let mut strip_of = vec![usize::MAX; n];
+    let mut strips: Vec<Vec<usize>> = Vec::new();
+    for s in 0..n {
+        if strip_of[s] != usize::MAX {
+            continue;
+        }
+        let id = strips.len();
+        let mut strip = vec![s];
+        strip_of[s] = id;
+        let mut cur = s;
+        while above[cur].len() == 1 && below_count[above[cur][0]] == 1 {
+            cur = above[cur][0];
+            strip_of[cur] = id;
+            strip.push(cur);
+        }
+        strips.push(strip);
+    }
+    // A strip waits for the strips of its bottom segment's neighbours below.
+    let mut waiting = vec![0usize; strips.len()];
+    let mut unlocks: Vec<Vec<usize>> = vec![Vec::new(); strips.len()];
+    for (id, strip) in strips.iter().enumerate() {
+        for (s, up) in strip.iter().map(|&s| (s, &above[s])) {
+            for &j in up {
+                let t = strip_of[j];
+                if t != id {
+                    waiting[t] += 1;
+                    unlocks[strip_of[s]].push(t);
+                }
+            }
+        }
+    }
+    let mut ready: Vec<usize> = (0..strips.len()).filter(|&t| waiting[t] == 0).collect();
+    let mut pos = segs.first().map_or(Point::default(), |s| {
+        Point::new(s.1, s.0 * sc.spacing + sc.shift)
+    });
+    let mut out: Vec<Vec<Point>> = Vec::new();
+    while !ready.is_empty() {
+        // The ready strip whose bottom line starts nearest.
+        let mut best = (f64::MAX, 0, 0);
+        for (i, &t) in ready.iter().enumerate() {
+            let b = strips[t][0];
+            for end in [b * 2, b * 2 + 1] {
+                let d = links.point(end).distance_sq(pos);
+                if d < best.0 {
+                    best = (d, i, end);
+                }
+            }
+        }
+        let (_, i, mut enter) = best;
+        let t = ready.swap_remove(i);
+        let mut pts: Vec<Point> = Vec::new();
+        let mut exit = enter;
+        for (idx, &s) in strips[t].iter().enumerate() {
+            if idx > 0 {
+                match links.toward(exit, segs[s].0).filter(|&(o, _)| o / 2 == s) {
+                    Some((o, fwd)) => {
+                        links.path(exit, o, fwd, &mut pts);
+                        enter = o;
+                    }
+                    None => {
+                        let at = links.point(exit);
+                        pts.dedup();
+                        out.push(std::mem::take(&mut pts));
+                        enter = if links.point(s * 2).distance_sq(at)
+                            <= links.point(s * 2 + 1).distance_sq(at)
+                        {
+                            s * 2
+                        } else {
+                            s * 2 + 1
+                        };
+                    }
+                }
+            }
+            exit = enter ^ 1;
+            pts.push(links.point(enter));
+            pts.push(links.point(exit));
+        }
+        pos = *pts.last().unwrap_or(&pos);
+        pts.dedup();
+        out.push(pts);
+        for &u in &unlocks[t] {
+            waiting[u] -= 1;
+            if waiting[u] == 0 {
+                ready.push(u);
+            }
+        }
+    }
+    out
+}
+
+/// The first `len` of a polyline.
+fn truncate(pts: &[Point], len: f64) -> Vec<Point> {
+    let mut out = vec![pts[0]];
+    let mut left = len;
+    for w in pts.windows(2) {
+        let d = w[0].distance(w[1]);
+        if d >= left {
+            if d > 0.0 {
+                let t = left / d;
+                out.push(Point::new(
+                    w[0].x + ((w[1].x - w[0].x) as f64 * t).round() as Coord,
+                    w[0].y + ((w[1].y - w[0].y) as f64 * t).round() as Coord,
+                ));
+            }
+            return out;
+        }
+        left -= d;
+        out.push(w[1]);
+    }
+    out
+}
+
+/// Appends the boundary's vertices strictly between crossings `a` and `b` of one polygon,
+/// walking forward (in the polygon's order) or backward from `a`.
+fn boundary(poly: &Polygon, a: &Hit, b: &Hit, forward: bool, out: &mut Vec<Point>) {
+    let n = poly.points.len();
+    if forward {
+        // Vertices a.edge+1 ..= b.edge, going round when b lies behind a.
+        if a.edge == b.edge && b.t >= a.t {
+            return;
+        }
+        let mut e = a.edge;
+        loop {
+            e = (e + 1) % n;
+            out.push(poly.points[e]);
+            if e == b.edge {
+                break;
+            }
+        }
+    } else {
+        // Vertices a.edge, a.edge-1, ..., b.edge+1.
+        if a.edge == b.edge && b.t <= a.t {
+            return;
+        }
+        let mut e = a.edge;
+        loop {
+            out.push(poly.points[e]);
+            e = (e + n - 1) % n;
+            if e == b.edge {
+                break;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -232,6 +601,129 @@ mod tests {
         assert_eq!(lines[0].points.len(), 20);
         let lines = parallel_lines(&square(10_000), 0.7, 700, 0, Linking::ZigZag, 0);
         assert!(lines.len() <= 2, "{}", lines.len());
+    }
+
+    fn square_with_hole() -> Vec<ExPolygon> {
+        let mut hole = Polygon::new(vec![
+            Point::new(8000, 8000),
+            Point::new(12_000, 8000),
+            Point::new(12_000, 12_000),
+            Point::new(8000, 12_000),
+        ]);
+        hole.reverse();
+        vec![ExPolygon {
+            contour: square(20_000)[0].contour.clone(),
+            holes: vec![hole],
+        }]
+    }
+
+    /// Distance from `p` to the region's boundary.
+    fn to_boundary(r: &[ExPolygon], p: Point) -> f64 {
+        r.iter()
+            .flat_map(|e| e.polygons())
+            .flat_map(|poly| {
+                let n = poly.points.len();
+                (0..n).map(move |i| {
+                    crate::engine::geom::distance_to_segment(
+                        p,
+                        poly.points[i],
+                        poly.points[(i + 1) % n],
+                    )
+                })
+            })
+            .fold(f64::MAX, f64::min)
+    }
+
+    #[test]
+    fn zigzag_links_round_a_hole_along_the_boundary() {
+        let r = square_with_hole();
+        let lines = parallel_lines(&r, 0.3, 700, 0, Linking::ZigZag, 0);
+        // Unlinked, the lines would be 29 + 2 × 6 pieces; linked along the boundary, a few
+        // chains (the hole splits the zig-zag into separate runs either side of it).
+        assert!(lines.len() <= 4, "{} chains", lines.len());
+        // Every point off a scanline lies on the boundary: links follow it.
+        let (cos, sin) = (0.3f64.cos(), 0.3f64.sin());
+        for l in &lines {
+            for p in &l.points {
+                let q = p.rotated(cos, -sin);
+                let on_line = (q.y.rem_euclid(700) <= 2) || (q.y.rem_euclid(700) >= 698);
+                assert!(
+                    on_line || to_boundary(&r, *p) < 3.0,
+                    "{p:?} off the boundary"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn anchors_carry_free_ends_along_the_boundary() {
+        let r = square(20_000);
+        let plain = parallel_lines(&r, 0.0, 2000, 1000, Linking::ZigZag, 0);
+        let anchored = parallel_lines(
+            &r,
+            0.0,
+            2000,
+            1000,
+            Linking::Anchored {
+                max_link: 12_000,
+                anchor: 2500,
+            },
+            0,
+        );
+        assert_eq!((plain.len(), anchored.len()), (1, 1));
+        let extra = anchored[0].length() - plain[0].length();
+        // Both free ends get their 2.5 mm anchor: the first line's end runs down the wall
+        // (only 1 mm of wall there, to the corner, then along the bottom), the last one up.
+        assert!((extra - 5000.0).abs() < 10.0, "anchors add {extra}");
+        for p in [anchored[0].points[0], *anchored[0].points.last().unwrap()] {
+            assert!(to_boundary(&r, p) < 2.0, "anchor end {p:?} off the wall");
+        }
+        // Anchors take the side with room: not towards the free end 1 mm away (at most half
+        // of that), but round the corner along the long wall.
+        let narrow = parallel_lines(
+            &[ExPolygon::rect(0, 0, 20_000, 2000)],
+            0.0,
+            1000,
+            500,
+            Linking::Anchored {
+                max_link: 0,
+                anchor: 2500,
+            },
+            0,
+        );
+        let total: f64 = narrow.iter().map(Polyline::length).sum();
+        assert!(
+            (total - 2.0 * 20_000.0 - 4.0 * 2500.0).abs() < 10.0,
+            "{total}"
+        );
+    }
+
+    #[test]
+    fn monotonic_lays_every_line_after_the_lines_below_it() {
+        let r = square_with_hole();
+        let lines = parallel_lines(&r, 0.0, 500, 250, Linking::Monotonic, 0);
+        // Each scanline piece, in printing order: (scanline, x from, x to).
+        let mut printed: Vec<(i64, Coord, Coord)> = Vec::new();
+        for l in &lines {
+            for w in l.points.windows(2) {
+                if w[0].y == w[1].y && w[0].x != w[1].x {
+                    let k = (w[0].y - 250) / 500;
+                    printed.push((k, w[0].x.min(w[1].x), w[0].x.max(w[1].x)));
+                }
+            }
+        }
+        assert_eq!(printed.len(), 40 - 8 + 2 * 8, "{printed:?}");
+        for (i, &(k, a, b)) in printed.iter().enumerate() {
+            // Every piece of the line below that it overlaps was printed before it.
+            for &(k2, c, d) in &printed[i + 1..] {
+                assert!(
+                    !(k2 == k - 1 && c <= b && d >= a),
+                    "line {k} [{a}, {b}] printed before the line below it [{c}, {d}]"
+                );
+            }
+        }
+        // Strips either side of the hole are zig-zags, not loose lines.
+        assert!(lines.len() <= 6, "{} paths", lines.len());
     }
 
     proptest::proptest! {

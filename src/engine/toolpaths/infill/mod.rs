@@ -96,7 +96,12 @@ pub fn fill_layer(
             &surfaces.solid,
             Role::SolidInfill,
             flows.solid_infill,
-            s.bottom_fill_pattern,
+            // The first layer is the bottom surface; solid layers above it are inner ones.
+            if layer == 0 {
+                s.bottom_fill_pattern
+            } else {
+                s.internal_solid_infill_pattern
+            },
         ),
         (
             &surfaces.top,
@@ -147,18 +152,23 @@ fn solid_fill(
         SolidPattern::Concentric => concentric(region, spacing, role, flow),
         SolidPattern::Rectilinear | SolidPattern::Monotonic => {
             let clip = line_clip(region, spacing);
+            let monotonic = pattern == SolidPattern::Monotonic;
             // Half a spacing in from the grid so the first line sits half a line inside.
             let lines = parallel_lines(
                 &clip,
                 angle,
                 spacing,
                 spacing / 2,
-                Linking::ZigZag,
+                if monotonic {
+                    Linking::Monotonic
+                } else {
+                    Linking::ZigZag
+                },
                 (scaled(flow.width) as f64 * MIN_LINE_FACTOR) as Coord,
             );
             let out: Vec<Extrusion> = as_paths(lines, role, flow).collect();
-            if pattern == SolidPattern::Monotonic && !out.is_empty() {
-                // Monotonic: keep the scan order, each line laid against the previous one.
+            if monotonic && !out.is_empty() {
+                // Printed in the planned order and direction (or all of it backwards).
                 return vec![Extrusion::Sequence(out)];
             }
             out
@@ -180,12 +190,16 @@ fn sparse_fill(
     let min_len = scaled(flow.width);
     let clip = line_clip(region, scaled(line_spacing));
     let role = Role::InternalInfill;
+    let anchored = Linking::Anchored {
+        max_link: scaled(s.infill_anchor_max),
+        anchor: scaled(s.infill_anchor.min(s.infill_anchor_max)),
+    };
     let lines: Vec<Polyline> = match s.fill_pattern {
         InfillPattern::Rectilinear | InfillPattern::Line => {
             let linking = if s.fill_pattern == InfillPattern::Line {
                 Linking::None
             } else {
-                Linking::ZigZag
+                anchored
             };
             let a = angle
                 + if layer.is_multiple_of(2) {
@@ -197,29 +211,11 @@ fn sparse_fill(
         }
         InfillPattern::Grid => [0.0, PI / 2.0]
             .into_iter()
-            .flat_map(|d| {
-                parallel_lines(
-                    &clip,
-                    angle + d,
-                    spacing_for(2.0),
-                    0,
-                    Linking::ZigZag,
-                    min_len,
-                )
-            })
+            .flat_map(|d| parallel_lines(&clip, angle + d, spacing_for(2.0), 0, anchored, min_len))
             .collect(),
         InfillPattern::Triangles => [0.0, PI / 3.0, 2.0 * PI / 3.0]
             .into_iter()
-            .flat_map(|d| {
-                parallel_lines(
-                    &clip,
-                    angle + d,
-                    spacing_for(3.0),
-                    0,
-                    Linking::ZigZag,
-                    min_len,
-                )
-            })
+            .flat_map(|d| parallel_lines(&clip, angle + d, spacing_for(3.0), 0, anchored, min_len))
             .collect(),
         InfillPattern::Gyroid => {
             let idx = EdgeIndex::from_regions(&clip);
@@ -331,6 +327,36 @@ mod tests {
         let region = rect(3500, 0, 16_500, 30_000);
         let a = bridge_angle(&region, &below, 450);
         assert!(a.abs() < 0.05 || (a - PI).abs() < 0.05, "angle {a}");
+    }
+
+    #[test]
+    fn bottom_layer_is_monotonic_inner_solid_layers_are_linked_zig_zags() {
+        let s = Settings::default();
+        let flows = LayerFlows::new(&s, 0.2, false);
+        let r = rect(0, 0, 20_000, 20_000);
+        let islands = [Island {
+            outline: r.clone(),
+            ..Default::default()
+        }];
+        let surfaces = Surfaces {
+            solid: vec![r],
+            ..Default::default()
+        };
+        let fill = |layer: usize, s: &Settings| {
+            fill_layer(&islands, &surfaces, layer, 0.2, &flows, None, s).remove(0)
+        };
+        // The first layer is the bottom surface (bottom_fill_pattern, monotonic).
+        assert!(matches!(&fill(0, &s)[..], [Extrusion::Sequence(_)]));
+        // Above it, inner solid layers are rectilinear (PrusaSlicer's rule): one zig-zag
+        // linked along the boundary, in any order.
+        let inner = fill(3, &s);
+        assert_eq!(inner.len(), 1, "{inner:?}");
+        assert!(matches!(inner[0], Extrusion::Path(_)));
+        let mono = Settings {
+            internal_solid_infill_pattern: SolidPattern::Monotonic,
+            ..Default::default()
+        };
+        assert!(matches!(&fill(3, &mono)[..], [Extrusion::Sequence(_)]));
     }
 
     #[test]
