@@ -386,6 +386,12 @@ impl Skeleton {
                 }
             }
         }
+        self.dissolve_short_peaks(
+            &central,
+            &mut source,
+            strategy,
+            2.0 * params.transition_length,
+        );
         for _ in 0..n.max(1) {
             let mut changed = false;
             for &i in &order {
@@ -409,6 +415,76 @@ impl Skeleton {
             .into_iter()
             .map(|(t, count)| strategy.compute(t, count))
             .collect()
+    }
+
+    /// A patch with more lines than everything around it has no room for a change of count in
+    /// and out again when it is off the middle (a bulge where the skeleton runs into a
+    /// corner, as where a thin ring turns a corner) or shorter than `reach` along the middle:
+    /// it takes the count around it, where those lines fit. Otherwise the patch would get a
+    /// stub of an extra line.
+    fn dissolve_short_peaks(
+        &self,
+        central: &[bool],
+        source: &mut [(f64, usize)],
+        strategy: &Strategy,
+        reach: f64,
+    ) {
+        let n = self.nodes.len();
+        let length = |e: usize| {
+            let [a, b] = self.edges[e].nodes;
+            let (p, q) = (self.nodes[a].pos, self.nodes[b].pos);
+            (p[0] - q[0]).hypot(p[1] - q[1])
+        };
+        let mut seen = vec![false; n];
+        for start in 0..n {
+            if seen[start] {
+                continue;
+            }
+            let count = source[start].1;
+            let mut group = vec![start];
+            seen[start] = true;
+            let (mut extent, mut around, mut k) = (0.0, 0usize, 0);
+            let mut peak = true;
+            while k < group.len() {
+                let i = group[k];
+                k += 1;
+                for &e in &self.nodes[i].edges {
+                    let j = self.across(e, i);
+                    if self.edges[e].central && central[i] && central[j] {
+                        // Inner edges are met from both ends.
+                        extent += length(e) / 2.0;
+                    }
+                    if source[j].1 == count {
+                        if !seen[j] {
+                            seen[j] = true;
+                            group.push(j);
+                        }
+                    } else {
+                        peak &= source[j].1 < count;
+                        around = around.max(source[j].1);
+                    }
+                }
+            }
+            if peak
+                && around > 0
+                && extent < reach
+                && group.iter().all(|&i| {
+                    // Widened, not beyond what the strategy's lines ever get: 1.8 lines (the
+                    // width stays under twice the nozzle).
+                    let t = self.nodes[i].thickness;
+                    strategy.fits(t, around)
+                        && strategy
+                            .compute(t, around)
+                            .widths
+                            .iter()
+                            .all(|w| *w <= 1.8 * strategy.inner)
+                })
+            {
+                for &i in &group {
+                    source[i].1 = around;
+                }
+            }
+        }
     }
 
     fn beads(&self, o: &Outline, strategy: &Strategy, params: &SkeletonParams) -> Vec<Bead> {

@@ -698,3 +698,29 @@ fn transition_filter_keeps_the_count_along_a_wavering_strip() {
     assert_eq!(pieces(100.0), 1);
     assert!(pieces(0.0) > 3, "{}", pieces(0.0));
 }
+
+#[test]
+fn thin_square_ring_is_two_loops_without_corner_stubs() {
+    // Where a ring turns a corner its skeleton bulges (17% thicker), enough for a third line
+    // in a patch too short for a change of count in and out: the two loops widen instead.
+    for w in [900, 1000, 1100] {
+        let mut hole = Polygon::new(vec![
+            Point::new(w, w),
+            Point::new(10_000 - w, w),
+            Point::new(10_000 - w, 10_000 - w),
+            Point::new(w, 10_000 - w),
+        ]);
+        hole.reverse();
+        let r = ExPolygon {
+            contour: ExPolygon::rect(0, 0, 10_000, 10_000).contour,
+            holes: vec![hole],
+        };
+        let lines = variable_lines(&r, &strategy(), &params()).unwrap().lines;
+        assert_eq!(lines.len(), 2, "{w}: {lines:?}");
+        assert!(lines.iter().all(|l| l.closed), "{w}: {lines:?}");
+        // The ring's area, within the rounding of its outer corners.
+        let ring = 100.0 - ((10_000 - 2 * w) as f64 / 1000.0).powi(2);
+        let a = area(&lines);
+        assert!((a - ring).abs() / ring < 0.03, "{w}: area {a} of {ring}");
+    }
+}
