@@ -74,6 +74,55 @@ def prime_mm3(gcode: Path) -> float:
     return mm * 3.141592653589793 * 1.75 ** 2 / 4
 
 
+def print_moves(gcode: Path):
+    """The print's own travel (mm) and retractions: from the first extrusion of the first
+    layer to the last one. The moves into the first layer and out after the last belong to the
+    printer's start and end G-code, which differ between slicers' profiles (tests/common's
+    print_moves is the same rule)."""
+    text = gcode.read_text(errors="replace")
+    x = y = float("nan")
+    e = 0.0
+    abs_xy = abs_e = True
+    travel, retractions, pending_travel, pending_retractions = 0.0, 0, 0.0, 0
+    started = in_layers = False
+    for line in text.splitlines():
+        if line.startswith(";LAYER_CHANGE"):
+            in_layers = True
+        code = line.split(";", 1)[0].split()
+        if not code:
+            continue
+        cmd, args = code[0], {w[0]: w[1:] for w in code[1:] if w}
+        num = lambda c: float(args[c]) if c in args and args[c] else None
+        if cmd == "G90":
+            abs_xy = abs_e = True
+        elif cmd == "G91":
+            abs_xy = abs_e = False
+        elif cmd == "M82":
+            abs_e = True
+        elif cmd == "M83":
+            abs_e = False
+        elif cmd == "G92" and num("E") is not None:
+            e = num("E")
+        elif cmd in ("G0", "G1"):
+            step = lambda old, v, a: old if v is None else (v if a else old + v)
+            nx, ny = step(x, num("X"), abs_xy), step(y, num("Y"), abs_xy)
+            ne = step(e, num("E"), abs_e)
+            d = ((nx - x) ** 2 + (ny - y) ** 2) ** 0.5 if x == x and nx == nx else 0.0
+            extrudes = ne > e + 1e-9 and d > 0
+            if extrudes and in_layers:
+                if started:
+                    travel += pending_travel
+                    retractions += pending_retractions
+                started = True
+                pending_travel, pending_retractions = 0.0, 0
+            elif ne < e - 1e-9:
+                pending_retractions += 1
+            elif not extrudes:
+                pending_travel += d
+            x, y, e = nx, ny, ne
+    return travel, retractions
+
+
 def volume(report: dict, gcode: Path) -> float:
     return (report["extruded_mm3"] - prime_mm3(gcode)) / report["model_volume_mm3"]
 
@@ -103,6 +152,8 @@ def main():
                        check=True)
         theirs = prusa(m)
         a, b = check(ours, m), check(theirs, m)
+        a["travel_mm"], a["retractions"] = print_moves(ours)
+        b["travel_mm"], b["retractions"] = print_moves(theirs)
         flags = ", ".join(a["flags"]) or "–"
         print(f"| {m.name} | {volume(a, ours):.3f} / {volume(b, theirs):.3f} "
               f"| {100 * a['outside_share']:.2f} / {100 * b['outside_share']:.2f} "

@@ -126,6 +126,72 @@ pub fn prime_filament(gcode: &Path) -> f64 {
         .sum()
 }
 
+/// The print's own travel (mm) and retractions: from the first extrusion of the first layer
+/// to the last extrusion. The moves into the first layer and out after the last belong to the
+/// printer's start and end G-code, which differ between slicers' profiles.
+pub fn print_moves(gcode: &Path) -> (f64, usize) {
+    let text = std::fs::read_to_string(gcode).expect("read G-code");
+    let (mut x, mut y, mut e) = (f64::NAN, f64::NAN, 0.0);
+    let (mut abs_xy, mut abs_e) = (true, true);
+    let (mut travel, mut retractions) = (0.0, 0);
+    // Travel and retractions since the last extrusion, counted once another extrusion follows.
+    let (mut pending_travel, mut pending_retractions) = (0.0, 0);
+    let (mut started, mut in_layers) = (false, false);
+    for l in text.lines() {
+        in_layers |= l.starts_with(";LAYER_CHANGE");
+        let code = l.split(';').next().unwrap_or("").trim();
+        let mut words = code.split_whitespace();
+        let Some(cmd) = words.next() else { continue };
+        let arg = |c: char| {
+            code.split_whitespace()
+                .skip(1)
+                .find_map(|w| w.strip_prefix(c))
+                .and_then(|v| v.parse::<f64>().ok())
+        };
+        match cmd {
+            "G90" => (abs_xy, abs_e) = (true, true),
+            "G91" => (abs_xy, abs_e) = (false, false),
+            "M82" => abs_e = true,
+            "M83" => abs_e = false,
+            "G92" => {
+                if let Some(v) = arg('E') {
+                    e = v;
+                }
+            }
+            "G0" | "G1" => {
+                let step = |old: f64, v: Option<f64>, abs: bool| match v {
+                    Some(v) if abs => v,
+                    Some(v) => old + v,
+                    None => old,
+                };
+                let (nx, ny) = (step(x, arg('X'), abs_xy), step(y, arg('Y'), abs_xy));
+                let ne = step(e, arg('E'), abs_e);
+                let d = if x.is_finite() && nx.is_finite() {
+                    (nx - x).hypot(ny - y)
+                } else {
+                    0.0
+                };
+                let extrudes = ne > e + 1e-9 && d > 0.0;
+                if extrudes && in_layers {
+                    if started {
+                        travel += pending_travel;
+                        retractions += pending_retractions;
+                    }
+                    started = true;
+                    (pending_travel, pending_retractions) = (0.0, 0);
+                } else if ne < e - 1e-9 {
+                    pending_retractions += 1;
+                } else if !extrudes {
+                    pending_travel += d;
+                }
+                (x, y, e) = (nx, ny, ne);
+            }
+            _ => {}
+        }
+    }
+    (travel, retractions)
+}
+
 /// Extruded volume over model volume, without the prime line.
 pub fn model_volume_ratio(report: &serde_json::Value, gcode: &Path) -> f64 {
     let filament = report["filament_mm"].as_f64().expect("filament_mm") - prime_filament(gcode);
