@@ -27,17 +27,7 @@ fn within_bar(path: &Path) {
 
 #[test]
 fn shared_models_travel_no_more_than_prusaslicer() {
-    let mut models: Vec<_> = std::fs::read_dir(shared().join("models"))
-        .expect("shared models")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| ["stl", "obj", "3mf"].contains(&e.to_ascii_lowercase().as_str()))
-        })
-        .collect();
-    models.sort();
-    for m in models {
+    for m in shared_models() {
         within_bar(&m);
     }
 }

@@ -76,17 +76,7 @@ thin_shapes! {
 
 #[test]
 fn shared_models() {
-    let mut models: Vec<_> = std::fs::read_dir(shared().join("models"))
-        .expect("shared models")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| ["stl", "obj", "3mf"].contains(&e.to_ascii_lowercase().as_str()))
-        })
-        .collect();
-    models.sort();
-    for m in models {
+    for m in common::shared_models() {
         let prusa_stl = m.file_name().is_some_and(|n| n == "Prusa.stl");
         against_prusaslicer_within(&m, if prusa_stl { 0.10 } else { 0.05 }, 0.01);
     }

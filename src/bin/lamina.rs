@@ -598,11 +598,7 @@ fn cmd_catalog(args: &[String]) -> Result<(), Fail> {
     let read_dir = std::fs::read_dir(&dir).map_err(|e| Fail(format!("{}: {e}", dir.display())))?;
     let mut names: Vec<PathBuf> = read_dir
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| ["stl", "obj", "3mf"].contains(&e.to_ascii_lowercase().as_str()))
-        })
+        .filter(|p| mesh::is_model_name(&p.to_string_lossy()))
         .collect();
     names.sort();
     if names.is_empty() {

@@ -24,6 +24,17 @@ pub fn shared() -> PathBuf {
     dir
 }
 
+/// Every model in the shared folder, by name.
+pub fn shared_models() -> Vec<PathBuf> {
+    let mut models: Vec<PathBuf> = std::fs::read_dir(shared().join("models"))
+        .expect("shared models")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| mesh::is_model_name(&p.to_string_lossy()))
+        .collect();
+    models.sort();
+    models
+}
+
 pub fn model(name: &str) -> PathBuf {
     shared().join("models").join(name)
 }

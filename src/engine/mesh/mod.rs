@@ -252,16 +252,9 @@ pub fn import(name: &str, bytes: &[u8]) -> Result<Vec<ImportedObject>, ImportErr
         .and_then(|s| s.to_str())
         .unwrap_or(name)
         .to_string();
-    let ext = std::path::Path::new(name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let format = match ext.as_str() {
-        "stl" => Format::Stl,
-        "obj" => Format::Obj,
-        "3mf" => Format::ThreeMf,
-        _ => sniff(bytes).ok_or_else(|| ImportError::Unsupported(name.to_string()))?,
+    let format = match format_of(name) {
+        Some(f) => f,
+        None => sniff(bytes).ok_or_else(|| ImportError::Unsupported(name.to_string()))?,
     };
     let single = |mesh: Mesh| {
         mesh.check()?;
@@ -288,6 +281,25 @@ enum Format {
     Stl,
     Obj,
     ThreeMf,
+}
+
+/// The format a file's name says (its extension), if it is one Lamina reads.
+fn format_of(name: &str) -> Option<Format> {
+    let ext = std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)?;
+    match ext.as_str() {
+        "stl" => Some(Format::Stl),
+        "obj" => Some(Format::Obj),
+        "3mf" => Some(Format::ThreeMf),
+        _ => None,
+    }
+}
+
+/// Whether a file's name is that of a model Lamina reads (STL, OBJ or 3MF).
+pub fn is_model_name(name: &str) -> bool {
+    format_of(name).is_some()
 }
 
 fn sniff(bytes: &[u8]) -> Option<Format> {

@@ -296,6 +296,16 @@ pub enum Mode {
 pub const MIN_RESOLUTION: f64 = 0.0125;
 
 impl Settings {
+    /// The width of a wall or infill line whose own width is automatic (0): the default
+    /// width, else PrusaSlicer's automatic one, 1.125 × the nozzle.
+    pub fn automatic_width(&self) -> f64 {
+        if self.extrusion_width > 0.0 {
+            self.extrusion_width
+        } else {
+            1.125 * self.nozzle_diameter
+        }
+    }
+
     /// The outline resolution in force (mm): `resolution`, or `MIN_RESOLUTION` where it is 0.
     pub fn slice_resolution(&self) -> f64 {
         if self.resolution > 0.0 {

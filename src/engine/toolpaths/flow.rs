@@ -89,7 +89,7 @@ impl LayerFlows {
                 auto
             }
         };
-        let wide = 1.125 * nozzle;
+        let wide = s.automatic_width();
         let top_auto = if s.extrusion_width > 0.0 {
             s.extrusion_width
         } else {

@@ -131,13 +131,10 @@ impl VariableWalls {
         } else {
             per.spacing()
         });
-        let overlap = (s.infill_overlap / 100.0 * (sp / 2 + solid_sp / 2) as f64) as Coord;
-        let min_fill = (solid_sp as f64 * (1.0 - INSET_OVERLAP_TOLERANCE)) as Coord;
-        out.fill_area = geom::offset2(
+        out.fill_area = fill_area(
             &geom::union(&inner),
-            overlap - min_fill / 2,
-            min_fill / 2,
-            Join::Miter,
+            infill_overlap(s, sp / 2, solid_sp),
+            solid_sp,
         );
         Some(out)
     }
@@ -320,11 +317,22 @@ fn island(
         _ => sp / 2,
     };
     if inset > 0 {
-        inset -= (s.infill_overlap / 100.0 * (inset + solid_sp / 2) as f64) as Coord;
+        inset -= infill_overlap(s, inset, solid_sp);
     }
-    let min_fill = (solid_sp as f64 * (1.0 - INSET_OVERLAP_TOLERANCE)) as Coord;
-    out.fill_area = geom::offset2(&last, -inset - min_fill / 2, min_fill / 2, Join::Miter);
+    out.fill_area = fill_area(&last, -inset, solid_sp);
     out
+}
+
+/// How far infill reaches into the innermost wall: `infill_overlap` of the distance from the
+/// wall's centre (`half_wall` out) to the middle of the first infill line.
+fn infill_overlap(s: &Settings, half_wall: Coord, solid_sp: Coord) -> Coord {
+    (s.infill_overlap / 100.0 * (half_wall + solid_sp / 2) as f64) as Coord
+}
+
+/// The fill area: `boundary` grown by `grow`, without slivers too narrow for an infill line.
+fn fill_area(boundary: &[ExPolygon], grow: Coord, solid_sp: Coord) -> Vec<ExPolygon> {
+    let min_fill = (solid_sp as f64 * (1.0 - INSET_OVERLAP_TOLERANCE)) as Coord;
+    geom::offset2(boundary, grow - min_fill / 2, min_fill / 2, Join::Miter)
 }
 
 /// A loop as paths, split where it hangs over air.

@@ -178,11 +178,7 @@ pub fn map(dialect: Dialect, pairs: &[(String, String)], base: &Settings) -> Map
                 .and_then(|t| t.parse::<f64>().ok())
                 .unwrap_or(0.0);
             if base_value == 0.0 && base_key.ends_with("extrusion_width") {
-                // An automatic width: the default width, else PrusaSlicer's automatic one.
-                base_value = match scratch.extrusion_width {
-                    w if w > 0.0 => w,
-                    _ => 1.125 * scratch.nozzle_diameter,
-                };
+                base_value = scratch.automatic_width();
             }
             let text = format_float(base_value * pct / 100.0);
             if let Err(e) = scratch.set(ours, &text) {

@@ -345,23 +345,7 @@ impl Skeleton {
             if seen[start] {
                 continue;
             }
-            let mut group = vec![start];
-            seen[start] = true;
-            let mut k = 0;
-            while k < group.len() {
-                let i = group[k];
-                k += 1;
-                for &e in &self.nodes[i].edges {
-                    if !self.edges[e].central {
-                        continue;
-                    }
-                    let j = self.across(e, i);
-                    if !seen[j] {
-                        seen[j] = true;
-                        group.push(j);
-                    }
-                }
-            }
+            let group = self.flood(start, &mut seen, |e, _| self.edges[e].central);
             let mut votes: Vec<(usize, usize)> = Vec::new();
             for &i in &group {
                 match votes.iter_mut().find(|v| v.0 == source[i].1) {
@@ -417,6 +401,31 @@ impl Skeleton {
             .collect()
     }
 
+    /// The nodes reached from `start` over edges that `joins(edge, node across)` accepts,
+    /// marking them seen.
+    fn flood(
+        &self,
+        start: usize,
+        seen: &mut [bool],
+        joins: impl Fn(usize, usize) -> bool,
+    ) -> Vec<usize> {
+        let mut group = vec![start];
+        seen[start] = true;
+        let mut k = 0;
+        while k < group.len() {
+            let i = group[k];
+            k += 1;
+            for &e in &self.nodes[i].edges {
+                let j = self.across(e, i);
+                if !seen[j] && joins(e, j) {
+                    seen[j] = true;
+                    group.push(j);
+                }
+            }
+        }
+        group
+    }
+
     /// A patch with more lines than everything around it has no room for a change of count in
     /// and out again when it is off the middle (a bulge where the skeleton runs into a
     /// corner, as where a thin ring turns a corner) or shorter than `reach` along the middle:
@@ -441,25 +450,16 @@ impl Skeleton {
                 continue;
             }
             let count = source[start].1;
-            let mut group = vec![start];
-            seen[start] = true;
-            let (mut extent, mut around, mut k) = (0.0, 0usize, 0);
-            let mut peak = true;
-            while k < group.len() {
-                let i = group[k];
-                k += 1;
+            let group = self.flood(start, &mut seen, |_, j| source[j].1 == count);
+            let (mut extent, mut around, mut peak) = (0.0, 0usize, true);
+            for &i in &group {
                 for &e in &self.nodes[i].edges {
                     let j = self.across(e, i);
                     if self.edges[e].central && central[i] && central[j] {
                         // Inner edges are met from both ends.
                         extent += length(e) / 2.0;
                     }
-                    if source[j].1 == count {
-                        if !seen[j] {
-                            seen[j] = true;
-                            group.push(j);
-                        }
-                    } else {
+                    if source[j].1 != count {
                         peak &= source[j].1 < count;
                         around = around.max(source[j].1);
                     }

@@ -1,8 +1,9 @@
 //! Parallel lines across a region by scanline: the region's edges are cut by every line of a
 //! global grid (so lines stack from layer to layer), and the crossings pair up into segments.
-//! About 250 times faster than clipping lines with a polygon library. Segments on
-//! neighbouring lines are then linked into zig-zags along the boundary where the link stays
-//! inside the region.
+//! About 250 times faster than clipping lines with a polygon library. Each crossing keeps
+//! the boundary polygon and edge it was cut from, so segments on neighbouring lines can be
+//! linked along the boundary between them: into zig-zags, in monotonic order, or with the
+//! free ends anchored along the wall.
 
 use crate::engine::geom::{ExPolygon, Point, Polygon, Polyline};
 use crate::engine::units::Coord;
@@ -19,10 +20,8 @@ struct Hit {
 
 /// Segments per scanline, in the rotated frame where lines run along X.
 struct Scan {
-    /// (scanline index, x from, x to), sorted.
-    segments: Vec<(i64, Coord, Coord)>,
-    /// The boundary crossings at each segment's two ends.
-    ends: Vec<[Hit; 2]>,
+    /// Each segment's two boundary crossings, left then right; sorted by scanline, then x.
+    segments: Vec<[Hit; 2]>,
     spacing: Coord,
     shift: Coord,
 }
@@ -82,7 +81,6 @@ fn scan(rotated: &[ExPolygon], spacing: Coord, shift: Coord) -> Scan {
     }
     hits.sort_unstable_by_key(|h| (h.k, h.x));
     let mut segments = Vec::with_capacity(hits.len() / 2);
-    let mut ends = Vec::with_capacity(hits.len() / 2);
     let mut i = 0;
     while i + 1 < hits.len() {
         if hits[i].k != hits[i + 1].k {
@@ -91,14 +89,12 @@ fn scan(rotated: &[ExPolygon], spacing: Coord, shift: Coord) -> Scan {
             continue;
         }
         if hits[i + 1].x > hits[i].x {
-            segments.push((hits[i].k, hits[i].x, hits[i + 1].x));
-            ends.push([hits[i], hits[i + 1]]);
+            segments.push([hits[i], hits[i + 1]]);
         }
         i += 2;
     }
     Scan {
         segments,
-        ends,
         spacing,
         shift,
     }
@@ -140,10 +136,7 @@ pub fn parallel_lines(
         Linking::None => sc
             .segments
             .iter()
-            .map(|&(k, x0, x1)| {
-                let y = k * sc.spacing + shift;
-                vec![Point::new(x0, y), Point::new(x1, y)]
-            })
+            .map(|[a, b]| vec![sc.point(a), sc.point(b)])
             .collect(),
         // Solid fills link wherever the boundary allows, as PrusaSlicer does.
         Linking::ZigZag => zigzag(&sc, &rotated, f64::INFINITY, 0.0),
@@ -175,7 +168,7 @@ struct Links<'a> {
 impl<'a> Links<'a> {
     fn new(sc: &'a Scan, rotated: &'a [ExPolygon], max_link: f64) -> Self {
         let n = sc.segments.len();
-        let hit = |end: usize| &sc.ends[end / 2][end % 2];
+        let hit = |end: usize| &sc.segments[end / 2][end % 2];
         let mut along: Vec<usize> = (0..2 * n).collect();
         along.sort_unstable_by(|&a, &b| {
             let (ha, hb) = (hit(a), hit(b));
@@ -205,7 +198,7 @@ impl<'a> Links<'a> {
     }
 
     fn hit(&self, end: usize) -> &Hit {
-        &self.sc.ends[end / 2][end % 2]
+        &self.sc.segments[end / 2][end % 2]
     }
 
     fn point(&self, end: usize) -> Point {
@@ -230,30 +223,27 @@ impl<'a> Links<'a> {
     /// free too (it may anchor towards `e`), nor closer than half a spacing to a linked one.
     /// Of the two directions, the one that allows the longer anchor.
     fn anchor(&self, e: usize, limit: f64, link: &[Option<(usize, bool)>]) -> Vec<Point> {
-        let mut best: Vec<Point> = Vec::new();
-        let mut best_len = 0.0;
+        let (mut best, mut best_len) = (Polyline::new(Vec::new()), 0.0);
         for (o, fwd) in [(self.next[e], true), (self.prev[e], false)] {
             if o == usize::MAX || o == e {
                 continue;
             }
-            let stretch = self.length(e, o, fwd);
+            let mut stretch = Polyline::new(vec![self.point(e)]);
+            self.path(e, o, fwd, &mut stretch.points);
+            stretch.points.push(self.point(o));
+            let length = stretch.length();
             let room = if link[o].is_none() {
-                stretch / 2.0
+                length / 2.0
             } else {
-                stretch - self.sc.spacing as f64 / 2.0
+                length - self.sc.spacing as f64 / 2.0
             };
             let want = limit.min(room);
-            if want <= best_len {
-                continue;
+            if want > best_len {
+                stretch.clip_end(length - want);
+                (best, best_len) = (stretch, want);
             }
-            let mut pts = vec![self.point(e)];
-            self.path(e, o, fwd, &mut pts);
-            pts.push(self.point(o));
-            let cut = truncate(&pts, want);
-            best_len = want;
-            best = cut[1..].to_vec();
         }
-        best
+        best.points.into_iter().skip(1).collect()
     }
 
     /// The end on scanline `k` that `e` can be linked to, and the direction along the
@@ -262,7 +252,9 @@ impl<'a> Links<'a> {
         [(self.next[e], true), (self.prev[e], false)]
             .into_iter()
             .find(|&(o, _)| o != usize::MAX && self.hit(o).k == k)
-            .filter(|&(o, fwd)| self.length(e, o, fwd) <= self.max_link)
+            .filter(|&(o, fwd)| {
+                self.max_link == f64::INFINITY || self.length(e, o, fwd) <= self.max_link
+            })
     }
 }
 
@@ -386,20 +378,16 @@ fn monotonic(sc: &Scan, rotated: &[ExPolygon], max_link: f64) -> Vec<Vec<Point>>
     // Neighbours on the next scanline up: segments whose x ranges overlap.
     let mut above: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut below_count = vec![0usize; n];
-    let mut below_first = vec![usize::MAX; n];
-    let line_start = |k: i64| segs.partition_point(|s| s.0 < k);
+    let line_start = |k: i64| segs.partition_point(|s| s[0].k < k);
     for s in 0..n {
-        let (k, x0, x1) = segs[s];
-        for (j, seg) in segs.iter().enumerate().skip(line_start(k + 1)) {
-            if seg.0 != k + 1 || seg.1 > x1 {
+        let [a, b] = segs[s];
+        for (j, [c, d]) in segs.iter().enumerate().skip(line_start(a.k + 1)) {
+            if c.k != a.k + 1 || c.x > b.x {
                 break;
             }
-            if seg.2 >= x0 {
+            if d.x >= a.x {
                 above[s].push(j);
                 below_count[j] += 1;
-                if below_first[j] == usize::MAX {
-                    below_first[j] = s;
-                }
             }
         }
     }
@@ -425,20 +413,16 @@ fn monotonic(sc: &Scan, rotated: &[ExPolygon], max_link: f64) -> Vec<Vec<Point>>
     let mut waiting = vec![0usize; strips.len()];
     let mut unlocks: Vec<Vec<usize>> = vec![Vec::new(); strips.len()];
     for (id, strip) in strips.iter().enumerate() {
-        for (s, up) in strip.iter().map(|&s| (s, &above[s])) {
-            for &j in up {
-                let t = strip_of[j];
-                if t != id {
-                    waiting[t] += 1;
-                    unlocks[strip_of[s]].push(t);
-                }
+        for &j in strip.iter().flat_map(|&s| &above[s]) {
+            let t = strip_of[j];
+            if t != id {
+                waiting[t] += 1;
+                unlocks[id].push(t);
             }
         }
     }
     let mut ready: Vec<usize> = (0..strips.len()).filter(|&t| waiting[t] == 0).collect();
-    let mut pos = segs.first().map_or(Point::default(), |s| {
-        Point::new(s.1, s.0 * sc.spacing + sc.shift)
-    });
+    let mut pos = segs.first().map_or(Point::default(), |s| sc.point(&s[0]));
     let mut out: Vec<Vec<Point>> = Vec::new();
     while !ready.is_empty() {
         // The ready strip whose bottom line starts nearest.
@@ -458,7 +442,10 @@ fn monotonic(sc: &Scan, rotated: &[ExPolygon], max_link: f64) -> Vec<Vec<Point>>
         let mut exit = enter;
         for (idx, &s) in strips[t].iter().enumerate() {
             if idx > 0 {
-                match links.toward(exit, segs[s].0).filter(|&(o, _)| o / 2 == s) {
+                match links
+                    .toward(exit, segs[s][0].k)
+                    .filter(|&(o, _)| o / 2 == s)
+                {
                     Some((o, fwd)) => {
                         links.path(exit, o, fwd, &mut pts);
                         enter = o;
@@ -490,28 +477,6 @@ fn monotonic(sc: &Scan, rotated: &[ExPolygon], max_link: f64) -> Vec<Vec<Point>>
                 ready.push(u);
             }
         }
-    }
-    out
-}
-
-/// The first `len` of a polyline.
-fn truncate(pts: &[Point], len: f64) -> Vec<Point> {
-    let mut out = vec![pts[0]];
-    let mut left = len;
-    for w in pts.windows(2) {
-        let d = w[0].distance(w[1]);
-        if d >= left {
-            if d > 0.0 {
-                let t = left / d;
-                out.push(Point::new(
-                    w[0].x + ((w[1].x - w[0].x) as f64 * t).round() as Coord,
-                    w[0].y + ((w[1].y - w[0].y) as f64 * t).round() as Coord,
-                ));
-            }
-            return out;
-        }
-        left -= d;
-        out.push(w[1]);
     }
     out
 }
