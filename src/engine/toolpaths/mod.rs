@@ -4,6 +4,7 @@
 //! into moves.
 
 mod arachne;
+mod chain;
 pub mod flow;
 mod infill;
 mod order;

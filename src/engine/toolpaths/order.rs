@@ -3,6 +3,7 @@
 //! the outer wall goes first), thin walls and gap fill, then infill. Loops start at a seam
 //! chosen by the seam setting; open paths are reversed when their far end is nearer.
 
+use super::chain::chain;
 use super::{Extrusion, ExtrusionLoop, ExtrusionPath, Flow, Island, Role, Wall};
 use crate::engine::geom::{BoundingBox, ExPolygon, Point, cross};
 use crate::engine::settings::{SeamPosition, Settings};
@@ -238,7 +239,8 @@ impl Orderer<'_> {
         }
     }
 
-    /// Emits extrusions greedily, nearest entry point first.
+    /// Emits extrusions nearest first. Open paths go in the order `chain::chain` plans
+    /// (nearest neighbour improved by 2-opt); with loops among them, greedily.
     fn nearest_first(
         &mut self,
         mut items: Vec<&Extrusion>,
@@ -246,6 +248,14 @@ impl Orderer<'_> {
         instance: Option<usize>,
         comb: Option<usize>,
     ) {
+        let ends: Option<Vec<(Point, Point)>> =
+            items.iter().map(|e| open_ends(e, offset)).collect();
+        if let Some(ends) = ends {
+            for (i, backwards) in chain(self.pos, &ends) {
+                self.emit_open(items[i], offset, instance, comb, backwards);
+            }
+            return;
+        }
         while !items.is_empty() {
             let pos = self.pos;
             let mut best = (f64::MAX, 0usize);
@@ -260,30 +270,39 @@ impl Orderer<'_> {
         }
     }
 
+    /// Emits `e`, an open path from its nearer end, a loop from its seam.
     fn emit(&mut self, e: &Extrusion, offset: Point, instance: Option<usize>, comb: Option<usize>) {
+        match e {
+            Extrusion::Loop(l) => self.emit_loop_at(l, offset, instance, comb, None),
+            _ => {
+                let backwards = open_ends(e, offset)
+                    .is_some_and(|(a, b)| b.distance_sq(self.pos) < a.distance_sq(self.pos));
+                self.emit_open(e, offset, instance, comb, backwards);
+            }
+        }
+    }
+
+    /// Emits an open path, or a planned sequence as a whole (its order kept), forwards or
+    /// backwards.
+    fn emit_open(
+        &mut self,
+        e: &Extrusion,
+        offset: Point,
+        instance: Option<usize>,
+        comb: Option<usize>,
+        backwards: bool,
+    ) {
         match e {
             Extrusion::Path(p) => {
                 let mut pts: Vec<Point> = p.points.iter().map(|q| q.translated(offset)).collect();
-                if pts.len() >= 2
-                    && pts[pts.len() - 1].distance_sq(self.pos) < pts[0].distance_sq(self.pos)
-                {
+                if backwards {
                     pts.reverse();
                 }
                 self.push(p.role, p.flow, pts, instance, comb);
             }
             Extrusion::Sequence(items) => {
-                // A planned order: kept, or run backwards as a whole when its end is nearer.
-                let backwards = sequence_ends(items, offset)
-                    .is_some_and(|(a, b)| b.distance_sq(self.pos) < a.distance_sq(self.pos));
                 let mut run = |it: &Extrusion| match it {
-                    Extrusion::Path(p) => {
-                        let mut pts: Vec<Point> =
-                            p.points.iter().map(|q| q.translated(offset)).collect();
-                        if backwards {
-                            pts.reverse();
-                        }
-                        self.push(p.role, p.flow, pts, instance, comb);
-                    }
+                    Extrusion::Path(_) => self.emit_open(it, offset, instance, comb, backwards),
                     other => self.emit(other, offset, instance, comb),
                 };
                 if backwards {
@@ -488,34 +507,27 @@ fn box_area(b: &BoundingBox) -> f64 {
 /// How far the nozzle travels from `pos` to start `e` (either end for open paths).
 fn entry_distance(e: &Extrusion, offset: Point, pos: Point) -> f64 {
     match e {
-        Extrusion::Path(p) => {
-            let a = p.points[0].translated(offset).distance_sq(pos);
-            let b = p.points[p.points.len() - 1]
-                .translated(offset)
-                .distance_sq(pos);
-            a.min(b)
-        }
         Extrusion::Loop(l) => l
             .paths
             .iter()
             .flat_map(|p| p.points.iter())
             .map(|q| q.translated(offset).distance_sq(pos))
             .fold(f64::MAX, f64::min),
-        Extrusion::Sequence(items) => sequence_ends(items, offset).map_or(f64::MAX, |(a, b)| {
+        _ => open_ends(e, offset).map_or(f64::MAX, |(a, b)| {
             a.distance_sq(pos).min(b.distance_sq(pos))
         }),
     }
 }
 
-/// Where a planned sequence of open paths starts and ends (bed coordinates).
-fn sequence_ends(items: &[Extrusion], offset: Point) -> Option<(Point, Point)> {
-    let first = match items.first()? {
-        Extrusion::Path(p) => *p.points.first()?,
-        _ => return None,
-    };
-    let last = match items.last()? {
-        Extrusion::Path(p) => *p.points.last()?,
-        _ => return None,
+/// Where an open path, or a planned sequence of them, starts and ends (bed coordinates).
+fn open_ends(e: &Extrusion, offset: Point) -> Option<(Point, Point)> {
+    let (first, last) = match e {
+        Extrusion::Path(p) => (*p.points.first()?, *p.points.last()?),
+        Extrusion::Sequence(items) => match (items.first()?, items.last()?) {
+            (Extrusion::Path(a), Extrusion::Path(b)) => (*a.points.first()?, *b.points.last()?),
+            _ => return None,
+        },
+        Extrusion::Loop(_) => return None,
     };
     Some((first.translated(offset), last.translated(offset)))
 }
