@@ -22,6 +22,9 @@ struct Hit {
 struct Scan {
     /// Each segment's two boundary crossings, left then right; sorted by scanline, then x.
     segments: Vec<[Hit; 2]>,
+    /// How far each segment's left and right ends may reach out along their scanline when
+    /// they end free (see `parallel_lines_to`); the crossings' own x where nothing is given.
+    reach: Vec<[Coord; 2]>,
     spacing: Coord,
     shift: Coord,
 }
@@ -29,6 +32,45 @@ struct Scan {
 impl Scan {
     fn point(&self, h: &Hit) -> Point {
         Point::new(h.x, h.k * self.spacing + self.shift)
+    }
+
+    /// The point of segment end `end` (segment * 2 + side) when the line ends free there.
+    fn free_point(&self, end: usize) -> Point {
+        let h = &self.segments[end / 2][end % 2];
+        Point::new(
+            self.reach[end / 2][end % 2],
+            h.k * self.spacing + self.shift,
+        )
+    }
+
+    /// Lets free ends reach out to the segments of `outer` (a scan of a larger region on the
+    /// same grid) that contain them, never past half-way to a neighbouring segment.
+    fn reach_to(&mut self, outer: &Scan) {
+        for i in 0..self.segments.len() {
+            let [a, b] = self.segments[i];
+            let j = outer
+                .segments
+                .partition_point(|s| (s[0].k, s[0].x) <= (a.k, a.x));
+            let Some([c, d]) = j.checked_sub(1).map(|j| outer.segments[j]) else {
+                continue;
+            };
+            if c.k != a.k || d.x < b.x {
+                continue;
+            }
+            let mut left = c.x.min(a.x);
+            let mut right = d.x.max(b.x);
+            if let Some([_, p]) = i.checked_sub(1).map(|p| self.segments[p])
+                && p.k == a.k
+            {
+                left = left.max((p.x + a.x) / 2);
+            }
+            if let Some([q, _]) = self.segments.get(i + 1)
+                && q.k == a.k
+            {
+                right = right.min((b.x + q.x) / 2);
+            }
+            self.reach[i] = [left, right];
+        }
     }
 }
 
@@ -94,6 +136,7 @@ fn scan(rotated: &[ExPolygon], spacing: Coord, shift: Coord) -> Scan {
         i += 2;
     }
     Scan {
+        reach: segments.iter().map(|[a, b]| [a.x, b.x]).collect(),
         segments,
         spacing,
         shift,
@@ -126,17 +169,34 @@ pub fn parallel_lines(
     linking: Linking,
     min_length: Coord,
 ) -> Vec<Polyline> {
+    parallel_lines_to(regions, &[], angle, spacing, shift, linking, min_length)
+}
+
+/// `parallel_lines` whose free ends reach on to `reach` (a region around `regions`), the
+/// way PrusaSlicer cuts its rectilinear lines: lines and their links keep inside `regions`
+/// (half a spacing in from the fill area, so a link runs beside the wall, not over it),
+/// and a line that ends without a link or an anchor runs on to the outer boundary.
+pub fn parallel_lines_to(
+    regions: &[ExPolygon],
+    reach: &[ExPolygon],
+    angle: f64,
+    spacing: Coord,
+    shift: Coord,
+    linking: Linking,
+    min_length: Coord,
+) -> Vec<Polyline> {
     if regions.is_empty() || spacing <= 0 {
         return Vec::new();
     }
     let (cos, sin) = (angle.cos(), angle.sin());
     let rotated = rotate_regions(regions, cos, -sin);
-    let sc = scan(&rotated, spacing, shift);
+    let mut sc = scan(&rotated, spacing, shift);
+    if !reach.is_empty() {
+        sc.reach_to(&scan(&rotate_regions(reach, cos, -sin), spacing, shift));
+    }
     let lines: Vec<Vec<Point>> = match linking {
-        Linking::None => sc
-            .segments
-            .iter()
-            .map(|[a, b]| vec![sc.point(a), sc.point(b)])
+        Linking::None => (0..sc.segments.len())
+            .map(|i| vec![sc.free_point(2 * i), sc.free_point(2 * i + 1)])
             .collect(),
         // Solid fills link wherever the boundary allows, as PrusaSlicer does.
         Linking::ZigZag => zigzag(&sc, &rotated, f64::INFINITY, 0.0),
@@ -345,6 +405,10 @@ fn zigzag(sc: &Scan, rotated: &[ExPolygon], max_link: f64, anchor: f64) -> Vec<V
             pts = links.anchor(enter, anchor, &link);
             pts.reverse();
         }
+        // An end with no anchor runs on free.
+        if pts.is_empty() {
+            pts.push(sc.free_point(enter));
+        }
         let last_exit = loop {
             used[enter / 2] = true;
             let exit = enter ^ 1;
@@ -356,10 +420,17 @@ fn zigzag(sc: &Scan, rotated: &[ExPolygon], max_link: f64, anchor: f64) -> Vec<V
             links.path(exit, o, forward, &mut pts);
             enter = o;
         };
-        if anchor > 0.0 {
-            pts.extend(links.anchor(last_exit, anchor, &link));
+        let tail = if anchor > 0.0 {
+            links.anchor(last_exit, anchor, &link)
+        } else {
+            Vec::new()
+        };
+        if tail.is_empty() {
+            pts.push(sc.free_point(last_exit));
         }
+        pts.extend(tail);
         pts.dedup();
+        straighten(&mut pts);
         out.push(pts);
     }
     out
@@ -452,7 +523,9 @@ fn monotonic(sc: &Scan, rotated: &[ExPolygon], max_link: f64) -> Vec<Vec<Point>>
                     }
                     None => {
                         let at = links.point(exit);
+                        pts.push(sc.free_point(exit));
                         pts.dedup();
+                        straighten(&mut pts);
                         out.push(std::mem::take(&mut pts));
                         enter = if links.point(s * 2).distance_sq(at)
                             <= links.point(s * 2 + 1).distance_sq(at)
@@ -465,11 +538,16 @@ fn monotonic(sc: &Scan, rotated: &[ExPolygon], max_link: f64) -> Vec<Vec<Point>>
                 }
             }
             exit = enter ^ 1;
+            if pts.is_empty() {
+                pts.push(sc.free_point(enter));
+            }
             pts.push(links.point(enter));
             pts.push(links.point(exit));
         }
+        pts.push(sc.free_point(exit));
         pos = *pts.last().unwrap_or(&pos);
         pts.dedup();
+        straighten(&mut pts);
         out.push(pts);
         for &u in &unlocks[t] {
             waiting[u] -= 1;
@@ -479,6 +557,21 @@ fn monotonic(sc: &Scan, rotated: &[ExPolygon], max_link: f64) -> Vec<Vec<Point>>
         }
     }
     out
+}
+
+/// Drops the vertex next to each end of a path where the end only carries the first or
+/// last line on along its scanline (a free end's reach).
+fn straighten(pts: &mut Vec<Point>) {
+    let inline = |a: Point, b: Point, c: Point| {
+        a.y == b.y && b.y == c.y && (a.x - b.x).signum() == (b.x - c.x).signum()
+    };
+    let n = pts.len();
+    if n >= 3 && inline(pts[n - 3], pts[n - 2], pts[n - 1]) {
+        pts.remove(n - 2);
+    }
+    if pts.len() >= 3 && inline(pts[0], pts[1], pts[2]) {
+        pts.remove(1);
+    }
 }
 
 /// Appends the boundary's vertices strictly between crossings `a` and `b` of one polygon,

@@ -6,10 +6,10 @@ pub mod lines;
 
 use super::skin::Surfaces;
 use super::{Extrusion, ExtrusionLoop, ExtrusionPath, Flow, Island, LayerFlows, Role};
-use crate::engine::geom::{self, BoundingBox, EdgeIndex, ExPolygon, Join, Polyline};
+use crate::engine::geom::{self, BoundingBox, EdgeIndex, ExPolygon, Join, Point, Polyline};
 use crate::engine::settings::{InfillPattern, Settings, SolidPattern};
-use crate::engine::units::{Coord, scaled};
-use lines::{Linking, parallel_lines};
+use crate::engine::units::{Coord, scaled, unscaled};
+use lines::{Linking, parallel_lines, parallel_lines_to};
 use std::f64::consts::PI;
 
 /// Infill lines shorter than this fraction of a line width are not worth printing.
@@ -80,8 +80,10 @@ pub fn fill_layer(
     for region in &surfaces.internal_bridge {
         let flow = flows.bridge;
         let Some(k) = owner(region) else { continue };
-        let lines = parallel_lines(
-            &line_clip(region, scaled(flow.spacing())),
+        let spacing = scaled(flow.spacing());
+        let lines = parallel_lines_to(
+            &line_area(region, spacing),
+            &line_reach(region, spacing),
             below_angle + PI / 2.0,
             scaled(flow.spacing()),
             0,
@@ -131,11 +133,19 @@ fn as_paths(lines: Vec<Polyline>, role: Role, flow: Flow) -> impl Iterator<Item 
         .map(move |l| Extrusion::Path(ExtrusionPath::new(role, flow, l.points)))
 }
 
-/// Lines end this far inside the fill area (PrusaSlicer's INFILL_OVERLAP_OVER_SPACING).
-fn line_clip(region: &ExPolygon, spacing: Coord) -> Vec<ExPolygon> {
+/// The area infill lines keep to: half a spacing inside the fill area, so that the lines'
+/// edges meet the fill area's (which already overlaps the walls by `infill_overlap`) and a
+/// link or anchor along the boundary runs beside the wall, not over it (PrusaSlicer's rule).
+fn line_area(region: &ExPolygon, spacing: Coord) -> Vec<ExPolygon> {
+    geom::offset(std::slice::from_ref(region), -spacing / 2, Join::Miter)
+}
+
+/// How far out a rectilinear line that ends free (no link, no anchor) runs: to 0.05 spacing
+/// inside the fill area (PrusaSlicer's INFILL_OVERLAP_OVER_SPACING of 0.45).
+fn line_reach(region: &ExPolygon, spacing: Coord) -> Vec<ExPolygon> {
     geom::offset(
         std::slice::from_ref(region),
-        -(spacing as f64 * 0.2) as Coord,
+        -(spacing as f64 * 0.05) as Coord,
         Join::Miter,
     )
 }
@@ -151,14 +161,15 @@ fn solid_fill(
     match pattern {
         SolidPattern::Concentric => concentric(region, spacing, role, flow),
         SolidPattern::Rectilinear | SolidPattern::Monotonic => {
-            let clip = line_clip(region, spacing);
             let monotonic = pattern == SolidPattern::Monotonic;
-            // Half a spacing in from the grid so the first line sits half a line inside.
-            let lines = parallel_lines(
-                &clip,
+            let (fit, shift) = fit_spacing(region, angle, spacing);
+            let flow = Flow::with_spacing(unscaled(fit), flow.height);
+            let lines = parallel_lines_to(
+                &line_area(region, spacing),
+                &line_reach(region, spacing),
                 angle,
-                spacing,
-                spacing / 2,
+                fit,
+                shift,
                 if monotonic {
                     Linking::Monotonic
                 } else {
@@ -176,6 +187,34 @@ fn solid_fill(
     }
 }
 
+/// A solid fill's line spacing and grid shift fitted to the region, as PrusaSlicer fits
+/// them: the region's width across the lines is split into a whole number of bands, each a
+/// line wide (the spacing grows by at most a fifth; the flow follows it), with a line in the
+/// middle of each band. A small region then gets the lines it has room for wherever it lies,
+/// instead of one more or one fewer by where a global grid happens to fall.
+fn fit_spacing(region: &ExPolygon, angle: f64, spacing: Coord) -> (Coord, Coord) {
+    let (cos, sin) = (angle.cos(), angle.sin());
+    let across = |p: &Point| -(p.x as f64) * sin + p.y as f64 * cos;
+    let (lo, hi) = region
+        .contour
+        .points
+        .iter()
+        .map(across)
+        .fold((f64::MAX, f64::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    let width = hi - lo;
+    let bands = (width / spacing as f64).floor();
+    let fit = if bands >= 1.0 {
+        (width / bands)
+            .min(spacing as f64 * 1.2)
+            .max(spacing as f64)
+    } else {
+        spacing as f64
+    };
+    let fit = fit.round() as Coord;
+    let shift = ((lo + fit as f64 / 2.0).round() as Coord).rem_euclid(fit);
+    (fit, shift)
+}
+
 fn sparse_fill(
     region: &ExPolygon,
     layer: usize,
@@ -188,7 +227,7 @@ fn sparse_fill(
     let angle = s.fill_angle.to_radians();
     let spacing_for = |directions: f64| scaled(line_spacing * directions / density);
     let min_len = scaled(flow.width);
-    let clip = line_clip(region, scaled(line_spacing));
+    let clip = line_area(region, scaled(line_spacing));
     let role = Role::InternalInfill;
     let anchored = Linking::Anchored {
         max_link: scaled(s.infill_anchor_max),
@@ -207,7 +246,8 @@ fn sparse_fill(
                 } else {
                     PI / 2.0
                 };
-            parallel_lines(&clip, a, spacing_for(1.0), 0, linking, min_len)
+            let reach = line_reach(region, scaled(line_spacing));
+            parallel_lines_to(&clip, &reach, a, spacing_for(1.0), 0, linking, min_len)
         }
         InfillPattern::Grid => [0.0, PI / 2.0]
             .into_iter()
