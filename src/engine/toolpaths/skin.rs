@@ -26,6 +26,9 @@ pub struct Surfaces {
     pub sparse: Vec<ExPolygon>,
 }
 
+/// How far a top surface grows into the covered fill area around it (mm).
+const TOP_MARGIN: f64 = 3.0;
+
 /// Internal bridges smaller than this (mm²) are printed as ordinary solid infill.
 const MIN_INTERNAL_BRIDGE_AREA: f64 = 4.0;
 
@@ -61,11 +64,31 @@ pub fn classify(slices: &[Vec<ExPolygon>], islands: &[Vec<Island>], s: &Settings
             Some(&slices[i as usize])
         }
     };
-    let surfaces = par::map(islands, |i, isl| {
-        let fill: Vec<ExPolygon> = isl
-            .iter()
+    let fill_of = |isl: &[Island]| -> Vec<ExPolygon> {
+        isl.iter()
             .flat_map(|x| x.fill_area.iter().cloned())
-            .collect();
+            .collect()
+    };
+    // Each layer's top surface: what the layer above leaves open, grown into the fill area
+    // around it by `TOP_MARGIN` (PrusaSlicer's EXTERNAL_INFILL_MARGIN), so that the skin
+    // reaches under whatever stands on it and small or narrow covered parts are not left
+    // as islands of sparse infill.
+    let tops = par::map(islands, |i, isl| {
+        let fill = fill_of(isl);
+        if top == 0 || fill.is_empty() {
+            return Vec::new();
+        }
+        let open = match at(i as isize + 1) {
+            Some(above) => geom::difference(&fill, above),
+            None => return fill,
+        };
+        if open.is_empty() {
+            return open;
+        }
+        geom::intersection(&geom::offset(&open, scaled(TOP_MARGIN), Join::Miter), &fill)
+    });
+    let surfaces = par::map(islands, |i, isl| {
+        let fill = fill_of(isl);
         if fill.is_empty() {
             return Surfaces::default();
         }
@@ -75,18 +98,16 @@ pub fn classify(slices: &[Vec<ExPolygon>], islands: &[Vec<Island>], s: &Settings
         let mut solid_zone = Vec::new();
         if top > 0 {
             solid_zone.extend(geom::difference(&fill, &covered_above));
+            // The skin under the grown top surfaces of the layers above.
+            let above = (i as usize + 1)..(i as usize + top).min(n);
+            for grown in tops[above].iter().filter(|t| !t.is_empty()) {
+                solid_zone.extend(geom::intersection(grown, &fill));
+            }
         }
         if bottom > 0 {
             solid_zone.extend(geom::difference(&fill, &covered_below));
         }
-        let top_surface = if top > 0 {
-            match at(i + 1) {
-                Some(above) => geom::difference(&fill, above),
-                None => fill.clone(),
-            }
-        } else {
-            Vec::new()
-        };
+        let top_surface = tops[i as usize].clone();
         let bridge = match at(i - 1) {
             Some(below) if i > 0 => {
                 let air = geom::difference(&fill, below);
@@ -132,17 +153,21 @@ pub fn classify(slices: &[Vec<ExPolygon>], islands: &[Vec<Island>], s: &Settings
             sparse,
         }
     });
+    // A bridge thread sags into the layers below it: solid infill bridges only where the
+    // layers within a thread's thickness below are all sparse (PrusaSlicer's rule);
+    // over a thinner sparse band it is printed as ordinary solid infill.
+    let bridge = LayerFlows::new(s, s.layer_height, false).bridge;
+    let depth = ((bridge.height / s.layer_height) + 1e-6).floor().max(1.0) as usize;
     par::map(&surfaces, |i, here| {
         let mut here = here.clone();
-        let below = if i > 0 {
-            &surfaces[i - 1].sparse
-        } else {
-            return here;
-        };
-        if below.is_empty() || here.solid.is_empty() {
+        if i < depth || here.solid.is_empty() {
             return here;
         }
-        let over: Vec<ExPolygon> = geom::intersection(&here.solid, below)
+        let below = intersect_all((1..=depth).map(|k| Some(&surfaces[i - k].sparse)));
+        if below.is_empty() {
+            return here;
+        }
+        let over: Vec<ExPolygon> = geom::intersection(&here.solid, &below)
             .into_iter()
             .filter(|r| r.area() >= MIN_INTERNAL_BRIDGE_AREA * 1e6)
             .collect();
