@@ -276,4 +276,66 @@ mod tests {
         // Layer 4's top surface: nothing, it is covered by the wider layer above.
         assert!(surf[4].top.is_empty());
     }
+
+    /// A 30 × 20 mm plate, 10 layers, with a post standing on it from layer 10 to 19.
+    fn plate_with_post(post: i64) -> (Vec<Vec<ExPolygon>>, Vec<Vec<Island>>) {
+        let (x, y) = (15_000 - post / 2, 10_000 - post / 2);
+        let post_outline = ExPolygon::rect(x, y, x + post, y + post);
+        let post_fill = ExPolygon::rect(x + 1000, y + 1000, x + post - 1000, y + post - 1000);
+        let slices = (0..20)
+            .map(|i| {
+                vec![if i < 10 {
+                    ExPolygon::rect(0, 0, 30_000, 20_000)
+                } else {
+                    post_outline.clone()
+                }]
+            })
+            .collect();
+        let islands = (0..20)
+            .map(|i| {
+                island(if i < 10 {
+                    ExPolygon::rect(1000, 1000, 29_000, 19_000)
+                } else {
+                    post_fill.clone()
+                })
+            })
+            .collect();
+        (slices, islands)
+    }
+
+    #[test]
+    fn top_surface_reaches_three_millimetres_under_what_stands_on_it() {
+        let s = Settings::default();
+        // A 4 mm post: the skin closes under it (no island of sparse infill in the skin).
+        let (slices, islands) = plate_with_post(4_000);
+        let surf = classify(&slices, &islands, &s);
+        for (i, l) in surf.iter().enumerate().take(10).skip(7) {
+            assert!(l.sparse.is_empty(), "layer {i}: sparse under a 4 mm post");
+        }
+        assert!((geom::total_area(&surf[9].top) - 28e3 * 18e3).abs() < 1e6);
+        // A 16 mm post: 3 mm under its edge is skin, its middle stays sparse.
+        let (slices, islands) = plate_with_post(16_000);
+        let surf = classify(&slices, &islands, &s);
+        let sparse = geom::total_area(&surf[9].sparse) / 1e6;
+        assert!(
+            (sparse - 10.0 * 10.0).abs() < 2.0,
+            "sparse under the post: {sparse} mm²"
+        );
+        assert!((geom::total_area(&surf[8].sparse) / 1e6 - sparse).abs() < 2.0);
+    }
+
+    #[test]
+    fn solid_over_one_sparse_layer_is_not_a_bridge() {
+        let s = Settings::default();
+        // 3 bottom layers, then one sparse layer (3), then solid under the top: the layer
+        // over the single sparse layer is ordinary solid infill (a bridge thread is two
+        // layers thick and would sag into the bottom skin).
+        let n = 7;
+        let slices: Vec<Vec<ExPolygon>> = (0..n).map(|_| vec![square(0, 20_000)]).collect();
+        let islands: Vec<Vec<Island>> = (0..n).map(|_| island(square(1000, 18_000))).collect();
+        let surf = classify(&slices, &islands, &s);
+        assert!(!surf[3].sparse.is_empty() && surf[2].sparse.is_empty());
+        assert!(surf[4].internal_bridge.is_empty());
+        assert!(!surf[4].solid.is_empty());
+    }
 }
