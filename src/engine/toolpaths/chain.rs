@@ -14,6 +14,13 @@ const PASSES: usize = 4;
 /// The order of the paths with ends `ends` (first point, last point) that starts nearest
 /// `start`: each entry is a path's index and whether it runs backwards.
 pub fn chain(start: Point, ends: &[(Point, Point)]) -> Vec<(usize, bool)> {
+    let mut order = nearest_neighbour(start, ends);
+    two_opt(start, ends, &mut order);
+    order
+}
+
+/// Each next path the one with an end nearest the nozzle, entered from that end.
+fn nearest_neighbour(start: Point, ends: &[(Point, Point)]) -> Vec<(usize, bool)> {
     let n = ends.len();
     let mut order: Vec<(usize, bool)> = Vec::with_capacity(n);
     let mut left: Vec<usize> = (0..n).collect();
@@ -34,7 +41,6 @@ pub fn chain(start: Point, ends: &[(Point, Point)]) -> Vec<(usize, bool)> {
         order.push((i, best.2));
         pos = exit(ends, (i, best.2));
     }
-    two_opt(start, ends, &mut order);
     order
 }
 
@@ -95,42 +101,20 @@ fn two_opt(start: Point, ends: &[(Point, Point)], order: &mut [(usize, bool)]) {
     }
 }
 
-/// The travel from `start` through the paths in `order`.
-#[cfg(test)]
-fn travel(start: Point, ends: &[(Point, Point)], order: &[(usize, bool)]) -> f64 {
-    let mut pos = start;
-    let mut sum = 0.0;
-    for &o in order {
-        sum += pos.distance(entry(ends, o));
-        pos = exit(ends, o);
-    }
-    sum
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn greedy(start: Point, ends: &[(Point, Point)]) -> Vec<(usize, bool)> {
-        let mut order = Vec::new();
-        let mut left: Vec<usize> = (0..ends.len()).collect();
+    /// The travel from `start` through the paths in `order`.
+    fn travel(start: Point, ends: &[(Point, Point)], order: &[(usize, bool)]) -> f64 {
         let mut pos = start;
-        while !left.is_empty() {
-            let mut best = (f64::MAX, 0, false);
-            for (k, &i) in left.iter().enumerate() {
-                for back in [false, true] {
-                    let d = entry(ends, (i, back)).distance_sq(pos);
-                    if d < best.0 {
-                        best = (d, k, back);
-                    }
-                }
-            }
-            let i = left.swap_remove(best.1);
-            order.push((i, best.2));
-            pos = exit(ends, (i, best.2));
+        let mut sum = 0.0;
+        for &o in order {
+            sum += pos.distance(entry(ends, o));
+            pos = exit(ends, o);
         }
-        order
+        sum
     }
 
     #[test]
@@ -151,7 +135,7 @@ mod tests {
             })
             .collect();
         let start = Point::new(50_000, 50_000);
-        let g = travel(start, &ends, &greedy(start, &ends));
+        let g = travel(start, &ends, &nearest_neighbour(start, &ends));
         let c = travel(start, &ends, &chain(start, &ends));
         assert!(c < g * 0.92, "chain {c} vs greedy {g}");
     }
@@ -171,7 +155,7 @@ mod tests {
             let mut seen: Vec<usize> = order.iter().map(|o| o.0).collect();
             seen.sort_unstable();
             prop_assert_eq!(seen, (0..ends.len()).collect::<Vec<_>>());
-            let g = travel(start, &ends, &greedy(start, &ends));
+            let g = travel(start, &ends, &nearest_neighbour(start, &ends));
             prop_assert!(travel(start, &ends, &order) <= g + 1e-6);
         }
     }

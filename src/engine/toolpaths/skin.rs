@@ -52,11 +52,9 @@ pub fn classify(slices: &[Vec<ExPolygon>], islands: &[Vec<Island>], s: &Settings
     let n = slices.len();
     let top = s.top_solid_layers as usize;
     let bottom = s.bottom_solid_layers as usize;
-    let margin = scaled(3.0 * LayerFlows::new(s, s.layer_height, false).solid_infill.width);
-    let line_distance = scaled(
-        LayerFlows::new(s, s.layer_height, false).infill.spacing()
-            / (s.fill_density / 100.0).max(0.01),
-    );
+    let flows = LayerFlows::new(s, s.layer_height, false);
+    let margin = scaled(3.0 * flows.solid_infill.width);
+    let line_distance = scaled(flows.infill.spacing() / (s.fill_density / 100.0).max(0.01));
     let at = |i: isize| -> Option<&Vec<ExPolygon>> {
         if i < 0 || i as usize >= n {
             None
@@ -64,31 +62,32 @@ pub fn classify(slices: &[Vec<ExPolygon>], islands: &[Vec<Island>], s: &Settings
             Some(&slices[i as usize])
         }
     };
-    let fill_of = |isl: &[Island]| -> Vec<ExPolygon> {
-        isl.iter()
-            .flat_map(|x| x.fill_area.iter().cloned())
-            .collect()
-    };
+    let fills: Vec<Vec<ExPolygon>> = islands
+        .iter()
+        .map(|isl| {
+            isl.iter()
+                .flat_map(|x| x.fill_area.iter().cloned())
+                .collect()
+        })
+        .collect();
     // Each layer's top surface: what the layer above leaves open, grown into the fill area
     // around it by `TOP_MARGIN` (PrusaSlicer's EXTERNAL_INFILL_MARGIN), so that the skin
     // reaches under whatever stands on it and small or narrow covered parts are not left
     // as islands of sparse infill.
-    let tops = par::map(islands, |i, isl| {
-        let fill = fill_of(isl);
+    let tops = par::map(&fills, |i, fill| {
         if top == 0 || fill.is_empty() {
             return Vec::new();
         }
         let open = match at(i as isize + 1) {
-            Some(above) => geom::difference(&fill, above),
-            None => return fill,
+            Some(above) => geom::difference(fill, above),
+            None => return fill.clone(),
         };
         if open.is_empty() {
             return open;
         }
-        geom::intersection(&geom::offset(&open, scaled(TOP_MARGIN), Join::Miter), &fill)
+        geom::intersection(&geom::offset(&open, scaled(TOP_MARGIN), Join::Miter), fill)
     });
-    let surfaces = par::map(islands, |i, isl| {
-        let fill = fill_of(isl);
+    let surfaces = par::map(&fills, |i, fill| {
         if fill.is_empty() {
             return Surfaces::default();
         }
@@ -97,26 +96,26 @@ pub fn classify(slices: &[Vec<ExPolygon>], islands: &[Vec<Island>], s: &Settings
         let covered_below = intersect_all((1..=bottom as isize).map(|k| at(i - k)));
         let mut solid_zone = Vec::new();
         if top > 0 {
-            solid_zone.extend(geom::difference(&fill, &covered_above));
+            solid_zone.extend(geom::difference(fill, &covered_above));
             // The skin under the grown top surfaces of the layers above.
             let above = (i as usize + 1)..(i as usize + top).min(n);
             for grown in tops[above].iter().filter(|t| !t.is_empty()) {
-                solid_zone.extend(geom::intersection(grown, &fill));
+                solid_zone.extend(geom::intersection(grown, fill));
             }
         }
         if bottom > 0 {
-            solid_zone.extend(geom::difference(&fill, &covered_below));
+            solid_zone.extend(geom::difference(fill, &covered_below));
         }
         let top_surface = tops[i as usize].clone();
         let bridge = match at(i - 1) {
             Some(below) if i > 0 => {
-                let air = geom::difference(&fill, below);
+                let air = geom::difference(fill, below);
                 if air.is_empty() {
                     air
                 } else {
                     geom::intersection(
                         &geom::offset(&air, scaled(BRIDGE_ANCHOR), Join::Miter),
-                        &fill,
+                        fill,
                     )
                 }
             }
@@ -133,13 +132,13 @@ pub fn classify(slices: &[Vec<ExPolygon>], islands: &[Vec<Island>], s: &Settings
             &geom::offset2(&solid, -margin, margin + 10, Join::Miter),
         );
         if !too_narrow.is_empty() {
-            let mut free = geom::difference(&fill, &claimed);
+            let mut free = geom::difference(fill, &claimed);
             free = geom::intersection(&geom::offset(&too_narrow, margin, Join::Miter), &free);
             solid.extend(free);
             solid = geom::union_ex(&solid);
         }
         claimed.extend(solid.iter().cloned());
-        let rest = geom::difference(&fill, &claimed);
+        let rest = geom::difference(fill, &claimed);
         let (sparse, small) = split_sparse(rest, line_distance, s);
         if !small.is_empty() {
             solid.extend(small);
@@ -156,8 +155,9 @@ pub fn classify(slices: &[Vec<ExPolygon>], islands: &[Vec<Island>], s: &Settings
     // A bridge thread sags into the layers below it: solid infill bridges only where the
     // layers within a thread's thickness below are all sparse (PrusaSlicer's rule);
     // over a thinner sparse band it is printed as ordinary solid infill.
-    let bridge = LayerFlows::new(s, s.layer_height, false).bridge;
-    let depth = ((bridge.height / s.layer_height) + 1e-6).floor().max(1.0) as usize;
+    let depth = ((flows.bridge.height / s.layer_height) + 1e-6)
+        .floor()
+        .max(1.0) as usize;
     par::map(&surfaces, |i, here| {
         let mut here = here.clone();
         if i < depth || here.solid.is_empty() {

@@ -86,7 +86,7 @@ pub fn fill_layer(
             &line_area(region, spacing),
             std::slice::from_ref(region),
             below_angle + PI / 2.0,
-            scaled(flow.spacing()),
+            spacing,
             0,
             Linking::ZigZag,
             scaled(flow.width),
