@@ -3,7 +3,7 @@
 //! the outer wall goes first), thin walls and gap fill, then infill. Loops start at a seam
 //! chosen by the seam setting; open paths are reversed when their far end is nearer.
 
-use super::chain::chain;
+use super::chain::{chain, directed_travel, or_opt};
 use super::{Extrusion, ExtrusionLoop, ExtrusionPath, Flow, Island, Role, Wall};
 use crate::engine::geom::{BoundingBox, ExPolygon, Point, cross};
 use crate::engine::settings::{SeamPosition, Settings};
@@ -114,35 +114,132 @@ impl Orderer<'_> {
             e
         }));
         self.nearest_first(p.support.iter().collect(), p.offset, inst, None);
-        let mut islands: Vec<usize> = (0..p.islands.len()).collect();
-        while !islands.is_empty() {
-            let k = nearest_by(&islands, self.pos, |&i| {
-                let isl = &p.islands[i];
-                isl.outline
-                    .contour
-                    .points
-                    .first()
-                    .copied()
-                    .unwrap_or_default()
-                    .translated(p.offset)
-            });
-            let k = islands.swap_remove(k);
-            let isl = &p.islands[k];
-            let comb = self.out.comb.len();
-            let mut fill = isl.fill_area.clone();
-            let mut outline = isl.outline.clone();
-            for f in &mut fill {
-                f.translate(p.offset);
-            }
-            outline.translate(p.offset);
-            self.out.comb.push(fill);
-            self.out.outlines.push(outline);
-            self.walls(&isl.walls, p.offset, inst);
-            let thin: Vec<Extrusion> = isl.thin.iter().cloned().map(Extrusion::Path).collect();
-            self.nearest_first(thin.iter().collect(), p.offset, inst, Some(comb));
-            let infill = p.infill.get(k).map_or(&[][..], |f| &f[..]);
-            self.nearest_first(infill.iter().collect(), p.offset, inst, Some(comb));
+        // Islands nearest first; then, with the entry and exit of each known (its walls
+        // start at its seam, its infill ends where it ends), a better order by Or-opt,
+        // kept when its travel is shorter.
+        let start = self.pos;
+        let mark = (
+            self.out.paths.len(),
+            self.out.comb.len(),
+            self.out.outlines.len(),
+            self.out.seams.len(),
+        );
+        let entries = self.island_entries(p);
+        let mut left: Vec<usize> = (0..p.islands.len()).collect();
+        let mut order = Vec::with_capacity(left.len());
+        let mut ends = vec![(Point::default(), Point::default()); left.len()];
+        while !left.is_empty() {
+            let k = left.swap_remove(self.nearest_island(p, &entries, &left));
+            ends[k] = self.island(p, k);
+            order.push(k);
         }
+        if order.len() < 3 {
+            return;
+        }
+        let greedy = directed_travel(start, &ends, &order);
+        let mut better = order.clone();
+        or_opt(start, &ends, &mut better);
+        if directed_travel(start, &ends, &better) >= greedy {
+            return;
+        }
+        let greedy_plan = (
+            self.out.paths.split_off(mark.0),
+            self.out.comb.split_off(mark.1),
+            self.out.outlines.split_off(mark.2),
+            self.out.seams.split_off(mark.3),
+            self.pos,
+        );
+        self.pos = start;
+        for &k in &better {
+            ends[k] = self.island(p, k);
+        }
+        // The entries can move with the order (seams that follow the nozzle): keep the
+        // greedy plan if the new one came out longer after all.
+        if directed_travel(start, &ends, &better) > greedy {
+            self.out.paths.truncate(mark.0);
+            self.out.comb.truncate(mark.1);
+            self.out.outlines.truncate(mark.2);
+            self.out.seams.truncate(mark.3);
+            self.out.paths.extend(greedy_plan.0);
+            self.out.comb.extend(greedy_plan.1);
+            self.out.outlines.extend(greedy_plan.2);
+            self.out.seams.extend(greedy_plan.3);
+            self.pos = greedy_plan.4;
+        }
+    }
+
+    /// Where the nozzle enters each island, when that does not depend on where it comes
+    /// from: the seam of its outer wall (the walls start beside it).
+    fn island_entries(&self, p: &PlacedLayer) -> Vec<Option<Point>> {
+        let nearest = self.s.seam_position == SeamPosition::Nearest;
+        p.islands
+            .iter()
+            .map(|isl| {
+                let outer = isl.walls.iter().filter(|w| w.depth == 0).max_by(|a, b| {
+                    box_area(&loop_box(&a.extrusion)).total_cmp(&box_area(&loop_box(&b.extrusion)))
+                })?;
+                let verts = loop_vertices(&outer.extrusion, p.offset);
+                (!nearest && verts.len() >= 3).then(|| verts[self.choose_seam(&verts)].0)
+            })
+            .collect()
+    }
+
+    /// The index in `left` of the island entered nearest the nozzle: at its entry, or
+    /// without one, at the nearest point of its outline.
+    fn nearest_island(&self, p: &PlacedLayer, entries: &[Option<Point>], left: &[usize]) -> usize {
+        let here = Point::new(self.pos.x - p.offset.x, self.pos.y - p.offset.y);
+        let mut best = (f64::MAX, 0);
+        for (j, &i) in left.iter().enumerate() {
+            let contour = &p.islands[i].outline.contour.points;
+            let d = match entries[i] {
+                Some(e) => e.distance_sq(self.pos),
+                None if BoundingBox::from_points(contour)
+                    .clamp(here)
+                    .distance_sq(here)
+                    >= best.0 =>
+                {
+                    continue;
+                }
+                None => contour
+                    .iter()
+                    .map(|q| q.distance_sq(here))
+                    .fold(f64::MAX, f64::min),
+            };
+            if d < best.0 {
+                best = (d, j);
+            }
+        }
+        best.1
+    }
+
+    /// Emits island `k` of `p`: walls, thin walls and gap fill, infill. Returns where the
+    /// nozzle entered it and where it left.
+    fn island(&mut self, p: &PlacedLayer, k: usize) -> (Point, Point) {
+        let inst = Some(p.instance);
+        let first = self.out.paths.len();
+        let isl = &p.islands[k];
+        let comb = self.out.comb.len();
+        let mut fill = isl.fill_area.clone();
+        let mut outline = isl.outline.clone();
+        for f in &mut fill {
+            f.translate(p.offset);
+        }
+        outline.translate(p.offset);
+        self.out.comb.push(fill);
+        self.out.outlines.push(outline);
+        self.walls(&isl.walls, p.offset, inst);
+        let thin: Vec<Extrusion> = isl.thin.iter().cloned().map(Extrusion::Path).collect();
+        self.nearest_first(thin.iter().collect(), p.offset, inst, Some(comb));
+        let infill = p.infill.get(k).map_or(&[][..], |f| &f[..]);
+        self.nearest_first(infill.iter().collect(), p.offset, inst, Some(comb));
+        let entry = self
+            .out
+            .paths
+            .get(first)
+            .and_then(|q| q.points.first())
+            .copied()
+            .unwrap_or(self.pos);
+        (entry, self.pos)
     }
 
     /// An island's walls, family by family: each outermost loop (of the contour or of a hole)
@@ -461,9 +558,21 @@ impl Orderer<'_> {
             }
             SeamPosition::Aligned => {
                 if self.prev_seams.is_empty() {
+                    // The rearmost corner; of corners equally far back (a square's two rear
+                    // corners), the one nearer the nozzle, so that a hole's seam starts
+                    // beside the seam of the wall around it and later layers align to both.
                     let max_y = verts.iter().map(|v| v.0.y).max().unwrap_or(0);
-                    pick_min(&|i| {
+                    let cost = |i: usize| {
                         (max_y - verts[i].0.y) as f64 / mm * 0.2 + 3.0 * corner_penalty(i)
+                    };
+                    let least = cost(pick_min(&cost));
+                    pick_min(&|i| {
+                        let c = cost(i);
+                        if c <= least + 0.01 {
+                            verts[i].0.distance(self.pos)
+                        } else {
+                            f64::MAX
+                        }
                     })
                 } else {
                     pick_min(&|i| {
@@ -591,5 +700,52 @@ mod tests {
         // The seam gap: the loop stops 0.06 mm short of its start.
         let (a, b) = (out.paths[1].points[0], *out.paths[1].points.last().unwrap());
         assert!((a.distance(b) - 60.0).abs() < 2.0, "{}", a.distance(b));
+    }
+
+    #[test]
+    fn a_holes_first_seam_starts_beside_the_outer_one() {
+        // A 20 mm square with a 10 mm hole, first layer, aligned seams: both loops have two
+        // rear corners equally far back; each takes the one nearer the nozzle, so the two
+        // seams sit at neighbouring corners and the nozzle steps 7 mm between them, not 16.
+        let s = Settings {
+            seam_position: SeamPosition::Aligned,
+            ..Default::default()
+        };
+        let ring = |poly: Polygon, role: Role| Wall {
+            depth: 0,
+            extrusion: ExtrusionLoop {
+                paths: vec![ExtrusionPath::new(
+                    role,
+                    Flow::new(0.45, 0.2),
+                    poly.to_polyline_from(0).points,
+                )],
+            },
+        };
+        let mut hole = Polygon::rect(5_000, 5_000, 15_000, 15_000);
+        hole.reverse();
+        let islands = vec![Island {
+            outline: ExPolygon {
+                contour: Polygon::rect(0, 0, 20_000, 20_000),
+                holes: vec![hole.clone()],
+            },
+            walls: vec![
+                ring(Polygon::rect(0, 0, 20_000, 20_000), Role::ExternalPerimeter),
+                ring(hole, Role::ExternalPerimeter),
+            ],
+            ..Default::default()
+        }];
+        let placed = [PlacedLayer {
+            islands: &islands,
+            infill: &[],
+            exposed: &[],
+            support: &[],
+            offset: Point::default(),
+            instance: 0,
+        }];
+        let out = order_layer(0, &[], &placed, Point::new(-5_000, 30_000), &[], &s);
+        assert_eq!(out.seams.len(), 2);
+        let (a, b) = (out.seams[0], out.seams[1]);
+        assert_eq!(a.y.max(b.y), 20_000, "rear seams: {a:?} {b:?}");
+        assert!(a.distance(b) < 7_200.0, "{a:?} {b:?}");
     }
 }
