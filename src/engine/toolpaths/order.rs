@@ -575,9 +575,35 @@ impl Orderer<'_> {
                         }
                     })
                 } else {
+                    // Only the previous seams that can be nearest to some vertex: none
+                    // whose nearest approach to the loop's box is farther than some other
+                    // seam's farthest.
+                    let b =
+                        BoundingBox::from_points(&verts.iter().map(|v| v.0).collect::<Vec<_>>());
+                    let corners = [
+                        b.min,
+                        b.max,
+                        Point::new(b.min.x, b.max.y),
+                        Point::new(b.max.x, b.min.y),
+                    ];
+                    let reach = self
+                        .prev_seams
+                        .iter()
+                        .map(|s| {
+                            corners
+                                .iter()
+                                .map(|c| c.distance_sq(*s))
+                                .fold(0.0, f64::max)
+                        })
+                        .fold(f64::MAX, f64::min);
+                    let near: Vec<Point> = self
+                        .prev_seams
+                        .iter()
+                        .copied()
+                        .filter(|&s| b.clamp(s).distance_sq(s) <= reach)
+                        .collect();
                     pick_min(&|i| {
-                        let d = self
-                            .prev_seams
+                        let d = near
                             .iter()
                             .map(|s| s.distance_sq(verts[i].0))
                             .fold(f64::MAX, f64::min)
