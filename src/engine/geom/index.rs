@@ -169,6 +169,38 @@ impl EdgeIndex {
         out.dedup();
     }
 
+    /// The point of the indexed edges nearest `p`, and its distance, when one lies within
+    /// `within`.
+    pub fn nearest_edge(&self, p: Point, within: Coord) -> Option<(Point, f64)> {
+        let mut cand = Vec::new();
+        let d = Point::new(within, within);
+        self.candidates(
+            Point::new(p.x - d.x, p.y - d.y),
+            Point::new(p.x + d.x, p.y + d.y),
+            &mut cand,
+        );
+        let mut best: Option<(Point, f64)> = None;
+        for &ei in &cand {
+            let (a, b) = self.edges[ei as usize];
+            let (dx, dy) = ((b.x - a.x) as f64, (b.y - a.y) as f64);
+            let l2 = dx * dx + dy * dy;
+            let t = if l2 == 0.0 {
+                0.0
+            } else {
+                (((p.x - a.x) as f64 * dx + (p.y - a.y) as f64 * dy) / l2).clamp(0.0, 1.0)
+            };
+            let q = Point::new(
+                a.x + (t * dx).round() as Coord,
+                a.y + (t * dy).round() as Coord,
+            );
+            let dist = q.distance(p);
+            if dist <= within as f64 && best.is_none_or(|(_, bd)| dist < bd) {
+                best = Some((q, dist));
+            }
+        }
+        best
+    }
+
     /// True when the segment a–b touches or crosses any indexed edge.
     pub fn crosses(&self, a: Point, b: Point) -> bool {
         let mut cand = Vec::new();

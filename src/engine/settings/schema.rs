@@ -58,6 +58,16 @@ setting_enum!(
 );
 
 setting_enum!(
+    /// The shape of the support: PrusaSlicer's grid (areas squared off to the pattern's
+    /// grid), snug (areas that follow the overhang) and organic (branches).
+    SupportStyle {
+        Grid = "grid",
+        Snug = "snug",
+        Organic = "organic",
+    }
+);
+
+setting_enum!(
     /// Support body patterns.
     SupportPattern {
         Rectilinear = "rectilinear",
@@ -312,6 +322,22 @@ declare_settings! {
             "Overhang threshold", "Surfaces flatter than this angle (from the horizontal) get support.";
         support_material_buildplate_only: bool = false, "", NO_RANGE, Support, Basic,
             "Support on build plate only", "Only place support that stands on the bed, never on the model.";
+        support_material_style: SupportStyle = SupportStyle::Grid, "", NO_RANGE, Support, Basic,
+            "Support style", "Grid: support areas squared off to the pattern's grid, sturdy and easy to print. Snug: areas that follow the overhang, less plastic. Organic: branches that grow down from the overhang, merge and thicken, and stand on the bed or on the model; the least plastic and the easiest to remove.";
+        support_tree_angle: f64 = 40.0, "°", range(0.0, 85.0), Support, Advanced,
+            "Branch angle", "Organic supports: the steepest a branch may lean from vertical to get around the model.";
+        support_tree_angle_slow: f64 = 25.0, "°", range(0.0, 85.0), Support, Advanced,
+            "Preferred branch angle", "Organic supports: how far a branch leans from vertical when it only moves to merge with another.";
+        support_tree_branch_diameter: f64 = 2.0, "mm", range(0.1, 100.0), Support, Advanced,
+            "Branch diameter", "Organic supports: diameter of a branch below its tip.";
+        support_tree_branch_diameter_angle: f64 = 5.0, "°", range(0.0, 15.0), Support, Advanced,
+            "Branch diameter angle", "Organic supports: branches thicken downward at this angle, so that long ones stand firm.";
+        support_tree_tip_diameter: f64 = 0.8, "mm", range(0.1, 100.0), Support, Advanced,
+            "Tip diameter", "Organic supports: diameter of a branch where it touches the model.";
+        support_tree_branch_distance: f64 = 1.0, "mm", range(0.1, 50.0), Support, Advanced,
+            "Branch distance", "Organic supports: the least distance between two branch tips under the model.";
+        support_tree_top_rate: f64 = 15.0, "%", range(1.0, 100.0), Support, Advanced,
+            "Branch density", "Organic supports: how densely tips are placed under an overhang, as the density of lines of the support's width they would make. Higher holds overhangs better; lower comes off more easily.";
         support_material_contact_distance: f64 = 0.2, "mm", range(0.0, 5.0), Support, Advanced,
             "Top Z distance", "Vertical gap between the support and the model above it.";
         support_material_xy_spacing: f64 = 0.6, "mm", range(0.0, 10.0), Support, Advanced,

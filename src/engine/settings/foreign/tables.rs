@@ -307,6 +307,49 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
     ("brim_width", "brim_width", Conv::Same),
     ("brim_type", "brim_width", Conv::NoBrim),
     ("enable_support", "support_material", Conv::Same),
+    // Orca's support_style refines support_type ("default" means the type's own style), so
+    // the type alone decides: its tree styles (slim, strong, hybrid, organic) are organic.
+    (
+        "support_type",
+        "support_material_style",
+        Conv::Words(&[
+            ("normal(auto)", "grid"),
+            ("normal(manual)", "grid"),
+            ("tree(auto)", "organic"),
+            ("tree(manual)", "organic"),
+        ]),
+    ),
+    (
+        "tree_support_branch_angle",
+        "support_tree_angle",
+        Conv::Same,
+    ),
+    (
+        "tree_support_angle_slow",
+        "support_tree_angle_slow",
+        Conv::Same,
+    ),
+    (
+        "tree_support_branch_diameter",
+        "support_tree_branch_diameter",
+        Conv::Same,
+    ),
+    (
+        "tree_support_branch_diameter_angle",
+        "support_tree_branch_diameter_angle",
+        Conv::Same,
+    ),
+    (
+        "tree_support_tip_diameter",
+        "support_tree_tip_diameter",
+        Conv::Same,
+    ),
+    (
+        "tree_support_branch_distance",
+        "support_tree_branch_distance",
+        Conv::Same,
+    ),
+    ("tree_support_top_rate", "support_tree_top_rate", Conv::Same),
     (
         "support_threshold_angle",
         "support_material_threshold",

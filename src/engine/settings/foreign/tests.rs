@@ -103,7 +103,8 @@ fn orca_json_maps() {
             "seam_position": "back", "outer_wall_line_width": "105%", "brim_type": "no_brim",
             "enable_support": "1", "wall_sequence": "outer wall/inner wall",
             "printable_area": ["-110x-110", "110x-110", "110x110", "-110x110"],
-            "nozzle_temperature": ["215", "215"], "tree_support_branch_angle": "40"}"#,
+            "nozzle_temperature": ["215", "215"], "tree_support_branch_angle": "40",
+            "tree_support_wall_count": "2"}"#,
     )
     .unwrap();
     let m = map(
@@ -122,10 +123,11 @@ fn orca_json_maps() {
     assert_eq!(m.get("bed_size_x"), Some("220"));
     assert_eq!(m.get("origin_at_center"), Some("true"));
     assert_eq!(m.get("temperature"), Some("215"));
+    assert_eq!(m.get("support_tree_angle"), Some("40"));
     assert!(
         m.ignored
             .iter()
-            .any(|(k, _)| k == "tree_support_branch_angle")
+            .any(|(k, _)| k == "tree_support_wall_count")
     );
 }
 
@@ -250,4 +252,43 @@ fn arachne_settings_map_from_both_slicers() {
     assert_eq!(m.get("min_feature_size"), Some("30"));
     assert_eq!(m.get("wall_distribution_count"), Some("2"));
     assert_eq!(m.get("wall_transition_filter_deviation"), Some("20"));
+}
+
+#[test]
+fn tree_supports_map_from_prusaslicer_and_orca() {
+    let m = map(
+        Dialect::PrusaSlicer,
+        &pairs(&[
+            ("support_material_style", "organic"),
+            ("support_tree_angle", "45"),
+            ("support_tree_top_rate", "30%"),
+            ("support_tree_tip_diameter", "1"),
+        ]),
+        &Settings::default(),
+    );
+    assert_eq!(m.get("support_material_style"), Some("organic"));
+    assert_eq!(m.get("support_tree_angle"), Some("45"));
+    assert_eq!(m.get("support_tree_top_rate"), Some("30"));
+    assert_eq!(m.get("support_tree_tip_diameter"), Some("1"));
+    let m = map(
+        Dialect::Orca,
+        &pairs(&[
+            ("support_style", "tree_hybrid"),
+            ("support_type", "tree(auto)"),
+            ("tree_support_branch_angle", "35"),
+            ("tree_support_branch_diameter", "3"),
+            ("tree_support_angle_slow", "20"),
+        ]),
+        &Settings::default(),
+    );
+    assert_eq!(m.get("support_material_style"), Some("organic"));
+    assert_eq!(m.get("support_tree_angle"), Some("35"));
+    assert_eq!(m.get("support_tree_branch_diameter"), Some("3"));
+    assert_eq!(m.get("support_tree_angle_slow"), Some("20"));
+    let m = map(
+        Dialect::Orca,
+        &pairs(&[("support_type", "normal(auto)")]),
+        &Settings::default(),
+    );
+    assert_eq!(m.get("support_material_style"), Some("grid"));
 }

@@ -1,0 +1,290 @@
+//! Support under overhangs. A layer overhangs where it reaches further out than the layer
+//! below by more than the threshold angle allows. Support starts a Z gap below that and
+//! keeps an XY gap from the model. Grid and snug supports grow the overhang straight down
+//! (grid squares the areas off to the pattern's grid); they stop where they land on the
+//! model (or, built from the bed only, vanish wherever model lies below). Organic supports
+//! are branches (`tree`). The top layers under the model are a dense interface; the body is
+//! lines, inside a wall for branches.
+
+mod tree;
+
+use super::infill::lines::{Linking, parallel_lines};
+use super::{Extrusion, ExtrusionLoop, ExtrusionPath, LayerFlows, Role};
+use crate::engine::geom::{self, ExPolygon, Join};
+use crate::engine::layers::{LayerZ, SlicedObject};
+use crate::engine::par;
+use crate::engine::settings::{Settings, SupportPattern, SupportStyle};
+use crate::engine::units::{Coord, scaled};
+
+pub fn generate(sliced: &SlicedObject, plan: &[LayerZ], s: &Settings) -> Vec<Vec<Extrusion>> {
+    if !s.support_material || plan.len() < 2 {
+        return Vec::new();
+    }
+    let regions = regions(&sliced.layers, plan, s);
+    let organic = s.support_material_style == SupportStyle::Organic;
+    par::map(&regions, |i, (body, interface)| {
+        let flow = LayerFlows::new(s, plan[i].height, plan[i].on_bed).support;
+        let sp = flow.spacing();
+        let angle = s.support_material_angle.to_radians();
+        let min_len = scaled(flow.width);
+        let mut out = Vec::new();
+        let clip = |r: &[ExPolygon]| geom::offset(r, -scaled(sp / 2.0), Join::Miter);
+        // Branches get a wall around them, the lines inside it.
+        let body_clip = if organic {
+            let wall = clip(body);
+            for poly in wall.iter().flat_map(|e| e.polygons()) {
+                out.push(Extrusion::Loop(ExtrusionLoop {
+                    paths: vec![ExtrusionPath::new(
+                        Role::SupportMaterial,
+                        flow,
+                        poly.to_polyline_from(0).points,
+                    )],
+                }));
+            }
+            geom::offset(&wall, -scaled(sp), Join::Miter)
+        } else {
+            clip(body)
+        };
+        let mut angles = vec![angle];
+        if s.support_material_pattern == SupportPattern::Grid {
+            angles.push(angle + std::f64::consts::FRAC_PI_2);
+        }
+        for a in angles {
+            for l in parallel_lines(
+                &body_clip,
+                a,
+                scaled(s.support_material_spacing.max(sp)),
+                0,
+                Linking::ZigZag,
+                min_len,
+            ) {
+                out.push(Extrusion::Path(ExtrusionPath::new(
+                    Role::SupportMaterial,
+                    flow,
+                    l.points,
+                )));
+            }
+        }
+        let interface_spacing = scaled(sp + s.support_material_interface_spacing);
+        for l in parallel_lines(
+            &clip(interface),
+            angle + std::f64::consts::FRAC_PI_2,
+            interface_spacing,
+            0,
+            Linking::ZigZag,
+            min_len,
+        ) {
+            out.push(Extrusion::Path(ExtrusionPath::new(
+                Role::SupportMaterialInterface,
+                flow,
+                l.points,
+            )));
+        }
+        out
+    })
+}
+
+/// (body, interface) regions of every layer, in the chosen style.
+fn regions(
+    slices: &[Vec<ExPolygon>],
+    plan: &[LayerZ],
+    s: &Settings,
+) -> Vec<(Vec<ExPolygon>, Vec<ExPolygon>)> {
+    let xy = scaled(s.support_material_xy_spacing);
+    let keep_out: Vec<Vec<ExPolygon>> = par::map(slices, |_, sl| geom::offset(sl, xy, Join::Miter));
+    match s.support_material_style {
+        SupportStyle::Organic => tree::tree_regions(slices, plan, &keep_out, s),
+        SupportStyle::Grid | SupportStyle::Snug => support_regions(slices, plan, &keep_out, s),
+    }
+}
+
+/// The layer whose top sits the contact distance below the bottom of layer `i` (where
+/// support for an overhang on layer `i` ends), if any.
+fn contact_layer(plan: &[LayerZ], i: usize, s: &Settings) -> Option<usize> {
+    let bottom = plan[i].print_z - plan[i].height - s.support_material_contact_distance;
+    plan.partition_point(|l| l.print_z <= bottom + 1e-6)
+        .checked_sub(1)
+}
+
+/// `regions` squared off to a grid of `cell` squares (aligned to the bed, so that the
+/// squares of one layer stand on those of the layer below): every square a region touches.
+fn squared_off(regions: &[ExPolygon], cell: Coord) -> Vec<ExPolygon> {
+    if regions.is_empty() || cell <= 0 {
+        return Vec::new();
+    }
+    let b = geom::bounding_box_of(regions);
+    let mut squares = Vec::new();
+    let mut y = b.min.y.div_euclid(cell) * cell;
+    while y < b.max.y {
+        let band = [ExPolygon::rect(b.min.x - cell, y, b.max.x + cell, y + cell)];
+        for piece in geom::intersection(regions, &band) {
+            let pb = piece.bounding_box();
+            let x0 = pb.min.x.div_euclid(cell) * cell;
+            let x1 = (pb.max.x + cell - 1).div_euclid(cell) * cell;
+            squares.push(ExPolygon::rect(x0, y, x1.max(x0 + cell), y + cell));
+        }
+        y += cell;
+    }
+    geom::union_ex(&squares)
+}
+
+/// Grid and snug support: (body, interface) regions of every layer.
+fn support_regions(
+    slices: &[Vec<ExPolygon>],
+    plan: &[LayerZ],
+    keep_out: &[Vec<ExPolygon>],
+    s: &Settings,
+) -> Vec<(Vec<ExPolygon>, Vec<ExPolygon>)> {
+    let n = slices.len();
+    let resolution = scaled(s.slice_resolution());
+    let overhangs = crate::engine::layers::overhangs(slices, plan, s.support_material_threshold);
+    // The layer whose top sits the contact distance below each overhang.
+    let mut contrib: Vec<Vec<ExPolygon>> = vec![Vec::new(); n];
+    for (i, o) in overhangs.into_iter().enumerate() {
+        if o.is_empty() {
+            continue;
+        }
+        if let Some(j) = contact_layer(plan, i, s) {
+            contrib[j].extend(o);
+        }
+    }
+    let grid = (s.support_material_style == SupportStyle::Grid)
+        .then(|| scaled(s.support_material_spacing.max(s.nozzle_diameter)));
+    // Grow downward from each contact layer, stopping at the model.
+    let mut store: Vec<Vec<ExPolygon>> = vec![Vec::new(); n];
+    let mut acc: Vec<ExPolygon> = Vec::new();
+    for j in (0..n).rev() {
+        if !contrib[j].is_empty() {
+            acc.append(&mut contrib[j]);
+            acc = geom::union_ex(&acc);
+        }
+        if acc.is_empty() {
+            continue;
+        }
+        acc = geom::simplify_polygons(&geom::difference(&acc, &keep_out[j]), resolution);
+        store[j] = match grid {
+            Some(cell) => geom::difference(&squared_off(&acc, cell), &keep_out[j]),
+            None => acc.clone(),
+        };
+    }
+    if s.support_material_buildplate_only {
+        let mut below: Vec<ExPolygon> = Vec::new();
+        for j in 0..n {
+            if !keep_out[j].is_empty() {
+                below.extend(keep_out[j].iter().cloned());
+                below = geom::union_ex(&below);
+            }
+            if !store[j].is_empty() {
+                store[j] = geom::difference(&store[j], &below);
+            }
+        }
+    }
+    let gap_layers = (s.support_material_contact_distance / plan.last().map_or(0.2, |l| l.height))
+        .ceil() as usize;
+    let reach = s.support_material_interface_layers as usize + gap_layers;
+    par::map(&store, |j, st| {
+        if st.is_empty() || s.support_material_interface_layers == 0 {
+            return (st.clone(), Vec::new());
+        }
+        let above: Vec<ExPolygon> = (j + 1..=(j + reach).min(n - 1))
+            .flat_map(|k| slices[k].iter().cloned())
+            .collect();
+        let interface = geom::intersection(st, &geom::union_ex(&above));
+        let body = geom::difference(st, &interface);
+        (body, interface)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::layers::plan_layers;
+
+    fn rect(x0: i64, x1: i64) -> ExPolygon {
+        ExPolygon::rect(x0, 0, x1, 10_000)
+    }
+
+    #[test]
+    fn t_shape_gets_support_under_the_arms_only() {
+        // A 10 mm pillar up to 5 mm, then a 30 mm wide top.
+        let plan = plan_layers(10.0, 0.2, 0.2);
+        let layers: Vec<Vec<ExPolygon>> = plan
+            .iter()
+            .map(|l| {
+                vec![if l.print_z <= 5.0 {
+                    rect(10_000, 20_000)
+                } else {
+                    rect(0, 30_000)
+                }]
+            })
+            .collect();
+        let mut s = Settings {
+            support_material: true,
+            ..Default::default()
+        };
+        let r = regions(&layers, &plan, &s);
+        // Under the arms, down to the bed, kept 0.6 mm from the pillar.
+        let a0 = geom::total_area(&r[0].0);
+        let expect = 2.0 * (10_000.0 - 600.0) * 10_000.0;
+        assert!((a0 - expect).abs() / expect < 0.02, "{a0} vs {expect}");
+        // No support above the overhang's contact gap, none under the pillar's top.
+        assert!(r[30].0.is_empty() && r[30].1.is_empty());
+        // The top layers under the arms are interface.
+        assert!(geom::total_area(&r[23].1) > 0.0);
+        assert!(geom::total_area(&r[10].1) == 0.0);
+        s.support_material_buildplate_only = true;
+        let r = regions(&layers, &plan, &s);
+        assert!(geom::total_area(&r[0].0) > 0.0);
+    }
+
+    #[test]
+    fn grid_squares_the_support_off_to_the_pattern_grid() {
+        // A round overhang (a 9 mm disc over a 3 mm stem): grid support covers every 2.5 mm
+        // square the snug one touches, so it is larger, and its outline runs on the grid
+        // (away from the stem's XY gap).
+        let plan = plan_layers(6.0, 0.2, 0.2);
+        let disc = crate::engine::geom::Polygon::new(
+            (0..48)
+                .map(|k| {
+                    let a = k as f64 / 48.0 * std::f64::consts::TAU;
+                    crate::engine::geom::Point::new(
+                        20_000 + (9_000.0 * a.cos()) as i64,
+                        20_000 + (9_000.0 * a.sin()) as i64,
+                    )
+                })
+                .collect(),
+        );
+        let layers: Vec<Vec<ExPolygon>> = plan
+            .iter()
+            .map(|l| {
+                vec![if l.print_z <= 3.0 {
+                    ExPolygon::rect(18_500, 18_500, 21_500, 21_500)
+                } else {
+                    ExPolygon::new(disc.clone())
+                }]
+            })
+            .collect();
+        let mut s = Settings {
+            support_material: true,
+            support_material_style: SupportStyle::Snug,
+            ..Default::default()
+        };
+        let snug = regions(&layers, &plan, &s);
+        s.support_material_style = SupportStyle::Grid;
+        let grid = regions(&layers, &plan, &s);
+        let (a_snug, a_grid) = (geom::total_area(&snug[0].0), geom::total_area(&grid[0].0));
+        assert!(a_grid > a_snug * 1.05, "grid {a_grid} vs snug {a_snug}");
+        let outer = grid[0]
+            .0
+            .iter()
+            .max_by(|a, b| a.area().total_cmp(&b.area()))
+            .unwrap();
+        assert!(
+            outer
+                .contour
+                .points
+                .iter()
+                .all(|p| p.x % 2_500 == 0 && p.y % 2_500 == 0)
+        );
+    }
+}
