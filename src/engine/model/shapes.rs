@@ -64,6 +64,18 @@ pub const SHAPES: &[(&str, &str)] = &[
         "three 20 mm square tubes with 0.8, 1.2 and 1.6 mm walls, 10 mm tall",
     ),
     ("pin", "pin of 2 mm diameter, 10 mm tall"),
+    (
+        "arch",
+        "arch 40 mm wide, 20 mm tall and 10 mm deep over a 24 mm half-round opening",
+    ),
+    (
+        "ball-on-stem",
+        "ball of 20 mm diameter on a 5 mm stem, its underside 10 mm above the bed",
+    ),
+    (
+        "overhang-ring",
+        "tube of 24 mm diameter, 10 mm tall, under a flange reaching 8 mm out all round",
+    ),
 ];
 
 /// Builds a named shape.
@@ -123,6 +135,41 @@ pub fn shape(name: &str) -> Option<Mesh> {
             m
         }
         "pin" => extrude(&ExPolygon::new(circle(0.0, 0.0, 1.0, 32)), 0.0, 10.0),
+        "arch" => {
+            let mut profile = vec![(0.0, 0.0)];
+            for k in 0..=48 {
+                let a = PI * (1.0 - k as f64 / 48.0);
+                profile.push((20.0 + 12.0 * a.cos(), 12.0 * a.sin()));
+            }
+            profile.extend([(40.0, 0.0), (40.0, 20.0), (0.0, 20.0)]);
+            standing(&profile, 10.0)
+        }
+        "ball-on-stem" => {
+            let mut m = sphere(10.0, 48, 96);
+            for v in &mut m.vertices {
+                v[2] += 10.0;
+            }
+            m.append(&extrude(
+                &ExPolygon::new(circle(0.0, 0.0, 2.5, 48)),
+                0.0,
+                11.0,
+            ));
+            m
+        }
+        "overhang-ring" => {
+            let ring = |outer: f64| {
+                let mut hole = circle(0.0, 0.0, 10.0, 96);
+                hole.reverse();
+                ExPolygon {
+                    contour: circle(0.0, 0.0, outer, 96),
+                    holes: vec![hole],
+                }
+            };
+            let mut m = extrude(&ring(12.0), 0.0, 10.0);
+            m.append(&extrude(&ring(20.0), 10.0, 13.0));
+            crate::engine::mesh::repair(&mut m);
+            m
+        }
         _ => return None,
     })
 }
@@ -480,6 +527,12 @@ mod tests {
                     .sum::<f64>(),
             ),
             ("pin", 10.0 * 16.0 * (PI / 16.0).sin()),
+            ("arch", 10.0 * (800.0 - PI * 144.0 / 2.0)),
+            ("ball-on-stem", 4.0 / 3.0 * PI * 1000.0 + 11.0 * PI * 6.25),
+            (
+                "overhang-ring",
+                PI * (10.0 * (144.0 - 100.0) + 3.0 * (400.0 - 100.0)),
+            ),
         ];
         for (name, volume) in expect {
             let mut m = shape(name).unwrap();

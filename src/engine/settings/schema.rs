@@ -324,6 +324,8 @@ declare_settings! {
             "Support on build plate only", "Only place support that stands on the bed, never on the model.";
         support_material_style: SupportStyle = SupportStyle::Grid, "", NO_RANGE, Support, Basic,
             "Support style", "Grid: support areas squared off to the pattern's grid, sturdy and easy to print. Snug: areas that follow the overhang, less plastic. Organic: branches that grow down from the overhang, merge and thicken, and stand on the bed or on the model; the least plastic and the easiest to remove.";
+        support_material_closing_radius: f64 = 2.0, "mm", range(0.0, 100.0), Support, Advanced,
+            "Closing radius", "Grid and snug supports: gaps between support areas narrower than twice this are closed, so that the thin strips under a gentle slope join into one area.";
         support_tree_angle: f64 = 40.0, "°", range(0.0, 85.0), Support, Advanced,
             "Branch angle", "Organic supports: the steepest a branch may lean from vertical to get around the model.";
         support_tree_angle_slow: f64 = 25.0, "°", range(0.0, 85.0), Support, Advanced,

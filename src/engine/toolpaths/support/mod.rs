@@ -148,6 +148,7 @@ fn support_regions(
             contrib[j].extend(o);
         }
     }
+    let closing = scaled(s.support_material_closing_radius);
     let grid = (s.support_material_style == SupportStyle::Grid)
         .then(|| scaled(s.support_material_spacing.max(s.nozzle_diameter)));
     // Grow downward from each contact layer, stopping at the model.
@@ -156,15 +157,24 @@ fn support_regions(
     for j in (0..n).rev() {
         if !contrib[j].is_empty() {
             acc.append(&mut contrib[j]);
-            acc = geom::union_ex(&acc);
+            // The overhang strips of a slope lie apart (each layer's reach beyond the one
+            // below): closing joins them into one area (PrusaSlicer's closing radius).
+            acc = if closing > 0 {
+                geom::offset2(&acc, closing, -closing, Join::Round)
+            } else {
+                geom::union_ex(&acc)
+            };
         }
         if acc.is_empty() {
             continue;
         }
-        acc = geom::simplify_polygons(&geom::difference(&acc, &keep_out[j]), resolution);
+        // Support stops where it lands on the model; the XY gap only trims what is printed
+        // on this layer (under a slope the gap would otherwise eat each layer's contact
+        // strip before it could grow down).
+        acc = geom::simplify_polygons(&geom::difference(&acc, &slices[j]), resolution);
         store[j] = match grid {
             Some(cell) => geom::difference(&squared_off(&acc, cell), &keep_out[j]),
-            None => acc.clone(),
+            None => geom::difference(&acc, &keep_out[j]),
         };
     }
     if s.support_material_buildplate_only {
@@ -286,5 +296,43 @@ mod tests {
                 .iter()
                 .all(|p| p.x % 2_500 == 0 && p.y % 2_500 == 0)
         );
+    }
+
+    #[test]
+    fn snug_support_holds_up_a_gentle_slope() {
+        // The overhang test's 50°–70° ledges: each layer overhangs the one below by a thin
+        // strip that the XY gap alone would eat; closed into one area they get lines.
+        let mut m = crate::engine::model::shapes::shape("overhang-test").unwrap();
+        crate::engine::mesh::repair(&mut m);
+        let top = m.bounds().unwrap().max.z;
+        let plan = plan_layers(top, 0.2, 0.2);
+        let s = Settings {
+            support_material: true,
+            support_material_style: SupportStyle::Snug,
+            ..Default::default()
+        };
+        let sliced = crate::engine::layers::slice_object(&m, &plan, &s);
+        let r = regions(&sliced.layers, &plan, &s);
+        let widest = r[10]
+            .0
+            .iter()
+            .map(|e| e.bounding_box().size().x)
+            .max()
+            .unwrap_or(0);
+        assert!(widest > 3_000, "support 10 layers up is {widest} wide");
+        let paths = generate(&sliced, &plan, &s);
+        assert!(paths.iter().filter(|l| !l.is_empty()).count() > 20);
+        let open = Settings {
+            support_material_closing_radius: 0.0,
+            ..s.clone()
+        };
+        let r = regions(&sliced.layers, &plan, &open);
+        let widest = r[10]
+            .0
+            .iter()
+            .map(|e| e.bounding_box().size().x)
+            .max()
+            .unwrap_or(0);
+        assert!(widest < 1_000, "without closing: {widest}");
     }
 }
