@@ -169,7 +169,7 @@ pub(super) fn tree_regions(
                 }
                 match best {
                     Some((dist, o)) if dist > 0.0 => {
-                        let go = fast.min(dist / 2.0);
+                        let go = slow.min(dist / 2.0);
                         let (dx, dy) = ((o.x - p.x) as f64, (o.y - p.y) as f64);
                         let cand = Point::new(
                             p.x + (dx / dist * go).round() as Coord,
