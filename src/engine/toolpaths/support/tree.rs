@@ -133,7 +133,9 @@ pub(super) fn tree_regions(
         }
         // Step each branch: out of the model's way first, else towards its neighbour.
         // Two branches lean towards each other while they can still meet above the bed.
-        let reach = (2.0 * slow * i as f64).clamp(4.0 * fast.max(branch_r), scaled(20.0) as f64);
+        let reach = (2.0 * slow * i as f64)
+            .min(scaled(20.0) as f64)
+            .max(4.0 * fast.max(branch_r));
         let grid = Grid::new(&nodes, &active, reach);
         let mut moves: Vec<Point> = Vec::with_capacity(active.len());
         for &k in &active {
@@ -522,5 +524,29 @@ mod tests {
         let tips = sample(&strip, 3_000, 400);
         assert!(tips.len() >= 10, "{}", tips.len());
         assert!(tips.iter().all(|&p| strip[0].contains(p)));
+    }
+
+    #[test]
+    fn settings_at_the_ends_of_their_ranges_slice() {
+        let plan = plan_layers(10.0, 0.2, 0.2);
+        let layers = t_shape(&plan, true);
+        for (angle, diameter, tip, rate, distance, widen) in [
+            (85.0, 100.0, 100.0, 1.0, 50.0, 15.0),
+            (0.0, 0.1, 0.1, 100.0, 0.1, 0.0),
+        ] {
+            let s = Settings {
+                support_tree_angle: angle,
+                support_tree_angle_slow: angle,
+                support_tree_branch_diameter: diameter,
+                support_tree_tip_diameter: tip,
+                support_tree_top_rate: rate,
+                support_tree_branch_distance: distance,
+                support_tree_branch_diameter_angle: widen,
+                ..organic()
+            };
+            let ko = keep_out(&layers, &s);
+            let regions = tree_regions(&layers, &plan, &ko, &s);
+            assert_eq!(regions.len(), plan.len());
+        }
     }
 }
