@@ -182,17 +182,8 @@ impl EdgeIndex {
         let mut best: Option<(Point, f64)> = None;
         for &ei in &cand {
             let (a, b) = self.edges[ei as usize];
-            let (dx, dy) = ((b.x - a.x) as f64, (b.y - a.y) as f64);
-            let l2 = dx * dx + dy * dy;
-            let t = if l2 == 0.0 {
-                0.0
-            } else {
-                (((p.x - a.x) as f64 * dx + (p.y - a.y) as f64 * dy) / l2).clamp(0.0, 1.0)
-            };
-            let q = Point::new(
-                a.x + (t * dx).round() as Coord,
-                a.y + (t * dy).round() as Coord,
-            );
+            let (qx, qy) = super::closest_on_segment(p, a, b);
+            let q = Point::new(qx.round() as Coord, qy.round() as Coord);
             let dist = q.distance(p);
             if dist <= within as f64 && best.is_none_or(|(_, bd)| dist < bd) {
                 best = Some((q, dist));

@@ -78,15 +78,20 @@ pub fn cross(a: Point, b: Point, c: Point) -> f64 {
     ((b.x - a.x) as f64) * ((c.y - a.y) as f64) - ((b.y - a.y) as f64) * ((c.x - a.x) as f64)
 }
 
-/// Distance from `p` to the segment `a`–`b`.
-pub fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
+/// The point of the segment `a`–`b` nearest `p`, unrounded.
+pub fn closest_on_segment(p: Point, a: Point, b: Point) -> (f64, f64) {
     let (dx, dy) = ((b.x - a.x) as f64, (b.y - a.y) as f64);
     let l2 = dx * dx + dy * dy;
     if l2 == 0.0 {
-        return p.distance(a);
+        return (a.x as f64, a.y as f64);
     }
     let t = ((((p.x - a.x) as f64) * dx + ((p.y - a.y) as f64) * dy) / l2).clamp(0.0, 1.0);
-    let (qx, qy) = (a.x as f64 + t * dx, a.y as f64 + t * dy);
+    (a.x as f64 + t * dx, a.y as f64 + t * dy)
+}
+
+/// Distance from `p` to the segment `a`–`b`.
+pub fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
+    let (qx, qy) = closest_on_segment(p, a, b);
     ((p.x as f64 - qx).powi(2) + (p.y as f64 - qy).powi(2)).sqrt()
 }
 
@@ -97,6 +102,21 @@ pub struct Polygon {
 }
 
 impl Polygon {
+    /// A circle of radius `r` around `centre` with `sides` sides, counter-clockwise.
+    pub fn circle(centre: (f64, f64), r: f64, sides: usize) -> Self {
+        Polygon::new(
+            (0..sides)
+                .map(|i| {
+                    let a = 2.0 * std::f64::consts::PI * i as f64 / sides as f64;
+                    Point::new(
+                        (centre.0 + r * a.cos()).round() as Coord,
+                        (centre.1 + r * a.sin()).round() as Coord,
+                    )
+                })
+                .collect(),
+        )
+    }
+
     /// The axis-aligned rectangle from (x0, y0) to (x1, y1), counter-clockwise.
     pub fn rect(x0: Coord, y0: Coord, x1: Coord, y1: Coord) -> Self {
         Polygon::new(vec![

@@ -4,7 +4,7 @@
 
 use crate::engine::geom::{ExPolygon, Point, Polygon, triangulate};
 use crate::engine::mesh::Mesh;
-use crate::engine::units::unscaled;
+use crate::engine::units::{SCALE, unscaled};
 use std::f64::consts::PI;
 
 /// The shapes `lamina generate` knows, with a one-line description.
@@ -188,16 +188,9 @@ pub fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> ExPolygon {
     ]))
 }
 
-/// A circle as a polygon, counter-clockwise.
+/// A circle as a polygon, counter-clockwise, in millimetres.
 pub fn circle(cx: f64, cy: f64, r: f64, segments: usize) -> Polygon {
-    Polygon::new(
-        (0..segments)
-            .map(|i| {
-                let a = 2.0 * PI * i as f64 / segments as f64;
-                mm(cx + r * a.cos(), cy + r * a.sin())
-            })
-            .collect(),
-    )
+    Polygon::circle((cx * SCALE, cy * SCALE), r * SCALE, segments)
 }
 
 /// A prism: `region` extruded from `z0` to `z1`.

@@ -673,8 +673,7 @@ mod tests {
     use crate::engine::geom::Polygon;
     use crate::engine::toolpaths::{Island, Wall};
 
-    fn square_loop(s: i64, role: Role) -> ExtrusionLoop {
-        let poly = Polygon::rect(0, 0, s, s);
+    fn loop_of(poly: &Polygon, role: Role) -> ExtrusionLoop {
         ExtrusionLoop {
             paths: vec![ExtrusionPath::new(
                 role,
@@ -682,6 +681,22 @@ mod tests {
                 poly.to_polyline_from(0).points,
             )],
         }
+    }
+
+    fn square_loop(s: i64, role: Role) -> ExtrusionLoop {
+        loop_of(&Polygon::rect(0, 0, s, s), role)
+    }
+
+    /// One copy of `islands` (no infill, no support) at `offset`.
+    fn placed(islands: &[Island], offset: Point) -> [PlacedLayer<'_>; 1] {
+        [PlacedLayer {
+            islands,
+            infill: &[],
+            exposed: &[],
+            support: &[],
+            offset,
+            instance: 0,
+        }]
     }
 
     #[test]
@@ -708,14 +723,7 @@ mod tests {
             ],
             ..Default::default()
         }];
-        let placed = [PlacedLayer {
-            islands: &islands,
-            infill: &[],
-            exposed: &[],
-            support: &[],
-            offset: Point::new(100_000, 100_000),
-            instance: 0,
-        }];
+        let placed = placed(&islands, Point::new(100_000, 100_000));
         let out = order_layer(3, &[], &placed, Point::default(), &[], &s);
         assert_eq!(out.paths.len(), 2);
         assert_eq!(out.paths[0].role, Role::Perimeter);
@@ -739,13 +747,7 @@ mod tests {
         };
         let ring = |poly: Polygon, role: Role| Wall {
             depth: 0,
-            extrusion: ExtrusionLoop {
-                paths: vec![ExtrusionPath::new(
-                    role,
-                    Flow::new(0.45, 0.2),
-                    poly.to_polyline_from(0).points,
-                )],
-            },
+            extrusion: loop_of(&poly, role),
         };
         let mut hole = Polygon::rect(5_000, 5_000, 15_000, 15_000);
         hole.reverse();
@@ -760,14 +762,7 @@ mod tests {
             ],
             ..Default::default()
         }];
-        let placed = [PlacedLayer {
-            islands: &islands,
-            infill: &[],
-            exposed: &[],
-            support: &[],
-            offset: Point::default(),
-            instance: 0,
-        }];
+        let placed = placed(&islands, Point::default());
         let out = order_layer(0, &[], &placed, Point::new(-5_000, 30_000), &[], &s);
         assert_eq!(out.seams.len(), 2);
         let (a, b) = (out.seams[0], out.seams[1]);

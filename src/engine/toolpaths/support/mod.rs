@@ -106,6 +106,12 @@ fn contact_layer(plan: &[LayerZ], i: usize, s: &Settings) -> Option<usize> {
         .checked_sub(1)
 }
 
+/// Layers left empty between the support and the model above it (the top Z distance).
+fn gap_layers(plan: &[LayerZ], s: &Settings) -> usize {
+    let layer_h = plan.last().map_or(0.2, |l| l.height).max(0.01);
+    (s.support_material_contact_distance / layer_h).ceil() as usize
+}
+
 /// `regions` squared off to a grid of `cell` squares (aligned to the bed, so that the
 /// squares of one layer stand on those of the layer below): every square a region touches.
 fn squared_off(regions: &[ExPolygon], cell: Coord) -> Vec<ExPolygon> {
@@ -189,8 +195,7 @@ fn support_regions(
             }
         }
     }
-    let gap_layers = (s.support_material_contact_distance / plan.last().map_or(0.2, |l| l.height))
-        .ceil() as usize;
+    let gap_layers = gap_layers(plan, s);
     let reach = s.support_material_interface_layers as usize + gap_layers;
     par::map(&store, |j, st| {
         if st.is_empty() || s.support_material_interface_layers == 0 {
@@ -253,17 +258,7 @@ mod tests {
         // square the snug one touches, so it is larger, and its outline runs on the grid
         // (away from the stem's XY gap).
         let plan = plan_layers(6.0, 0.2, 0.2);
-        let disc = crate::engine::geom::Polygon::new(
-            (0..48)
-                .map(|k| {
-                    let a = k as f64 / 48.0 * std::f64::consts::TAU;
-                    crate::engine::geom::Point::new(
-                        20_000 + (9_000.0 * a.cos()) as i64,
-                        20_000 + (9_000.0 * a.sin()) as i64,
-                    )
-                })
-                .collect(),
-        );
+        let disc = crate::engine::geom::Polygon::circle((20_000.0, 20_000.0), 9_000.0, 48);
         let layers: Vec<Vec<ExPolygon>> = plan
             .iter()
             .map(|l| {
@@ -312,27 +307,27 @@ mod tests {
             ..Default::default()
         };
         let sliced = crate::engine::layers::slice_object(&m, &plan, &s);
-        let r = regions(&sliced.layers, &plan, &s);
-        let widest = r[10]
-            .0
-            .iter()
-            .map(|e| e.bounding_box().size().x)
-            .max()
-            .unwrap_or(0);
-        assert!(widest > 3_000, "support 10 layers up is {widest} wide");
+        // How wide the support is 10 layers up.
+        let widest = |s: &Settings| {
+            regions(&sliced.layers, &plan, s)[10]
+                .0
+                .iter()
+                .map(|e| e.bounding_box().size().x)
+                .max()
+                .unwrap_or(0)
+        };
+        let widest_closed = widest(&s);
+        assert!(
+            widest_closed > 3_000,
+            "support 10 layers up is {widest_closed} wide"
+        );
         let paths = generate(&sliced, &plan, &s);
         assert!(paths.iter().filter(|l| !l.is_empty()).count() > 20);
         let open = Settings {
             support_material_closing_radius: 0.0,
             ..s.clone()
         };
-        let r = regions(&sliced.layers, &plan, &open);
-        let widest = r[10]
-            .0
-            .iter()
-            .map(|e| e.bounding_box().size().x)
-            .max()
-            .unwrap_or(0);
-        assert!(widest < 1_000, "without closing: {widest}");
+        let widest_open = widest(&open);
+        assert!(widest_open < 1_000, "without closing: {widest_open}");
     }
 }

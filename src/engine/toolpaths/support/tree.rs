@@ -8,11 +8,12 @@
 //!
 //! Written here rather than taken from a crate: no Rust crate grows support trees.
 
-use super::contact_layer;
+use super::{contact_layer, gap_layers};
 use crate::engine::geom::{self, EdgeIndex, ExPolygon, Join, Point, Polygon};
 use crate::engine::layers::LayerZ;
 use crate::engine::par;
 use crate::engine::settings::Settings;
+use crate::engine::toolpaths::LayerFlows;
 use crate::engine::units::{Coord, scaled};
 use std::collections::HashMap;
 
@@ -38,13 +39,9 @@ pub(super) fn tree_regions(
     s: &Settings,
 ) -> Vec<(Vec<ExPolygon>, Vec<ExPolygon>)> {
     let n = slices.len();
-    let width = if s.support_material_extrusion_width > 0.0 {
-        s.support_material_extrusion_width
-    } else {
-        s.nozzle_diameter
-    };
     let layer_h = plan.last().map_or(0.2, |l| l.height).max(0.01);
-    let gap_layers = (s.support_material_contact_distance / layer_h).ceil() as usize;
+    let width = LayerFlows::new(s, layer_h, false).support.width;
+    let gap_layers = gap_layers(plan, s);
     let xy = scaled(s.support_material_xy_spacing) as f64;
     let tip_r = scaled(s.support_tree_tip_diameter / 2.0) as f64;
     let branch_r = scaled(s.support_tree_branch_diameter / 2.0).max(1) as f64;
@@ -355,20 +352,11 @@ fn sample(regions: &[ExPolygon], spacing: Coord, width: Coord) -> Vec<Point> {
     out
 }
 
-/// A branch's cross-section: a polygon around `c` of radius `r`.
+/// A branch's cross-section: a polygon around `c` of radius `r`, its sides about 0.15 mm
+/// apart.
 fn circle(c: Point, r: f64) -> Polygon {
     let sides = ((r / 150.0).ceil() as usize).clamp(8, 32);
-    Polygon::new(
-        (0..sides)
-            .map(|k| {
-                let a = k as f64 / sides as f64 * std::f64::consts::TAU;
-                Point::new(
-                    c.x + (r * a.cos()).round() as Coord,
-                    c.y + (r * a.sin()).round() as Coord,
-                )
-            })
-            .collect(),
-    )
+    Polygon::circle((c.x as f64, c.y as f64), r, sides)
 }
 
 /// The active branches bucketed by position, for neighbour queries.
