@@ -73,25 +73,31 @@ fn projects_open_in_prusaslicer_and_slice_the_same_in_lamina() {
         "-o",
         first.to_str().unwrap(),
     ]);
-    // PrusaSlicer reads the geometry and the placement.
-    let info = Command::new("prusa-slicer")
-        .args(["--info", p])
+    // PrusaSlicer reads the geometry and the placement: the project it writes back has the
+    // same objects where Lamina put them.
+    let back = first.with_file_name("plate-prusa.3mf");
+    let o = Command::new("prusa-slicer")
+        .args(["--dont-arrange", "--export-3mf", p, "-o"])
+        .arg(&back)
         .output()
         .expect("run prusa-slicer");
-    let info = String::from_utf8_lossy(&info.stdout);
-    let values = |key: &str| -> Vec<f64> {
-        info.lines()
-            .filter_map(|l| l.strip_prefix(&format!("{key} = ")))
-            .map(|v| v.trim().parse().unwrap())
-            .collect()
-    };
-    assert_eq!(values("size_z"), [48.0, 20.0], "{info}");
-    assert_eq!(values("min_z"), [0.0, 0.0], "{info}");
-    let volume = values("volume");
-    assert!((volume[1] - 8000.0).abs() < 0.01, "{info}");
-    let max_x = values("max_x");
-    let min_x = values("min_x");
-    assert!(max_x[0] < min_x[1], "the objects overlap: {info}");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let theirs = mesh::read_package(&std::fs::read(&back).unwrap(), "x").unwrap();
+    let placed = lamina::engine::model::Scene::from_objects(theirs.objects);
+    let boxes: Vec<_> = placed
+        .objects
+        .iter()
+        .map(|o| o.instance_bounds(0).unwrap())
+        .collect();
+    assert_eq!(boxes.len(), 2);
+    let size = |i: usize| boxes[i].size();
+    assert!((size(0).z - 48.0).abs() < 1e-3 && (size(1).z - 20.0).abs() < 1e-3);
+    assert!(boxes.iter().all(|b| b.min.z.abs() < 1e-3));
+    assert!((placed.objects[1].mesh.volume() - 8000.0).abs() < 0.01);
+    assert!(
+        boxes[0].max.x < boxes[1].min.x,
+        "the objects overlap: {boxes:?}"
+    );
     // Lamina opens it with its settings and placement: the same G-code.
     let o = lamina(&["slice", p, "-o", again.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("using the project's settings"));
@@ -225,6 +231,8 @@ fn prusa_project(dir: &Path) -> PathBuf {
             instances: &[DAffine3::from_translation(glam::DVec3::new(
                 125.0, 105.0, 0.0,
             ))],
+            paint: None,
+            volumes: &[],
         }],
         &[
             ("Metadata/Slic3r_PE.config", config.as_bytes()),

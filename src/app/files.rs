@@ -67,6 +67,9 @@ pub fn import_files(ctx: Ctx, list: Vec<web_sys::File>) {
             super::browser::next_frame().await;
             match open_file(&name, &bytes) {
                 Ok(opened) => {
+                    for note in &opened.notes {
+                        ctx.say(format!("{name}: {note}"), false);
+                    }
                     let count: usize = opened.objects.iter().map(|o| o.mesh.triangles.len()).sum();
                     match opened.settings {
                         Some(settings) => open_project_file(ctx, &name, opened.objects, settings),

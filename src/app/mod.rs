@@ -318,6 +318,7 @@ fn demo_model() -> ImportedObject {
         name: "Calibration cube".into(),
         mesh: shapes::shape("cube").unwrap_or_default(),
         instances: vec![DAffine3::IDENTITY],
+        ..Default::default()
     }
 }
 

@@ -158,6 +158,7 @@ impl SlicingState {
                     name: o.name.clone(),
                     repair: o.repair,
                     instances: placements(o),
+                    markup: o.markup(),
                 })
                 .collect(),
             checks: ctx.assist.on.get_untracked(),

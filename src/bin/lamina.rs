@@ -262,6 +262,9 @@ fn load_files(j: &mut JobArgs) -> Result<Vec<Vec<mesh::ImportedObject>>, Fail> {
     let single = files.len() == 1;
     let mut out = Vec::new();
     for (path, opened) in files {
+        for note in &opened.notes {
+            eprintln!("lamina: note: {path}: {note}");
+        }
         if let Some(file_settings) = opened.settings.filter(|_| single) {
             if matches!(file_settings, FileSettings::Lamina { .. }) {
                 eprintln!("lamina: note: {path}: using the project's settings");

@@ -11,7 +11,7 @@ use crate::engine::gcode::template::{self, TemplateError};
 use crate::engine::gcode::writer::{self, JobInfo, ObjectLabel};
 use crate::engine::gcode::{LayerMoves, PrintStats};
 use crate::engine::geom::{ExPolygon, Point, convex_hull};
-use crate::engine::layers::{LayerZ, SlicedObject, plan_layers, slice_object};
+use crate::engine::layers::{LayerZ, SlicedObject, plan_layers, slice_object, support_marks};
 use crate::engine::model::Scene;
 use crate::engine::settings::{SettingError, Settings, format_float};
 use crate::engine::stage::Stage;
@@ -85,6 +85,8 @@ pub struct SliceGroup {
     pub object: usize,
     /// Bed-space mesh of the first copy.
     pub mesh: crate::engine::mesh::Mesh,
+    /// The first copy's placement (object → bed).
+    pub transform: DAffine3,
     /// (global instance id, XY offset from the first copy)
     pub copies: Vec<(usize, Point)>,
 }
@@ -240,7 +242,13 @@ pub fn slice_stage(job: &Job) -> Result<Sliced, SliceError> {
         .collect();
     let objects: Vec<SlicedObject> = groups
         .iter()
-        .map(|g| slice_object(&g.mesh, &plan, settings))
+        .map(|g| {
+            let o = &scene.objects[g.object];
+            SlicedObject {
+                marks: support_marks(&o.mesh, &o.support_paint, &o.volumes, &g.transform, &plan),
+                ..slice_object(&g.mesh, &plan, settings)
+            }
+        })
         .collect();
     let warnings = groups
         .iter()
@@ -503,6 +511,7 @@ fn group_instances(scene: &Scene) -> Vec<SliceGroup> {
                     SliceGroup {
                         object: oi,
                         mesh: o.mesh.transformed(&t),
+                        transform: t,
                         copies: vec![(global, Point::default())],
                     },
                     t,

@@ -18,7 +18,7 @@
 
 use crate::engine::gcode::PrintStats;
 use crate::engine::mesh::{Mesh, RepairReport};
-use crate::engine::model::{Object, Scene};
+use crate::engine::model::{Object, Scene, SupportMarkup};
 use crate::engine::printer::lan::{self, Kind};
 use crate::engine::settings::{Choice, Preset};
 use crate::worker::{instances, placements};
@@ -127,6 +127,9 @@ pub struct StoredObject {
     pub mesh: String,
     pub repair: RepairReport,
     pub instances: Vec<[f64; 12]>,
+    /// Support paint and volumes.
+    #[serde(default)]
+    pub markup: SupportMarkup,
 }
 
 /// What a project holds besides its meshes.
@@ -395,6 +398,7 @@ impl Db {
                 mesh: key,
                 repair: o.repair,
                 instances: placements(o),
+                markup: o.markup(),
             });
         }
         if !new_meshes.is_empty() {
@@ -498,12 +502,16 @@ impl Db {
                     mesh
                 }
             };
-            objects.push(Object {
+            let mut object = Object {
                 name: o.name,
                 mesh,
                 repair: o.repair,
                 instances: instances(&o.instances),
-            });
+                support_paint: Default::default(),
+                volumes: Vec::new(),
+            };
+            object.set_markup(o.markup);
+            objects.push(object);
         }
         Ok(LoadedProject {
             meta: record.meta,

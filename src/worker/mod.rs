@@ -6,7 +6,7 @@
 use crate::engine::assist::findings::Finding;
 use crate::engine::gcode::{PrintStats, preview};
 use crate::engine::mesh::{Mesh, RepairReport};
-use crate::engine::model::{Instance, Object, Scene};
+use crate::engine::model::{Instance, Object, Scene, SupportMarkup};
 use crate::engine::pipeline::{self, Observer};
 use crate::engine::settings::Settings;
 use crate::engine::stage::Stage;
@@ -36,6 +36,9 @@ pub struct JobObject {
     pub repair: RepairReport,
     /// Each copy's placement: a 3×3 matrix by columns, then the translation.
     pub instances: Vec<[f64; 12]>,
+    /// Support paint and volumes.
+    #[serde(default)]
+    pub markup: SupportMarkup,
 }
 
 /// What the worker says, under the message's `reply`. Beside it, `Done` messages carry
@@ -205,12 +208,16 @@ fn run(job: Job, meshes: &js_sys::Array) {
             Ok(m) => m,
             Err(e) => return fail(format!("{}: {e}", o.name)),
         };
-        scene.objects.push(Object {
+        let mut object = Object {
             name: o.name.clone(),
             mesh: std::sync::Arc::new(mesh),
             repair: o.repair,
             instances: instances(&o.instances),
-        });
+            support_paint: Default::default(),
+            volumes: Vec::new(),
+        };
+        object.set_markup(o.markup.clone());
+        scene.objects.push(object);
     }
     let decoded = reporter.now();
     let out = match pipeline::slice(&scene, &job.settings, &job.presets, &mut reporter) {

@@ -304,3 +304,46 @@ pub fn prusaslicer(model: &Path) -> Reference {
     };
     Reference { gcode, report }
 }
+
+/// Points (x, y, z) where extrusions of a feature (`;TYPE:` starting with `kind`, as Lamina
+/// and PrusaSlicer mark them) end, from any G-code with absolute or relative E.
+pub fn extrusion_ends(gcode: &Path, kind: &str) -> Vec<(f64, f64, f64)> {
+    let text = std::fs::read_to_string(gcode).expect("read G-code");
+    let (mut x, mut y, mut z, mut e) = (0.0, 0.0, 0.0, 0.0);
+    let (mut relative, mut inside) = (false, false);
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if let Some(t) = line.strip_prefix(";TYPE:") {
+            inside = t.starts_with(kind);
+            continue;
+        }
+        let code = line.split(';').next().unwrap_or("").trim();
+        let mut words = code.split_whitespace();
+        let cmd = words.next().unwrap_or("");
+        let arg = |c: char| {
+            code.split_whitespace()
+                .skip(1)
+                .find(|w| w.starts_with(c))
+                .and_then(|w| w[1..].parse::<f64>().ok())
+        };
+        match cmd {
+            "M83" => relative = true,
+            "M82" => relative = false,
+            "G92" => e = arg('E').unwrap_or(e),
+            "G0" | "G1" => {
+                x = arg('X').unwrap_or(x);
+                y = arg('Y').unwrap_or(y);
+                z = arg('Z').unwrap_or(z);
+                if let Some(ne) = arg('E') {
+                    let de = if relative { ne } else { ne - e };
+                    e = if relative { e + ne } else { ne };
+                    if de > 0.0 && inside && (arg('X').is_some() || arg('Y').is_some()) {
+                        out.push((x, y, z));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}

@@ -249,6 +249,7 @@ mod tests {
             name: shape.into(),
             mesh: shapes::shape(shape).unwrap(),
             instances: vec![glam::DAffine3::IDENTITY],
+            ..Default::default()
         }]);
         sc.drop_to_bed();
         sc
@@ -327,6 +328,7 @@ mod tests {
             name: "bridge".into(),
             mesh: m,
             instances: vec![glam::DAffine3::IDENTITY],
+            ..Default::default()
         }]);
         let b: Vec<String> = advise(&sc, &Settings::default())
             .into_iter()

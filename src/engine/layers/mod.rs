@@ -1,8 +1,10 @@
 //! Layers: the Z plan (which heights are printed) and the sliced regions of each object at
 //! each layer, cleaned up (union, gap closing, simplification, elephant-foot compensation).
 
+mod marks;
 mod slice;
 
+pub use marks::{SupportMarks, support_marks};
 pub use slice::slice_mesh;
 
 use crate::engine::geom::{self, ExPolygon, Join};
@@ -86,6 +88,8 @@ pub struct SlicedObject {
     pub layers: Vec<Vec<ExPolygon>>,
     /// Layers where an open surface had to be closed across a wide gap.
     pub layers_with_wide_gaps: Vec<usize>,
+    /// Where support is enforced or blocked (painted or by volumes).
+    pub marks: SupportMarks,
 }
 
 /// Slices a mesh (already placed: its bottom at z = 0) at every layer of `plan`.
@@ -125,6 +129,7 @@ pub fn slice_object(mesh: &Mesh, plan: &[LayerZ], settings: &Settings) -> Sliced
             .filter(|(_, (_, wide))| *wide > 0)
             .map(|(i, _)| i)
             .collect(),
+        marks: SupportMarks::default(),
     }
 }
 

@@ -2,13 +2,15 @@
 //! and repair.
 
 mod obj;
+pub mod paint;
 mod repair;
 mod stl;
 mod threemf;
 mod topology;
 mod zip;
 
-pub use repair::{RepairReport, repair};
+pub use paint::FacetPaint;
+pub use repair::{RepairReport, repair, repair_tracked};
 pub use stl::{read_stl, write_binary_stl};
 pub use threemf::{Package3mf, WriteObject, read_package, write_3mf};
 pub use topology::EdgeMap;
@@ -213,12 +215,57 @@ pub fn ray_triangle(origin: DVec3, dir: DVec3, a: DVec3, b: DVec3, c: DVec3) -> 
 }
 
 /// One object read from a file: a mesh and where its copies stand (at least one).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportedObject {
     pub name: String,
     pub mesh: Mesh,
     /// Placement of each copy, from the file (identity for STL and OBJ).
     pub instances: Vec<DAffine3>,
+    /// Support enforcers and blockers painted on the mesh's triangles.
+    pub support_paint: FacetPaint,
+    /// Volumes placed on the object (support enforcers and blockers).
+    pub volumes: Vec<Volume>,
+}
+
+/// What a volume placed on an object does. The names are PrusaSlicer's `volume_type` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum VolumeKind {
+    SupportEnforcer,
+    SupportBlocker,
+}
+
+impl VolumeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            VolumeKind::SupportEnforcer => "SupportEnforcer",
+            VolumeKind::SupportBlocker => "SupportBlocker",
+        }
+    }
+
+    /// For people.
+    pub fn label(self) -> &'static str {
+        match self {
+            VolumeKind::SupportEnforcer => "Support enforcer",
+            VolumeKind::SupportBlocker => "Support blocker",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<VolumeKind> {
+        match name {
+            "SupportEnforcer" => Some(VolumeKind::SupportEnforcer),
+            "SupportBlocker" => Some(VolumeKind::SupportBlocker),
+            _ => None,
+        }
+    }
+}
+
+/// A volume on an object: a closed mesh in the object's coordinates, acting on the part of
+/// the object inside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Volume {
+    pub name: String,
+    pub kind: VolumeKind,
+    pub mesh: std::sync::Arc<Mesh>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -262,6 +309,7 @@ pub fn import(name: &str, bytes: &[u8]) -> Result<Vec<ImportedObject>, ImportErr
             name: stem.clone(),
             mesh,
             instances: vec![DAffine3::IDENTITY],
+            ..Default::default()
         }])
     };
     match format {

@@ -49,23 +49,50 @@ impl RepairReport {
 }
 
 pub fn repair(mesh: &mut Mesh) -> RepairReport {
+    repair_tracked(mesh).0
+}
+
+/// `repair`, also telling where each remaining triangle came from: its index before repair,
+/// and whether its last two corners were swapped (so paint on triangles can follow).
+pub fn repair_tracked(mesh: &mut Mesh) -> (RepairReport, Vec<(u32, bool)>) {
     let mut report = RepairReport {
         vertices_welded: weld(mesh),
         ..Default::default()
     };
     let before = mesh.triangles.len();
-    mesh.triangles
-        .retain(|t| t[0] != t[1] && t[1] != t[2] && t[0] != t[2]);
+    let mut origin: Vec<u32> = (0..before as u32).collect();
+    let keep: Vec<bool> = mesh
+        .triangles
+        .iter()
+        .map(|t| t[0] != t[1] && t[1] != t[2] && t[0] != t[2])
+        .collect();
+    retain_marked(mesh, &mut origin, &keep);
     report.degenerate_faces_removed = before - mesh.triangles.len();
-    report.duplicate_faces_removed = remove_duplicates(mesh);
-    let (flipped, reversed, shells, edges) = orient(mesh);
-    report.faces_flipped = flipped;
+    let keep = unique_faces(mesh);
+    let count = mesh.triangles.len();
+    retain_marked(mesh, &mut origin, &keep);
+    report.duplicate_faces_removed = count - mesh.triangles.len();
+    let (flip, reversed, shells, edges) = orient(mesh);
+    report.faces_flipped = flip.iter().filter(|&&f| f).count();
     report.shells_reversed = reversed;
     report.shells = shells;
     // Flipping faces leaves the topology as it was.
     report.open_edges = edges.open_edges();
     report.non_manifold_edges = edges.non_manifold_edges();
-    report
+    (report, origin.into_iter().zip(flip).collect())
+}
+
+fn retain_marked(mesh: &mut Mesh, origin: &mut Vec<u32>, keep: &[bool]) {
+    let mut k = 0;
+    mesh.triangles.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+    let mut k = 0;
+    origin.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
 }
 
 /// Merges vertices that fall in the same grid cell and drops unused ones.
@@ -112,8 +139,9 @@ fn weld(mesh: &mut Mesh) -> usize {
     merged
 }
 
-/// Removes repeated faces; a face and its reverse cancel (an internal double wall).
-fn remove_duplicates(mesh: &mut Mesh) -> usize {
+/// Which faces to keep: of repeated faces one stays; a face and its reverse cancel (an
+/// internal double wall).
+fn unique_faces(mesh: &Mesh) -> Vec<bool> {
     let mut keyed: Vec<([u32; 3], bool, usize)> = mesh
         .triangles
         .iter()
@@ -152,19 +180,14 @@ fn remove_duplicates(mesh: &mut Mesh) -> usize {
         }
         i = j;
     }
-    let before = mesh.triangles.len();
-    let mut k = 0;
-    mesh.triangles.retain(|_| {
-        k += 1;
-        keep[k - 1]
-    });
-    before - mesh.triangles.len()
+    keep
 }
 
 /// Makes neighbouring faces agree (shared edges run opposite ways), then orients whole shells
 /// by nesting (see `nesting`).
-/// Returns (faces whose orientation changed, shells reversed, shell count, the edge map).
-fn orient(mesh: &mut Mesh) -> (usize, usize, usize, EdgeMap) {
+/// Returns (whether each face's orientation changed, shells reversed, shell count, the edge
+/// map).
+fn orient(mesh: &mut Mesh) -> (Vec<bool>, usize, usize, EdgeMap) {
     let n = mesh.triangles.len();
     let edges = EdgeMap::new(mesh);
     // The two faces of each manifold edge.
@@ -265,12 +288,7 @@ fn orient(mesh: &mut Mesh) -> (usize, usize, usize, EdgeMap) {
         }
         reversed += 1;
     }
-    (
-        flip.iter().filter(|&&f| f).count(),
-        reversed,
-        shells.len(),
-        edges,
-    )
+    (flip, reversed, shells.len(), edges)
 }
 
 /// The shell directly around each shell (the smallest that encloses it), if any.

@@ -7,7 +7,10 @@ pub mod project;
 pub mod shapes;
 pub mod thumbnail;
 
-use crate::engine::mesh::{Bounds, ImportedObject, Mesh, RepairReport, repair};
+use crate::engine::mesh::{
+    Bounds, FacetPaint, ImportedObject, Mesh, RepairReport, Volume, VolumeKind, repair,
+    repair_tracked,
+};
 use glam::{DAffine3, DMat3, DVec3};
 use std::sync::Arc;
 
@@ -24,21 +27,45 @@ pub struct Object {
     pub mesh: Arc<Mesh>,
     pub repair: RepairReport,
     pub instances: Vec<Instance>,
+    /// Support enforcers and blockers painted on the mesh's triangles.
+    pub support_paint: Arc<FacetPaint>,
+    /// Support enforcer and blocker volumes, in the object's coordinates.
+    pub volumes: Vec<Volume>,
 }
 
 impl Object {
     pub fn new(imported: ImportedObject) -> Object {
         let mut mesh = imported.mesh;
-        let repair = repair(&mut mesh);
+        let corners: Vec<_> = if imported.support_paint.is_empty() {
+            Vec::new()
+        } else {
+            mesh.triangles
+                .iter()
+                .map(|t| t.map(|i| mesh.vertex(i)))
+                .collect()
+        };
+        let (report, origin) = repair_tracked(&mut mesh);
+        let volumes = imported
+            .volumes
+            .into_iter()
+            .map(|mut v| {
+                let mut m = (*v.mesh).clone();
+                repair(&mut m);
+                v.mesh = Arc::new(m);
+                v
+            })
+            .collect();
         Object {
             name: imported.name,
             mesh: Arc::new(mesh),
-            repair,
+            repair: report,
             instances: imported
                 .instances
                 .into_iter()
                 .map(|transform| Instance { transform })
                 .collect(),
+            support_paint: Arc::new(imported.support_paint.remap(&origin, &corners)),
+            volumes,
         }
     }
 
@@ -57,6 +84,75 @@ impl Object {
             max = max.max(p);
         }
         Some(Bounds { min, max })
+    }
+}
+
+/// An object's support paint and volumes in a plain form, for workers and stored projects.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SupportMarkup {
+    /// (triangle, PrusaSlicer's text form of its paint)
+    #[serde(default)]
+    pub paint: Vec<(u32, String)>,
+    #[serde(default)]
+    pub volumes: Vec<VolumeData>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct VolumeData {
+    pub name: String,
+    pub kind: VolumeKind,
+    pub vertices: Vec<[f32; 3]>,
+    pub triangles: Vec<[u32; 3]>,
+}
+
+impl SupportMarkup {
+    pub fn is_empty(&self) -> bool {
+        self.paint.is_empty() && self.volumes.is_empty()
+    }
+}
+
+impl Object {
+    pub fn markup(&self) -> SupportMarkup {
+        SupportMarkup {
+            paint: self.support_paint.encoded(),
+            volumes: self
+                .volumes
+                .iter()
+                .map(|v| VolumeData {
+                    name: v.name.clone(),
+                    kind: v.kind,
+                    vertices: v.mesh.vertices.clone(),
+                    triangles: v.mesh.triangles.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Takes paint and volumes from their plain form; what does not fit the mesh (a
+    /// triangle it lacks, a broken volume) is left out and counted.
+    pub fn set_markup(&mut self, m: SupportMarkup) -> usize {
+        let (paint, mut bad) = FacetPaint::from_encoded(
+            m.paint.iter().map(|(t, s)| (*t, s.as_str())),
+            self.mesh.triangles.len(),
+        );
+        self.support_paint = Arc::new(paint);
+        self.volumes.clear();
+        for v in m.volumes {
+            let mesh = Mesh {
+                vertices: v.vertices,
+                triangles: v.triangles,
+            };
+            if mesh.check().is_err() {
+                bad += 1;
+                continue;
+            }
+            self.volumes.push(Volume {
+                name: v.name,
+                kind: v.kind,
+                mesh: Arc::new(mesh),
+            });
+        }
+        bad
     }
 }
 
@@ -306,6 +402,7 @@ mod tests {
                 name: format!("box{i}"),
                 mesh: box_mesh([0.0; 3], [30.0, 20.0, 10.0]),
                 instances: vec![DAffine3::from_translation(DVec3::new(500.0, 0.0, 7.0))],
+                ..Default::default()
             }]);
         }
         s

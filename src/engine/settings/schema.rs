@@ -317,7 +317,9 @@ declare_settings! {
     }
     Process "Support" {
         support_material: bool = false, "", NO_RANGE, Support, Basic,
-            "Supports", "Generate support under overhangs steeper than the threshold.";
+            "Supports", "Generate support under overhangs steeper than the threshold. Areas painted or marked as support enforcers are supported even when this is off.";
+        support_material_auto: bool = true, "", NO_RANGE, Support, Basic,
+            "Automatic supports", "With supports on: support every overhang steeper than the threshold. Off: only where support enforcers are painted or placed.";
         support_material_threshold: f64 = 45.0, "°", range(1.0, 90.0), Support, Basic,
             "Overhang threshold", "Surfaces flatter than this angle (from the horizontal) get support.";
         support_material_buildplate_only: bool = false, "", NO_RANGE, Support, Basic,

@@ -319,6 +319,17 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
             ("tree(manual)", "organic"),
         ]),
     ),
+    // "manual": only where support enforcers are painted or placed.
+    (
+        "support_type",
+        "support_material_auto",
+        Conv::Words(&[
+            ("normal(auto)", "1"),
+            ("normal(manual)", "0"),
+            ("tree(auto)", "1"),
+            ("tree(manual)", "0"),
+        ]),
+    ),
     (
         "tree_support_branch_angle",
         "support_tree_angle",

@@ -291,4 +291,12 @@ fn tree_supports_map_from_prusaslicer_and_orca() {
         &Settings::default(),
     );
     assert_eq!(m.get("support_material_style"), Some("grid"));
+    // "manual": enforcers only.
+    let m = map(
+        Dialect::Orca,
+        &pairs(&[("support_type", "tree(manual)")]),
+        &Settings::default(),
+    );
+    assert_eq!(m.get("support_material_style"), Some("organic"));
+    assert_eq!(m.get("support_material_auto"), Some("false"));
 }

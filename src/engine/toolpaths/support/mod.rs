@@ -11,16 +11,19 @@ mod tree;
 use super::infill::lines::{Linking, parallel_lines};
 use super::{Extrusion, ExtrusionLoop, ExtrusionPath, LayerFlows, Role};
 use crate::engine::geom::{self, ExPolygon, Join};
-use crate::engine::layers::{LayerZ, SlicedObject};
+use crate::engine::layers::{LayerZ, SlicedObject, SupportMarks};
 use crate::engine::par;
 use crate::engine::settings::{Settings, SupportPattern, SupportStyle};
 use crate::engine::units::{Coord, scaled};
 
 pub fn generate(sliced: &SlicedObject, plan: &[LayerZ], s: &Settings) -> Vec<Vec<Extrusion>> {
-    if !s.support_material || plan.len() < 2 {
+    // Enforced areas are supported even with supports off (PrusaSlicer's rule).
+    if plan.len() < 2
+        || !(s.support_material || sliced.marks.enforcers.iter().any(|l| !l.is_empty()))
+    {
         return Vec::new();
     }
-    let regions = regions(&sliced.layers, plan, s);
+    let regions = regions(&sliced.layers, &sliced.marks, plan, s);
     let organic = s.support_material_style == SupportStyle::Organic;
     par::map(&regions, |i, (body, interface)| {
         let flow = LayerFlows::new(s, plan[i].height, plan[i].on_bed).support;
@@ -87,15 +90,53 @@ pub fn generate(sliced: &SlicedObject, plan: &[LayerZ], s: &Settings) -> Vec<Vec
 /// (body, interface) regions of every layer, in the chosen style.
 fn regions(
     slices: &[Vec<ExPolygon>],
+    marks: &SupportMarks,
     plan: &[LayerZ],
     s: &Settings,
 ) -> Vec<(Vec<ExPolygon>, Vec<ExPolygon>)> {
     let xy = scaled(s.support_material_xy_spacing);
     let keep_out: Vec<Vec<ExPolygon>> = par::map(slices, |_, sl| geom::offset(sl, xy, Join::Miter));
+    let overhangs = overhangs(slices, marks, plan, s);
     match s.support_material_style {
-        SupportStyle::Organic => tree::tree_regions(slices, plan, &keep_out, s),
-        SupportStyle::Grid | SupportStyle::Snug => support_regions(slices, plan, &keep_out, s),
+        SupportStyle::Organic => tree::tree_regions(slices, &overhangs, plan, &keep_out, s),
+        SupportStyle::Grid | SupportStyle::Snug => {
+            support_regions(slices, &overhangs, &marks.blockers, plan, &keep_out, s)
+        }
     }
+}
+
+/// What needs support on each layer: with automatic supports, the overhangs steeper than
+/// the threshold; where support is enforced, any overhang whatever its angle; less where
+/// support is blocked (PrusaSlicer's rules for painted and volume enforcers and blockers).
+fn overhangs(
+    slices: &[Vec<ExPolygon>],
+    marks: &SupportMarks,
+    plan: &[LayerZ],
+    s: &Settings,
+) -> Vec<Vec<ExPolygon>> {
+    let auto = if s.support_material && s.support_material_auto {
+        crate::engine::layers::overhangs(slices, plan, s.support_material_threshold)
+    } else {
+        vec![Vec::new(); slices.len()]
+    };
+    if marks.is_empty() {
+        return auto;
+    }
+    let none = Vec::new();
+    par::map_range(slices.len(), |i| {
+        let mut o = auto[i].clone();
+        let enforced = marks.enforcers.get(i).unwrap_or(&none);
+        if i > 0 && !enforced.is_empty() && !slices[i].is_empty() {
+            let any = geom::difference(&slices[i], &slices[i - 1]);
+            o.extend(geom::intersection(&any, enforced));
+            o = geom::union_ex(&o);
+        }
+        let blocked = marks.blockers.get(i).unwrap_or(&none);
+        if !blocked.is_empty() && !o.is_empty() {
+            o = geom::difference(&o, blocked);
+        }
+        o
+    })
 }
 
 /// The layer whose top sits the contact distance below the bottom of layer `i` (where
@@ -137,23 +178,28 @@ fn squared_off(regions: &[ExPolygon], cell: Coord) -> Vec<ExPolygon> {
 /// Grid and snug support: (body, interface) regions of every layer.
 fn support_regions(
     slices: &[Vec<ExPolygon>],
+    overhangs: &[Vec<ExPolygon>],
+    blockers: &[Vec<ExPolygon>],
     plan: &[LayerZ],
     keep_out: &[Vec<ExPolygon>],
     s: &Settings,
 ) -> Vec<(Vec<ExPolygon>, Vec<ExPolygon>)> {
     let n = slices.len();
     let resolution = scaled(s.slice_resolution());
-    let overhangs = crate::engine::layers::overhangs(slices, plan, s.support_material_threshold);
-    // The layer whose top sits the contact distance below each overhang.
+    // The layer whose top sits the contact distance below each overhang (and what was
+    // blocked there).
     let mut contrib: Vec<Vec<ExPolygon>> = vec![Vec::new(); n];
-    for (i, o) in overhangs.into_iter().enumerate() {
-        if o.is_empty() {
+    let mut blocked: Vec<Vec<ExPolygon>> = vec![Vec::new(); n];
+    for (i, o) in overhangs.iter().enumerate() {
+        let Some(j) = contact_layer(plan, i, s) else {
             continue;
-        }
-        if let Some(j) = contact_layer(plan, i, s) {
-            contrib[j].extend(o);
-        }
+        };
+        contrib[j].extend(o.iter().cloned());
+        blocked[j].extend(blockers.get(i).into_iter().flatten().cloned());
     }
+    // The blocked areas reach down until support for an overhang below claims them or the
+    // model does: closing and the grid's squares must not bring support back under them.
+    let mut shadow: Vec<ExPolygon> = Vec::new();
     let closing = scaled(s.support_material_closing_radius);
     let grid = (s.support_material_style == SupportStyle::Grid)
         .then(|| scaled(s.support_material_spacing.max(s.nozzle_diameter)));
@@ -161,6 +207,11 @@ fn support_regions(
     let mut store: Vec<Vec<ExPolygon>> = vec![Vec::new(); n];
     let mut acc: Vec<ExPolygon> = Vec::new();
     for j in (0..n).rev() {
+        if !blocked[j].is_empty() || !shadow.is_empty() {
+            shadow.append(&mut blocked[j]);
+            shadow = geom::difference(&geom::union_ex(&shadow), &contrib[j]);
+            shadow = geom::difference(&shadow, &slices[j]);
+        }
         if !contrib[j].is_empty() {
             acc.append(&mut contrib[j]);
             // The overhang strips of a slope lie apart (each layer's reach beyond the one
@@ -178,10 +229,17 @@ fn support_regions(
         // on this layer (under a slope the gap would otherwise eat each layer's contact
         // strip before it could grow down).
         acc = geom::simplify_polygons(&geom::difference(&acc, &slices[j]), resolution);
-        store[j] = match grid {
+        if !shadow.is_empty() {
+            acc = geom::difference(&acc, &shadow);
+        }
+        let mut layer = match grid {
             Some(cell) => geom::difference(&squared_off(&acc, cell), &keep_out[j]),
             None => geom::difference(&acc, &keep_out[j]),
         };
+        if !shadow.is_empty() {
+            layer = geom::difference(&layer, &shadow);
+        }
+        store[j] = layer;
     }
     if s.support_material_buildplate_only {
         let mut below: Vec<ExPolygon> = Vec::new();
@@ -237,7 +295,7 @@ mod tests {
             support_material: true,
             ..Default::default()
         };
-        let r = regions(&layers, &plan, &s);
+        let r = regions(&layers, &SupportMarks::default(), &plan, &s);
         // Under the arms, down to the bed, kept 0.6 mm from the pillar.
         let a0 = geom::total_area(&r[0].0);
         let expect = 2.0 * (10_000.0 - 600.0) * 10_000.0;
@@ -248,7 +306,7 @@ mod tests {
         assert!(geom::total_area(&r[23].1) > 0.0);
         assert!(geom::total_area(&r[10].1) == 0.0);
         s.support_material_buildplate_only = true;
-        let r = regions(&layers, &plan, &s);
+        let r = regions(&layers, &SupportMarks::default(), &plan, &s);
         assert!(geom::total_area(&r[0].0) > 0.0);
     }
 
@@ -274,9 +332,9 @@ mod tests {
             support_material_style: SupportStyle::Snug,
             ..Default::default()
         };
-        let snug = regions(&layers, &plan, &s);
+        let snug = regions(&layers, &SupportMarks::default(), &plan, &s);
         s.support_material_style = SupportStyle::Grid;
-        let grid = regions(&layers, &plan, &s);
+        let grid = regions(&layers, &SupportMarks::default(), &plan, &s);
         let (a_snug, a_grid) = (geom::total_area(&snug[0].0), geom::total_area(&grid[0].0));
         assert!(a_grid > a_snug * 1.05, "grid {a_grid} vs snug {a_snug}");
         let outer = grid[0]
@@ -309,7 +367,7 @@ mod tests {
         let sliced = crate::engine::layers::slice_object(&m, &plan, &s);
         // How wide the support is 10 layers up.
         let widest = |s: &Settings| {
-            regions(&sliced.layers, &plan, s)[10]
+            regions(&sliced.layers, &SupportMarks::default(), &plan, s)[10]
                 .0
                 .iter()
                 .map(|e| e.bounding_box().size().x)

@@ -34,6 +34,7 @@ struct Node {
 /// (body, interface) regions of every layer.
 pub(super) fn tree_regions(
     slices: &[Vec<ExPolygon>],
+    overhangs: &[Vec<ExPolygon>],
     plan: &[LayerZ],
     keep_out: &[Vec<ExPolygon>],
     s: &Settings,
@@ -66,7 +67,6 @@ pub(super) fn tree_regions(
             .max(s.support_tree_branch_distance),
     );
     let interface_layers = s.support_material_interface_layers as usize;
-    let overhangs = crate::engine::layers::overhangs(slices, plan, s.support_material_threshold);
     let mut interface: Vec<Vec<ExPolygon>> = vec![Vec::new(); n];
     let mut tips: Vec<Vec<Point>> = vec![Vec::new(); n];
     for (i, o) in overhangs.iter().enumerate() {
@@ -404,6 +404,11 @@ mod tests {
     use crate::engine::layers::plan_layers;
     use crate::engine::settings::SupportStyle;
 
+    /// The overhangs automatic supports hold up.
+    fn auto(layers: &[Vec<ExPolygon>], plan: &[LayerZ], s: &Settings) -> Vec<Vec<ExPolygon>> {
+        super::super::overhangs(layers, &Default::default(), plan, s)
+    }
+
     /// A T: a 10 mm pillar up to 5 mm, then a 50 mm wide top, 10 mm deep; and a shelf 3 mm
     /// high under the right arm's end when `shelf`.
     fn t_shape(plan: &[LayerZ], shelf: bool) -> Vec<Vec<ExPolygon>> {
@@ -443,7 +448,7 @@ mod tests {
         let layers = t_shape(&plan, false);
         let s = organic();
         let ko = keep_out(&layers, &s);
-        let regions = tree_regions(&layers, &plan, &ko, &s);
+        let regions = tree_regions(&layers, &auto(&layers, &plan, &s), &plan, &ko, &s);
         // The overhang is the top's first layer (5.2 mm); its contact layer the one below
         // the Z gap; the two interface layers under it are the whole overhang.
         let interface: f64 = regions.iter().map(|r| geom::total_area(&r.1)).sum();
@@ -475,7 +480,14 @@ mod tests {
             support_material_style: SupportStyle::Snug,
             ..s.clone()
         };
-        let snug = super::super::support_regions(&layers, &plan, &ko, &snug_s);
+        let snug = super::super::support_regions(
+            &layers,
+            &auto(&layers, &plan, &snug_s),
+            &[],
+            &plan,
+            &ko,
+            &snug_s,
+        );
         let columns: f64 = snug.iter().map(|r| geom::total_area(&r.0)).sum();
         assert!(tree < columns * 0.5, "tree {tree} vs snug {columns}");
     }
@@ -493,13 +505,13 @@ mod tests {
             geom::total_area(&geom::intersection(&regions[i].0, &over_shelf))
         };
         // Standing on the shelf (top at 3 mm): branches above it end a Z gap above it.
-        let regions = tree_regions(&layers, &plan, &ko, &s);
+        let regions = tree_regions(&layers, &auto(&layers, &plan, &s), &plan, &ko, &s);
         // (Layer 14 is the shelf's top, 2.8–3.0 mm; layer 15 the Z gap; 16 the branch's foot.)
         assert!(area_over_shelf(&regions, 16) > 0.0);
         assert_eq!(area_over_shelf(&regions, 15), 0.0);
         // From the bed only: no branch stands on the shelf, the rest still there.
         s.support_material_buildplate_only = true;
-        let regions = tree_regions(&layers, &plan, &ko, &s);
+        let regions = tree_regions(&layers, &auto(&layers, &plan, &s), &plan, &ko, &s);
         assert!((15..20).all(|i| area_over_shelf(&regions, i) == 0.0));
         let left = geom::intersection(&regions[0].0, &[ExPolygon::rect(0, -5_000, 19_000, 15_000)]);
         assert!(geom::total_area(&left) > 0.0);
@@ -533,7 +545,7 @@ mod tests {
                 ..organic()
             };
             let ko = keep_out(&layers, &s);
-            let regions = tree_regions(&layers, &plan, &ko, &s);
+            let regions = tree_regions(&layers, &auto(&layers, &plan, &s), &plan, &ko, &s);
             assert_eq!(regions.len(), plan.len());
         }
     }

@@ -2,6 +2,11 @@
 //! PrusaSlicer, OrcaSlicer and Bambu Studio write them), build items with transforms, and
 //! units other than millimetres.
 
+mod config;
+mod write;
+
+pub use write::{WriteObject, write_3mf};
+
 use super::zip;
 use super::{ImportError, ImportedObject, MAX_TRIANGLES, Mesh};
 use glam::{DAffine3, DMat3, DVec3};
@@ -17,6 +22,18 @@ struct ObjectDef {
     mesh: Option<Mesh>,
     /// (model part, object id, transform)
     components: Vec<(String, String, DAffine3)>,
+    /// Support paint: (triangle of `mesh`, PrusaSlicer's text form).
+    paint: Vec<(u32, String)>,
+}
+
+/// An object with its components flattened into one mesh.
+#[derive(Default)]
+struct Flat {
+    mesh: Mesh,
+    /// (triangle, paint text, whether the triangle was turned round by a mirroring transform)
+    paint: Vec<(u32, String, bool)>,
+    /// For each triangle, the top-level component it came from (its object id), if any.
+    component: Vec<Option<std::rc::Rc<str>>>,
 }
 
 /// Objects of one model part, keyed by id.
@@ -43,6 +60,8 @@ fn normalise(path: &str) -> String {
 pub struct Package3mf {
     pub objects: Vec<ImportedObject>,
     pub metadata: Vec<(String, Vec<u8>)>,
+    /// What was in the file but left out, for people.
+    pub notes: Vec<String>,
 }
 
 impl Package3mf {
@@ -78,7 +97,7 @@ pub fn read_package(bytes: &[u8], fallback_name: &str) -> Result<Package3mf, Imp
         }
     }
     metadata.sort();
-    let names = object_names(&metadata);
+    let configs = config::object_configs(&metadata);
     let root = root_model(&files)?;
     let mut pkg = Package {
         files,
@@ -92,6 +111,7 @@ pub fn read_package(bytes: &[u8], fallback_name: &str) -> Result<Package3mf, Imp
     }
     // Build items of the same object become copies of one object.
     let mut objects: Vec<ImportedObject> = Vec::new();
+    let mut notes = Vec::new();
     let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
     for (object_id, transform) in build {
         let scale = pkg.scale[&root];
@@ -101,15 +121,12 @@ pub fn read_package(bytes: &[u8], fallback_name: &str) -> Result<Package3mf, Imp
             objects[i].instances.push(instance);
             continue;
         }
-        let mut mesh = Mesh::default();
-        pkg.flatten(&root, &object_id, DAffine3::IDENTITY, &mut mesh, 0)?;
-        mesh.transform(&to_mm);
-        if mesh.triangles.is_empty() {
-            continue;
-        }
-        let name = names
-            .get(&object_id)
-            .cloned()
+        let mut flat = Flat::default();
+        pkg.flatten(&root, &object_id, DAffine3::IDENTITY, &mut flat, None, 0)?;
+        flat.mesh.transform(&to_mm);
+        let cfg = configs.get(&object_id);
+        let name = cfg
+            .and_then(|c| c.name.clone())
             .or_else(|| {
                 pkg.parts[&root]
                     .get(&object_id)
@@ -117,200 +134,39 @@ pub fn read_package(bytes: &[u8], fallback_name: &str) -> Result<Package3mf, Imp
             })
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| format!("{fallback_name} #{}", objects.len() + 1));
+        let split = config::split_volumes(flat, cfg);
+        if split.unsupported > 0 {
+            notes.push(format!(
+                "{name}: {} modifier or negative volume(s) left out (Lamina does not apply them yet)",
+                split.unsupported
+            ));
+        }
+        if split.bad_paint > 0 {
+            notes.push(format!(
+                "{name}: support paint on {} triangle(s) was unreadable and left out",
+                split.bad_paint
+            ));
+        }
+        if split.mesh.triangles.is_empty() {
+            continue;
+        }
         by_id.insert(object_id, objects.len());
         objects.push(ImportedObject {
             name,
-            mesh,
+            mesh: split.mesh,
             instances: vec![instance],
+            support_paint: split.paint,
+            volumes: split.volumes,
         });
     }
     if objects.is_empty() {
         return Err(ImportError::NoGeometry);
     }
-    Ok(Package3mf { objects, metadata })
-}
-
-/// Object names PrusaSlicer (`Slic3r_PE_model.config`) and OrcaSlicer (`model_settings.config`)
-/// keep beside the model, by object id: `<object id="1"><metadata … key="name" value="…"/>`.
-fn object_names(metadata: &[(String, Vec<u8>)]) -> FxHashMap<String, String> {
-    let mut names = FxHashMap::default();
-    for (path, data) in metadata {
-        let lower = path.to_ascii_lowercase();
-        if !(lower.ends_with("slic3r_pe_model.config") || lower.ends_with("model_settings.config"))
-        {
-            continue;
-        }
-        let Ok(text) = std::str::from_utf8(data) else {
-            continue;
-        };
-        let mut reader = Reader::from_str(text);
-        let mut object: Option<String> = None;
-        let mut depth_in_object = 0usize;
-        loop {
-            let event = match reader.read_event() {
-                Ok(Event::Eof) | Err(_) => break,
-                Ok(e) => e,
-            };
-            let (e, empty) = match event {
-                Event::Start(e) => (e, false),
-                Event::Empty(e) => (e, true),
-                Event::End(e) => {
-                    if e.local_name().as_ref() == "object" {
-                        object = None;
-                    } else if object.is_some() {
-                        depth_in_object = depth_in_object.saturating_sub(1);
-                    }
-                    continue;
-                }
-                _ => continue,
-            };
-            let attr = |key: &str| {
-                e.attributes()
-                    .flatten()
-                    .find(|a| a.key.local_name().as_ref() == key)
-                    .and_then(|a| {
-                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                            .ok()
-                            .map(|v| v.into_owned())
-                    })
-            };
-            match e.local_name().as_ref() {
-                "object" if !empty => {
-                    object = attr("id");
-                    depth_in_object = 0;
-                }
-                // Only the object's own name, not those of its parts (volumes).
-                "metadata" if depth_in_object == 0 => {
-                    if let (Some(id), Some("name"), Some(value)) =
-                        (&object, attr("key").as_deref(), attr("value"))
-                    {
-                        names.entry(id.clone()).or_insert(value);
-                    }
-                }
-                _ if object.is_some() && !empty => depth_in_object += 1,
-                _ => {}
-            }
-        }
-    }
-    names
-}
-
-/// One object to write: its name, mesh (object coordinates, mm) and where its copies stand.
-pub struct WriteObject<'a> {
-    pub name: &'a str,
-    pub mesh: &'a Mesh,
-    pub instances: &'a [DAffine3],
-}
-
-/// Writes a 3MF package (core specification, millimetres) with the given objects as build
-/// items, plus extra files (e.g. `Metadata/…`); a `Metadata/thumbnail.png` among them is
-/// linked as the package thumbnail.
-pub fn write_3mf(title: &str, objects: &[WriteObject], extra: &[(&str, &[u8])]) -> Vec<u8> {
-    use std::fmt::Write;
-    let mut model = String::with_capacity(
-        1024 + objects
-            .iter()
-            .map(|o| o.mesh.vertices.len() * 60 + o.mesh.triangles.len() * 45)
-            .sum::<usize>(),
-    );
-    model.push_str(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<model unit=\"millimeter\" xml:lang=\"en-US\" \
-         xmlns=\"http://schemas.microsoft.com/3dmanufacturing/core/2015/02\">\n",
-    );
-    let _ = writeln!(
-        model,
-        " <metadata name=\"Application\">Lamina</metadata>\n <metadata name=\"Title\">{}</metadata>\n <resources>",
-        xml_escape(title)
-    );
-    for (i, o) in objects.iter().enumerate() {
-        let _ = writeln!(
-            model,
-            "  <object id=\"{}\" name=\"{}\" type=\"model\">\n   <mesh>\n    <vertices>",
-            i + 1,
-            xml_escape(o.name)
-        );
-        for v in &o.mesh.vertices {
-            let _ = writeln!(
-                model,
-                "     <vertex x=\"{}\" y=\"{}\" z=\"{}\"/>",
-                v[0], v[1], v[2]
-            );
-        }
-        model.push_str("    </vertices>\n    <triangles>\n");
-        for t in &o.mesh.triangles {
-            let _ = writeln!(
-                model,
-                "     <triangle v1=\"{}\" v2=\"{}\" v3=\"{}\"/>",
-                t[0], t[1], t[2]
-            );
-        }
-        model.push_str("    </triangles>\n   </mesh>\n  </object>\n");
-    }
-    model.push_str(" </resources>\n <build>\n");
-    for (i, o) in objects.iter().enumerate() {
-        for t in o.instances {
-            let m = t.matrix3;
-            let v = t.translation;
-            let _ = writeln!(
-                model,
-                "  <item objectid=\"{}\" transform=\"{} {} {} {} {} {} {} {} {} {} {} {}\"/>",
-                i + 1,
-                m.x_axis.x,
-                m.x_axis.y,
-                m.x_axis.z,
-                m.y_axis.x,
-                m.y_axis.y,
-                m.y_axis.z,
-                m.z_axis.x,
-                m.z_axis.y,
-                m.z_axis.z,
-                v.x,
-                v.y,
-                v.z
-            );
-        }
-    }
-    model.push_str(" </build>\n</model>\n");
-    let thumbnail = extra
-        .iter()
-        .any(|(p, _)| p.eq_ignore_ascii_case("Metadata/thumbnail.png"));
-    let rels = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\n \
-         <Relationship Target=\"/3D/3dmodel.model\" Id=\"rel0\" Type=\"http://schemas.microsoft.com/3dmanufacturing/2013/01/3dmodel\"/>\n{}</Relationships>\n",
-        if thumbnail {
-            " <Relationship Target=\"/Metadata/thumbnail.png\" Id=\"rel1\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail\"/>\n"
-        } else {
-            ""
-        }
-    );
-    let types = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\n \
-         <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\n \
-         <Default Extension=\"model\" ContentType=\"application/vnd.ms-package.3dmanufacturing-3dmodel+xml\"/>\n \
-         <Default Extension=\"png\" ContentType=\"image/png\"/>\n \
-         <Default Extension=\"toml\" ContentType=\"application/toml\"/>\n</Types>\n";
-    let mut files: Vec<(&str, &[u8])> = vec![
-        ("[Content_Types].xml", types.as_bytes()),
-        ("_rels/.rels", rels.as_bytes()),
-        ("3D/3dmodel.model", model.as_bytes()),
-    ];
-    files.extend_from_slice(extra);
-    zip::write(&files)
-}
-
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    Ok(Package3mf {
+        objects,
+        metadata,
+        notes,
+    })
 }
 
 /// The start part named by _rels/.rels, or the first .model file.
@@ -483,6 +339,15 @@ impl Package {
                             "v1" => 0,
                             "v2" => 1,
                             "v3" => 2,
+                            // PrusaSlicer's `slic3rpe:custom_supports`, OrcaSlicer's
+                            // `paint_supports`.
+                            "custom_supports" | "paint_supports" => {
+                                if !a.value.is_empty() {
+                                    let text = a.value.to_string();
+                                    def.paint.push((mesh.triangles.len() as u32, text));
+                                }
+                                continue;
+                            }
                             _ => continue,
                         };
                         t[k] = a
@@ -545,13 +410,15 @@ impl Package {
     }
 
     /// Appends object `id` of `part` (its mesh and all its components) to `out`, in the
-    /// coordinates of the part, transformed by `t`.
+    /// coordinates of the part, transformed by `t`. `top` is the top-level component being
+    /// flattened (None for the object itself).
     fn flatten(
         &mut self,
         part: &str,
         id: &str,
         t: DAffine3,
-        out: &mut Mesh,
+        out: &mut Flat,
+        top: Option<std::rc::Rc<str>>,
         depth: usize,
     ) -> Result<(), ImportError> {
         if depth > MAX_COMPONENT_DEPTH {
@@ -565,12 +432,20 @@ impl Package {
             .ok_or_else(|| xml_err(part, format!("no object with id {id}")))?;
         if let Some(mesh) = &def.mesh {
             let scaled = mesh.transformed(&t);
-            if out.triangles.len() + scaled.triangles.len() > MAX_TRIANGLES {
+            let base = out.mesh.triangles.len();
+            if base + scaled.triangles.len() > MAX_TRIANGLES {
                 return Err(ImportError::TooLarge {
-                    count: (out.triangles.len() + scaled.triangles.len()) as u64,
+                    count: (base + scaled.triangles.len()) as u64,
                 });
             }
-            out.append(&scaled);
+            out.mesh.append(&scaled);
+            let turned = t.matrix3.determinant() < 0.0;
+            out.paint.extend(
+                def.paint
+                    .iter()
+                    .map(|(k, text)| (base as u32 + k, text.clone(), turned)),
+            );
+            out.component.resize(out.mesh.triangles.len(), top.clone());
         }
         let components = def.components.clone();
         for (cpart, cid, ct) in components {
@@ -580,7 +455,8 @@ impl Package {
             // A component in another part may use other units.
             let rel = self.scale[&cpart] / self.scale[part];
             let unit = DAffine3::from_scale(DVec3::splat(rel));
-            self.flatten(&cpart, &cid, t * ct * unit, out, depth + 1)?;
+            let top = top.clone().or_else(|| Some(cid.as_str().into()));
+            self.flatten(&cpart, &cid, t * ct * unit, out, top, depth + 1)?;
         }
         Ok(())
     }
