@@ -10,6 +10,7 @@ mod files;
 mod lan;
 mod library;
 mod objects;
+mod paint;
 mod print_panel;
 mod projects;
 mod publish;
@@ -73,6 +74,8 @@ pub struct Ctx {
     pub slicing: slicing::SlicingState,
     /// Click a face to lay the selected copy on it.
     pub lay_flat_mode: RwSignal<bool>,
+    /// The support paint brush.
+    pub paint: paint::PaintTool,
     pub projects: projects::Projects,
     pub usb: usb::Usb,
     pub lan: lan::Lan,
@@ -119,6 +122,7 @@ impl Ctx {
             mode: RwSignal::new(ViewMode::Models),
             slicing: slicing::SlicingState::new(),
             lay_flat_mode: RwSignal::new(false),
+            paint: paint::PaintTool::new(),
             projects: projects::Projects::new(),
             usb: usb::Usb::new(),
             lan: lan::Lan::new(),
@@ -400,6 +404,7 @@ pub fn App() -> impl IntoView {
                 <aside class="left">
                     <objects::ObjectList/>
                     <objects::TransformPanel/>
+                    <paint::PaintPanel/>
                     <assist::AssistPanel/>
                     <projects::SliceHistory/>
                 </aside>

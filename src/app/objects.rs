@@ -241,6 +241,13 @@ pub fn TransformPanel() -> impl IntoView {
                         "Lay on face"
                     </button>
                     <button
+                        class:active=move || ctx.paint.active.get()
+                        on:click=move |_| ctx.paint.active.update(|m| *m = !*m)
+                        title="Paint where supports must or must not go, and place enforcer and blocker volumes"
+                    >
+                        "Paint supports"
+                    </button>
+                    <button
                         on:click=move |_| {
                             if let Some(sel) = ctx.selected.get_untracked() {
                                 ctx.edit(|s| {

@@ -3,7 +3,9 @@
 //! moves, picking, dragging copies across the bed and laying them on a face.
 
 use super::browser::now_ms;
-use super::{Ctx, ViewMode, files};
+use super::{Ctx, ViewMode, files, paint};
+use crate::engine::mesh::VolumeKind;
+use crate::engine::mesh::paint::{BLOCKER, ENFORCER};
 use crate::render::{Mode, ModelDraw, Renderer, View};
 use glam::{DAffine3, DVec3, Mat4, Vec3};
 use leptos::prelude::*;
@@ -21,6 +23,8 @@ enum Drag {
     None,
     Orbit,
     Pan,
+    /// Painting supports on the selected copy.
+    Paint,
     /// Moving copy (object, instance); the bed point grabbed; the transform then.
     Move {
         sel: (usize, usize),
@@ -43,6 +47,10 @@ struct View3d {
     renderer: Option<Renderer>,
     /// Mesh identity (Arc address) → GPU mesh index.
     uploaded: HashMap<usize, usize>,
+    /// Object mesh identity → (paint identity, GPU meshes of its enforcer and blocker paint).
+    overlays: HashMap<usize, (usize, usize, usize)>,
+    /// GPU meshes reused for volumes, one per volume drawn.
+    volume_slots: Vec<usize>,
     frame_pending: bool,
     input: Input,
     preview_version: u32,
@@ -151,7 +159,12 @@ fn sync_models(ctx: &Ctx, s: &mut View3d) {
         if s.uploaded.keys().any(|k| !live.contains(k)) {
             r.clear_meshes();
             s.uploaded.clear();
+            s.overlays.clear();
+            s.volume_slots.clear();
         }
+        // Volumes are small and change as they are edited: uploaded afresh each time, after
+        // the models (they are see-through).
+        let mut see_through = Vec::new();
         let mut draws = Vec::new();
         for (oi, o) in scene.objects.iter().enumerate() {
             let key = std::sync::Arc::as_ptr(&o.mesh) as usize;
@@ -171,16 +184,64 @@ fn sync_models(ctx: &Ctx, s: &mut View3d) {
                 } else {
                     COLOUR
                 };
+                let transform = Mat4::from_cols_array(
+                    &glam::DMat4::from(inst.transform)
+                        .to_cols_array()
+                        .map(|v| v as f32),
+                );
                 draws.push(ModelDraw {
                     mesh,
-                    transform: Mat4::from_cols_array(
-                        &glam::DMat4::from(inst.transform)
-                            .to_cols_array()
-                            .map(|v| v as f32),
-                    ),
+                    transform,
                     colour,
+                    alpha: 1.0,
                 });
+                if !o.support_paint.is_empty() {
+                    let paint_key = std::sync::Arc::as_ptr(&o.support_paint) as usize;
+                    let slots = s.overlays.entry(key).or_insert_with(|| {
+                        let empty = crate::engine::mesh::Mesh::default();
+                        (0, r.add_mesh(&empty), r.add_mesh(&empty))
+                    });
+                    if slots.0 != paint_key {
+                        r.set_mesh(
+                            slots.1,
+                            &paint::overlay(&o.mesh, &o.support_paint, ENFORCER),
+                        );
+                        r.set_mesh(slots.2, &paint::overlay(&o.mesh, &o.support_paint, BLOCKER));
+                        slots.0 = paint_key;
+                    }
+                    for (mesh, colour) in [
+                        (slots.1, paint::ENFORCER_COLOUR),
+                        (slots.2, paint::BLOCKER_COLOUR),
+                    ] {
+                        draws.push(ModelDraw {
+                            mesh,
+                            transform,
+                            colour,
+                            alpha: 1.0,
+                        });
+                    }
+                }
+                for v in &o.volumes {
+                    let colour = match v.kind {
+                        VolumeKind::SupportEnforcer => paint::ENFORCER_COLOUR,
+                        VolumeKind::SupportBlocker => paint::BLOCKER_COLOUR,
+                    };
+                    see_through.push((&*v.mesh, transform, colour));
+                }
             }
+        }
+        for (k, (mesh, transform, colour)) in see_through.into_iter().enumerate() {
+            if k == s.volume_slots.len() {
+                s.volume_slots.push(r.add_mesh(mesh));
+            } else {
+                r.set_mesh(s.volume_slots[k], mesh);
+            }
+            draws.push(ModelDraw {
+                mesh: s.volume_slots[k],
+                transform,
+                colour,
+                alpha: 0.35,
+            });
         }
         r.set_models(draws);
     });
@@ -205,6 +266,8 @@ pub fn Viewport() -> impl IntoView {
     let shared: Shared = StoredValue::new_local(View3d {
         renderer: None,
         uploaded: HashMap::new(),
+        overlays: HashMap::new(),
+        volume_slots: Vec::new(),
         frame_pending: false,
         input: Input {
             drag: Drag::None,
@@ -379,6 +442,14 @@ pub fn Viewport() -> impl IntoView {
                 2.0 * x * dpr / w as f32 - 1.0,
                 1.0 - 2.0 * y * dpr / h as f32,
             );
+            if ctx.paint.active.get_untracked() {
+                let before = ctx.scene.get_untracked();
+                if ctx.paint_at(o.as_dvec3(), d.as_dvec3()) {
+                    s.input.before_drag = Some(before);
+                    s.input.drag = Drag::Paint;
+                    return;
+                }
+            }
             let hit = ctx
                 .scene
                 .with_untracked(|sc| sc.pick(o.as_dvec3(), d.as_dvec3()));
@@ -446,6 +517,14 @@ pub fn Viewport() -> impl IntoView {
                     r.camera.pan(dx, dy, h);
                     changed = true;
                 }
+                Drag::Paint => {
+                    let (w, h) = r.size();
+                    let (o, d) = r.camera.ray(
+                        2.0 * x * dpr / w as f32 - 1.0,
+                        1.0 - 2.0 * y * dpr / h as f32,
+                    );
+                    ctx.paint_at(o.as_dvec3(), d.as_dvec3());
+                }
                 Drag::Move { sel, from, start } => {
                     if let Some(to) = bed_point(r, x * dpr, y * dpr) {
                         let d = to - from;
@@ -472,13 +551,16 @@ pub fn Viewport() -> impl IntoView {
         shared.update_value(|s| {
             s.input.pointers.remove(&ev.pointer_id());
             s.input.pinch = None;
-            if let (Drag::Move { .. }, Some(before)) = (s.input.drag, s.input.before_drag.take()) {
-                if s.input.moved {
+            if let (Drag::Move { .. } | Drag::Paint, Some(before)) =
+                (s.input.drag, s.input.before_drag.take())
+            {
+                if s.input.moved || s.input.drag == Drag::Paint {
                     ctx.checkpoint(before);
                 }
             } else if !s.input.moved
                 && matches!(s.input.drag, Drag::Orbit)
                 && ctx.mode.get_untracked() == ViewMode::Models
+                && !ctx.paint.active.get_untracked()
             {
                 // A click on empty space clears the selection.
                 ctx.selected.set(None);
@@ -507,6 +589,7 @@ pub fn Viewport() -> impl IntoView {
             "+" | "=" => camera_do(&|c| c.zoom(0.85)),
             "-" | "_" => camera_do(&|c| c.zoom(1.18)),
             "f" | "F" => fit(),
+            "Escape" if ctx.paint.active.get_untracked() => ctx.paint.active.set(false),
             _ => return,
         }
         ev.prevent_default();
@@ -550,6 +633,9 @@ pub fn Viewport() -> impl IntoView {
                 <button on:click=move |_| fit() title="Fit the models in view (F)">"Fit"</button>
             </div>
             <div class="backend" title="How the 3D view is drawn">{move || backend.get()}</div>
+            <Show when=move || ctx.paint.active.get() && ctx.selected.get().is_none()>
+                <div class="hint">"Click a model to paint supports on it."</div>
+            </Show>
             <Show when=move || ctx.lay_flat_mode.get()>
                 <div class="hint">"Click a face of the selected model to lay it on the bed."</div>
             </Show>

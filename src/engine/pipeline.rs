@@ -281,7 +281,7 @@ pub fn check_stage(job: &Job, sliced: &Sliced) -> Vec<Finding> {
         .flat_map(|(g, s)| {
             findings::in_object(
                 &job.scene.objects[g.object].name,
-                &s.layers,
+                s,
                 &sliced.plan,
                 sliced.raft_plan.len(),
                 job.settings,

@@ -38,6 +38,8 @@ pub struct ModelDraw {
     pub mesh: usize,
     pub transform: Mat4,
     pub colour: [f32; 3],
+    /// 1 for solid models; less for see-through volumes (drawn after the solid ones).
+    pub alpha: f32,
 }
 
 /// What the view shows.
@@ -367,6 +369,20 @@ impl Renderer {
 
     /// Uploads a model's triangles (flat-shaded) and returns its index for `ModelDraw`.
     pub fn add_mesh(&mut self, mesh: &Mesh) -> usize {
+        let m = self.upload_mesh(mesh);
+        self.meshes.push(m);
+        self.meshes.len() - 1
+    }
+
+    /// Replaces the triangles of mesh `index` (overlays that change as they are edited).
+    pub fn set_mesh(&mut self, index: usize, mesh: &Mesh) {
+        let m = self.upload_mesh(mesh);
+        if let Some(slot) = self.meshes.get_mut(index) {
+            *slot = m;
+        }
+    }
+
+    fn upload_mesh(&self, mesh: &Mesh) -> GpuMesh {
         let mut v: Vec<f32> = Vec::with_capacity(mesh.triangles.len() * 18);
         for t in &mesh.triangles {
             let [a, b, c] = t.map(|i| Vec3::from_array(mesh.vertices[i as usize]));
@@ -383,11 +399,10 @@ impl Renderer {
                 contents: to_f32s(&v),
                 usage: wgpu::BufferUsages::VERTEX,
             });
-        self.meshes.push(GpuMesh {
+        GpuMesh {
             buffer,
             vertices: (v.len() / 6) as u32,
-        });
-        self.meshes.len() - 1
+        }
     }
 
     /// Forgets every uploaded mesh (the scene will upload what it still has).
@@ -476,7 +491,7 @@ impl Renderer {
             let mut d = [0f32; 20];
             d[..16].copy_from_slice(&m.transform.to_cols_array());
             d[16..19].copy_from_slice(&m.colour);
-            d[19] = 1.0;
+            d[19] = m.alpha;
             let off = k * DRAW_ALIGN as usize;
             draws[off..off + 80].copy_from_slice(to_f32s(&d));
         }
@@ -523,7 +538,7 @@ impl Renderer {
                 Mode::Models => {
                     pass.set_pipeline(&self.mesh_pipeline);
                     for (k, m) in self.models.iter().take(MAX_DRAWS as usize).enumerate() {
-                        let Some(mesh) = self.meshes.get(m.mesh) else {
+                        let Some(mesh) = self.meshes.get(m.mesh).filter(|m| m.vertices > 0) else {
                             continue;
                         };
                         pass.set_bind_group(

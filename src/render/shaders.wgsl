@@ -74,7 +74,7 @@ fn shade(base: vec3<f32>, n: vec3<f32>, to_eye: vec3<f32>) -> vec3<f32> {
 @fragment
 fn mesh_fs(v: MeshOut) -> @location(0) vec4<f32> {
     let to_eye = normalize(globals.eye.xyz - v.world);
-    return vec4<f32>(shade(draw.colour.rgb, normalize(v.normal), to_eye), 1.0);
+    return vec4<f32>(shade(draw.colour.rgb, normalize(v.normal), to_eye), draw.colour.a);
 }
 
 // ---- toolpaths: one instance per segment, drawn as a flat ribbon shaded like a bead ----

@@ -112,6 +112,13 @@ impl Doc {
                         .iter()
                         .zip(&y.instances)
                         .all(|(i, j)| i.transform == j.transform)
+                    && std::sync::Arc::ptr_eq(&x.support_paint, &y.support_paint)
+                    && x.volumes.len() == y.volumes.len()
+                    && x.volumes.iter().zip(&y.volumes).all(|(v, w)| {
+                        v.name == w.name
+                            && v.kind == w.kind
+                            && std::sync::Arc::ptr_eq(&v.mesh, &w.mesh)
+                    })
             })
     }
 }

@@ -5,7 +5,7 @@
 
 use super::{area_mm2, narrower_than, over_air};
 use crate::engine::geom::{self, BoundingBox, ExPolygon, Join, Point, Polygon};
-use crate::engine::layers::LayerZ;
+use crate::engine::layers::{LayerZ, SlicedObject};
 use crate::engine::settings::format_float as num;
 use crate::engine::settings::{PerimeterGenerator, Settings};
 use crate::engine::toolpaths::LayerFlows;
@@ -107,15 +107,17 @@ fn reach(region: &ExPolygon, below: &[ExPolygon], cap: f64) -> f64 {
 /// The outline detail the findings look at (mm).
 const CHECK_RESOLUTION: f64 = 0.05;
 
-/// Findings in one sliced object: `slices` on its own `plan`, whose layer 0 is print layer
-/// `offset` (a raft goes first).
+/// Findings in one sliced object, on its own `plan`, whose layer 0 is print layer `offset`
+/// (a raft goes first).
 pub fn in_object(
     name: &str,
-    slices: &[Vec<ExPolygon>],
+    sliced: &SlicedObject,
     plan: &[LayerZ],
     offset: usize,
     s: &Settings,
 ) -> Vec<Finding> {
+    let slices: &[Vec<ExPolygon>] = &sliced.layers;
+    let marks = &sliced.marks;
     let mut out = Vec::new();
     let n = slices.len().min(plan.len());
     // Findings speak of square millimetres and millimetres: measured on outlines simplified
@@ -126,13 +128,30 @@ pub fn in_object(
     });
     let slices = &simple[..];
     let flows = LayerFlows::new(s, s.layer_height, false);
-    if !s.support_material {
-        let air = over_air(
+    // Overhangs support will not hold up: with automatic supports, those under blockers;
+    // else all but the enforced ones (blocked ones never are).
+    let auto = s.support_material && s.support_material_auto;
+    if !auto || !marks.blockers.is_empty() {
+        let mut air = over_air(
             slices,
             plan,
             s.support_material_threshold,
             flows.external_perimeter.width,
         );
+        if !marks.is_empty() || auto {
+            let none = Vec::new();
+            for (i, (o, _)) in air.iter_mut().enumerate() {
+                let blocked = marks.blockers.get(i).unwrap_or(&none);
+                let enforced = marks.enforcers.get(i).unwrap_or(&none);
+                *o = if auto {
+                    geom::intersection(o, blocked)
+                } else {
+                    let mut left = geom::difference(o, enforced);
+                    left.extend(geom::intersection(o, blocked));
+                    geom::union_ex(&left)
+                };
+            }
+        }
         let areas: Vec<f64> = air.iter().map(|(o, _)| area_mm2(o)).collect();
         if areas.iter().sum::<f64>() > OVERHANG_MM2
             && let Some((first, last, worst, total, _)) = gather(&areas, 0.5, offset)
@@ -143,13 +162,26 @@ pub fn in_object(
                 last,
                 worst,
                 text: format!(
-                    "{}: {name} has {total:.0} mm² of overhang steeper than {}° with nothing under it (worst at layer {}). Turn on supports or reorient it.",
+                    "{}: {name} has {total:.0} mm² of overhang steeper than {}° with nothing under it (worst at layer {}). {}",
                     layers_text(first, last),
                     num(s.support_material_threshold),
-                    worst + 1
+                    worst + 1,
+                    if auto {
+                        "Support is blocked there: remove the blocker paint or volume, or reorient it."
+                    } else {
+                        "Turn on supports, paint support enforcers there, or reorient it."
+                    }
                 ),
             });
         }
+    }
+    if !s.support_material && marks.enforcers.is_empty() {
+        let air = over_air(
+            slices,
+            plan,
+            s.support_material_threshold,
+            flows.external_perimeter.width,
+        );
         // How far out over air each layer prints, bridges included.
         let far: Vec<f64> = crate::engine::par::map(&air, |i, (o, b)| {
             o.iter()
@@ -278,7 +310,7 @@ mod tests {
         let h = mesh.bounds().unwrap().size().z;
         let plan = plan_layers(h, s.first_layer_height, s.layer_height);
         let sliced = slice_object(&mesh, &plan, s);
-        in_object(shape, &sliced.layers, &plan, 0, s)
+        in_object(shape, &sliced, &plan, 0, s)
     }
 
     fn kinds(f: &[Finding]) -> Vec<Kind> {
@@ -308,6 +340,44 @@ mod tests {
     }
 
     #[test]
+    fn enforced_overhangs_are_held_up_and_blocked_ones_are_not() {
+        // The T with its arms' undersides painted: enforcers (supports off) leave nothing to
+        // report; blockers (supports on) leave all of it, with the blocker named.
+        let mesh = shapes::shape("overhang").unwrap();
+        let s = Settings::default();
+        let plan = plan_layers(19.0, s.first_layer_height, s.layer_height);
+        let undersides: Vec<u32> = (0..mesh.triangles.len() as u32)
+            .filter(|&t| {
+                let [a, b, c] = mesh.triangles[t as usize].map(|i| mesh.vertex(i));
+                (b - a).cross(c - a).z < 0.0 && a.z > 1.0
+            })
+            .collect();
+        let with = |state: u8, s: &Settings| {
+            let mut paint = crate::engine::mesh::FacetPaint::default();
+            paint.fill(undersides.iter().copied(), state);
+            let mut sliced = slice_object(&mesh, &plan, s);
+            sliced.marks = crate::engine::layers::support_marks(
+                &mesh,
+                &paint,
+                &[],
+                &glam::DAffine3::IDENTITY,
+                &plan,
+            );
+            in_object("T", &sliced, &plan, 0, s)
+        };
+        let enforced = with(crate::engine::mesh::paint::ENFORCER, &s);
+        assert!(!kinds(&enforced).contains(&Kind::Overhang), "{enforced:?}");
+        let mut on = s.clone();
+        on.set("support_material", "true").unwrap();
+        let blocked = with(crate::engine::mesh::paint::BLOCKER, &on);
+        let o = blocked
+            .iter()
+            .find(|f| f.kind == Kind::Overhang)
+            .expect("blocked overhang");
+        assert!(o.text.contains("blocked"), "{}", o.text);
+    }
+
+    #[test]
     fn thin_walls_and_islands() {
         let mut s = Settings::default();
         s.set("perimeter_generator", "classic").unwrap();
@@ -318,7 +388,7 @@ mod tests {
         fin.transform(&glam::DAffine3::from_scale(glam::DVec3::new(1.0, 0.3, 1.0)));
         let h = fin.bounds().unwrap().size().z;
         let plan = plan_layers(h, s.first_layer_height, s.layer_height);
-        let f = in_object("fin", &slice_object(&fin, &plan, &s).layers, &plan, 2, &s);
+        let f = in_object("fin", &slice_object(&fin, &plan, &s), &plan, 2, &s);
         let d = f
             .iter()
             .find(|f| f.kind == Kind::ThinDropped)
@@ -328,13 +398,13 @@ mod tests {
         assert!(d.text.contains("thin walls"), "{}", d.text);
         // Variable-width walls print the fin.
         let s = Settings::default();
-        let f = in_object("fin", &slice_object(&fin, &plan, &s).layers, &plan, 2, &s);
+        let f = in_object("fin", &slice_object(&fin, &plan, &s), &plan, 2, &s);
         assert!(!kinds(&f).contains(&Kind::ThinDropped), "{f:?}");
         let s = Settings::default();
         assert!(!kinds(&find("islands", &s)).contains(&Kind::TinyIslands));
         let pins = shapes::islands(2, 0.8, 3.0, 5.0);
         let plan = plan_layers(3.0, s.first_layer_height, s.layer_height);
-        let f = in_object("pins", &slice_object(&pins, &plan, &s).layers, &plan, 0, &s);
+        let f = in_object("pins", &slice_object(&pins, &plan, &s), &plan, 0, &s);
         let t = f
             .iter()
             .find(|f| f.kind == Kind::TinyIslands)
