@@ -250,6 +250,25 @@ fn support_holds_up_the_overhang() {
         (last_support_z - 14.8).abs() < 1e-6,
         "support up to {last_support_z}"
     );
+    // Concentric interface: loops instead of lines, about as much plastic.
+    let c = settings(
+        "creality-ender3-v3-se",
+        &[
+            ("support_material", "true"),
+            ("support_material_interface_pattern", "concentric"),
+        ],
+    );
+    let (rings, _) = slice_with(&path, "support-concentric", &c);
+    let r = assert_clean(&rings, &path, "support-concentric");
+    let ring_interface = r["by_type"]["support material interface"].as_f64().unwrap();
+    assert!(
+        (ring_interface / interface - 1.0).abs() < 0.3,
+        "{ring_interface} vs {interface}"
+    );
+    assert_ne!(
+        std::fs::read_to_string(&rings).unwrap(),
+        std::fs::read_to_string(&gcode).unwrap()
+    );
     // Without support the arms bridge.
     let (plain, _) = slice_file(&path, "support-off");
     let report = check(&plain, Some(&path));

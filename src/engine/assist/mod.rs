@@ -56,7 +56,7 @@ pub fn over_air(
             return (hanging, bridges);
         }
         for region in geom::offset2(o, -r, r, Join::Miter) {
-            if is_bridge(&region, &slices[i - 1], width) {
+            if crate::engine::layers::is_bridge(&region, &slices[i - 1], width) {
                 bridges.push(region);
             } else {
                 hanging.push(region);
@@ -64,22 +64,6 @@ pub fn over_air(
         }
         (hanging, bridges)
     })
-}
-
-fn is_bridge(region: &ExPolygon, below: &[ExPolygon], width: f64) -> bool {
-    let grown = geom::offset(std::slice::from_ref(region), scaled(width), Join::Miter);
-    let anchors: Vec<ExPolygon> = geom::intersection(below, &grown)
-        .into_iter()
-        .filter(|a| unscaled_area(a.area()) > 2.0 * width * width)
-        .collect();
-    if anchors.len() >= 2 {
-        return true;
-    }
-    let outline: f64 = region
-        .polygons()
-        .map(|p| crate::engine::units::unscaled(p.length() as i64))
-        .sum();
-    area_mm2(&anchors) > 0.6 * width * outline
 }
 
 /// The parts of a layer narrower than `width` (mm): what a line that wide cannot fill.

@@ -81,6 +81,22 @@ pub fn overhangs(
     })
 }
 
+/// Whether lines of `width` (mm) can span an overhanging region by bridging: it is anchored
+/// on the layer below on two separate sides, or along most of its outline (a ceiling).
+pub fn is_bridge(region: &ExPolygon, below: &[ExPolygon], width: f64) -> bool {
+    use crate::engine::units::{unscaled, unscaled_area};
+    let grown = geom::offset(std::slice::from_ref(region), scaled(width), Join::Miter);
+    let anchors: Vec<ExPolygon> = geom::intersection(below, &grown)
+        .into_iter()
+        .filter(|a| unscaled_area(a.area()) > 2.0 * width * width)
+        .collect();
+    if anchors.len() >= 2 {
+        return true;
+    }
+    let outline: f64 = region.polygons().map(|p| unscaled(p.length() as i64)).sum();
+    unscaled_area(geom::total_area(&anchors)) > 0.6 * width * outline
+}
+
 /// What slicing found in one object.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SlicedObject {

@@ -68,6 +68,15 @@ setting_enum!(
 );
 
 setting_enum!(
+    /// Support interface patterns (PrusaSlicer's; auto is rectilinear).
+    SupportInterfacePattern {
+        Auto = "auto",
+        Rectilinear = "rectilinear",
+        Concentric = "concentric",
+    }
+);
+
+setting_enum!(
     /// Support body patterns.
     SupportPattern {
         Rectilinear = "rectilinear",
@@ -322,6 +331,8 @@ declare_settings! {
             "Automatic supports", "With supports on: support every overhang steeper than the threshold. Off: only where support enforcers are painted or placed.";
         support_material_threshold: f64 = 45.0, "°", range(1.0, 90.0), Support, Basic,
             "Overhang threshold", "Surfaces flatter than this angle (from the horizontal) get support.";
+        dont_support_bridges: bool = true, "", NO_RANGE, Support, Advanced,
+            "Don't support bridges", "Automatic supports leave out overhangs anchored on two sides or all round (bridges and ceilings), which print as bridges.";
         support_material_buildplate_only: bool = false, "", NO_RANGE, Support, Basic,
             "Support on build plate only", "Only place support that stands on the bed, never on the model.";
         support_material_style: SupportStyle = SupportStyle::Grid, "", NO_RANGE, Support, Basic,
@@ -356,6 +367,8 @@ declare_settings! {
             "Interface layers", "Dense layers at the top of the support, under the model.";
         support_material_interface_spacing: f64 = 0.2, "mm", range(0.0, 10.0), Support, Advanced,
             "Interface spacing", "Gap between interface lines; 0 makes the interface solid.";
+        support_material_interface_pattern: SupportInterfacePattern = SupportInterfacePattern::Auto, "", NO_RANGE, Support, Advanced,
+            "Interface pattern", "Lines across the support (auto, rectilinear) or loops following its outline (concentric), which leave a smoother underside on round parts.";
         raft_layers: u32 = 0u32, "layers", range(0.0, 20.0), Support, Advanced,
             "Raft layers", "Layers of raft under the objects; 0 for none. The objects sit the top Z distance above it.";
         raft_expansion: f64 = 1.5, "mm", range(0.0, 20.0), Support, Advanced,

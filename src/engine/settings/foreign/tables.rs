@@ -319,6 +319,17 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
             ("tree(manual)", "organic"),
         ]),
     ),
+    ("bridge_no_support", "dont_support_bridges", Conv::Same),
+    (
+        "support_interface_pattern",
+        "support_material_interface_pattern",
+        Conv::Words(&[
+            ("auto", "auto"),
+            ("rectilinear", "rectilinear"),
+            ("rectilinear_interlaced", "rectilinear"),
+            ("concentric", "concentric"),
+        ]),
+    ),
     // "manual": only where support enforcers are painted or placed.
     (
         "support_type",

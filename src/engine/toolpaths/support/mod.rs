@@ -13,7 +13,7 @@ use super::{Extrusion, ExtrusionLoop, ExtrusionPath, LayerFlows, Role};
 use crate::engine::geom::{self, ExPolygon, Join};
 use crate::engine::layers::{LayerZ, SlicedObject, SupportMarks};
 use crate::engine::par;
-use crate::engine::settings::{Settings, SupportPattern, SupportStyle};
+use crate::engine::settings::{Settings, SupportInterfacePattern, SupportPattern, SupportStyle};
 use crate::engine::units::{Coord, scaled};
 
 pub fn generate(sliced: &SlicedObject, plan: &[LayerZ], s: &Settings) -> Vec<Vec<Extrusion>> {
@@ -69,19 +69,35 @@ pub fn generate(sliced: &SlicedObject, plan: &[LayerZ], s: &Settings) -> Vec<Vec
             }
         }
         let interface_spacing = scaled(sp + s.support_material_interface_spacing);
-        for l in parallel_lines(
-            &clip(interface),
-            angle + std::f64::consts::FRAC_PI_2,
-            interface_spacing,
-            0,
-            Linking::ZigZag,
-            min_len,
-        ) {
-            out.push(Extrusion::Path(ExtrusionPath::new(
-                Role::SupportMaterialInterface,
-                flow,
-                l.points,
-            )));
+        if s.support_material_interface_pattern == SupportInterfacePattern::Concentric {
+            let mut ring = clip(interface);
+            while !ring.is_empty() {
+                for poly in ring.iter().flat_map(|e| e.polygons()) {
+                    out.push(Extrusion::Loop(ExtrusionLoop {
+                        paths: vec![ExtrusionPath::new(
+                            Role::SupportMaterialInterface,
+                            flow,
+                            poly.to_polyline_from(0).points,
+                        )],
+                    }));
+                }
+                ring = geom::offset(&ring, -interface_spacing, Join::Miter);
+            }
+        } else {
+            for l in parallel_lines(
+                &clip(interface),
+                angle + std::f64::consts::FRAC_PI_2,
+                interface_spacing,
+                0,
+                Linking::ZigZag,
+                min_len,
+            ) {
+                out.push(Extrusion::Path(ExtrusionPath::new(
+                    Role::SupportMaterialInterface,
+                    flow,
+                    l.points,
+                )));
+            }
         }
         out
     })
@@ -114,11 +130,22 @@ fn overhangs(
     plan: &[LayerZ],
     s: &Settings,
 ) -> Vec<Vec<ExPolygon>> {
-    let auto = if s.support_material && s.support_material_auto {
+    let mut auto = if s.support_material && s.support_material_auto {
         crate::engine::layers::overhangs(slices, plan, s.support_material_threshold)
     } else {
         vec![Vec::new(); slices.len()]
     };
+    if s.dont_support_bridges && auto.iter().any(|o| !o.is_empty()) {
+        let width = LayerFlows::new(s, s.layer_height, false)
+            .external_perimeter
+            .width;
+        auto = par::map(&auto, |i, o| {
+            o.iter()
+                .filter(|r| i == 0 || !crate::engine::layers::is_bridge(r, &slices[i - 1], width))
+                .cloned()
+                .collect()
+        });
+    }
     if marks.is_empty() {
         return auto;
     }
@@ -308,6 +335,32 @@ mod tests {
         s.support_material_buildplate_only = true;
         let r = regions(&layers, &SupportMarks::default(), &plan, &s);
         assert!(geom::total_area(&r[0].0) > 0.0);
+    }
+
+    #[test]
+    fn bridges_are_left_unsupported_unless_asked() {
+        // Two 5 mm pillars 20 mm apart up to 5 mm, a deck across them.
+        let plan = plan_layers(7.0, 0.2, 0.2);
+        let layers: Vec<Vec<ExPolygon>> = plan
+            .iter()
+            .map(|l| {
+                if l.print_z <= 5.0 {
+                    vec![rect(0, 5_000), rect(25_000, 30_000)]
+                } else {
+                    vec![rect(0, 30_000)]
+                }
+            })
+            .collect();
+        let mut s = Settings {
+            support_material: true,
+            ..Default::default()
+        };
+        let none = SupportMarks::default();
+        assert!(s.dont_support_bridges);
+        assert!(regions(&layers, &none, &plan, &s)[0].0.is_empty());
+        s.dont_support_bridges = false;
+        let a = geom::total_area(&regions(&layers, &none, &plan, &s)[0].0);
+        assert!(a > 0.8 * 20_000.0 * 10_000.0, "{a}");
     }
 
     #[test]
