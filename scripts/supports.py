@@ -8,7 +8,9 @@ Each model is sliced with support on at the settings of ../shared/tools/peer_sli
 G-code: the filament in support and support interface moves (mm), the share of support
 extrusion (by length, sampled layers) that lies inside the model's cross-section more than
 0.2 mm from its outline (support inside the model; the checker's own geometry, non-zero
-winding), and the slicing time. Prints a Markdown table.
+winding), the overhang left unsupported (mm², sampled on a 0.5 mm grid: points of a layer
+farther than the 45° reach from the layer below, with neither model nor support extrusion
+within 1.5 mm in the contact gap below), and the slicing time. Prints a Markdown table.
 """
 import importlib.util
 import math
@@ -67,6 +69,62 @@ def inside_deep(segs, px, py, tol):
     return winding != 0 and best > tol
 
 
+def raster(segs, step):
+    """Cells (i, j) of a `step` grid whose centres lie inside the outline (non-zero winding),
+    by scanlines."""
+    cells = set()
+    if not segs:
+        return cells
+    y0 = min(min(a[1], b[1]) for a, b in segs)
+    y1 = max(max(a[1], b[1]) for a, b in segs)
+    for j in range(math.floor(y0 / step), math.ceil(y1 / step) + 1):
+        y = (j + 0.5) * step
+        xs = []
+        for (ax, ay), (bx, by) in segs:
+            if (ay > y) != (by > y):
+                xs.append((ax + (y - ay) * (bx - ax) / (by - ay), 1 if by > ay else -1))
+        xs.sort()
+        w = 0
+        for k, (x, d) in enumerate(xs):
+            w += d
+            if w != 0 and k + 1 < len(xs):
+                for i in range(math.ceil(x / step - 0.5), math.floor(xs[k + 1][0] / step - 0.5) + 1):
+                    cells.add((i, j))
+    return cells
+
+
+def unsupported(tris, mz, dx, dy, sup_by_z, h=0.2, gap=0.2, step=0.5, tol=1.5):
+    """Overhang area (mm²) with nothing under it within the contact gap: cells of a layer not
+    on or beside the layer below (a 45° reach is under a cell), with no support extrusion
+    within `tol` in the layers under the gap."""
+    top = max(max(t[0][2], t[1][2], t[2][2]) for t in tris) - mz
+    r = math.ceil(tol / step)
+    total = 0.0
+    below = None
+    z = h
+    while z <= top + 1e-6:
+        segs = [((p[0] + dx, p[1] + dy), (q[0] + dx, q[1] + dy)) for p, q in gc.section(tris, z - h / 2 + mz)]
+        cells = raster(segs, step)
+        if below is not None:
+            bare = [c for c in cells if not any((c[0] + a, c[1] + b) in below
+                                                for a in (-1, 0, 1) for b in (-1, 0, 1))]
+            if bare:
+                held = set()
+                for lz, ms in sup_by_z.items():
+                    if z - h - gap - 3 * h - 1e-6 <= lz <= z - h + 1e-6:
+                        for m in ms:
+                            n = max(1, int(math.hypot(m[2] - m[0], m[3] - m[1]) / (step / 2)))
+                            for k in range(n + 1):
+                                held.add((math.floor((m[0] + (m[2] - m[0]) * k / n) / step),
+                                          math.floor((m[1] + (m[3] - m[1]) * k / n) / step)))
+                total += step * step * sum(
+                    1 for c in bare if not any((c[0] + a, c[1] + b) in held
+                                               for a in range(-r, r + 1) for b in range(-r, r + 1)))
+        below = cells
+        z += h
+    return total
+
+
 def measure(gcode, tris):
     g = gc.parse_gcode(gcode, 1.75, 500)
     moves = g["moves"]
@@ -96,7 +154,7 @@ def measure(gcode, tris):
             tot += length
             if inside_deep(segs, (m[0] + m[2]) / 2, (m[1] + m[3]) / 2, 0.2):
                 bad += length
-    return filament, (bad / tot if tot else 0.0)
+    return filament, (bad / tot if tot else 0.0), unsupported(tris, mz, dx, dy, by_z)
 
 
 def main():
@@ -137,7 +195,7 @@ def main():
                 cells.append("failed")
                 continue
             fil[label] = r[0]
-            cells.append(f"{r[0]:.0f} mm, {100 * r[1]:.2f}% in, {secs:.2f} s")
+            cells.append(f"{r[0]:.0f} mm, {100 * r[1]:.2f}% in, {r[2]:.0f} mm² bare, {secs:.2f} s")
         ratio = lambda a, b: f"{fil[a] / fil[b]:.2f}" if fil.get(a) and fil.get(b) else "–"
         print(f"| {name} | " + " | ".join(cells) + f" | {ratio('L organic', 'Cura tree')} | {ratio('L organic', 'P grid')} |")
 
