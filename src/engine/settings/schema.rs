@@ -353,6 +353,10 @@ declare_settings! {
             "Branch distance", "Organic supports: the least distance between two branch tips under the model.";
         support_tree_top_rate: f64 = 15.0, "%", range(1.0, 100.0), Support, Advanced,
             "Branch density", "Organic supports: how densely tips are placed under an overhang, as the density of lines of the support's width they would make. Higher holds overhangs better; lower comes off more easily.";
+        tree_support_auto_brim: bool = true, "", NO_RANGE, Support, Advanced,
+            "Brim under tall branches", "Organic supports: a branch standing on the bed gets a brim when it is taller than ten times its foot is wide (OrcaSlicer's key); off, every branch on the bed gets one.";
+        tree_support_brim_width: f64 = 3.0, "mm", range(0.0, 20.0), Support, Advanced,
+            "Branch brim width", "Organic supports: width of the brim around a branch's foot on the bed; 0 for none.";
         support_material_contact_distance: f64 = 0.2, "mm", range(0.0, 5.0), Support, Advanced,
             "Top Z distance", "Vertical gap between the support and the model above it.";
         support_material_xy_spacing: f64 = 0.6, "mm", range(0.0, 10.0), Support, Advanced,

@@ -321,6 +321,16 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
     ),
     ("bridge_no_support", "dont_support_bridges", Conv::Same),
     (
+        "tree_support_auto_brim",
+        "tree_support_auto_brim",
+        Conv::Same,
+    ),
+    (
+        "tree_support_brim_width",
+        "tree_support_brim_width",
+        Conv::Same,
+    ),
+    (
         "support_interface_pattern",
         "support_material_interface_pattern",
         Conv::Words(&[

@@ -25,7 +25,12 @@ pub fn generate(sliced: &SlicedObject, plan: &[LayerZ], s: &Settings) -> Vec<Vec
     }
     let regions = regions(&sliced.layers, &sliced.marks, plan, s);
     let organic = s.support_material_style == SupportStyle::Organic;
-    par::map(&regions, |i, (body, interface)| {
+    let brim = if organic && plan[0].on_bed {
+        branch_brim(&regions, &sliced.layers[0], plan, s)
+    } else {
+        Vec::new()
+    };
+    let mut layers = par::map(&regions, |i, (body, interface)| {
         let flow = LayerFlows::new(s, plan[i].height, plan[i].on_bed).support;
         let sp = flow.spacing();
         let angle = s.support_material_angle.to_radians();
@@ -100,7 +105,64 @@ pub fn generate(sliced: &SlicedObject, plan: &[LayerZ], s: &Settings) -> Vec<Vec
             }
         }
         out
-    })
+    });
+    if let Some(first) = layers.first_mut() {
+        first.splice(0..0, brim);
+    }
+    layers
+}
+
+/// Brim loops around the feet of branches standing on the bed: those taller than ten times
+/// their foot is wide (`tree_support_auto_brim`), or all of them; kept clear of the model.
+fn branch_brim(
+    regions: &[(Vec<ExPolygon>, Vec<ExPolygon>)],
+    model: &[ExPolygon],
+    plan: &[LayerZ],
+    s: &Settings,
+) -> Vec<Extrusion> {
+    let Some((feet, _)) = regions.first() else {
+        return Vec::new();
+    };
+    if s.tree_support_brim_width <= 0.0 {
+        return Vec::new();
+    }
+    let flow = LayerFlows::new(s, plan[0].height, true).support;
+    let sp = scaled(flow.spacing());
+    let keep_out = geom::offset(model, scaled(s.support_material_xy_spacing), Join::Miter);
+    let mut out = Vec::new();
+    for foot in feet {
+        if s.tree_support_auto_brim {
+            // How high the branch on this foot stands: layers while support stays over it.
+            let b = foot.bounding_box();
+            let wide = b.size().x.max(b.size().y) as f64;
+            let tall = regions
+                .iter()
+                .take_while(|(body, _)| body.iter().any(|r| r.bounding_box().overlaps(&b)))
+                .count();
+            let height = scaled(plan[tall.saturating_sub(1).min(plan.len() - 1)].print_z) as f64;
+            if height <= 10.0 * wide {
+                continue;
+            }
+        }
+        let loops = (s.tree_support_brim_width / flow.spacing())
+            .round()
+            .max(1.0) as i64;
+        let one = std::slice::from_ref(foot);
+        for k in 1..=loops {
+            let ring =
+                geom::difference(&geom::offset(one, sp * k - sp / 2, Join::Round), &keep_out);
+            for poly in ring.iter().flat_map(|e| e.polygons()) {
+                out.push(Extrusion::Loop(ExtrusionLoop {
+                    paths: vec![ExtrusionPath::new(
+                        Role::SupportMaterial,
+                        flow,
+                        poly.to_polyline_from(0).points,
+                    )],
+                }));
+            }
+        }
+    }
+    out
 }
 
 /// (body, interface) regions of every layer, in the chosen style.
@@ -335,6 +397,38 @@ mod tests {
         s.support_material_buildplate_only = true;
         let r = regions(&layers, &SupportMarks::default(), &plan, &s);
         assert!(geom::total_area(&r[0].0) > 0.0);
+    }
+
+    #[test]
+    fn tall_branches_get_a_brim_on_the_bed() {
+        // The T's arms stand 15 mm up on branches 2–3 mm wide: not tall enough for the
+        // automatic brim; asked for, every foot gets loops out to the brim width.
+        let mut m = crate::engine::model::shapes::shape("overhang").unwrap();
+        crate::engine::mesh::repair(&mut m);
+        let plan = plan_layers(19.0, 0.2, 0.2);
+        let mut s = Settings {
+            support_material: true,
+            support_material_style: SupportStyle::Organic,
+            ..Default::default()
+        };
+        let sliced = crate::engine::layers::slice_object(&m, &plan, &s);
+        let first_layer = |s: &Settings| -> f64 {
+            generate(&sliced, &plan, s)[0]
+                .iter()
+                .map(|e| match e {
+                    Extrusion::Loop(l) => l.paths.iter().map(|p| p.length()).sum(),
+                    Extrusion::Path(p) => p.length(),
+                    _ => 0.0,
+                })
+                .sum()
+        };
+        let auto = first_layer(&s);
+        s.tree_support_brim_width = 0.0;
+        assert_eq!(first_layer(&s), auto);
+        s.tree_support_brim_width = 3.0;
+        s.tree_support_auto_brim = false;
+        let all = first_layer(&s);
+        assert!(all > 3.0 * auto, "{all} vs {auto}");
     }
 
     #[test]
