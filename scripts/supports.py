@@ -31,7 +31,7 @@ gc = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(gc)
 
 SHARED_MODELS = ["overhang.obj", "U_overhang.obj", "bridge.obj"]
-GENERATED = ["overhang", "overhang-test", "arch", "ball-on-stem", "overhang-ring"]
+GENERATED = ["overhang", "overhang-test", "arch", "ball-on-stem", "overhang-ring"]  # and Benchy on its side
 
 PRUSA = ["prusa-slicer", "-g", "--layer-height", "0.2", "--first-layer-height", "0.2", "--perimeters", "2",
          "--top-solid-layers", "3", "--bottom-solid-layers", "3", "--fill-density", "20%",
@@ -167,6 +167,12 @@ def main():
             if subprocess.run([LAMINA, "generate", name, "-o", path], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL).returncode == 0:
                 models.append(path)
+        # 3DBenchy lying on its side (turned 90° about its length), as PrusaSlicer writes it.
+        side = os.path.join(work, "benchy-on-side.stl")
+        run(["prusa-slicer", "--rotate-x", "90", "--export-stl", os.path.join(SHARED, "models", "3DBenchy.3mf"),
+             "-o", side])
+        if os.path.exists(side):
+            models.append(side)
     cols = [("L organic", "lamina", "organic"), ("L grid", "lamina", "grid"), ("L snug", "lamina", "snug"),
             ("Cura tree", "cura", None), ("P grid", "prusa", "grid"), ("P snug", "prusa", "snug")]
     print("| model | " + " | ".join(c[0] for c in cols) + " | organic / Cura tree | organic / P grid |")

@@ -201,9 +201,16 @@ fn overhangs(
         let width = LayerFlows::new(s, s.layer_height, false)
             .external_perimeter
             .width;
+        // A bridge is printed as bridge infill inside the walls: a region too thin to hold
+        // any (a slope's or a closing dome's strip, held by overhang walls) is supported.
+        let walls = scaled(width * (s.perimeters.max(1) as f64 + 0.5));
         auto = par::map(&auto, |i, o| {
             o.iter()
-                .filter(|r| i == 0 || !crate::engine::layers::is_bridge(r, &slices[i - 1], width))
+                .filter(|r| {
+                    i == 0
+                        || !crate::engine::layers::is_bridge(r, &slices[i - 1], width)
+                        || geom::offset(std::slice::from_ref(*r), -walls, Join::Miter).is_empty()
+                })
                 .cloned()
                 .collect()
         });
