@@ -121,8 +121,10 @@ fn place(ctx: &Ctx, (o, i): (usize, usize), rotation: [f64; 3], scale: [f64; 3])
     });
 }
 
+/// A labelled number input with its unit, showing `value` and calling `on_set` with a valid
+/// number typed into it.
 #[component]
-fn NumberField(
+pub(super) fn NumberField(
     label: &'static str,
     unit: &'static str,
     value: Signal<f64>,

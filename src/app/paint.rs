@@ -4,6 +4,7 @@
 //! project and in 3MF as PrusaSlicer writes it); the view draws it over the model.
 
 use super::Ctx;
+use super::objects::NumberField;
 use crate::engine::geom::ExPolygon;
 use crate::engine::mesh::paint::{BLOCKER, ENFORCER, NONE};
 use crate::engine::mesh::{FacetPaint, Mesh, Volume, VolumeKind};
@@ -238,24 +239,16 @@ pub fn PaintPanel() -> impl IntoView {
                 let field =
                     move |label: &'static str, value: f64, set: fn(&mut (DVec3, DVec3), f64)| {
                         view! {
-                            <label class="number">
-                                <span>{label}</span>
-                                <input
-                                    type="number"
-                                    step="any"
-                                    prop:value=format!("{value:.1}")
-                                    on:change=move |ev| {
-                                        if let Ok(v) = event_target_value(&ev).trim().parse::<f64>()
-                                            && v.is_finite()
-                                        {
-                                            let mut cs = b;
-                                            set(&mut cs, v);
-                                            ctx.fit_volume(vi, cs.0, cs.1);
-                                        }
-                                    }
-                                />
-                                <span class="unit">"mm"</span>
-                            </label>
+                            <NumberField
+                                label=label
+                                unit="mm"
+                                value=Signal::derive(move || value)
+                                on_set=move |v| {
+                                    let mut cs = b;
+                                    set(&mut cs, v);
+                                    ctx.fit_volume(vi, cs.0, cs.1);
+                                }
+                            />
                         }
                     };
                 let colour = match kind {
@@ -324,22 +317,12 @@ pub fn PaintPanel() -> impl IntoView {
                     <span class="value">{move || format!("{:.1} mm", tool.radius.get())}</span>
                 </label>
                 <div class="row">
-                    <label class="number">
-                        <span>"Angle"</span>
-                        <input
-                            type="number"
-                            min="0"
-                            max="90"
-                            step="1"
-                            prop:value=move || tool.angle.get().to_string()
-                            on:change=move |ev| {
-                                if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
-                                    tool.angle.set(v.clamp(0.0, 90.0));
-                                }
-                            }
-                        />
-                        <span class="unit">"°"</span>
-                    </label>
+                    <NumberField
+                        label="Angle"
+                        unit="°"
+                        value=Signal::derive(move || tool.angle.get())
+                        on_set=move |v| tool.angle.set(v.clamp(0.0, 90.0))
+                    />
                     <button
                         on:click=move |_| ctx.paint_by_angle()
                         title="Paint every face that faces down more steeply than the angle from horizontal"

@@ -9,7 +9,7 @@
 mod tree;
 
 use super::infill::lines::{Linking, parallel_lines};
-use super::{Extrusion, ExtrusionLoop, ExtrusionPath, LayerFlows, Role};
+use super::{Extrusion, ExtrusionLoop, ExtrusionPath, Flow, LayerFlows, Role};
 use crate::engine::geom::{self, ExPolygon, Join};
 use crate::engine::layers::{LayerZ, SlicedObject, SupportMarks};
 use crate::engine::par;
@@ -40,15 +40,7 @@ pub fn generate(sliced: &SlicedObject, plan: &[LayerZ], s: &Settings) -> Vec<Vec
         // Branches get a wall around them, the lines inside it.
         let body_clip = if organic {
             let wall = clip(body);
-            for poly in wall.iter().flat_map(|e| e.polygons()) {
-                out.push(Extrusion::Loop(ExtrusionLoop {
-                    paths: vec![ExtrusionPath::new(
-                        Role::SupportMaterial,
-                        flow,
-                        poly.to_polyline_from(0).points,
-                    )],
-                }));
-            }
+            out.extend(loops(&wall, Role::SupportMaterial, flow));
             geom::offset(&wall, -scaled(sp), Join::Miter)
         } else {
             clip(body)
@@ -77,15 +69,7 @@ pub fn generate(sliced: &SlicedObject, plan: &[LayerZ], s: &Settings) -> Vec<Vec
         if s.support_material_interface_pattern == SupportInterfacePattern::Concentric {
             let mut ring = clip(interface);
             while !ring.is_empty() {
-                for poly in ring.iter().flat_map(|e| e.polygons()) {
-                    out.push(Extrusion::Loop(ExtrusionLoop {
-                        paths: vec![ExtrusionPath::new(
-                            Role::SupportMaterialInterface,
-                            flow,
-                            poly.to_polyline_from(0).points,
-                        )],
-                    }));
-                }
+                out.extend(loops(&ring, Role::SupportMaterialInterface, flow));
                 ring = geom::offset(&ring, -interface_spacing, Join::Miter);
             }
         } else {
@@ -110,6 +94,19 @@ pub fn generate(sliced: &SlicedObject, plan: &[LayerZ], s: &Settings) -> Vec<Vec
         first.splice(0..0, brim);
     }
     layers
+}
+
+/// Every outline of `regions` as a closed loop.
+fn loops(regions: &[ExPolygon], role: Role, flow: Flow) -> impl Iterator<Item = Extrusion> + '_ {
+    regions.iter().flat_map(|e| e.polygons()).map(move |poly| {
+        Extrusion::Loop(ExtrusionLoop {
+            paths: vec![ExtrusionPath::new(
+                role,
+                flow,
+                poly.to_polyline_from(0).points,
+            )],
+        })
+    })
 }
 
 /// Brim loops around the feet of branches standing on the bed: those taller than ten times
@@ -144,22 +141,14 @@ fn branch_brim(
                 continue;
             }
         }
-        let loops = (s.tree_support_brim_width / flow.spacing())
+        let rings = (s.tree_support_brim_width / flow.spacing())
             .round()
             .max(1.0) as i64;
         let one = std::slice::from_ref(foot);
-        for k in 1..=loops {
+        for k in 1..=rings {
             let ring =
                 geom::difference(&geom::offset(one, sp * k - sp / 2, Join::Round), &keep_out);
-            for poly in ring.iter().flat_map(|e| e.polygons()) {
-                out.push(Extrusion::Loop(ExtrusionLoop {
-                    paths: vec![ExtrusionPath::new(
-                        Role::SupportMaterial,
-                        flow,
-                        poly.to_polyline_from(0).points,
-                    )],
-                }));
-            }
+            out.extend(loops(&ring, Role::SupportMaterial, flow));
         }
     }
     out
