@@ -44,7 +44,9 @@ CURA = ["CuraEngine", "slice", "-j", os.path.join(CURA_DEFS, "fdmprinter.def.jso
         "infill_sparse_density=20", "infill_pattern=lines", "adhesion_type=skirt", "skirt_line_count=1",
         "machine_width=220", "machine_depth=220", "machine_height=250", "machine_center_is_zero=false",
         "material_print_temperature=200", "material_bed_temperature=60", "support_enable=true",
-        "support_structure=tree", "machine_nozzle_size=0.4", "material_diameter=1.75"]), [])
+        "support_structure=tree"]), []) + ["-e0", "-s", "machine_nozzle_size=0.4", "-s", "material_diameter=1.75"]
+# (The nozzle and filament are extruder settings: given before -e0, CuraEngine 4.13 keeps its
+# 2.85 mm filament for extruder 0 and writes E for it.)
 
 
 def run(cmd, env=None):
@@ -193,7 +195,7 @@ def main():
                             "--set", f"support_material_style={style}"])
             elif who == "cura":
                 env = dict(os.environ, CURA_ENGINE_SEARCH_PATH=CURA_DEFS)
-                secs = run(CURA + ["-e0", "-l", stl, "-o", out], env=env)
+                secs = run(CURA + ["-l", stl, "-o", out], env=env)
             else:
                 secs = run(PRUSA + ["--support-material-style", style, model, "-o", out])
             r = measure(out, tris) if os.path.exists(out) else None

@@ -319,10 +319,21 @@ fn sample(regions: &[ExPolygon], spacing: Coord, width: Coord) -> Vec<Point> {
             y += spacing;
         }
     }
-    let inset = geom::offset(regions, -width / 2, Join::Miter);
-    let edge_from = if inset.is_empty() { regions } else { &inset };
+    // Each region's outline inset by half a line, or the outline itself where the region is
+    // too thin for that (a slope's strip).
+    let edge_from: Vec<ExPolygon> = regions
+        .iter()
+        .flat_map(|r| {
+            let inset = geom::offset(std::slice::from_ref(r), -width / 2, Join::Miter);
+            if inset.is_empty() {
+                vec![r.clone()]
+            } else {
+                inset
+            }
+        })
+        .collect();
     let mut edge: Vec<Point> = Vec::new();
-    for r in edge_from {
+    for r in &edge_from {
         for poly in r.polygons() {
             let pl = poly.to_polyline_from(0);
             let mut walked = 0.0;
@@ -524,6 +535,15 @@ mod tests {
         let tips = sample(&strip, 3_000, 400);
         assert!(tips.len() >= 10, "{}", tips.len());
         assert!(tips.iter().all(|&p| strip[0].contains(p)));
+        // A strip thinner than a line (a slope's) gets tips beside a wide overhang on the
+        // same layer too.
+        let thin = ExPolygon::rect(100, 100, 30_100, 400);
+        let both = [thin.clone(), ExPolygon::rect(0, 10_000, 30_000, 40_000)];
+        let on_strip = sample(&both, 3_000, 400)
+            .into_iter()
+            .filter(|&p| thin.contains(p))
+            .count();
+        assert!(on_strip >= 10, "{on_strip}");
     }
 
     #[test]
