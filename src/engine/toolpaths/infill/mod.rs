@@ -307,7 +307,7 @@ fn concentric(region: &ExPolygon, spacing: Coord, role: Role, flow: Flow) -> Vec
 
 /// The direction (radians) that lays the most bridge length with both ends on the layer
 /// below; ties go to the shorter spans.
-fn bridge_angle(region: &ExPolygon, below: &EdgeIndex, spacing: Coord) -> f64 {
+pub(crate) fn bridge_angle(region: &ExPolygon, below: &EdgeIndex, spacing: Coord) -> f64 {
     let mut best = (f64::MIN, f64::MAX, 0.0);
     for step in 0..36 {
         let angle = step as f64 * PI / 36.0;

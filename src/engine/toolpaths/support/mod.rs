@@ -10,7 +10,7 @@ mod tree;
 
 use super::infill::lines::{Linking, parallel_lines};
 use super::{Extrusion, ExtrusionLoop, ExtrusionPath, Flow, LayerFlows, Role};
-use crate::engine::geom::{self, ExPolygon, Join};
+use crate::engine::geom::{self, EdgeIndex, ExPolygon, Join, Point, Polygon};
 use crate::engine::layers::{LayerZ, SlicedObject, SupportMarks};
 use crate::engine::par;
 use crate::engine::settings::{Settings, SupportInterfacePattern, SupportPattern, SupportStyle};
@@ -193,15 +193,24 @@ fn overhangs(
         // A bridge is printed as bridge infill inside the walls: a region too thin to hold
         // any (a slope's or a closing dome's strip, held by overhang walls) is supported.
         let walls = scaled(width * (s.perimeters.max(1) as f64 + 0.5));
+        let reach = scaled(s.layer_height / s.support_material_threshold.to_radians().tan());
         auto = par::map(&auto, |i, o| {
-            o.iter()
-                .filter(|r| {
-                    i == 0
-                        || !crate::engine::layers::is_bridge(r, &slices[i - 1], width)
-                        || geom::offset(std::slice::from_ref(*r), -walls, Join::Miter).is_empty()
-                })
-                .cloned()
-                .collect()
+            if i == 0 || o.is_empty() {
+                return o.clone();
+            }
+            let below = &slices[i - 1];
+            let below_idx = EdgeIndex::from_regions(below);
+            let mut kept = Vec::new();
+            for r in o {
+                if !crate::engine::layers::is_bridge(r, below, width)
+                    || geom::offset(std::slice::from_ref(r), -walls, Join::Miter).is_empty()
+                {
+                    kept.push(r.clone());
+                } else {
+                    kept.extend(unanchored_edges(r, below, &below_idx, reach, width));
+                }
+            }
+            kept
         });
     }
     if marks.is_empty() {
@@ -223,6 +232,88 @@ fn overhangs(
         o
     })
 }
+
+/// What a bridge still needs held up (PrusaSlicer's rule): a band along each stretch of its
+/// outline that is not over the layer below and not parallel to the bridge's direction, where
+/// bridge lines would end in the air.
+fn unanchored_edges(
+    region: &ExPolygon,
+    below: &[ExPolygon],
+    below_idx: &EdgeIndex,
+    reach: Coord,
+    width: f64,
+) -> Vec<ExPolygon> {
+    let w = scaled(width);
+    // The bridge reaching onto its anchors gives its direction.
+    let grown = geom::offset(std::slice::from_ref(region), 2 * w, Join::Miter);
+    let mut onto = geom::intersection(below, &grown);
+    onto.push(region.clone());
+    let Some(span) = geom::union_ex(&onto)
+        .into_iter()
+        .max_by(|a, b| a.area().total_cmp(&b.area()))
+    else {
+        return Vec::new();
+    };
+    let angle = super::infill::bridge_angle(&span, below_idx, w);
+    let (dx, dy) = (angle.cos(), angle.sin());
+    let margin = scaled(BRIDGE_EDGE_MARGIN) as f64;
+    let mut bands: Vec<Polygon> = Vec::new();
+    for poly in region.polygons() {
+        let pts = &poly.points;
+        for k in 0..pts.len() {
+            let (a, b) = (pts[k], pts[(k + 1) % pts.len()]);
+            let len = a.distance(b);
+            if len < 1.0 {
+                continue;
+            }
+            let (ex, ey) = ((b.x - a.x) as f64 / len, (b.y - a.y) as f64 / len);
+            if (ex * dy - ey * dx).abs() < BRIDGE_PARALLEL.to_radians().sin() {
+                continue;
+            }
+            // In pieces about a line wide, each anchored or not by its middle.
+            let pieces = (len / w as f64).ceil().max(1.0) as usize;
+            for p in 0..pieces {
+                let (t0, t1) = (p as f64 / pieces as f64, (p + 1) as f64 / pieces as f64);
+                let at = |t: f64| {
+                    (
+                        a.x as f64 + (b.x - a.x) as f64 * t,
+                        a.y as f64 + (b.y - a.y) as f64 * t,
+                    )
+                };
+                let (p0, p1) = (at(t0), at(t1));
+                let mid = Point::new(
+                    ((p0.0 + p1.0) / 2.0) as Coord,
+                    ((p0.1 + p1.1) / 2.0) as Coord,
+                );
+                if below_idx.contains(mid) || below_idx.nearest_edge(mid, reach + w).is_some() {
+                    continue;
+                }
+                let (nx, ny) = (-ey * margin, ex * margin);
+                bands.push(Polygon::new(
+                    [
+                        (p0.0 - nx, p0.1 - ny),
+                        (p1.0 - nx, p1.1 - ny),
+                        (p1.0 + nx, p1.1 + ny),
+                        (p0.0 + nx, p0.1 + ny),
+                    ]
+                    .iter()
+                    .map(|&(x, y)| Point::new(x.round() as Coord, y.round() as Coord))
+                    .collect(),
+                ));
+            }
+        }
+    }
+    if bands.is_empty() {
+        return Vec::new();
+    }
+    geom::intersection(std::slice::from_ref(region), &geom::union(&bands))
+}
+
+/// How far into a bridge support reaches from an edge whose bridge lines would end in the
+/// air (PrusaSlicer's SUPPORT_MATERIAL_MARGIN), and how close to the bridge direction an
+/// edge may lie and still count as parallel to it (degrees).
+const BRIDGE_EDGE_MARGIN: f64 = 1.5;
+const BRIDGE_PARALLEL: f64 = 5.0;
 
 /// The layer whose top sits the contact distance below the bottom of layer `i` (where
 /// support for an overhang on layer `i` ends), if any.
@@ -451,6 +542,46 @@ mod tests {
         s.dont_support_bridges = false;
         let a = geom::total_area(&regions(&layers, &none, &plan, &s)[0].0);
         assert!(a > 0.8 * 20_000.0 * 10_000.0, "{a}");
+    }
+
+    #[test]
+    fn a_bridge_is_held_up_where_its_lines_would_end_in_the_air() {
+        // The same pillars, 10 mm deep, under a deck 20 mm deep: bridge lines across the
+        // deck's back half have nothing under either end. Support holds up a band along the
+        // deck's sides there, not the span between the pillars, nor the back edge (parallel
+        // to the bridge, like the front).
+        let plan = plan_layers(7.0, 0.2, 0.2);
+        let layers: Vec<Vec<ExPolygon>> = plan
+            .iter()
+            .map(|l| {
+                if l.print_z <= 5.0 {
+                    vec![
+                        ExPolygon::rect(0, 0, 5_000, 10_000),
+                        ExPolygon::rect(25_000, 0, 30_000, 10_000),
+                    ]
+                } else {
+                    vec![ExPolygon::rect(0, 0, 30_000, 20_000)]
+                }
+            })
+            .collect();
+        let s = Settings {
+            support_material: true,
+            ..Default::default()
+        };
+        let body = &regions(&layers, &SupportMarks::default(), &plan, &s)[0].0;
+        let area_in = |x0, y0, x1, y1| {
+            geom::total_area(&geom::intersection(
+                body,
+                &[ExPolygon::rect(x0, y0, x1, y1)],
+            ))
+        };
+        // Beside each side from the pillar's back to the deck's back, about 1.5 mm deep.
+        for x in [(0, 2_000), (28_000, 30_000)] {
+            let a = area_in(x.0, 11_000, x.1, 19_000);
+            assert!(a > 0.5 * 1_500.0 * 8_000.0, "{x:?}: {a}");
+        }
+        assert_eq!(area_in(3_000, 0, 27_000, 9_000), 0.0);
+        assert_eq!(area_in(3_000, 9_000, 27_000, 20_000), 0.0);
     }
 
     #[test]
