@@ -310,7 +310,7 @@ pub fn AssistPanel() -> impl IntoView {
                 }}
                 <h3>"Troubleshooting"</h3>
                 <select
-                    id="assist-symptom"
+                    id="assist-symptom" aria-label="Troubleshooting: what went wrong with the print?"
                     on:change=move |ev| a.symptom.set(Symptom::from_id(&event_target_value(&ev)))
                     prop:value=move || a.symptom.get().map_or("", |s| s.id())
                 >

@@ -116,3 +116,79 @@ pub async fn call_await(o: &JsValue, method: &str, args: &[JsValue]) -> Result<J
     let p = call(o, method, args)?;
     JsFuture::from(js_sys::Promise::from(p)).await
 }
+
+/// Clicks the element with this id (a hidden file input, from a button that can take focus).
+pub fn click_element(id: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        el.click();
+    }
+}
+
+/// Keeps Tab inside a dialog (the event's current target): from its last control to its
+/// first, and back with Shift.
+pub fn trap_tab(ev: &web_sys::KeyboardEvent) {
+    if ev.key() != "Tab" {
+        return;
+    }
+    let Some(panel) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Ok(list) = panel.query_selector_all(FOCUSABLE) else {
+        return;
+    };
+    let n = list.length();
+    let (Some(first), Some(last)) = (list.get(0), n.checked_sub(1).and_then(|k| list.get(k)))
+    else {
+        return;
+    };
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .map(web_sys::Node::from);
+    let to = if ev.shift_key() && active.as_ref() == Some(&first) {
+        last
+    } else if !ev.shift_key() && active.as_ref() == Some(&last) {
+        first
+    } else {
+        return;
+    };
+    if let Ok(el) = to.dyn_into::<web_sys::HtmlElement>() {
+        ev.prevent_default();
+        let _ = el.focus();
+    }
+}
+
+/// What can take focus in a dialog.
+const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]):not([tabindex='-1']), select:not([disabled]), textarea, [tabindex='0']";
+
+/// Moves focus into a dialog that opened (its first control), or back to the button that
+/// opened it when it closed. Call from an effect on the dialog's open signal.
+pub fn dialog_focus(open: bool, dialog: &'static str, opener: &'static str) {
+    // After the dialog is drawn (or gone).
+    leptos::prelude::set_timeout(
+        move || {
+            let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+                return;
+            };
+            let target = if open {
+                doc.query_selector(dialog)
+                    .ok()
+                    .flatten()
+                    .and_then(|d| d.query_selector(FOCUSABLE).ok().flatten())
+            } else {
+                doc.get_element_by_id(opener)
+            };
+            if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = el.focus();
+            }
+        },
+        std::time::Duration::from_millis(0),
+    );
+}

@@ -143,22 +143,31 @@ fn open_project_file(
     ctx.say(text, false);
 }
 
+/// Opens the file picker for models (the top bar's hidden input).
+pub fn open_picker() {
+    super::browser::click_element("file-input");
+}
+
 #[component]
 pub fn ImportButton() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let input = NodeRef::<leptos::html::Input>::new();
     view! {
-        <label class="button import" title="Open STL, OBJ or 3MF files (or drop them on the view)">
+        // A real button (Tab reaches it), which opens the hidden file input.
+        <button id="open-models" class="import" title="Open STL, OBJ or 3MF files (or drop them on the view)" on:click=move |_| open_picker()>
             "Open models…"
-            <input
-                node_ref=input
-                type="file"
-                id="file-input"
-                multiple=true
-                accept=".stl,.obj,.3mf,model/stl,model/obj,model/3mf"
-                on:change=move |ev| import_files(ctx, picked_files(&ev))
-            />
-        </label>
+        </button>
+        <input
+            node_ref=input
+            type="file"
+            id="file-input"
+            class="hidden-input"
+            tabindex="-1"
+            aria-hidden="true"
+            multiple=true
+            accept=".stl,.obj,.3mf,model/stl,model/obj,model/3mf"
+            on:change=move |ev| import_files(ctx, picked_files(&ev))
+        />
         <span class="busy" role="status">
             {move || ctx.busy.get().map(|b| view! { <span class="spinner"></span>{b} })}
         </span>

@@ -338,12 +338,14 @@ fn mark(ctx: Ctx, what: Mark, k: String, label: &'static str) -> impl IntoView {
             "Likes stay in this browser",
         ),
     };
-    let k2 = k.clone();
+    let (k2, k2b) = (k.clone(), k.clone());
     view! {
         <button
             class=class
             class:active=move || set.with(|f| f.contains(&k))
             title=title
+            aria-label=title
+            aria-pressed=move || set.with(|f| f.contains(&k2b)).to_string()
             on:click=move |_| lib.toggle(ctx, set, k2.clone(), store)
         >
             {label}
@@ -451,13 +453,14 @@ pub fn LibraryPanel() -> impl IntoView {
             <section class="library-panel" aria-label="Model library">
                 <header>
                     <h2>"Model library"</h2>
-                    <button class="close" title="Close" on:click=move |_| lib.open.set(false)>"×"</button>
+                    <button class="close" title="Close" aria-label="Close the library" on:click=move |_| lib.open.set(false)>"×"</button>
                 </header>
                 <Show when=move || lib.selected.get().is_none() fallback=page_view>
                     <div class="library-controls">
                         <input
                             type="search"
                             id="library-search"
+                            aria-label="Search the library"
                             placeholder="Search name, tag or author"
                             prop:value=move || lib.query.get()
                             on:input=move |ev| {
@@ -467,6 +470,7 @@ pub fn LibraryPanel() -> impl IntoView {
                         />
                         <select
                             id="library-sort"
+                            aria-label="Sort by"
                             on:change=move |ev| {
                                 lib.sort.set(match event_target_value(&ev).as_str() {
                                     "newest" => Sort::Newest,
@@ -563,6 +567,7 @@ pub fn LibraryPanel() -> impl IntoView {
                             <input
                                 type="url"
                                 id="library-source-url"
+                                aria-label="Catalog address"
                                 placeholder="https://example.org/models/catalog.json"
                                 prop:value=move || source_input.get()
                                 on:input=move |ev| source_input.set(event_target_value(&ev))

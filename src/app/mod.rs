@@ -37,6 +37,9 @@ pub fn start() {
     leptos::mount::mount_to_body(App);
 }
 
+/// How long an information message stays (ms).
+const MESSAGE_MS: u64 = 8000;
+
 /// A note for the user: an error (red) or information.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
@@ -67,6 +70,8 @@ pub struct Ctx {
     pub base: Memo<Result<Settings, String>>,
     pub settings: Memo<Result<Settings, String>>,
     pub messages: RwSignal<Vec<Message>>,
+    /// Bumped when the camera should frame the plate's content (import, reload).
+    pub fit_request: RwSignal<u32>,
     next_message: StoredValue<u32>,
     /// What is being read, while files load.
     pub busy: RwSignal<Option<String>>,
@@ -117,6 +122,7 @@ impl Ctx {
             base,
             settings,
             messages: RwSignal::new(Vec::new()),
+            fit_request: RwSignal::new(0),
             next_message: StoredValue::new(0),
             busy: RwSignal::new(None),
             mode: RwSignal::new(ViewMode::Models),
@@ -145,6 +151,19 @@ impl Ctx {
                 m.drain(..n - 5);
             }
         });
+        // Information goes by itself (a toast); an error stays until closed.
+        if !error {
+            let messages = self.messages;
+            set_timeout(
+                move || messages.update(|v| v.retain(|x| x.id != id)),
+                std::time::Duration::from_millis(MESSAGE_MS),
+            );
+        }
+    }
+
+    /// Asks the 3D view to frame the plate's content.
+    pub fn fit_view(&self) {
+        self.fit_request.update(|n| *n += 1);
     }
 
     /// Changes the scene as one undoable step.
@@ -240,6 +259,7 @@ impl Ctx {
         if n > 0 {
             self.selected.set(Some((n - 1, 0)));
         }
+        self.fit_view();
     }
 
     pub fn delete_selected(&self) {
@@ -360,6 +380,18 @@ pub fn App() -> impl IntoView {
     });
     // Keyboard: undo/redo and delete (not while typing in a field).
     let _keys = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
+        let key = ev.key();
+        if key == "Escape" {
+            // Panels and dialogs close, the top one first.
+            if ctx.projects.panel.get_untracked() {
+                ctx.projects.panel.set(false);
+            } else if ctx.usb.open.get_untracked() {
+                ctx.usb.open.set(false);
+            } else if ctx.library.open.get_untracked() {
+                ctx.library.open.set(false);
+            }
+            return;
+        }
         let typing = ev
             .target()
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
@@ -367,7 +399,6 @@ pub fn App() -> impl IntoView {
         if typing {
             return;
         }
-        let key = ev.key();
         let ctrl = ev.ctrl_key() || ev.meta_key();
         if ctrl && (key == "z" || key == "Z") {
             ev.prevent_default();
@@ -392,7 +423,6 @@ pub fn App() -> impl IntoView {
                 <projects::ProjectBar/>
                 <files::ImportButton/>
                 <library::LibraryPanel/>
-                <settings_panel::PresetPickers/>
                 <slicing::SliceControls/>
                 <print_panel::PrintPanel/>
                 <assist::AssistToggle/>
@@ -402,6 +432,7 @@ pub fn App() -> impl IntoView {
             </header>
             <main class="workspace">
                 <aside class="left">
+                    <slicing::PreviewPanel/>
                     <objects::ObjectList/>
                     <objects::TransformPanel/>
                     <paint::PaintPanel/>
@@ -410,15 +441,18 @@ pub fn App() -> impl IntoView {
                 </aside>
                 <section class="center">
                     <view3d::Viewport/>
-                    <slicing::PreviewPanel/>
+                    <slicing::LayerSlider/>
                 </section>
                 <aside class="right">
+                    <div class="pickers">
+                        <settings_panel::PresetPickers/>
+                    </div>
                     <settings_panel::SettingsPanel/>
                 </aside>
             </main>
             <projects::ProjectsPanel/>
             <pwa::UpdateBanner/>
-            <div class="messages" role="status">
+            <div class="messages" role="status" aria-live="polite">
                 {move || {
                     ctx.messages
                         .get()
@@ -426,11 +460,12 @@ pub fn App() -> impl IntoView {
                         .map(|m| {
                             let id = m.id;
                             view! {
-                                <div class=if m.error { "message error" } else { "message" }>
+                                <div class=if m.error { "message error" } else { "message" } role=m.error.then_some("alert")>
                                     <span>{m.text}</span>
                                     <button
                                         class="close"
                                         title="Dismiss"
+                                        aria-label="Dismiss this message"
                                         on:click=move |_| ctx.messages.update(|v| v.retain(|x| x.id != id))
                                     >
                                         "×"

@@ -34,8 +34,12 @@ pub fn ObjectList() -> impl IntoView {
                         view! {
                             <li
                                 class="object"
+                                role="option"
+                                tabindex="0"
+                                aria-selected=move || is_sel().to_string()
                                 class:selected=is_sel
                                 on:click=move |_| selected.set(Some((oi, ii)))
+                                on:focus=move |_| selected.set(Some((oi, ii)))
                             >
                                 <div class="name">{title}</div>
                                 <div class="meta">{format!("{triangles} triangles · {size}")}</div>
@@ -59,7 +63,7 @@ pub fn ObjectList() -> impl IntoView {
     view! {
         <section class="panel objects">
             <h2>"Objects"</h2>
-            <ul class="object-list">{rows}</ul>
+            <ul class="object-list" role="listbox" aria-label="Objects on the plate">{rows}</ul>
             <div class="actions">
                 <button on:click=move |_| ctx.copy_selected() disabled=move || !has_sel() || !models() title="Add a copy">
                     "Copy"

@@ -262,6 +262,7 @@ pub fn PaintPanel() -> impl IntoView {
                             <button
                                 class="remove"
                                 title="Remove this volume"
+                                aria-label="Remove this volume"
                                 on:click=move |_| {
                                     if let Some((oi, _)) = ctx.selected.get_untracked() {
                                         ctx.edit(|sc| {

@@ -10,6 +10,13 @@ pub fn PrintPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let usb = ctx.usb;
     usb.start(ctx);
+    Effect::new(move |prev: Option<bool>| {
+        let open = usb.open.get();
+        if prev.is_some_and(|p| p != open) {
+            super::browser::dialog_focus(open, ".printer-panel", "printer-button");
+        }
+        open
+    });
     view! {
         <button
             id="printer-button"
@@ -22,7 +29,7 @@ pub fn PrintPanel() -> impl IntoView {
             {move || usb.label()}
         </button>
         <Show when=move || usb.open.get()>
-            <section class="printer-panel" aria-label="Printers">
+            <section class="printer-panel" role="dialog" aria-label="Print and connect" on:keydown=move |ev| super::browser::trap_tab(&ev)>
                 <header>
                     <div class="tabs" role="tablist">
                         <button id="tab-usb" role="tab" class:active=move || !ctx.lan.shown.get() on:click=move |_| ctx.lan.shown.set(false)>
@@ -32,7 +39,7 @@ pub fn PrintPanel() -> impl IntoView {
                             "Network"
                         </button>
                     </div>
-                    <button class="close" title="Close" on:click=move |_| usb.open.set(false)>"×"</button>
+                    <button class="close" title="Close" aria-label="Close the printer panel" on:click=move |_| usb.open.set(false)>"×"</button>
                 </header>
                 <Show when=move || ctx.lan.shown.get()>
                     <super::lan::NetworkPrinters/>

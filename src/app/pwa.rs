@@ -116,7 +116,7 @@ pub fn UpdateBanner() -> impl IntoView {
             <div class="update-banner" role="alert" id="update-banner">
                 <span>"A new version of Lamina is available."</span>
                 <button class="primary" on:click=take>"Reload"</button>
-                <button class="close" title="Later" on:click=move |_| up.ready.set(false)>"×"</button>
+                <button class="close" title="Later" aria-label="Update later" on:click=move |_| up.ready.set(false)>"×"</button>
             </div>
         </Show>
     }

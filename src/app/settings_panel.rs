@@ -108,6 +108,13 @@ pub fn save_as_presets(ctx: Ctx, label: &str) {
     }
 }
 
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 fn is_user(id: &str) -> bool {
     id.starts_with("user-")
 }
@@ -291,6 +298,7 @@ pub fn SettingsPanel() -> impl IntoView {
     // Text typed into a field that did not take, and why.
     let drafts: RwSignal<HashMap<&'static str, (String, String)>> = RwSignal::new(HashMap::new());
     let preset_name = RwSignal::new(String::new());
+    let query = RwSignal::new(String::new());
 
     let apply = move |def: &'static SettingDef, text: String| match set_value(ctx, def.key, &text) {
         Err(e) => drafts.update(|d| {
@@ -371,10 +379,17 @@ pub fn SettingsPanel() -> impl IntoView {
         let error = move || drafts.with(|d| d.get(def.key).map(|x| x.1.clone()));
         let changed = move || ctx.overrides.with(|o| o.contains_key(def.key));
         let id = format!("setting-{}", def.key);
+        let invalid = move || error().is_some().to_string();
+        let described = move || match error() {
+            Some(_) => format!("error-{} help-{}", def.key, def.key),
+            None => format!("help-{}", def.key),
+        };
         let input = match def.kind {
             ValueKind::Bool => view! {
                 <input
                     id=id
+                    aria-invalid=invalid
+                    aria-describedby=described
                     type="checkbox"
                     prop:checked=move || current() == "true"
                     on:change=move |ev| apply(def, event_target_checked(&ev).to_string())
@@ -382,7 +397,7 @@ pub fn SettingsPanel() -> impl IntoView {
             }
             .into_any(),
             ValueKind::Enum => view! {
-                <select id=id on:change=move |ev| apply(def, event_target_value(&ev))>
+                <select id=id aria-invalid=invalid aria-describedby=described on:change=move |ev| apply(def, event_target_value(&ev))>
                     {def
                         .choices
                         .iter()
@@ -395,12 +410,14 @@ pub fn SettingsPanel() -> impl IntoView {
             }
             .into_any(),
             ValueKind::Text => view! {
-                <textarea id=id rows="6" prop:value=shown on:change=move |ev| apply(def, event_target_value(&ev))></textarea>
+                <textarea id=id aria-invalid=invalid aria-describedby=described rows="6" prop:value=shown on:change=move |ev| apply(def, event_target_value(&ev))></textarea>
             }
             .into_any(),
             _ => view! {
                 <input
                     id=id
+                    aria-invalid=invalid
+                    aria-describedby=described
                     type="text"
                     inputmode="decimal"
                     prop:value=shown
@@ -422,11 +439,14 @@ pub fn SettingsPanel() -> impl IntoView {
                         </button>
                     </Show>
                 </div>
+                // The help shows under the field while it has focus (no hovering needed);
+                // below the row, so that the field itself does not move.
+                <p class="help" id=format!("help-{}", def.key)>{def.help}</p>
                 {move || {
                     error()
                         .map(|e| {
                             view! {
-                                <div class="error-text">
+                                <div class="error-text" id=format!("error-{}", def.key)>
                                     {e}
                                     {range.clone().map(|r| format!(" (allowed: {r} {})", def.unit))}
                                 </div>
@@ -438,6 +458,50 @@ pub fn SettingsPanel() -> impl IntoView {
     };
 
     let body = move || {
+        let q = query.get().to_lowercase();
+        let words: Vec<&str> = q.split_whitespace().collect();
+        if !words.is_empty() {
+            // Every setting of every kind, advanced ones too, whose label, key, help or
+            // category holds all the words.
+            let hits: Vec<&'static SettingDef> = SCHEMA
+                .iter()
+                .filter(|d| {
+                    let hay =
+                        format!("{} {} {} {}", d.label, d.key, d.help, d.category).to_lowercase();
+                    words.iter().all(|w| hay.contains(w))
+                })
+                .collect();
+            if hits.is_empty() {
+                return view! { <p class="note" id="search-empty">"No setting matches."</p> }
+                    .into_any();
+            }
+            let mut groups: Vec<(PresetKind, &'static str)> = Vec::new();
+            for d in &hits {
+                let kind = KINDS.into_iter().find(|k| scope_of(*k) == d.scope);
+                if let Some(k) = kind
+                    && !groups.contains(&(k, d.category))
+                {
+                    groups.push((k, d.category));
+                }
+            }
+            return groups
+                .into_iter()
+                .map(|(k, cat)| {
+                    let defs: Vec<&'static SettingDef> = hits
+                        .iter()
+                        .copied()
+                        .filter(|d| d.scope == scope_of(k) && d.category == cat)
+                        .collect();
+                    view! {
+                        <fieldset>
+                            <legend>{format!("{} · {cat}", capitalized(k.name()))}</legend>
+                            {defs.into_iter().map(field).collect_view()}
+                        </fieldset>
+                    }
+                })
+                .collect_view()
+                .into_any();
+        }
         let kind = tab.get();
         let adv = advanced.get();
         let mut categories: Vec<&'static str> = Vec::new();
@@ -465,8 +529,26 @@ pub fn SettingsPanel() -> impl IntoView {
                 })
             })
             .collect_view()
+            .into_any()
     };
 
+    // The chosen preset of the tab, and whether the values shown differ from it.
+    let preset_state = move || {
+        let kind = tab.get();
+        let id = ctx.choice.with(|c| c.get(kind).to_string());
+        let name = ctx
+            .presets
+            .with(|all| all.iter().find(|p| p.id == id).map(|p| p.name.clone()))
+            .unwrap_or_default();
+        let modified = ctx.overrides.with(|o| {
+            o.keys().any(|k| {
+                SCHEMA
+                    .iter()
+                    .any(|d| d.key == k && d.scope == scope_of(kind))
+            })
+        });
+        format!("{name}{}", if modified { " (modified)" } else { "" })
+    };
     view! {
         <section class="panel settings">
             <div class="tabs" role="tablist">
@@ -475,57 +557,73 @@ pub fn SettingsPanel() -> impl IntoView {
                     .rev()
                     .map(|k| {
                         view! {
-                            <button role="tab" class:active=move || tab.get() == k on:click=move |_| tab.set(k)>
+                            <button role="tab" aria-selected=move || (tab.get() == k).to_string() class:active=move || tab.get() == k on:click=move |_| tab.set(k)>
                                 {k.name()}
                             </button>
                         }
                     })
                     .collect_view()}
             </div>
+            <input
+                type="search"
+                id="settings-search"
+                placeholder="Search every setting"
+                aria-label="Search every setting by name, key or help"
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+            />
             <label class="check mode">
                 <input type="checkbox" id="advanced-toggle" prop:checked=move || advanced.get() on:change=move |ev| advanced.set(event_target_checked(&ev))/>
                 "Advanced settings"
             </label>
-            {move || ctx.settings.get().err().map(|e| view! { <div class="error-text banner">{e}</div> })}
-            <div class="fields">{body}</div>
-            <div class="save-preset">
-                <input
-                    type="text"
-                    placeholder="New preset name"
-                    prop:value=move || preset_name.get()
-                    on:input=move |ev| preset_name.set(event_target_value(&ev))
-                />
-                <button on:click=save_preset title="Keep these values as a preset of your own">
-                    {move || format!("Save {} preset", tab.get().name())}
-                </button>
-                <span class="changed-count">
-                    {move || {
-                        let n = ctx.changed_keys().len();
-                        (n > 0).then(|| format!("{n} changed"))
-                    }}
-                </span>
-            </div>
-            <div class="preset-actions">
-                <Show when=chosen_is_user>
-                    <button id="update-preset" on:click=update_preset title="Store the values shown in this preset">
-                        "Update preset"
+            // Stays in view while the list scrolls.
+            <div class="preset-bar">
+                <div class="preset-state" id="preset-state">{preset_state}</div>
+                <div class="save-preset">
+                    <input
+                        type="text"
+                        placeholder="New preset name"
+                        aria-label="New preset name"
+                        prop:value=move || preset_name.get()
+                        on:input=move |ev| preset_name.set(event_target_value(&ev))
+                    />
+                    <button on:click=save_preset title="Keep these values as a preset of your own">
+                        {move || format!("Save {} preset", tab.get().name())}
                     </button>
-                    <button id="delete-preset" on:click=move |_| delete_preset(ctx, tab.get_untracked())>"Delete preset"</button>
-                </Show>
-                <button id="export-preset" on:click=move |_| export_preset(ctx, tab.get_untracked()) title="Download the chosen preset, with your changes, as a Lamina preset file">
-                    "Export"
-                </button>
-                <label class="button" title="Lamina .toml, PrusaSlicer .ini (config bundles too), OrcaSlicer or Creality Print .json">
-                    "Import presets…"
+                </div>
+                <div class="preset-actions">
+                    <Show when=chosen_is_user>
+                        <button id="update-preset" on:click=update_preset title="Store the values shown in this preset">
+                            "Update"
+                        </button>
+                        <button id="delete-preset" on:click=move |_| delete_preset(ctx, tab.get_untracked())>"Delete"</button>
+                    </Show>
+                    <button id="export-preset" on:click=move |_| export_preset(ctx, tab.get_untracked()) title="Download the chosen preset, with your changes, as a Lamina preset file">
+                        "Export"
+                    </button>
+                    <button id="import-presets" title="Lamina .toml, PrusaSlicer .ini (config bundles too), OrcaSlicer or Creality Print .json" on:click=move |_| browser::click_element("preset-input")>
+                        "Import…"
+                    </button>
                     <input
                         type="file"
                         id="preset-input"
+                        class="hidden-input"
+                        tabindex="-1"
+                        aria-hidden="true"
                         multiple=true
                         accept=".toml,.ini,.json"
                         on:change=move |ev| import_preset_files(ctx, files::picked_files(&ev))
                     />
-                </label>
+                    <span class="changed-count">
+                        {move || {
+                            let n = ctx.changed_keys().len();
+                            (n > 0).then(|| format!("{n} changed"))
+                        }}
+                    </span>
+                </div>
             </div>
+            {move || ctx.settings.get().err().map(|e| view! { <div class="error-text banner">{e}</div> })}
+            <div class="fields">{body}</div>
         </section>
     }
 }

@@ -63,6 +63,8 @@ pub struct SlicingState {
     pub travel: RwSignal<bool>,
     /// 0 feature, 1 speed, 2 layer time.
     pub colour: RwSignal<u32>,
+    /// Features hidden from the legend: bit i for `Role::ALL[i]`.
+    pub hidden: RwSignal<u32>,
 }
 
 impl SlicingState {
@@ -81,6 +83,7 @@ impl SlicingState {
             hi: RwSignal::new(0),
             travel: RwSignal::new(false),
             colour: RwSignal::new(0),
+            hidden: RwSignal::new(0),
         }
     }
 
@@ -368,28 +371,32 @@ pub fn SliceControls() -> impl IntoView {
             && ctx.scene.with(|s| !s.objects.is_empty())
             && ctx.busy.get().is_none()
     };
+    // The status has a slot of its own, as wide in every state, so that nothing after it in
+    // the top bar moves while slicing, after a failure or when the slice is done.
     view! {
         <div class="slice-controls">
             <button id="slice-button" class="primary" disabled=move || !can_slice() on:click=move |_| st.start(ctx)>
                 "Slice"
             </button>
-            {move || match st.status.get() {
-                Status::Running { stage, step, steps } => view! {
-                    <progress id="slice-progress" max=steps value=step></progress>
-                    <span class="stage">{format!("{stage}…")}</span>
-                    <button id="cancel-button" on:click=move |_| st.cancel(ctx)>"Cancel"</button>
-                }
-                .into_any(),
-                Status::Done => view! {
-                    <progress id="slice-progress" max="1" value="1"></progress>
-                    <button id="download-button" class="primary" on:click=move |_| st.download(ctx)>
-                        "Download G-code"
-                    </button>
-                }
-                .into_any(),
-                Status::Failed(e) => view! { <span class="error-text">{e}</span> }.into_any(),
-                Status::Idle => ().into_any(),
-            }}
+            <div class="slice-status">
+                {move || match st.status.get() {
+                    Status::Running { stage, step, steps } => view! {
+                        <progress id="slice-progress" max=steps value=step aria-label="Slicing progress"></progress>
+                        <span class="stage">{format!("{stage}…")}</span>
+                        <button id="cancel-button" on:click=move |_| st.cancel(ctx)>"Cancel"</button>
+                    }
+                    .into_any(),
+                    Status::Done => view! {
+                        <button id="download-button" class="primary" on:click=move |_| st.download(ctx)>
+                            "Download G-code"
+                        </button>
+                    }
+                    .into_any(),
+                    // The whole message is in the messages; here only that it failed.
+                    Status::Failed(e) => view! { <span class="error-text" title=e>"Slicing failed"</span> }.into_any(),
+                    Status::Idle => ().into_any(),
+                }}
+            </div>
         </div>
     }
 }
@@ -448,7 +455,8 @@ pub fn PreviewPanel() -> impl IntoView {
                 })
                 .collect();
             let mut seen = Vec::new();
-            used.into_iter()
+            let features = used
+                .into_iter()
                 .filter(|role| {
                     let name = role.gcode_name();
                     let fresh = !seen.contains(&name);
@@ -464,10 +472,31 @@ pub fn PreviewPanel() -> impl IntoView {
                         (c[1] * 255.0) as u8,
                         (c[2] * 255.0) as u8
                     );
-                    view! { <li><span class="swatch" style=css></span>{role.gcode_name()}</li> }
+                    // Every role printed under this name.
+                    let bits: u32 = Role::ALL
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.gcode_name() == role.gcode_name())
+                        .map(|(i, _)| 1u32 << i)
+                        .sum();
+                    let shown = move || st.hidden.get() & bits == 0;
+                    view! {
+                        <li>
+                            <button
+                                class="legend-item"
+                                class:off=move || !shown()
+                                aria-pressed=move || shown().to_string()
+                                title="Show or hide this feature"
+                                on:click=move |_| st.hidden.update(|h| *h ^= bits)
+                            >
+                                <span class="swatch" style=css></span>
+                                {role.gcode_name()}
+                            </button>
+                        </li>
+                    }
                 })
-                .collect_view()
-                .into_any()
+                .collect_view();
+            features.into_any()
         } else {
             let (lo, hi, unit) = st.preview.with_value(|p| {
                 p.as_ref().map_or((0.0, 0.0, ""), |p| {
@@ -478,15 +507,44 @@ pub fn PreviewPanel() -> impl IntoView {
                     }
                 })
             });
+            // The scale with five values along it.
+            let ticks = (0..5)
+                .map(|k| {
+                    let v = lo + (hi - lo) * k as f32 / 4.0;
+                    let unit = if k == 4 { unit } else { "" };
+                    view! { <span>{format!("{v:.0} {unit}")}</span> }
+                })
+                .collect_view();
             view! {
-                <li class="ramp">
-                    <span>{format!("{lo:.0} {unit}")}</span>
-                    <span class="gradient"></span>
-                    <span>{format!("{hi:.0} {unit}")}</span>
-                </li>
+                <li class="ramp"><span class="gradient"></span></li>
+                <li class="ticks">{ticks}</li>
             }
             .into_any()
         })
+    };
+    let travel_item = move || {
+        let t = crate::render::PALETTE[12];
+        let css = format!(
+            "background: rgb({},{},{})",
+            (t[0] * 255.0) as u8,
+            (t[1] * 255.0) as u8,
+            (t[2] * 255.0) as u8
+        );
+        view! {
+            <li>
+                <button
+                    id="show-travel"
+                    class="legend-item"
+                    class:off=move || !st.travel.get()
+                    aria-pressed=move || st.travel.get().to_string()
+                    title="Show or hide travel moves"
+                    on:click=move |_| st.travel.update(|t| *t = !*t)
+                >
+                    <span class="swatch" style=css></span>
+                    "Travel"
+                </button>
+            </li>
+        }
     };
     let figures = move || {
         let r = st.result.get()?;
@@ -525,20 +583,21 @@ pub fn PreviewPanel() -> impl IntoView {
             .max(1e-9);
         let mut rows = r.stats.feature_times.clone();
         rows.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let height = rows.len() * 16 + 4;
+        let height = rows.len() * 18 + 4;
         Some(view! {
-            <svg class="chart" viewBox=format!("0 0 240 {height}") width="240" height=height aria-label="Time by feature">
+            <svg class="chart" viewBox=format!("0 0 236 {height}") width="236" height=height role="img" aria-label="Time by feature">
                 {rows
                     .into_iter()
                     .enumerate()
                     .map(|(i, (name, t))| {
-                        let w = 130.0 * t / total;
-                        let y = i * 16 + 2;
+                        let w = 40.0 * t / total;
+                        let y = i * 18 + 2;
                         view! {
                             <g>
-                                <text x="0" y=y + 11 font-size="10">{name.clone()}</text>
-                                <rect x="105" y=y width=format!("{w:.1}") height="11" rx="2"></rect>
-                                <text x=format!("{:.1}", 108.0 + w) y=y + 10 font-size="9">{format!("{:.0}%", 100.0 * t / total)}</text>
+                                <title>{format!("{name}: {} ({:.0}%)", format_duration(t), 100.0 * t / total)}</title>
+                                <text x="0" y=y + 12 font-size="12">{name.clone()}</text>
+                                <rect x="116" y=y + 2 width=format!("{w:.1}") height="11" rx="2"></rect>
+                                <text x=format!("{:.1}", 119.0 + w) y=y + 12 font-size="12">{format!("{} {:.0}%", format_duration(t), 100.0 * t / total)}</text>
                             </g>
                         }
                     })
@@ -548,45 +607,12 @@ pub fn PreviewPanel() -> impl IntoView {
     };
     view! {
         <Show when=move || ctx.mode.get() == ViewMode::Preview>
-            <div class="preview-panel">
-                <div class="layers">
-                    <label>
-                        "Top layer"
-                        <input
-                            id="layer-hi"
-                            type="range"
-                            min="0"
-                            max=move || count().saturating_sub(1)
-                            prop:value=move || st.hi.get()
-                            on:input=move |ev| {
-                                let v: usize = event_target_value(&ev).parse().unwrap_or(0);
-                                st.hi.set(v.max(st.lo.get_untracked()));
-                            }
-                        />
-                    </label>
-                    <label>
-                        "Bottom layer"
-                        <input
-                            id="layer-lo"
-                            type="range"
-                            min="0"
-                            max=move || count().saturating_sub(1)
-                            prop:value=move || st.lo.get()
-                            on:input=move |ev| {
-                                let v: usize = event_target_value(&ev).parse().unwrap_or(0);
-                                st.lo.set(v.min(st.hi.get_untracked()));
-                            }
-                        />
-                    </label>
-                    <div class="layer-label" id="layer-label">
-                        {move || format!("Layers {}–{} of {} · Z {:.2} mm", st.lo.get() + 1, st.hi.get() + 1, count(), z_of(st.hi.get()))}
-                    </div>
+            <section class="panel preview-panel" aria-label="Preview">
+                <h2>"Preview"</h2>
+                <div class="layer-label" id="layer-label">
+                    {move || format!("Layers {}–{} of {} · Z {:.2} mm", st.lo.get() + 1, st.hi.get() + 1, count(), z_of(st.hi.get()))}
                 </div>
                 <div class="options">
-                    <label class="check">
-                        <input type="checkbox" id="show-travel" prop:checked=move || st.travel.get() on:change=move |ev| st.travel.set(event_target_checked(&ev))/>
-                        "Travel moves"
-                    </label>
                     <label>
                         "Colour by "
                         <select id="colour-mode" on:change=move |ev| st.colour.set(event_target_value(&ev).parse().unwrap_or(0))>
@@ -597,9 +623,67 @@ pub fn PreviewPanel() -> impl IntoView {
                     </label>
                     <button on:click=move |_| ctx.mode.set(ViewMode::Models)>"Back to models"</button>
                 </div>
-                <ul class="legend">{legend}</ul>
+                <ul class="legend" aria-label="Features: click one to show or hide it">{legend}{travel_item}</ul>
                 {figures}
                 {chart}
+            </section>
+        </Show>
+    }
+}
+
+/// The layer range as two vertical sliders at the 3D view's right edge (the top layer and
+/// the bottom one), as desktop slicers have it; beside the view, never over it.
+#[component]
+pub fn LayerSlider() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let st = ctx.slicing;
+    let count = move || {
+        st.preview_version.track();
+        st.layer_count()
+    };
+    let z_of = move |i: usize| {
+        st.preview.with_value(|p| {
+            p.as_ref()
+                .and_then(|p| p.layers.get(i).map(|l| l.0))
+                .unwrap_or(0.0)
+        })
+    };
+    let text = move |i: usize| format!("Layer {} of {}, Z {:.2} mm", i + 1, count(), z_of(i));
+    view! {
+        <Show when=move || ctx.mode.get() == ViewMode::Preview>
+            <div class="layer-strip">
+                <span class="layer-top" aria-hidden="true">{move || format!("{:.2}", z_of(st.hi.get()))}</span>
+                <div class="layer-ranges">
+                    <input
+                        id="layer-hi"
+                        type="range"
+                        class="vertical"
+                        aria-label="Top layer"
+                        aria-valuetext=move || text(st.hi.get())
+                        min="0"
+                        max=move || count().saturating_sub(1)
+                        prop:value=move || st.hi.get()
+                        on:input=move |ev| {
+                            let v: usize = event_target_value(&ev).parse().unwrap_or(0);
+                            st.hi.set(v.max(st.lo.get_untracked()));
+                        }
+                    />
+                    <input
+                        id="layer-lo"
+                        type="range"
+                        class="vertical"
+                        aria-label="Bottom layer"
+                        aria-valuetext=move || text(st.lo.get())
+                        min="0"
+                        max=move || count().saturating_sub(1)
+                        prop:value=move || st.lo.get()
+                        on:input=move |ev| {
+                            let v: usize = event_target_value(&ev).parse().unwrap_or(0);
+                            st.lo.set(v.min(st.hi.get_untracked()));
+                        }
+                    />
+                </div>
+                <span class="layer-bottom" aria-hidden="true">{move || format!("{:.2}", z_of(st.lo.get()))}</span>
             </div>
         </Show>
         <Show when=move || ctx.mode.get() == ViewMode::Models && st.result.get().is_some()>

@@ -288,9 +288,9 @@ impl Usb {
     /// The top bar's word for the USB printer.
     pub fn label(&self) -> &'static str {
         match self.status.with(|s| s.state.clone()) {
-            State::Printing => "Printer: printing",
-            State::Idle => "Printer: ready",
-            _ => "Printer",
+            State::Printing => "Print: printing",
+            State::Idle => "Print: ready",
+            _ => "Print",
         }
     }
 

@@ -329,7 +329,15 @@ pub fn Viewport() -> impl IntoView {
                         let _ = el.set_attribute("data-backend", &backend.get_untracked());
                         let _ = el.set_attribute("data-ready", "true");
                     }
-                    shared.update_value(|s| sync_models(&ctx, s));
+                    shared.update_value(|s| {
+                        sync_models(&ctx, s);
+                        // On first open the camera frames what is on the plate.
+                        if let (Some(r), Some(b)) =
+                            (&mut s.renderer, ctx.scene.with_untracked(|sc| sc.bounds()))
+                        {
+                            r.camera.fit(b.min.as_vec3(), b.max.as_vec3());
+                        }
+                    });
                     request_frame(shared);
                 }
                 Err(e) => ctx.say(format!("3D view unavailable: {e}"), true),
@@ -337,6 +345,18 @@ pub fn Viewport() -> impl IntoView {
         });
     });
     let _resize = window_event_listener(leptos::ev::resize, move |_| fit_canvas());
+    // The view's size also changes without the window's (the layer slider appears beside it).
+    Effect::new(move |_| {
+        let Some(c) = canvas.get() else { return };
+        let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(fit_canvas);
+        if let Ok(obs) =
+            web_sys::ResizeObserver::new(wasm_bindgen::JsCast::unchecked_ref(cb.as_ref()))
+        {
+            obs.observe(&c);
+        }
+        // Lives as long as the page's one view.
+        cb.forget();
+    });
 
     // Plate, selection and bed → models.
     Effect::new(move |_| {
@@ -367,6 +387,7 @@ pub fn Viewport() -> impl IntoView {
                 hi: ctx.slicing.hi.get(),
                 travel: ctx.slicing.travel.get(),
                 colour: ctx.slicing.colour.get(),
+                hidden: ctx.slicing.hidden.get(),
             },
         };
         shared.update_value(|s| {
@@ -411,6 +432,27 @@ pub fn Viewport() -> impl IntoView {
             ),
         });
     };
+
+    // Iso, Top and Front turn the camera and frame the content.
+    let turn = move |v: View| {
+        camera_do(&|c| c.set_view(v));
+        fit();
+    };
+    // Frame the content when asked (import, reload) and when the bed changes.
+    Effect::new(move |prev: Option<u32>| {
+        let n = ctx.fit_request.get();
+        if prev.is_some() {
+            fit();
+        }
+        n
+    });
+    Effect::new(move |prev: Option<(f64, f64, f64, f64, f64)>| {
+        let bed = ctx.bed_tracked();
+        if prev.is_some_and(|p| p != bed) {
+            fit();
+        }
+        bed
+    });
 
     let on_pointer_down = move |ev: web_sys::PointerEvent| {
         let Some(c) = canvas.get_untracked() else {
@@ -627,9 +669,9 @@ pub fn Viewport() -> impl IntoView {
                 on:contextmenu=|ev| ev.prevent_default()
             ></canvas>
             <div class="view-buttons">
-                <button on:click=move |_| camera_do(&|c| c.set_view(View::Iso)) title="Iso view">"Iso"</button>
-                <button on:click=move |_| camera_do(&|c| c.set_view(View::Top)) title="Top view">"Top"</button>
-                <button on:click=move |_| camera_do(&|c| c.set_view(View::Front)) title="Front view">"Front"</button>
+                <button on:click=move |_| turn(View::Iso) title="Iso view">"Iso"</button>
+                <button on:click=move |_| turn(View::Top) title="Top view">"Top"</button>
+                <button on:click=move |_| turn(View::Front) title="Front view">"Front"</button>
                 <button on:click=move |_| fit() title="Fit the models in view (F)">"Fit"</button>
             </div>
             <div class="backend" title="How the 3D view is drawn">{move || backend.get()}</div>
@@ -641,6 +683,13 @@ pub fn Viewport() -> impl IntoView {
             </Show>
             <Show when=move || dragging_file.get()>
                 <div class="drop-hint">"Drop STL, OBJ or 3MF files to add them"</div>
+            </Show>
+            <Show when=move || !dragging_file.get() && ctx.scene.with(|s| s.objects.is_empty())>
+                <div class="empty-hint" id="empty-hint">
+                    <p>"The plate is empty."</p>
+                    <button class="primary" on:click=move |_| super::files::open_picker()>"Open models…"</button>
+                    <p>"or drop STL, OBJ or 3MF files here, or add one from the Library."</p>
+                </div>
             </Show>
         </div>
     }

@@ -53,6 +53,8 @@ pub enum Mode {
         travel: bool,
         /// 0 feature, 1 speed, 2 layer time.
         colour: u32,
+        /// Features not drawn: bit i for `Role::ALL[i]`.
+        hidden: u32,
     },
 }
 
@@ -455,14 +457,15 @@ impl Renderer {
             _ => return,
         };
         let view = frame.texture.create_view(&Default::default());
-        let (mode, lo, hi, travel) = match self.mode {
+        let (mode, lo, hi, travel, hidden) = match self.mode {
             Mode::Preview {
                 lo,
                 hi,
                 travel,
                 colour,
-            } => (colour, lo, hi, travel),
-            Mode::Models => (0, 0, 0, false),
+                hidden,
+            } => (colour, lo, hi, travel, hidden),
+            Mode::Models => (0, 0, 0, false, 0),
         };
         let range = match (&self.preview, mode) {
             (Some(p), 1) => p.speed_range,
@@ -470,8 +473,10 @@ impl Renderer {
             _ => (0.0, 1.0),
         };
         let mut palette = [[0.0f32; 4]; 16];
+        // Alpha says whether the feature is drawn.
         for (i, c) in PALETTE.iter().enumerate().take(12) {
-            palette[i] = [c[0], c[1], c[2], 1.0];
+            let shown = if hidden & (1 << i) == 0 { 1.0 } else { 0.0 };
+            palette[i] = [c[0], c[1], c[2], shown];
         }
         let t = PALETTE[12];
         palette[15] = [t[0], t[1], t[2], 1.0];

@@ -6,7 +6,7 @@ struct Globals {
     eye: vec4<f32>,
     // x: colour mode (0 feature, 1 speed, 2 layer time), y: unused, zw: the scale's range
     mode: vec4<f32>,
-    // Colours of the toolpath features, by role index; 15 is travel.
+    // Colours of the toolpath features, by role index; 15 is travel. Alpha 0: not drawn.
     palette: array<vec4<f32>, 16>,
 };
 
@@ -119,6 +119,10 @@ fn path_vs(
     out.position = globals.view_proj * vec4<f32>(p, 1.0);
     out.across = side;
     let kind = i32(shape.z + 0.5);
+    if (kind < 255 && globals.palette[min(kind, 14)].a < 0.5) {
+        // A hidden feature: outside the clip volume, so nothing is drawn.
+        out.position = vec4<f32>(2.0, 2.0, 2.0, 1.0);
+    }
     if (kind >= 255) {
         out.colour = globals.palette[15].rgb;
     } else if (globals.mode.x < 0.5) {

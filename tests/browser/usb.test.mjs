@@ -138,7 +138,7 @@ test('USB: connect, jog, heat, print the slice with resends, and cancel a second
   await p.evaluate(() => { window.__printer.ran.length = 0; });
   await p.click('#usb-print');
   await p.waitForSelector('#usb-progress');
-  await p.waitForFunction(() => /Printer: ready/.test(document.querySelector('#printer-button').textContent) && window.__printer.ran.length > 100, null, { timeout: 300_000 });
+  await p.waitForFunction(() => /Print: ready/.test(document.querySelector('#printer-button').textContent) && window.__printer.ran.length > 100, null, { timeout: 300_000 });
   writeFileSync(join(ARTIFACTS, 'usb-01-printed.png'), await p.screenshot());
   const printed = (await p.evaluate(() => window.__printer.ran)).filter((c) => c !== 'M105');
   assert.equal(printed.length, expected.length, 'every line ran once');

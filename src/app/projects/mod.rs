@@ -236,6 +236,7 @@ fn replace_plate(
     ctx.redo.set_value(Vec::new());
     ctx.selected.set(None);
     ctx.projects.baseline.set_value(Some(Doc::of(ctx)));
+    ctx.fit_view();
 }
 
 /// Shows a project read from storage.

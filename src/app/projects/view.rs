@@ -89,6 +89,13 @@ pub fn ProjectBar() -> impl IntoView {
 pub fn ProjectsPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let pr = ctx.projects;
+    Effect::new(move |prev: Option<bool>| {
+        let open = pr.panel.get();
+        if prev.is_some_and(|p| p != open) {
+            crate::app::browser::dialog_focus(open, ".projects-panel", "projects-button");
+        }
+        open
+    });
     let card = move |p: ProjectMeta| {
         let current = pr
             .current
@@ -145,14 +152,14 @@ pub fn ProjectsPanel() -> impl IntoView {
     view! {
         <Show when=move || pr.panel.get()>
             <div class="overlay" on:click=move |_| pr.panel.set(false)>
-                <section class="projects-panel" role="dialog" aria-label="Projects" on:click=|ev| ev.stop_propagation()>
+                <section class="projects-panel" role="dialog" aria-modal="true" aria-label="Projects" on:click=|ev| ev.stop_propagation() on:keydown=move |ev| crate::app::browser::trap_tab(&ev)>
                     <header>
                         <h2>"Projects"</h2>
                         <button id="new-project" class="primary" on:click=move |_| new_project(ctx)>"New project"</button>
                         <button id="save-3mf" title="Download this project as a 3MF file" on:click=move |_| save_3mf(ctx)>
                             "Save as 3MF"
                         </button>
-                        <button class="close" title="Close" on:click=move |_| pr.panel.set(false)>"×"</button>
+                        <button class="close" title="Close" aria-label="Close the projects" on:click=move |_| pr.panel.set(false)>"×"</button>
                     </header>
                     {usage}
                     {move || match pr.save.get() {

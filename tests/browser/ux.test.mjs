@@ -1,0 +1,171 @@
+// The app's layout and keyboard reach at a Chromebook's 1366×768 and at 1920×1080 (Debian's
+// Chromium, headless): after slicing no control panel covers the 3D view, the top bar's
+// buttons keep their places while slicing, Tab reaches "Open models…" and the objects,
+// Escape closes each panel, the settings search finds settings of every tab, information
+// goes by itself, and axe-core finds no serious or critical accessibility violation.
+// Screenshots of each screen at both sizes are saved in $ARTIFACTS.
+// Run by scripts/test.sh like the other browser tests.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ARTIFACTS, SHARED, openApp, useBrowser } from './env.mjs';
+
+const session = useBrowser();
+const errors = [];
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The share of the 3D view's area that each visible element of `selectors` covers. */
+async function covering(p, selectors) {
+  return p.evaluate((selectors) => {
+    const v = document.querySelector('#view').getBoundingClientRect();
+    const out = {};
+    for (const sel of selectors) {
+      let area = 0;
+      for (const el of document.querySelectorAll(sel)) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        const w = Math.max(0, Math.min(r.right, v.right) - Math.max(r.left, v.left));
+        const h = Math.max(0, Math.min(r.bottom, v.bottom) - Math.max(r.top, v.top));
+        area += w * h;
+      }
+      out[sel] = area / (v.width * v.height);
+    }
+    return out;
+  }, selectors);
+}
+
+/** Where the top bar's buttons are, by id. */
+async function barPositions(p) {
+  return p.evaluate(() => Object.fromEntries(
+    ['projects-button', 'open-models', 'library-button', 'slice-button', 'printer-button', 'assist-toggle']
+      .map((id) => { const r = document.getElementById(id).getBoundingClientRect(); return [id, [Math.round(r.left), Math.round(r.top)]]; })));
+}
+
+/** axe-core's serious and critical violations on the page as it is. */
+async function axe(p) {
+  await p.evaluate(AXE);
+  const r = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+for (const [width, height] of [[1366, 768], [1920, 1080]]) {
+  test(`layout, keyboard and panels at ${width}×${height}`, async () => {
+    const { context, p } = await openApp(session.browser, errors, { width, height });
+    try {
+      const shot = (name) => p.screenshot({ path: join(ARTIFACTS, `ux-${width}-${name}.png`) });
+      await p.waitForTimeout(500);
+      await shot('models');
+      // The top bar is one line.
+      const bar = await p.$eval('.topbar', (el) => el.getBoundingClientRect().height);
+      assert.ok(bar <= 52, `top bar ${bar} px high`);
+
+      // Tab reaches "Open models…" and then an object of the list.
+      const reached = [];
+      for (let i = 0; i < 60 && !reached.includes('object'); i++) {
+        await p.keyboard.press('Tab');
+        reached.push(await p.evaluate(() => document.activeElement.id || document.activeElement.className));
+      }
+      assert.ok(reached.includes('open-models'), `Tab order: ${reached.join(', ')}`);
+      assert.ok(reached.includes('object') || reached.some((r) => /\bobject\b/.test(r)), `Tab order: ${reached.join(', ')}`);
+      // An object that has focus is the selected one, so the placement panel works on it.
+      assert.equal(await p.getAttribute('.object', 'aria-selected'), 'true');
+
+      // Slicing: the bar's buttons stay where they were, in every state.
+      const before = await barPositions(p);
+      await p.click('#slice-button');
+      const during = await barPositions(p);
+      await p.waitForSelector('#download-button', { timeout: 120_000 });
+      const after = await barPositions(p);
+      assert.deepEqual(during, before, 'while slicing');
+      assert.deepEqual(after, before, 'after slicing');
+      await p.waitForTimeout(800);
+      await shot('preview');
+      // No control panel covers more than 2% of the 3D view.
+      const cover = await covering(p, ['.preview-panel', '.layer-strip', '.left', '.right', '.view-buttons', '.show-preview', '.messages', '.topbar']);
+      for (const [sel, share] of Object.entries(cover)) {
+        assert.ok(share <= 0.02, `${sel} covers ${(100 * share).toFixed(1)}% of the view`);
+      }
+      // The layer sliders say their layer and height.
+      assert.match(await p.getAttribute('#layer-hi', 'aria-valuetext'), /^Layer \d+ of \d+, Z [\d.]+ mm$/);
+      // Features are shown and hidden from the legend.
+      const feature = p.locator('.legend-item').first();
+      await feature.click();
+      assert.equal(await feature.getAttribute('aria-pressed'), 'false');
+      await feature.click();
+      assert.equal(await feature.getAttribute('aria-pressed'), 'true');
+
+      // Escape closes each panel.
+      for (const [button, panel] of [['#library-button', '.library-panel'], ['#projects-button', '.projects-panel'], ['#printer-button', '.printer-panel']]) {
+        await p.click(button);
+        await p.waitForSelector(panel);
+        await shot(panel.slice(1));
+        if (panel !== '.library-panel') {
+          // A dialog takes focus, keeps Tab inside, and gives focus back when it closes.
+          await p.waitForFunction((sel) => document.querySelector(sel).contains(document.activeElement), panel);
+          for (let i = 0; i < 40; i++) await p.keyboard.press('Tab');
+          assert.ok(await p.evaluate((sel) => document.querySelector(sel).contains(document.activeElement), panel), `${panel} keeps focus`);
+        }
+        await p.keyboard.press('Escape');
+        await p.waitForSelector(panel, { state: 'detached', timeout: 5_000 });
+        if (panel !== '.library-panel') {
+          await p.waitForFunction((id) => document.activeElement?.id === id, button.slice(1));
+        }
+      }
+
+      // The settings search finds the seam settings, whichever tab is open.
+      await p.click('.settings .tabs button:has-text("Filament")');
+      await p.fill('#settings-search', 'seam');
+      await p.waitForSelector('#setting-seam_position');
+      const labels = await p.$$eval('.settings .setting label', (ls) => ls.map((l) => l.textContent));
+      assert.ok(labels.length >= 1 && labels.length < 20, labels.join(', '));
+      await shot('settings-search');
+      await p.fill('#settings-search', '');
+      await p.click('.settings .tabs button:has-text("Process")');
+      // Help shows without hovering: under a field that has focus.
+      await p.focus('#setting-layer_height');
+      assert.ok(await p.isVisible('#help-layer_height'));
+      // A value out of range is tied to its field.
+      await p.fill('#setting-layer_height', '99');
+      await p.press('#setting-layer_height', 'Enter');
+      await p.locator('#setting-layer_height').blur();
+      await p.waitForSelector('#error-layer_height');
+      assert.equal(await p.getAttribute('#setting-layer_height', 'aria-invalid'), 'true');
+      assert.match(await p.getAttribute('#setting-layer_height', 'aria-describedby'), /error-layer_height/);
+      await p.click('.setting.invalid .reset').catch(() => {});
+      await p.fill('#setting-layer_height', '0.2');
+      await p.locator('#setting-layer_height').blur();
+
+      // Accessibility: no serious or critical violations on the main screens.
+      assert.deepEqual(await axe(p), [], 'preview screen');
+      await p.click('#library-button');
+      await p.waitForSelector('.library-panel');
+      assert.deepEqual(await axe(p), [], 'library');
+      await p.keyboard.press('Escape');
+      await p.click('.preview-panel button:has-text("Back to models")');
+      assert.deepEqual(await axe(p), [], 'models screen');
+      // No text smaller than 12 px.
+      const small = await p.evaluate(() => [...document.querySelectorAll('body *')]
+        .filter((el) => el.childNodes.length && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+        .filter((el) => el.getClientRects().length && parseFloat(getComputedStyle(el).fontSize) < 12)
+        .map((el) => `${el.tagName}.${el.className}: ${getComputedStyle(el).fontSize}`));
+      assert.deepEqual(small, []);
+
+      // Information goes by itself (an import's note); the empty plate invites models.
+      await p.click('.object');
+      await p.click('text=Delete');
+      await p.waitForSelector('#empty-hint');
+      await shot('empty');
+      await p.setInputFiles('#file-input', join(SHARED, 'models', '20mm_cube.obj'));
+      await p.waitForSelector('.message:not(.error)', { timeout: 30_000 });
+      await p.waitForSelector('.message:not(.error)', { state: 'detached', timeout: 10_000 });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
