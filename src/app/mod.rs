@@ -72,6 +72,8 @@ pub struct Ctx {
     pub messages: RwSignal<Vec<Message>>,
     /// Bumped when the camera should frame the plate's content (import, reload).
     pub fit_request: RwSignal<u32>,
+    /// The keyboard shortcuts dialog is open.
+    pub shortcuts: RwSignal<bool>,
     next_message: StoredValue<u32>,
     /// What is being read, while files load.
     pub busy: RwSignal<Option<String>>,
@@ -123,6 +125,7 @@ impl Ctx {
             settings,
             messages: RwSignal::new(Vec::new()),
             fit_request: RwSignal::new(0),
+            shortcuts: RwSignal::new(false),
             next_message: StoredValue::new(0),
             busy: RwSignal::new(None),
             mode: RwSignal::new(ViewMode::Models),
@@ -337,6 +340,65 @@ impl Ctx {
 }
 
 /// The demo model the app opens with: Lamina's 20 mm calibration cube.
+/// Every keyboard shortcut, for the `?` dialog: (keys, what they do).
+const SHORTCUTS: [(&str, &str); 14] = [
+    ("?", "Show or hide this list"),
+    ("Escape", "Close a panel or dialog; stop painting supports"),
+    ("Ctrl+Z", "Undo"),
+    ("Ctrl+Shift+Z, Ctrl+Y", "Redo"),
+    ("Delete, Backspace", "Delete the selected object"),
+    (
+        "Tab",
+        "Move between controls; objects in the list are selected as they take focus",
+    ),
+    ("F", "Fit the content in the 3D view (the view has focus)"),
+    ("Arrow keys", "Orbit the camera (the 3D view has focus)"),
+    ("+, -", "Zoom in and out (the 3D view has focus)"),
+    ("Arrow up, down", "In the preview: move the top layer"),
+    ("Drag", "Orbit; on a selected object, move it"),
+    ("Right-drag, Shift+drag", "Pan"),
+    ("Wheel, pinch", "Zoom"),
+    ("Enter", "In a settings field: apply the value"),
+];
+
+/// The keyboard shortcuts dialog (`?`).
+#[component]
+fn Shortcuts() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    Effect::new(move |prev: Option<bool>| {
+        let open = ctx.shortcuts.get();
+        if prev.is_some_and(|p| p != open) {
+            browser::dialog_focus(open, ".shortcuts-panel", "shortcuts-button");
+        }
+        open
+    });
+    view! {
+        <Show when=move || ctx.shortcuts.get()>
+            <div class="overlay" on:click=move |_| ctx.shortcuts.set(false)>
+                <section
+                    class="shortcuts-panel"
+                    role="dialog"
+                    aria-modal="true"
+                    aria-label="Keyboard shortcuts"
+                    on:click=|ev| ev.stop_propagation()
+                    on:keydown=move |ev| browser::trap_tab(&ev)
+                >
+                    <header>
+                        <h2>"Keyboard shortcuts"</h2>
+                        <button class="close" title="Close" aria-label="Close the shortcuts" on:click=move |_| ctx.shortcuts.set(false)>"×"</button>
+                    </header>
+                    <dl class="shortcut-list">
+                        {SHORTCUTS
+                            .iter()
+                            .map(|(k, what)| view! { <dt><kbd>{*k}</kbd></dt><dd>{*what}</dd> })
+                            .collect_view()}
+                    </dl>
+                </section>
+            </div>
+        </Show>
+    }
+}
+
 fn demo_model() -> ImportedObject {
     ImportedObject {
         name: "Calibration cube".into(),
@@ -383,7 +445,9 @@ pub fn App() -> impl IntoView {
         let key = ev.key();
         if key == "Escape" {
             // Panels and dialogs close, the top one first.
-            if ctx.projects.panel.get_untracked() {
+            if ctx.shortcuts.get_untracked() {
+                ctx.shortcuts.set(false);
+            } else if ctx.projects.panel.get_untracked() {
                 ctx.projects.panel.set(false);
             } else if ctx.usb.open.get_untracked() {
                 ctx.usb.open.set(false);
@@ -400,7 +464,9 @@ pub fn App() -> impl IntoView {
             return;
         }
         let ctrl = ev.ctrl_key() || ev.meta_key();
-        if ctrl && (key == "z" || key == "Z") {
+        if key == "?" {
+            ctx.shortcuts.update(|o| *o = !*o);
+        } else if ctrl && (key == "z" || key == "Z") {
             ev.prevent_default();
             if ev.shift_key() {
                 ctx.redo()
@@ -420,6 +486,7 @@ pub fn App() -> impl IntoView {
         <div class="app" data-ready=move || ctx.projects.ready.get().to_string()>
             <header class="topbar">
                 <div class="brand">"Lamina"</div>
+                <button id="shortcuts-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" on:click=move |_| ctx.shortcuts.update(|o| *o = !*o)>"?"</button>
                 <projects::ProjectBar/>
                 <files::ImportButton/>
                 <library::LibraryPanel/>
@@ -437,7 +504,6 @@ pub fn App() -> impl IntoView {
                     <objects::TransformPanel/>
                     <paint::PaintPanel/>
                     <assist::AssistPanel/>
-                    <projects::SliceHistory/>
                 </aside>
                 <section class="center">
                     <view3d::Viewport/>
@@ -451,6 +517,7 @@ pub fn App() -> impl IntoView {
                 </aside>
             </main>
             <projects::ProjectsPanel/>
+            <Shortcuts/>
             <pwa::UpdateBanner/>
             <div class="messages" role="status" aria-live="polite">
                 {move || {

@@ -28,7 +28,8 @@ pub fn ObjectList() -> impl IntoView {
                                 format!("{:.1} × {:.1} × {:.1} mm", s.x, s.y, s.z)
                             })
                             .unwrap_or_default();
-                        let title = if o.instances.len() > 1 { format!("{name} (copy {})", ii + 1) } else { name.clone() };
+                        // The original keeps its name; each copy has it with a number.
+                        let title = if ii > 0 { format!("{name} ({})", ii + 1) } else { name.clone() };
                         let notes = notes.clone();
                         let is_sel = move || selected.get() == Some((oi, ii));
                         view! {

@@ -177,8 +177,16 @@ impl SlicingState {
             meshes.push(&bytes);
         }
         let _ = js_sys::Reflect::set(&msg, &"meshes".into(), &meshes);
-        let name = scene.objects[0]
-            .name
+        // Named after the project once it has a name of its own, else after its first model.
+        let project = ctx
+            .projects
+            .current
+            .get_untracked()
+            .map(|m| m.name)
+            .filter(|n| !n.trim().is_empty() && n != super::projects::UNTITLED);
+        let name = project
+            .as_deref()
+            .unwrap_or(&scene.objects[0].name)
             .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_");
         self.file_name.set_value(format!(
             "{name}_{}.gcode",

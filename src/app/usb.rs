@@ -177,6 +177,11 @@ impl Usb {
                         true,
                     );
                     usb.known.set(0);
+                } else {
+                    ctx.say(
+                        "No port was chosen. Plug the printer in by USB, switch it on, and choose its port (often \"USB Serial\" or \"CH340\") in the list.",
+                        false,
+                    );
                 }
                 return;
             };
@@ -517,6 +522,9 @@ pub fn UsbTab() -> impl IntoView {
                             >
                                 "Print"
                             </button>
+                            <Show when=move || ctx.slicing.result.with(|r| r.is_none())>
+                                <span class="note" id="usb-slice-first">"Slice first"</span>
+                            </Show>
                             <Show when=move || state() == State::Printing>
                                 <button id="usb-pause" on:click=move |_| { usb.host.update_value(|h| h.pause()); usb.pump(ctx, None) }>"Pause"</button>
                             </Show>

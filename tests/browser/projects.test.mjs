@@ -267,9 +267,12 @@ test('slices are kept with the project and download again after a reload', async
     const p = await open(context);
     await p.click('#slice-button');
     await p.waitForSelector('#download-button', { timeout: 300_000 });
+    // Recent slices are in the Projects panel.
+    await p.click('#projects-button');
     await p.waitForSelector('#slice-history li');
     await p.reload();
     await ready(p);
+    await p.click('#projects-button');
     await p.waitForSelector('#slice-history li');
     assert.match(await p.textContent('#slice-history'), /Ender-3 V3 SE/);
     const [download] = await Promise.all([p.waitForEvent('download'), p.click('#slice-history .download')]);

@@ -64,6 +64,23 @@ for (const [width, height] of [[1366, 768], [1920, 1080]]) {
       const bar = await p.$eval('.topbar', (el) => el.getBoundingClientRect().height);
       assert.ok(bar <= 52, `top bar ${bar} px high`);
 
+      // Printing says why it cannot start yet.
+      await p.click('#printer-button');
+      await p.waitForSelector('#usb-slice-first', { timeout: 5_000 }).catch(() => {});
+      const why = await p.$('#usb-slice-first, .device-slice-first, .printer-panel .note');
+      assert.ok(why, 'the printer panel says what is missing');
+      await p.keyboard.press('Escape');
+      await p.waitForSelector('.printer-panel', { state: 'detached' });
+
+      // A copy keeps the original's name with a number; the original keeps its own.
+      await p.click('.object');
+      await p.click('text=Copy');
+      const names = await p.$$eval('.object .name', (ns) => ns.map((n) => n.textContent));
+      assert.deepEqual(names, ['Calibration cube', 'Calibration cube (2)']);
+      await p.keyboard.press('Control+z');
+      await p.waitForFunction(() => document.querySelectorAll('.object').length === 1);
+      await p.evaluate(() => document.activeElement?.blur());
+
       // Tab reaches "Open models…" and then an object of the list.
       const reached = [];
       for (let i = 0; i < 60 && !reached.includes('object'); i++) {
@@ -98,6 +115,14 @@ for (const [width, height] of [[1366, 768], [1920, 1080]]) {
       assert.equal(await feature.getAttribute('aria-pressed'), 'false');
       await feature.click();
       assert.equal(await feature.getAttribute('aria-pressed'), 'true');
+
+      // "?" lists the keyboard shortcuts.
+      await p.focus('#view');
+      await p.keyboard.press('?');
+      await p.waitForSelector('.shortcuts-panel');
+      assert.match(await p.textContent('.shortcuts-panel'), /Undo/);
+      await p.keyboard.press('Escape');
+      await p.waitForSelector('.shortcuts-panel', { state: 'detached' });
 
       // Escape closes each panel.
       for (const [button, panel] of [['#library-button', '.library-panel'], ['#projects-button', '.projects-panel'], ['#printer-button', '.printer-panel']]) {

@@ -238,6 +238,9 @@ pub fn NetworkPrinters() -> impl IntoView {
                         />
                         "and print"
                     </label>
+                    <Show when=move || ctx.slicing.result.with(|r| r.is_none())>
+                        <span class="note device-slice-first">"Slice first"</span>
+                    </Show>
                     <Show when=move || printing.get()>
                         <button class="device-pause" on:click=act(Action::Pause)>"Pause"</button>
                     </Show>

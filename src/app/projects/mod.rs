@@ -7,7 +7,7 @@
 
 mod view;
 
-pub use view::{ProjectBar, ProjectsPanel, SliceHistory};
+pub use view::{ProjectBar, ProjectsPanel};
 
 use super::browser::{new_id, safe_file_name, save_bytes, sleep};
 use super::{Ctx, demo_model, slicing};
@@ -36,6 +36,9 @@ pub enum SaveState {
     /// Another tab has this project open and saves it; this tab does not.
     Elsewhere,
 }
+
+/// The name of a project nobody named yet.
+pub const UNTITLED: &str = "Untitled";
 
 #[derive(Clone, Copy)]
 pub struct Projects {
@@ -164,7 +167,7 @@ pub fn start(ctx: Ctx) {
                 match last {
                     Some(p) => show_loaded(ctx, p),
                     None => {
-                        pr.current.set(Some(fresh_meta("Untitled")));
+                        pr.current.set(Some(fresh_meta(UNTITLED)));
                         replace_plate(ctx, demo_scene(ctx), None, BTreeMap::new());
                         save_now(ctx);
                     }
@@ -490,7 +493,7 @@ fn report(ctx: Ctx, what: &str, e: StorageError) {
 pub fn new_project(ctx: Ctx) {
     spawn_local(async move {
         flush(ctx).await;
-        ctx.projects.current.set(Some(fresh_meta("Untitled")));
+        ctx.projects.current.set(Some(fresh_meta(UNTITLED)));
         ctx.projects.history.set(Vec::new());
         replace_plate(ctx, Scene::default(), None, BTreeMap::new());
         ctx.projects.panel.set(false);

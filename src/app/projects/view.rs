@@ -166,6 +166,8 @@ pub fn ProjectsPanel() -> impl IntoView {
                         SaveState::Off(e) => Some(view! { <div class="error-text banner">{format!("Projects are not saved: {e}")}</div> }),
                         _ => None,
                     }}
+                    <SliceHistory/>
+                    <h3 class="projects-heading">"All projects"</h3>
                     <ul class="project-list">{move || pr.list.get().into_iter().map(card).collect_view()}</ul>
                 </section>
             </div>
@@ -173,15 +175,15 @@ pub fn ProjectsPanel() -> impl IntoView {
     }
 }
 
-/// The open project's recent slices, to download again.
+/// The open project's recent slices, to download again (in the Projects panel).
 #[component]
-pub fn SliceHistory() -> impl IntoView {
+fn SliceHistory() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let pr = ctx.projects;
     view! {
         <Show when=move || pr.history.with(|h| !h.is_empty())>
-            <section class="panel history">
-                <h3>"Recent slices"</h3>
+            <section class="history">
+                <h3>"Recent slices of this project"</h3>
                 <ul id="slice-history">
                     {move || {
                         pr.history
