@@ -15,6 +15,7 @@ mod print_panel;
 mod projects;
 mod publish;
 mod pwa;
+mod scrubber;
 mod settings_panel;
 mod slicing;
 mod usb;
@@ -506,8 +507,11 @@ pub fn App() -> impl IntoView {
                     <assist::AssistPanel/>
                 </aside>
                 <section class="center">
-                    <view3d::Viewport/>
-                    <slicing::LayerSlider/>
+                    <div class="view-row">
+                        <view3d::Viewport/>
+                        <slicing::LayerSlider/>
+                    </div>
+                    <scrubber::MoveScrubber/>
                 </section>
                 <aside class="right">
                     <div class="pickers">

@@ -65,6 +65,8 @@ pub struct SlicingState {
     pub colour: RwSignal<u32>,
     /// Features hidden from the legend: bit i for `Role::ALL[i]`.
     pub hidden: RwSignal<u32>,
+    /// How many extrusion moves of the top layer are drawn (the move scrubber); None: all.
+    pub scrub: RwSignal<Option<u32>>,
 }
 
 impl SlicingState {
@@ -84,6 +86,7 @@ impl SlicingState {
             travel: RwSignal::new(false),
             colour: RwSignal::new(0),
             hidden: RwSignal::new(0),
+            scrub: RwSignal::new(None),
         }
     }
 

@@ -388,6 +388,12 @@ pub fn Viewport() -> impl IntoView {
                 travel: ctx.slicing.travel.get(),
                 colour: ctx.slicing.colour.get(),
                 hidden: ctx.slicing.hidden.get(),
+                upto: ctx.slicing.scrub.get().and_then(|k| {
+                    let hi = ctx.slicing.hi.get();
+                    ctx.slicing
+                        .preview
+                        .with_value(|p| p.as_ref().and_then(|p| super::scrubber::tool_at(p, hi, k)))
+                }),
             },
         };
         shared.update_value(|s| {

@@ -55,8 +55,14 @@ pub enum Mode {
         colour: u32,
         /// Features not drawn: bit i for `Role::ALL[i]`.
         hidden: u32,
+        /// Extrusion moves of the top layer drawn (the move scrubber), and where the tool
+        /// is then; None: the whole layer, no tool.
+        upto: Option<(u32, [f32; 3])>,
     },
 }
+
+/// `kind` of the scrubber's tool marker (drawn white).
+const TOOL_KIND: f32 = 254.0;
 
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -457,15 +463,16 @@ impl Renderer {
             _ => return,
         };
         let view = frame.texture.create_view(&Default::default());
-        let (mode, lo, hi, travel, hidden) = match self.mode {
+        let (mode, lo, hi, travel, hidden, upto) = match self.mode {
             Mode::Preview {
                 lo,
                 hi,
                 travel,
                 colour,
                 hidden,
-            } => (colour, lo, hi, travel, hidden),
-            Mode::Models => (0, 0, 0, false, 0),
+                upto,
+            } => (colour, lo, hi, travel, hidden, upto),
+            Mode::Models => (0, 0, 0, false, 0, None),
         };
         let range = match (&self.preview, mode) {
             (Some(p), 1) => p.speed_range,
@@ -502,6 +509,32 @@ impl Renderer {
         }
         self.queue.write_buffer(&self.draws, 0, &draws);
 
+        // The tool of the move scrubber: a cross of two short ribbons (kind 254, white).
+        let tool = upto.map(|(_, [x, y, z])| {
+            let mut data = Vec::with_capacity(2 * STRIDE);
+            for (dx, dy) in [(1.2f32, 0.0f32), (0.0, 1.2)] {
+                data.extend_from_slice(&[
+                    x - dx,
+                    y - dy,
+                    z + 0.3,
+                    x + dx,
+                    y + dy,
+                    z + 0.3,
+                    0.5,
+                    0.0,
+                    TOOL_KIND,
+                    0.0,
+                    0.0,
+                    0.0,
+                ]);
+            }
+            self.device
+                .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                    label: Some("tool"),
+                    contents: to_f32s(&data),
+                    usage: wgpu::BufferUsages::VERTEX,
+                })
+        });
         let mut encoder = self.device.create_command_encoder(&Default::default());
         {
             let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
@@ -571,7 +604,16 @@ impl Renderer {
                         };
                         if let Some(b) = &p.extrusions {
                             pass.set_vertex_buffer(0, b.slice(..));
-                            pass.draw(0..6, span(1, p.extrusion_count));
+                            let mut range = span(1, p.extrusion_count);
+                            // The scrubber: the top layer up to its move.
+                            if let (Some((k, _)), Some(l)) = (upto, p.layers.get(hi)) {
+                                range.end = range.end.min(l.1 + k).max(range.start);
+                            }
+                            pass.draw(0..6, range);
+                        }
+                        if let Some(b) = &tool {
+                            pass.set_vertex_buffer(0, b.slice(..));
+                            pass.draw(0..6, 0..2);
                         }
                         if travel && let Some(b) = &p.travels {
                             pass.set_vertex_buffer(0, b.slice(..));

@@ -119,11 +119,14 @@ fn path_vs(
     out.position = globals.view_proj * vec4<f32>(p, 1.0);
     out.across = side;
     let kind = i32(shape.z + 0.5);
-    if (kind < 255 && globals.palette[min(kind, 14)].a < 0.5) {
+    if (kind < 15 && globals.palette[kind].a < 0.5) {
         // A hidden feature: outside the clip volume, so nothing is drawn.
         out.position = vec4<f32>(2.0, 2.0, 2.0, 1.0);
     }
-    if (kind >= 255) {
+    if (kind == 254) {
+        // The move scrubber's tool.
+        out.colour = vec3<f32>(1.0, 1.0, 1.0);
+    } else if (kind >= 255) {
         out.colour = globals.palette[15].rgb;
     } else if (globals.mode.x < 0.5) {
         out.colour = globals.palette[min(kind, 14)].rgb;

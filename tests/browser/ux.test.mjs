@@ -103,12 +103,48 @@ for (const [width, height] of [[1366, 768], [1920, 1080]]) {
       await p.waitForTimeout(800);
       await shot('preview');
       // No control panel covers more than 2% of the 3D view.
-      const cover = await covering(p, ['.preview-panel', '.layer-strip', '.left', '.right', '.view-buttons', '.show-preview', '.messages', '.topbar']);
+      const cover = await covering(p, ['.preview-panel', '.layer-strip', '.scrubber', '.left', '.right', '.view-buttons', '.show-preview', '.messages', '.topbar']);
       for (const [sel, share] of Object.entries(cover)) {
         assert.ok(share <= 0.02, `${sel} covers ${(100 * share).toFixed(1)}% of the view`);
       }
       // The layer sliders say their layer and height.
       assert.match(await p.getAttribute('#layer-hi', 'aria-valuetext'), /^Layer \d+ of \d+, Z [\d.]+ mm$/);
+      // The move scrubber plays the top layer: the tool marker moves and the G-code line
+      // of the move shows.
+      await p.locator('#layer-hi').fill('10');
+      const total = Number(await p.getAttribute('#move-scrubber', 'max'));
+      assert.ok(total > 10, `${total} moves in layer 11`);
+      const view = async () => (await p.locator('#view').screenshot()).toString('base64');
+      await p.locator('#move-scrubber').fill(String(Math.round(total / 4)));
+      await p.waitForTimeout(300);
+      const quarter = await view();
+      const line1 = await p.textContent('#gcode-line');
+      assert.match(line1, /^\d+: G1 X[\d.]+ Y[\d.]+ E/);
+      await p.locator('#move-scrubber').fill(String(Math.round((3 * total) / 4)));
+      await p.waitForTimeout(300);
+      const later = await view();
+      const line2 = await p.textContent('#gcode-line');
+      assert.ok(Number(line2.split(':')[0]) > Number(line1.split(':')[0]), `${line1} then ${line2}`);
+      const differ = await p.evaluate(async ([a, b]) => {
+        const load = async (b64) => {
+          const img = new Image();
+          img.src = 'data:image/png;base64,' + b64;
+          await img.decode();
+          const c = new OffscreenCanvas(img.width, img.height);
+          const g = c.getContext('2d');
+          g.drawImage(img, 0, 0);
+          return g.getImageData(0, 0, img.width, img.height).data;
+        };
+        const [da, db] = [await load(a), await load(b)];
+        let n = 0;
+        for (let i = 0; i < da.length; i += 4) {
+          if (Math.abs(da[i] - db[i]) + Math.abs(da[i + 1] - db[i + 1]) + Math.abs(da[i + 2] - db[i + 2]) > 40) n++;
+        }
+        return n;
+      }, [quarter, later]);
+      assert.ok(differ > 50, `the tool and the drawn moves change the picture (${differ} px)`);
+      await shot('scrubber');
+
       // Features are shown and hidden from the legend.
       const feature = p.locator('.legend-item').first();
       await feature.click();

@@ -135,6 +135,67 @@ fn push(
     out.extend_from_slice(&[width, height, kind, speed, time, layer as f32]);
 }
 
+/// Where each layer's G-code starts (the scrubber in the app finds a preview move's line
+/// with these): (byte offset of its `;LAYER:` line, that line's number).
+pub fn layer_starts(gcode: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut line = 1;
+    let mut at = 0;
+    for (i, &b) in gcode.iter().enumerate() {
+        if b == b'\n' {
+            line += 1;
+            at = i + 1;
+        } else if i == at && gcode[i..].starts_with(b";LAYER:") {
+            out.push((i, line));
+        }
+    }
+    out
+}
+
+/// The `k`-th extruding line (1-based) of one layer's G-code, and its line number counted
+/// from `first_line`: a G1 with X or Y whose E adds filament (relative or absolute E).
+pub fn extruding_line(layer: &str, first_line: usize, k: u32) -> Option<(usize, String)> {
+    let mut relative = true;
+    let mut last_e: Option<f64> = None;
+    let mut seen = 0;
+    for (n, line) in layer.lines().enumerate() {
+        let code = line.split(';').next().unwrap_or("").trim();
+        match code.split_whitespace().next() {
+            Some("M83") => relative = true,
+            Some("M82") => relative = false,
+            Some("G92") => last_e = word(code, 'E').or(last_e),
+            Some("G1") => {
+                let Some(e) = word(code, 'E') else { continue };
+                let moves = word(code, 'X').is_some() || word(code, 'Y').is_some();
+                let adds = if relative {
+                    e > 0.0
+                } else {
+                    last_e.is_none_or(|l| e > l)
+                };
+                if !relative {
+                    last_e = Some(e);
+                }
+                if moves && adds {
+                    seen += 1;
+                    if seen == k {
+                        return Some((first_line + n, line.to_string()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The number after `letter` in a G-code line.
+fn word(code: &str, letter: char) -> Option<f64> {
+    code.split_whitespace()
+        .skip(1)
+        .find(|w| w.starts_with(letter))
+        .and_then(|w| w[1..].parse().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,5 +275,24 @@ mod tests {
         );
         assert_eq!(p.speed_range, (25.0, 80.0));
         assert_eq!(p.time_range, (3.0, 7.0));
+    }
+
+    #[test]
+    fn finds_the_kth_extruding_line_of_a_layer() {
+        let g = "G1 Z0.2\n;LAYER:0\nG1 X0 Y0 F9000\nG1 X10 Y0 E0.5\nG1 E-0.8\nG1 X10 Y10 E0.5\n;LAYER:1\nG1 X1 Y1 E0.4\n";
+        let starts = layer_starts(g.as_bytes());
+        assert_eq!(starts, vec![(8, 2), (72, 7)]);
+        let layer0 = &g[starts[0].0..starts[1].0];
+        assert_eq!(
+            extruding_line(layer0, starts[0].1, 2),
+            Some((6, "G1 X10 Y10 E0.5".to_string()))
+        );
+        assert_eq!(extruding_line(layer0, starts[0].1, 3), None);
+        // Absolute E: a move adds filament when E grows.
+        let abs = ";LAYER:0\nM82\nG92 E0\nG1 X1 Y0 E1\nG1 X1 Y0 E0.2\nG1 X2 Y0 E0.9\n";
+        assert_eq!(
+            extruding_line(abs, 1, 2),
+            Some((6, "G1 X2 Y0 E0.9".to_string()))
+        );
     }
 }
