@@ -297,7 +297,16 @@ impl Library {
             let result = bytes.and_then(|b| catalog::check_download(&f, &b).map(|o| (o, b)));
             lib.download.set(None);
             match result {
-                Ok((objects, bytes)) => {
+                Ok((mut objects, bytes)) => {
+                    // The plate names a model by the catalog's title, not its file name.
+                    let n = objects.len();
+                    for (i, o) in objects.iter_mut().enumerate() {
+                        o.name = if n == 1 {
+                            m.name.clone()
+                        } else {
+                            format!("{} ({})", m.name, i + 1)
+                        };
+                    }
                     if let Ok(db) = storage::db().await {
                         // A full disk only loses the cache.
                         let _ = db.put_download(&f.sha256, &bytes).await;

@@ -138,6 +138,7 @@ pub(super) fn NumberField(
     view! {
         <label class="number">
             <span>{label}</span>
+            <span class="field">
             <input
                 type="number"
                 step="any"
@@ -155,6 +156,7 @@ pub(super) fn NumberField(
                 }
             />
             <span class="unit">{unit}</span>
+            </span>
         </label>
     }
 }
@@ -216,6 +218,29 @@ pub fn TransformPanel() -> impl IntoView {
         }
         place(&ctx, sel, r, s);
     };
+    // The copy's size on the bed (mm), and a size typed in: the scale that gives it.
+    let size = move |axis: usize| -> Signal<f64> {
+        Signal::derive(move || {
+            ctx.selected
+                .get()
+                .and_then(|(o, i)| {
+                    ctx.scene
+                        .with(|s| s.objects.get(o).and_then(|ob| ob.instance_bounds(i)))
+                })
+                .map_or(0.0, |b| b.size()[axis])
+        })
+    };
+    let set_size = move |axis: usize, v: f64| {
+        let now = size(axis).get_untracked();
+        let Some((_, _, s)) = parts.get_untracked() else {
+            return;
+        };
+        if now <= 0.0 || v <= 0.0 {
+            ctx.say("A size must be more than 0 mm", true);
+            return;
+        }
+        set_scale(axis, s[axis] * v / now);
+    };
     let lay_flat = ctx.lay_flat_mode;
     view! {
         <Show when=move || parts.get().is_some()>
@@ -234,6 +259,11 @@ pub fn TransformPanel() -> impl IntoView {
                     <NumberField label="Scale X" unit="%" value=field(2, 0) on_set=move |v| set_scale(0, v)/>
                     <NumberField label="Scale Y" unit="%" value=field(2, 1) on_set=move |v| set_scale(1, v)/>
                     <NumberField label="Scale Z" unit="%" value=field(2, 2) on_set=move |v| set_scale(2, v)/>
+                </div>
+                <div class="row">
+                    <NumberField label="Size X" unit="mm" value=size(0) on_set=move |v| set_size(0, v)/>
+                    <NumberField label="Size Y" unit="mm" value=size(1) on_set=move |v| set_size(1, v)/>
+                    <NumberField label="Size Z" unit="mm" value=size(2) on_set=move |v| set_size(2, v)/>
                 </div>
                 <label class="check">
                     <input type="checkbox" prop:checked=move || uniform.get() on:change=move |ev| uniform.set(event_target_checked(&ev))/>

@@ -84,7 +84,7 @@ test('library: browse, search, sort, add to bed, favourite kept; broken sources 
   assert.match(await p.textContent('.model-meta'), /by Lamina · licence CC0-1\.0/);
   assert.match(await p.textContent('.model-tags'), /#temperature/);
   await p.click('.add-to-bed');
-  await p.waitForFunction(() => document.querySelector('.object-list')?.textContent.includes('temperature-tower'), null, { timeout: 30_000 });
+  await p.waitForFunction(() => document.querySelector('.object-list')?.textContent.includes('Temperature tower'), null, { timeout: 30_000 });
   assert.match(await p.locator('.messages').textContent(), /Added Temperature tower by Lamina \(CC0-1\.0\)\./);
   writeFileSync(join(ARTIFACTS, 'library-02-model.png'), await p.screenshot());
   await p.click('.model-page .favourite');

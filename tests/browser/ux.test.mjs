@@ -79,6 +79,17 @@ for (const [width, height] of [[1366, 768], [1920, 1080]]) {
       assert.deepEqual(names, ['Calibration cube', 'Calibration cube (2)']);
       await p.keyboard.press('Control+z');
       await p.waitForFunction(() => document.querySelectorAll('.object').length === 1);
+      // Placement shows units, and a size in mm scales the model (uniformly by default).
+      await p.click('.object');
+      const units = await p.$$eval('.transform .number .unit', (us) => us.map((u) => u.textContent));
+      assert.deepEqual([...new Set(units)].sort(), ['%', 'mm', '°']);
+      const sizeX = p.locator('.transform .number', { hasText: 'Size X' }).locator('input');
+      await sizeX.fill('30');
+      await sizeX.press('Enter');
+      await p.waitForFunction(() => /30\.0 × 30\.0 × 30\.0 mm/.test(document.querySelector('.object .meta').textContent));
+      await sizeX.blur();
+      await p.keyboard.press('Control+z');
+      await p.waitForFunction(() => /20\.0 × 20\.0 × 20\.0 mm/.test(document.querySelector('.object .meta').textContent));
       await p.evaluate(() => document.activeElement?.blur());
 
       // Tab reaches "Open models…" and then an object of the list.
