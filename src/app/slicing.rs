@@ -90,6 +90,21 @@ impl SlicingState {
         }
     }
 
+    /// The preview's layer count, tracked (for views that follow a new slice).
+    pub fn layers_tracked(&self) -> usize {
+        self.preview_version.track();
+        self.layer_count()
+    }
+
+    /// The top of layer `i` of the preview (mm), 0 without one.
+    pub fn layer_z(&self, i: usize) -> f32 {
+        self.preview.with_value(|p| {
+            p.as_ref()
+                .and_then(|p| p.layers.get(i).map(|l| l.0))
+                .unwrap_or(0.0)
+        })
+    }
+
     pub fn layer_count(&self) -> usize {
         self.preview
             .with_value(|p| p.as_ref().map_or(0, |p| p.layers.len()))
@@ -416,17 +431,8 @@ pub fn SliceControls() -> impl IntoView {
 pub fn PreviewPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let st = ctx.slicing;
-    let count = move || {
-        st.preview_version.track();
-        st.layer_count()
-    };
-    let z_of = move |i: usize| {
-        st.preview.with_value(|p| {
-            p.as_ref()
-                .and_then(|p| p.layers.get(i).map(|l| l.0))
-                .unwrap_or(0.0)
-        })
-    };
+    let count = move || st.layers_tracked();
+    let z_of = move |i: usize| st.layer_z(i);
     let _keys = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
         if ctx.mode.get_untracked() != ViewMode::Preview {
             return;
@@ -648,17 +654,8 @@ pub fn PreviewPanel() -> impl IntoView {
 pub fn LayerSlider() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let st = ctx.slicing;
-    let count = move || {
-        st.preview_version.track();
-        st.layer_count()
-    };
-    let z_of = move |i: usize| {
-        st.preview.with_value(|p| {
-            p.as_ref()
-                .and_then(|p| p.layers.get(i).map(|l| l.0))
-                .unwrap_or(0.0)
-        })
-    };
+    let count = move || st.layers_tracked();
+    let z_of = move |i: usize| st.layer_z(i);
     let text = move |i: usize| format!("Layer {} of {}, Z {:.2} mm", i + 1, count(), z_of(i));
     view! {
         <Show when=move || ctx.mode.get() == ViewMode::Preview>

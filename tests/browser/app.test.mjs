@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, SHARED, URL, launch, ready } from './env.mjs';
+import { ARTIFACTS, SHARED, URL, launch, pixels, ready } from './env.mjs';
 
 let browser;
 let page;
@@ -34,32 +34,6 @@ async function shot(p, name) {
   const png = await p.locator('#view').screenshot();
   writeFileSync(join(ARTIFACTS, `${name}.png`), png);
   return png.toString('base64');
-}
-
-/** Pixel statistics of a PNG, measured in the page (no image library needed in Node). */
-async function pixels(p, a, b = null) {
-  return p.evaluate(async ([a, b]) => {
-    const load = async (b64) => {
-      const img = new Image();
-      img.src = 'data:image/png;base64,' + b64;
-      await img.decode();
-      const c = new OffscreenCanvas(img.width, img.height);
-      const g = c.getContext('2d');
-      g.drawImage(img, 0, 0);
-      return g.getImageData(0, 0, img.width, img.height).data;
-    };
-    const da = await load(a);
-    let coloured = 0, warm = 0, differ = 0;
-    const db = b ? await load(b) : null;
-    for (let i = 0; i < da.length; i += 4) {
-      const [r, g, bl] = [da[i], da[i + 1], da[i + 2]];
-      const max = Math.max(r, g, bl), min = Math.min(r, g, bl);
-      if (max - min > 60 && max > 90) coloured++;
-      if (r > 150 && r - bl > 70) warm++;
-      if (db && Math.abs(r - db[i]) + Math.abs(g - db[i + 1]) + Math.abs(bl - db[i + 2]) > 40) differ++;
-    }
-    return { coloured, warm, differ, total: da.length / 4 };
-  }, [a, b]);
 }
 
 before(async () => {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { ARTIFACTS, SHARED, openApp, useBrowser } from './env.mjs';
+import { ARTIFACTS, SHARED, openApp, pixels, useBrowser } from './env.mjs';
 
 const session = useBrowser();
 const errors = [];
@@ -136,23 +136,7 @@ for (const [width, height] of [[1366, 768], [1920, 1080]]) {
       const later = await view();
       const line2 = await p.textContent('#gcode-line');
       assert.ok(Number(line2.split(':')[0]) > Number(line1.split(':')[0]), `${line1} then ${line2}`);
-      const differ = await p.evaluate(async ([a, b]) => {
-        const load = async (b64) => {
-          const img = new Image();
-          img.src = 'data:image/png;base64,' + b64;
-          await img.decode();
-          const c = new OffscreenCanvas(img.width, img.height);
-          const g = c.getContext('2d');
-          g.drawImage(img, 0, 0);
-          return g.getImageData(0, 0, img.width, img.height).data;
-        };
-        const [da, db] = [await load(a), await load(b)];
-        let n = 0;
-        for (let i = 0; i < da.length; i += 4) {
-          if (Math.abs(da[i] - db[i]) + Math.abs(da[i + 1] - db[i + 1]) + Math.abs(da[i + 2] - db[i + 2]) > 40) n++;
-        }
-        return n;
-      }, [quarter, later]);
+      const { differ } = await pixels(p, quarter, later);
       assert.ok(differ > 50, `the tool and the drawn moves change the picture (${differ} px)`);
       await shot('scrubber');
 
