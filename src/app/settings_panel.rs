@@ -53,7 +53,7 @@ pub fn set_value(ctx: Ctx, key: &str, text: &str) -> Result<(), String> {
         .map_err(|_| "fix the settings marked in red first".to_string())?;
     s.set(key, text)
         .and_then(|_| s.validate())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.for_people())?;
     let value = s.get(key).unwrap_or_default();
     let base = ctx.base.get_untracked().ok().and_then(|b| b.get(key));
     ctx.overrides.update(|o| {
@@ -426,7 +426,6 @@ pub fn SettingsPanel() -> impl IntoView {
             }
             .into_any(),
         };
-        let range = def.range.map(|_| def.range_text());
         view! {
             <div class="setting" class:invalid=move || error().is_some() class:changed=changed title=def.help>
                 <label for=format!("setting-{}", def.key)>{def.label}</label>
@@ -448,7 +447,6 @@ pub fn SettingsPanel() -> impl IntoView {
                             view! {
                                 <div class="error-text" id=format!("error-{}", def.key)>
                                     {e}
-                                    {range.clone().map(|r| format!(" (allowed: {r} {})", def.unit))}
                                 </div>
                             }
                         })

@@ -156,7 +156,10 @@ test('settings: out-of-range values are marked and never used, changes are shown
   await page.press('#setting-fill_density', 'Enter');
   const invalid = page.locator('.setting.invalid');
   await invalid.waitFor();
-  assert.match(await invalid.textContent(), /fill_density = 150% is out of range: allowed 0 to 100%/);
+  // In the setting's words, with the range said once.
+  const text = await invalid.textContent();
+  assert.match(text, /Infill density: 150% is out of range \(allowed: 0 to 100%\)/);
+  assert.equal(text.match(/allowed/g).length, 1, text);
   await page.fill('#setting-fill_density', '35');
   await page.press('#setting-fill_density', 'Enter');
   await page.locator('.setting.changed >> text=Infill density').waitFor();

@@ -60,6 +60,7 @@ test('Creality stock firmware: add, send and start, watch, pause, resume, finish
   assert.match(await card.locator('.device-temps').textContent(), /Nozzle \d+ °C · Bed \d+ °C/);
 
   // Send and start: the file arrives whole, the start goes over the socket.
+  await card.locator('.device-start').check();
   await card.locator('.device-send').click();
   await p.waitForSelector('.message >> text=/Sent .*\\.gcode to K1 sim: printing starts\\./', { timeout: 60_000 });
   const name = (await p.textContent('.message >> text=/to K1 sim/')).match(/Sent (.*\.gcode) to/)[1];
@@ -85,12 +86,14 @@ test('Creality stock firmware: add, send and start, watch, pause, resume, finish
   assert.equal(commands[0].opGcodeFile, `printprt:/usr/data/printer_data/gcodes/${name}`);
 
   // A second job, stopped.
+  await card.locator('.device-start').check();
   await card.locator('.device-send').click();
   await card.locator('.device-cancel').waitFor({ timeout: 30_000 });
   await card.locator('.device-cancel').click();
   await p.waitForFunction(() => /^Stopped$/.test(document.querySelector('.device .device-state')?.textContent ?? ''), null, { timeout: 20_000 });
 
   // Mid-print, the printer goes away: a clear error, and the page stays usable.
+  await card.locator('.device-start').check();
   await card.locator('.device-send').click();
   await p.waitForFunction(() => /^Printing/.test(document.querySelector('.device .device-state')?.textContent ?? ''), null, { timeout: 30_000 });
   sim.kill();

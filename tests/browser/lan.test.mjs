@@ -112,6 +112,9 @@ test('LAN: add an OctoPrint, send the slice, watch, pause, resume, finish; expla
       if (bar) window.__uploads.push(Number(bar.value));
     }).observe(document.body, { subtree: true, childList: true, attributes: true });
   });
+  // "and print" starts unticked: sending alone never starts a print.
+  assert.equal(await card.locator('.device-start').isChecked(), false);
+  await card.locator('.device-start').check();
   await card.locator('.device-send').click();
   await p.waitForSelector('.message >> text=/Sent .*\\.gcode to Virtual Ender: printing starts\\./', { timeout: 60_000 });
   const uploads = await p.evaluate(() => window.__uploads);
@@ -141,6 +144,7 @@ test('LAN: add an OctoPrint, send the slice, watch, pause, resume, finish; expla
   assert.equal(done.progress.completion, 100, JSON.stringify(done));
 
   // A second job, cancelled.
+  await card.locator('.device-start').check();
   await card.locator('.device-send').click();
   await card.locator('.device-cancel').waitFor({ timeout: 60_000 });
   await card.locator('.device-cancel').click();
@@ -168,6 +172,7 @@ test('LAN: add an OctoPrint, send the slice, watch, pause, resume, finish; expla
   const mr = p.locator('.device', { hasText: 'Klipper box' });
   await mr.locator('.device-error').waitFor({ timeout: 30_000 });
   assert.match(await mr.locator('.device-error').textContent(), /Klipper is not ready \(disconnected\)/);
+  await mr.locator('.device-start').check();
   await mr.locator('.device-send').click();
   await p.waitForSelector('.message >> text=/Sent .*\\.gcode to Klipper box, but the printer did not start it/', { timeout: 60_000 });
   const name = (await p.textContent('.message >> text=/to Klipper box/')).match(/Sent (.*\.gcode) to/)[1];

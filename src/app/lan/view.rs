@@ -157,7 +157,7 @@ pub fn NetworkPrinters() -> impl IntoView {
         });
         let paused =
             Memo::new(move |_| live.with(|l| l.status.as_ref().is_some_and(|s| s.status.paused)));
-        let start = RwSignal::new(true);
+        let start = RwSignal::new(false);
         let act = move |a: Action| move |_| lan.act(ctx, d.get_value(), a);
         view! {
             <li class="device" data-id=d.with_value(|d| d.id.clone()) data-kind=kind_id>

@@ -93,9 +93,21 @@ fn model_error(id: &str, problem: impl Into<String>) -> CatalogError {
 }
 
 /// Reads and checks a catalog.
+/// What is wrong with a JSON file, for people: no parser positions.
+fn json_words(e: &serde_json::Error) -> String {
+    match e.classify() {
+        serde_json::error::Category::Data => {
+            let m = e.to_string();
+            let m = m.split(" at line ").next().unwrap_or(&m).replace('`', "'");
+            format!("it lacks what a catalog holds ({m})")
+        }
+        _ => "it is not JSON".into(),
+    }
+}
+
 pub fn parse(bytes: &[u8]) -> Result<Catalog, CatalogError> {
     let c: Catalog =
-        serde_json::from_slice(bytes).map_err(|e| CatalogError::NotJson(e.to_string()))?;
+        serde_json::from_slice(bytes).map_err(|e| CatalogError::NotJson(json_words(&e)))?;
     if c.format != FORMAT {
         return Err(CatalogError::Format(c.format));
     }
@@ -553,7 +565,12 @@ created = "2026-01-02"
 
     #[test]
     fn bad_catalogs_are_named() {
-        assert!(matches!(parse(b"<html>"), Err(CatalogError::NotJson(_))));
+        let e = parse(b"<html>").unwrap_err();
+        assert_eq!(e.to_string(), "not a model catalog: it is not JSON");
+        let e = parse(br#"{"format":"lamina-catalog/1"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("line 1"), "{e}");
         assert!(matches!(
             parse(br#"{"format":"other/2","name":"x","models":[]}"#),
             Err(CatalogError::Format(_))

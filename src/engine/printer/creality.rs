@@ -54,12 +54,15 @@ pub fn info() -> Request {
 
 /// The model code from `GET /info`.
 pub fn parse_info(body: &[u8]) -> Result<String, String> {
-    let v: Value = serde_json::from_slice(body)
-        .map_err(|_| "the printer's /info is not Creality's (not JSON)".to_string())?;
+    let v: Value = serde_json::from_slice(body).map_err(|_| {
+        "This address is not a Creality printer: its /info answer is not JSON".to_string()
+    })?;
     v.get("model")
         .and_then(Value::as_str)
         .map(str::to_string)
-        .ok_or_else(|| "the printer's /info names no model: is this a Creality printer?".into())
+        .ok_or_else(|| {
+            "This address is not a Creality printer: its /info answer names no model".into()
+        })
 }
 
 /// Uploads G-code: the request and the name the printer will know it by.

@@ -24,8 +24,8 @@ pub enum MoonrakerError {
     Server(String),
     #[error("Klipper is not ready ({0}): check the printer in its own web page")]
     NotReady(String),
-    #[error("Moonraker sent something unexpected: {0}")]
-    Garbled(String),
+    #[error("This address is not a Moonraker (Klipper) server: {0}")]
+    NotServer(&'static str),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -96,7 +96,7 @@ pub fn answer(status: u16, body: &[u8]) -> Result<Value, MoonrakerError> {
     if !(200..300).contains(&status) {
         return Err(MoonrakerError::Server(format!("HTTP {status}")));
     }
-    v.ok_or_else(|| MoonrakerError::Garbled("not JSON".into()))
+    v.ok_or_else(|| MoonrakerError::NotServer("its answer is not Moonraker's (not JSON)"))
 }
 
 /// Klipper's state from `/server/info`; an error unless it is ready.
@@ -104,14 +104,16 @@ pub fn ready(v: &Value) -> Result<(), MoonrakerError> {
     match v.pointer("/result/klippy_state").and_then(Value::as_str) {
         Some("ready") => Ok(()),
         Some(s) => Err(MoonrakerError::NotReady(s.to_string())),
-        None => Err(MoonrakerError::Garbled("no klippy_state".into())),
+        None => Err(MoonrakerError::NotServer(
+            "its server info has no Klipper state",
+        )),
     }
 }
 
 pub fn parse_status(v: &Value) -> Result<LanStatus, MoonrakerError> {
     let s = v
         .pointer("/result/status")
-        .ok_or_else(|| MoonrakerError::Garbled("no status".into()))?;
+        .ok_or_else(|| MoonrakerError::NotServer("its status answer has no printer status"))?;
     let state = s
         .pointer("/print_stats/state")
         .and_then(Value::as_str)

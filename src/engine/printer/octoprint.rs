@@ -27,10 +27,10 @@ pub enum ClientError {
     NotConnected,
     #[error("OctoPrint cannot do that now: {0}")]
     Conflict(String),
-    #[error("OctoPrint answered {status}: {text}")]
+    #[error("OctoPrint answered {status}{text}")]
     Http { status: u16, text: String },
-    #[error("OctoPrint sent something unexpected: {0}")]
-    Garbled(String),
+    #[error("This address is not an OctoPrint server: {0}")]
+    NotServer(&'static str),
 }
 
 /// One OctoPrint server.
@@ -134,7 +134,11 @@ pub fn check(status: u16, body: &[u8]) -> Result<(), ClientError> {
         serde_json::from_str::<Value>(&t)
             .ok()
             .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_string))
-            .unwrap_or_else(|| t.chars().take(200).collect())
+            // An HTML error page says nothing a person can use here.
+            .unwrap_or_else(|| match t.trim_start().starts_with('<') {
+                true => String::new(),
+                false => t.chars().take(200).collect(),
+            })
     };
     match status {
         200..=299 => Ok(()),
@@ -147,15 +151,19 @@ pub fn check(status: u16, body: &[u8]) -> Result<(), ClientError> {
                 Err(ClientError::Conflict(t))
             }
         }
+        404 => Err(ClientError::NotServer("it has no OctoPrint API (404)")),
         _ => Err(ClientError::Http {
             status,
-            text: text(),
+            text: Some(text())
+                .filter(|t| !t.is_empty())
+                .map_or(String::new(), |t| format!(": {t}")),
         }),
     }
 }
 
 fn json(body: &[u8]) -> Result<Value, ClientError> {
-    serde_json::from_slice(body).map_err(|e| ClientError::Garbled(e.to_string()))
+    serde_json::from_slice(body)
+        .map_err(|_| ClientError::NotServer("its answer is not OctoPrint's (not JSON)"))
 }
 
 pub fn parse_job(body: &[u8]) -> Result<JobStatus, ClientError> {
@@ -163,7 +171,7 @@ pub fn parse_job(body: &[u8]) -> Result<JobStatus, ClientError> {
     let state = v
         .get("state")
         .and_then(Value::as_str)
-        .ok_or_else(|| ClientError::Garbled("no job state".into()))?
+        .ok_or_else(|| ClientError::NotServer("its job answer has no state"))?
         .to_string();
     let progress = v.get("progress");
     let num = |k: &str| progress.and_then(|p| p.get(k)).and_then(Value::as_f64);
@@ -246,6 +254,18 @@ mod tests {
             check(409, br#"{"error":"Printer is not operational"}"#),
             Err(ClientError::NotConnected)
         );
-        assert!(matches!(parse_job(b"<html>"), Err(ClientError::Garbled(_))));
+        // Another server's page: said in words, without the JSON parser's message.
+        let e = parse_job(b"<html>").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "This address is not an OctoPrint server: its answer is not OctoPrint's (not JSON)"
+        );
+        let e = check(404, b"<html><body>Not Found</body></html>").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("This address is not an OctoPrint server")
+        );
+        let e = check(500, b"<!DOCTYPE html><p>boom</p>").unwrap_err();
+        assert_eq!(e.to_string(), "OctoPrint answered 500");
     }
 }

@@ -24,8 +24,8 @@ pub enum PrusaLinkError {
     Exists,
     #[error("PrusaLink answered {0}")]
     Http(u16),
-    #[error("PrusaLink sent something unexpected: {0}")]
-    Garbled(String),
+    #[error("This address is not a PrusaLink printer: {0}")]
+    NotServer(&'static str),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,11 +87,11 @@ pub fn check(status: u16) -> Result<(), PrusaLinkError> {
 
 /// The status, and the job's id (for pause, resume and stop).
 pub fn parse_status(body: &[u8]) -> Result<(LanStatus, Option<u64>), PrusaLinkError> {
-    let v: Value =
-        serde_json::from_slice(body).map_err(|e| PrusaLinkError::Garbled(e.to_string()))?;
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|_| PrusaLinkError::NotServer("its answer is not PrusaLink's (not JSON)"))?;
     let p = v
         .get("printer")
-        .ok_or_else(|| PrusaLinkError::Garbled("no printer".into()))?;
+        .ok_or_else(|| PrusaLinkError::NotServer("its status names no printer"))?;
     let state = p
         .get("state")
         .and_then(Value::as_str)

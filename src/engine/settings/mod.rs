@@ -85,8 +85,40 @@ pub enum SettingError {
         max: f64,
         unit: &'static str,
     },
-    #[error("{0}")]
-    Inconsistent(String),
+    /// A value that does not fit with another setting; `message` follows the key's name.
+    #[error("{key}: {message}")]
+    Inconsistent { key: &'static str, message: String },
+}
+
+impl SettingError {
+    /// The error in the words of the app's settings panel: the setting's label rather than
+    /// its key, and the allowed values said once.
+    pub fn for_people(&self) -> String {
+        let label = |key: &str| find_def(key).map_or(key.to_string(), |d| d.label.to_string());
+        let allowed = |key: &str| {
+            find_def(key)
+                .map(|d| (d.range_text(), d.unit))
+                .filter(|(r, _)| !r.is_empty())
+                .map(|(r, u)| format!(" (allowed: {r}{})", unit_suffix(u)))
+                .unwrap_or_default()
+        };
+        match self {
+            SettingError::UnknownKey { .. } => self.to_string(),
+            SettingError::Invalid { key, message } => {
+                format!("{}: {message}{}", label(key), allowed(key))
+            }
+            SettingError::OutOfRange {
+                key, value, unit, ..
+            } => format!(
+                "{}: {}{} is out of range{}",
+                label(key),
+                format_float(*value),
+                unit_suffix(unit),
+                allowed(key)
+            ),
+            SettingError::Inconsistent { key, message } => format!("{}: {message}", label(key)),
+        }
+    }
 }
 
 pub fn find_def(key: &str) -> Option<&'static SettingDef> {
@@ -345,13 +377,16 @@ impl Settings {
             ("first_layer_height", self.first_layer_height, 1.0),
         ] {
             if h > share * nozzle + 1e-9 {
-                return Err(SettingError::Inconsistent(format!(
-                    "{key} = {} mm is more than {}% of the {} mm nozzle (at most {} mm)",
-                    format_float(h),
-                    format_float(share * 100.0),
-                    format_float(nozzle),
-                    format_float(share * nozzle)
-                )));
+                return Err(SettingError::Inconsistent {
+                    key,
+                    message: format!(
+                        "{} mm is more than {}% of the {} mm nozzle (at most {} mm)",
+                        format_float(h),
+                        format_float(share * 100.0),
+                        format_float(nozzle),
+                        format_float(share * nozzle)
+                    ),
+                });
             }
         }
         let widths = [
@@ -381,19 +416,28 @@ impl Settings {
         ];
         for (key, w) in widths {
             if w != 0.0 && (w < 0.6 * nozzle || w > 3.0 * nozzle) {
-                return Err(SettingError::Inconsistent(format!(
-                    "{key} = {} mm does not suit the {} mm nozzle: use 0 (auto) or {} to {} mm",
-                    format_float(w),
-                    format_float(nozzle),
-                    format_float(0.6 * nozzle),
-                    format_float(3.0 * nozzle)
-                )));
+                return Err(SettingError::Inconsistent {
+                    key,
+                    message: format!(
+                        "{} mm does not suit the {} mm nozzle: use 0 (auto) or {} to {} mm",
+                        format_float(w),
+                        format_float(nozzle),
+                        format_float(0.6 * nozzle),
+                        format_float(3.0 * nozzle)
+                    ),
+                });
             }
         }
         if self.first_layer_temperature < 150.0 || self.temperature < 150.0 {
-            return Err(SettingError::Inconsistent(
-                "temperature and first_layer_temperature must be at least 150 °C to extrude".into(),
-            ));
+            let key = if self.temperature < 150.0 {
+                "temperature"
+            } else {
+                "first_layer_temperature"
+            };
+            return Err(SettingError::Inconsistent {
+                key,
+                message: "must be at least 150 °C to extrude".into(),
+            });
         }
         Ok(())
     }
@@ -430,6 +474,35 @@ mod tests {
             }
         }
         s.validate().unwrap();
+    }
+
+    #[test]
+    fn errors_for_people_use_the_label_and_say_the_range_once() {
+        let mut s = Settings::default();
+        let e = s.set("layer_height", "5").unwrap_err().for_people();
+        assert_eq!(
+            e,
+            "Layer height: 5 mm is out of range (allowed: 0.01 to 2 mm)"
+        );
+        let e = s.set("layer_height", "abc").unwrap_err().for_people();
+        assert_eq!(
+            e,
+            "Layer height: 'abc' is not a number (allowed: 0.01 to 2 mm)"
+        );
+        s.set("layer_height", "0.38").unwrap();
+        let e = s.validate().unwrap_err();
+        assert!(e.to_string().starts_with("layer_height: 0.38 mm"), "{e}");
+        assert!(
+            e.for_people()
+                .starts_with("Layer height: 0.38 mm is more than 80%")
+        );
+        for e in [
+            e.for_people(),
+            s.set("perimeters", "two").unwrap_err().for_people(),
+        ] {
+            assert!(!e.contains('_'), "a key in {e}");
+            assert_eq!(e.matches("allowed").count(), e.contains("allowed") as usize);
+        }
     }
 
     #[test]
