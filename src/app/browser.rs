@@ -118,6 +118,34 @@ pub async fn call_await(o: &JsValue, method: &str, args: &[JsValue]) -> Result<J
 }
 
 /// Clicks the element with this id (a hidden file input, from a button that can take focus).
+/// Whether a key press goes to a text field, a number field or a list (not a shortcut).
+pub fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+/// The window's inner size in CSS pixels.
+pub fn window_size() -> (i32, i32) {
+    let w = web_sys::window();
+    let px = |v: Option<wasm_bindgen::JsValue>| v.and_then(|v| v.as_f64()).unwrap_or(0.0) as i32;
+    (
+        px(w.as_ref().and_then(|w| w.inner_width().ok())),
+        px(w.as_ref().and_then(|w| w.inner_height().ok())),
+    )
+}
+
+/// Focuses the first element matching a CSS selector, if any.
+pub fn focus_selector(selector: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = el.focus();
+    }
+}
+
 pub fn click_element(id: &str) {
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())

@@ -7,6 +7,7 @@
 mod assist;
 mod browser;
 mod files;
+mod gizmo;
 mod lan;
 mod library;
 mod objects;
@@ -24,7 +25,7 @@ mod view3d;
 use crate::engine::mesh::ImportedObject;
 use crate::engine::model::{Scene, shapes};
 use crate::engine::settings::{Choice, Preset, Settings, all_presets, resolve_choice};
-use glam::{DAffine3, DVec3};
+use glam::DAffine3;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -59,8 +60,12 @@ pub enum ViewMode {
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub scene: RwSignal<Scene>,
-    /// (object, copy) indices into the scene.
+    /// (object, copy) indices into the scene: the copy Placement edits.
     pub selected: RwSignal<Option<(usize, usize)>>,
+    /// Copies selected beside it (Ctrl- and Shift-click); see `Ctx::selection`.
+    pub also: RwSignal<Vec<(usize, usize)>>,
+    /// The objects' context menu, open at this point of the page.
+    pub object_menu: RwSignal<Option<(i32, i32)>>,
     undo: StoredValue<Vec<Scene>>,
     redo: StoredValue<Vec<Scene>>,
     pub presets: RwSignal<Vec<Preset>>,
@@ -82,6 +87,8 @@ pub struct Ctx {
     pub slicing: slicing::SlicingState,
     /// Click a face to lay the selected copy on it.
     pub lay_flat_mode: RwSignal<bool>,
+    /// The gizmo's handles shown on the selected copy.
+    pub gizmo: RwSignal<Option<crate::engine::model::gizmo::Tool>>,
     /// The support paint brush.
     pub paint: paint::PaintTool,
     pub projects: projects::Projects,
@@ -117,6 +124,8 @@ impl Ctx {
         Ctx {
             scene: RwSignal::new(Scene::default()),
             selected: RwSignal::new(None),
+            also: RwSignal::new(Vec::new()),
+            object_menu: RwSignal::new(None),
             undo: StoredValue::new(Vec::new()),
             redo: StoredValue::new(Vec::new()),
             presets,
@@ -132,6 +141,7 @@ impl Ctx {
             mode: RwSignal::new(ViewMode::Models),
             slicing: slicing::SlicingState::new(),
             lay_flat_mode: RwSignal::new(false),
+            gizmo: RwSignal::new(None),
             paint: paint::PaintTool::new(),
             projects: projects::Projects::new(),
             usb: usb::Usb::new(),
@@ -209,12 +219,15 @@ impl Ctx {
     }
 
     fn fix_selection(&self) {
-        let valid = self.selected.get_untracked().is_some_and(|(o, i)| {
+        let valid = |(o, i): (usize, usize)| {
             self.scene
                 .with_untracked(|s| s.objects.get(o).is_some_and(|ob| i < ob.instances.len()))
-        });
-        if !valid {
+        };
+        if !self.selected.get_untracked().is_some_and(valid) {
             self.selected.set(None);
+        }
+        if !self.also.with_untracked(|a| a.iter().all(|x| valid(*x))) {
+            self.also.update(|a| a.retain(|x| valid(*x)));
         }
     }
 
@@ -261,50 +274,9 @@ impl Ctx {
         });
         let n = self.scene.with_untracked(|s| s.objects.len());
         if n > 0 {
-            self.selected.set(Some((n - 1, 0)));
+            self.select(Some((n - 1, 0)));
         }
         self.fit_view();
-    }
-
-    pub fn delete_selected(&self) {
-        let Some((o, i)) = self.selected.get_untracked() else {
-            return;
-        };
-        self.edit(|s| {
-            if s.objects[o].instances.len() > 1 {
-                s.objects[o].instances.remove(i);
-            } else {
-                s.objects.remove(o);
-            }
-        });
-        self.selected.set(None);
-    }
-
-    pub fn copy_selected(&self) {
-        let Some((o, i)) = self.selected.get_untracked() else {
-            return;
-        };
-        let (_, _, w, d, _) = self.bed();
-        self.edit(|s| {
-            let mut t = s.objects[o].instances[i].transform;
-            let width = s.objects[o].instance_bounds(i).map_or(10.0, |b| b.size().x);
-            t = DAffine3::from_translation(DVec3::new(width + 6.0, 0.0, 0.0)) * t;
-            s.objects[o]
-                .instances
-                .push(crate::engine::model::Instance { transform: t });
-            let fits = s
-                .bounds()
-                .is_some_and(|b| b.size().x <= w && b.size().y <= d);
-            if !fits
-                || s.objects[o]
-                    .instance_bounds(s.objects[o].instances.len() - 1)
-                    .is_some_and(|b| b.max.x > w)
-            {
-                s.arrange(w, d, 6.0);
-            }
-        });
-        let n = self.scene.with_untracked(|s| s.objects[o].instances.len());
-        self.selected.set(Some((o, n - 1)));
     }
 
     pub fn arrange(&self) {
@@ -342,12 +314,20 @@ impl Ctx {
 
 /// The demo model the app opens with: Lamina's 20 mm calibration cube.
 /// Every keyboard shortcut, for the `?` dialog: (keys, what they do).
-const SHORTCUTS: [(&str, &str); 14] = [
+const SHORTCUTS: [(&str, &str); 18] = [
     ("?", "Show or hide this list"),
     ("Escape", "Close a panel or dialog; stop painting supports"),
     ("Ctrl+Z", "Undo"),
     ("Ctrl+Shift+Z, Ctrl+Y", "Redo"),
-    ("Delete, Backspace", "Delete the selected object"),
+    ("Delete, Backspace", "Delete the selected objects"),
+    (
+        "Ctrl+click, Shift+click",
+        "Select more objects (list and 3D view); Shift: a run of the list",
+    ),
+    (
+        "Right-click, Shift+F10",
+        "The object's menu: rename, copy, delete, center, lay flat",
+    ),
     (
         "Tab",
         "Move between controls; objects in the list are selected as they take focus",
@@ -356,7 +336,18 @@ const SHORTCUTS: [(&str, &str); 14] = [
     ("Arrow keys", "Orbit the camera (the 3D view has focus)"),
     ("+, -", "Zoom in and out (the 3D view has focus)"),
     ("Arrow up, down", "In the preview: move the top layer"),
-    ("Drag", "Orbit; on a selected object, move it"),
+    (
+        "Drag",
+        "Orbit; on a selected object, move it (with the others selected)",
+    ),
+    (
+        "M, R, S",
+        "Handles to move, rotate or scale the selected object; again to hide them",
+    ),
+    (
+        "Alt+drag a handle",
+        "Move, turn or scale freely, without 1 mm, 15° and 5% steps",
+    ),
     ("Right-drag, Shift+drag", "Pan"),
     ("Wheel, pinch", "Zoom"),
     ("Enter", "In a settings field: apply the value"),
@@ -446,7 +437,9 @@ pub fn App() -> impl IntoView {
         let key = ev.key();
         if key == "Escape" {
             // Panels and dialogs close, the top one first.
-            if ctx.shortcuts.get_untracked() {
+            if ctx.object_menu.get_untracked().is_some() {
+                ctx.object_menu.set(None);
+            } else if ctx.shortcuts.get_untracked() {
                 ctx.shortcuts.set(false);
             } else if ctx.projects.panel.get_untracked() {
                 ctx.projects.panel.set(false);
@@ -457,11 +450,7 @@ pub fn App() -> impl IntoView {
             }
             return;
         }
-        let typing = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-        if typing {
+        if browser::typing(&ev) {
             return;
         }
         let ctrl = ev.ctrl_key() || ev.meta_key();
@@ -521,6 +510,7 @@ pub fn App() -> impl IntoView {
                 </aside>
             </main>
             <projects::ProjectsPanel/>
+            <objects::ObjectMenu/>
             <Shortcuts/>
             <pwa::UpdateBanner/>
             <div class="messages" role="status" aria-live="polite">

@@ -1,14 +1,195 @@
-//! The object list (name, triangles, size, repair notes) with the plate's actions, and the
+//! The object list (name, triangles, size, repair notes) with the plate's actions, the
+//! selection (one copy, or several with Ctrl- and Shift-click) and its context menu, and the
 //! numeric placement of the selected copy (position, rotation, scale).
 
-use super::{Ctx, ViewMode};
+use super::{Ctx, ViewMode, browser};
 use glam::{DAffine3, DQuat, DVec3, EulerRot};
 use leptos::prelude::*;
+
+/// Every copy on the plate, in the list's order.
+fn all_copies(ctx: &Ctx) -> Vec<(usize, usize)> {
+    ctx.scene.with_untracked(|s| {
+        s.objects
+            .iter()
+            .enumerate()
+            .flat_map(|(o, ob)| (0..ob.instances.len()).map(move |i| (o, i)))
+            .collect()
+    })
+}
+
+impl Ctx {
+    /// Every selected copy, the one Placement edits first.
+    pub fn selection(&self) -> Vec<(usize, usize)> {
+        let mut v: Vec<(usize, usize)> = self.selected.get_untracked().into_iter().collect();
+        v.extend(self.also.get_untracked());
+        v
+    }
+
+    /// Whether a copy is selected (tracked, for views).
+    pub fn is_selected(&self, sel: (usize, usize)) -> bool {
+        self.selected.get() == Some(sel) || self.also.with(|a| a.contains(&sel))
+    }
+
+    /// Selects one copy (or none), alone.
+    pub fn select(&self, sel: Option<(usize, usize)>) {
+        self.also.set(Vec::new());
+        self.selected.set(sel);
+    }
+
+    /// Ctrl-click: adds a copy to the selection, or takes it out.
+    pub fn toggle_selected(&self, sel: (usize, usize)) {
+        if self.selected.get_untracked() == Some(sel) {
+            let next = self.also.try_update(|a| a.pop()).flatten();
+            self.selected.set(next);
+        } else if self.also.with_untracked(|a| a.contains(&sel)) {
+            self.also.update(|a| a.retain(|x| *x != sel));
+        } else {
+            if let Some(p) = self.selected.get_untracked() {
+                self.also.update(|a| a.push(p));
+            }
+            self.selected.set(Some(sel));
+        }
+    }
+
+    /// Makes a selected copy the one Placement edits, keeping the rest selected.
+    pub fn make_primary(&self, sel: (usize, usize)) {
+        if self.selected.get_untracked() == Some(sel) {
+            return;
+        }
+        let old = self.selected.get_untracked();
+        self.also.update(|a| {
+            a.retain(|x| *x != sel);
+            a.extend(old);
+        });
+        self.selected.set(Some(sel));
+    }
+
+    /// Shift-click: selects the run of the list from the selected copy to this one.
+    pub fn select_range(&self, sel: (usize, usize)) {
+        let Some(from) = self.selected.get_untracked() else {
+            return self.select(Some(sel));
+        };
+        let all = all_copies(self);
+        let (Some(a), Some(b)) = (
+            all.iter().position(|x| *x == from),
+            all.iter().position(|x| *x == sel),
+        ) else {
+            return;
+        };
+        let run = all[a.min(b)..=a.max(b)]
+            .iter()
+            .copied()
+            .filter(|x| *x != sel)
+            .collect();
+        self.also.set(run);
+        self.selected.set(Some(sel));
+    }
+
+    pub fn delete_selected(&self) {
+        let mut sel = self.selection();
+        if sel.is_empty() {
+            return;
+        }
+        // From the last, so that the indices still to go stay valid.
+        sel.sort_unstable_by(|a, b| b.cmp(a));
+        self.edit(|s| {
+            for (o, i) in sel {
+                if s.objects[o].instances.len() > 1 {
+                    s.objects[o].instances.remove(i);
+                } else {
+                    s.objects.remove(o);
+                }
+            }
+        });
+        self.select(None);
+    }
+
+    /// A copy of each selected copy beside it (or the plate arranged when there is no room);
+    /// the copies become the selection.
+    pub fn copy_selected(&self) {
+        let sel = self.selection();
+        if sel.is_empty() {
+            return;
+        }
+        let (x0, y0, w, d, _) = self.bed();
+        let mut made = Vec::new();
+        self.edit(|s| {
+            for &(o, i) in &sel {
+                let mut t = s.objects[o].instances[i].transform;
+                let width = s.objects[o].instance_bounds(i).map_or(10.0, |b| b.size().x);
+                t = DAffine3::from_translation(DVec3::new(width + 6.0, 0.0, 0.0)) * t;
+                s.objects[o]
+                    .instances
+                    .push(crate::engine::model::Instance { transform: t });
+                made.push((o, s.objects[o].instances.len() - 1));
+            }
+            let off_bed = made.iter().any(|&(o, i)| {
+                s.objects[o].instance_bounds(i).is_some_and(|b| {
+                    b.min.x < x0 || b.max.x > x0 + w || b.min.y < y0 || b.max.y > y0 + d
+                })
+            });
+            if off_bed {
+                s.arrange(w, d, 6.0);
+                s.center_at(x0 + w / 2.0, y0 + d / 2.0);
+            }
+        });
+        self.selected.set(made.first().copied());
+        self.also.set(made.into_iter().skip(1).collect());
+    }
+
+    /// Moves the selected copies together so that they sit in the middle of the bed.
+    pub fn center_selected(&self) {
+        let sel = self.selection();
+        let (x0, y0, w, d, _) = self.bed();
+        self.edit(|s| {
+            let Some(b) = sel
+                .iter()
+                .filter_map(|&(o, i)| s.objects[o].instance_bounds(i))
+                .reduce(|a, b| a.union(&b))
+            else {
+                return;
+            };
+            let c = b.center();
+            let shift =
+                DAffine3::from_translation(DVec3::new(x0 + w / 2.0 - c.x, y0 + d / 2.0 - c.y, 0.0));
+            for &(o, i) in &sel {
+                let t = &mut s.objects[o].instances[i].transform;
+                *t = shift * *t;
+            }
+        });
+    }
+
+    /// Lays each selected copy flat on a large face, turning it the least.
+    pub fn lay_flat_selected(&self) {
+        let sel = self.selection();
+        self.edit(|s| {
+            for &(o, i) in &sel {
+                s.lay_flat_auto(o, i);
+            }
+        });
+    }
+
+    /// Renames an object (all its copies).
+    pub fn rename(&self, object: usize, name: &str) {
+        let name = name.trim();
+        if name.is_empty() {
+            self.say("A name cannot be empty.", true);
+            return;
+        }
+        self.edit(|s| {
+            if let Some(o) = s.objects.get_mut(object) {
+                o.name = name.to_string();
+            }
+        });
+    }
+}
 
 #[component]
 pub fn ObjectList() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let selected = ctx.selected;
+    // A press on a row is under way: its focus is not a keyboard selection.
+    let pointing = StoredValue::new(false);
     let rows = move || {
         let scene = ctx.scene.get();
         scene
@@ -31,16 +212,52 @@ pub fn ObjectList() -> impl IntoView {
                         // The original keeps its name; each copy has it with a number.
                         let title = if ii > 0 { format!("{name} ({})", ii + 1) } else { name.clone() };
                         let notes = notes.clone();
-                        let is_sel = move || selected.get() == Some((oi, ii));
+                        let is_sel = move || ctx.is_selected((oi, ii));
+                        let sel = (oi, ii);
                         view! {
                             <li
                                 class="object"
                                 role="option"
                                 tabindex="0"
                                 aria-selected=move || is_sel().to_string()
+                                aria-haspopup="menu"
                                 class:selected=is_sel
-                                on:click=move |_| selected.set(Some((oi, ii)))
-                                on:focus=move |_| selected.set(Some((oi, ii)))
+                                class:primary=move || selected.get() == Some(sel)
+                                on:pointerdown=move |_| pointing.set_value(true)
+                                on:click=move |ev: web_sys::MouseEvent| {
+                                    pointing.set_value(false);
+                                    if ev.ctrl_key() || ev.meta_key() {
+                                        ctx.toggle_selected(sel);
+                                    } else if ev.shift_key() {
+                                        ctx.select_range(sel);
+                                    } else {
+                                        ctx.select(Some(sel));
+                                    }
+                                }
+                                // Tab selects; a click says how itself.
+                                on:focus=move |_| {
+                                    if !pointing.get_value() && !ctx.is_selected(sel) {
+                                        ctx.select(Some(sel));
+                                    }
+                                }
+                                on:contextmenu=move |ev: web_sys::MouseEvent| {
+                                    ev.prevent_default();
+                                    pointing.set_value(false);
+                                    if !ctx.is_selected(sel) {
+                                        ctx.select(Some(sel));
+                                    }
+                                    ctx.object_menu.set(Some((ev.client_x(), ev.client_y())));
+                                }
+                                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                                    let key = ev.key();
+                                    if key == "ContextMenu" || (key == "F10" && ev.shift_key()) {
+                                        ev.prevent_default();
+                                        open_menu_at_element(ctx, &ev);
+                                    } else if key == " " && (ev.ctrl_key() || ev.meta_key()) {
+                                        ev.prevent_default();
+                                        ctx.toggle_selected(sel);
+                                    }
+                                }
                             >
                                 <div class="name">{title}</div>
                                 <div class="meta">{format!("{triangles} triangles · {size}")}</div>
@@ -82,6 +299,112 @@ pub fn ObjectList() -> impl IntoView {
     }
 }
 
+/// Opens the context menu under the focused row (keyboard).
+fn open_menu_at_element(ctx: Ctx, ev: &web_sys::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let r = el.get_bounding_client_rect();
+    ctx.object_menu
+        .set(Some(((r.left() + 24.0) as i32, (r.bottom() - 4.0) as i32)));
+}
+
+/// The selection's context menu (right-click on a row or on a model, or Shift+F10): rename,
+/// copy, delete, center and lay flat.
+#[component]
+pub fn ObjectMenu() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let renaming = RwSignal::new(false);
+    let close = move || {
+        renaming.set(false);
+        ctx.object_menu.set(None);
+    };
+    let name = move || {
+        ctx.selected.get().and_then(|(o, _)| {
+            ctx.scene
+                .with(|s| s.objects.get(o).map(|ob| ob.name.clone()))
+        })
+    };
+    let count = move || ctx.selected.get().map_or(0, |_| 1) + ctx.also.with(Vec::len);
+    // Focus goes into the menu as it opens (and back to the list as it closes).
+    Effect::new(move |prev: Option<bool>| {
+        let open = ctx.object_menu.get().is_some();
+        if prev.is_some_and(|p| p != open) {
+            browser::dialog_focus(open, ".object-menu", "");
+            if !open {
+                browser::focus_selector(".object-list .object.primary");
+            }
+        }
+        open
+    });
+    let act = move |f: fn(&Ctx)| {
+        move |_| {
+            f(&ctx);
+            close();
+        }
+    };
+    view! {
+        <Show when=move || ctx.object_menu.get().is_some() && ctx.selected.get().is_some()>
+            <div class="menu-catcher" on:click=move |_| close() on:contextmenu=move |ev| {
+                ev.prevent_default();
+                close();
+            }></div>
+            <div
+                class="object-menu"
+                role="menu"
+                aria-label=move || format!("{} selected", count())
+                style=move || {
+                    let (x, y) = ctx.object_menu.get().unwrap_or_default();
+                    // Kept inside the window.
+                    let (w, h) = browser::window_size();
+                    format!("left: {}px; top: {}px", x.min(w - 210).max(0), y.min(h - 230).max(0))
+                }
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        ev.stop_propagation();
+                        close();
+                    } else {
+                        browser::trap_tab(&ev);
+                    }
+                }
+            >
+                <Show
+                    when=move || renaming.get()
+                    fallback=move || {
+                        view! {
+                            <button role="menuitem" class="menu-rename" disabled=move || { count() > 1 } on:click=move |_| renaming.set(true)>"Rename…"</button>
+                            <button role="menuitem" class="menu-copy" on:click=act(Ctx::copy_selected)>"Copy"</button>
+                            <button role="menuitem" class="menu-delete" on:click=act(Ctx::delete_selected)>"Delete"</button>
+                            <button role="menuitem" class="menu-center" on:click=act(Ctx::center_selected)>"Center on the bed"</button>
+                            <button role="menuitem" class="menu-lay-flat" on:click=act(Ctx::lay_flat_selected)>"Lay flat"</button>
+                        }
+                    }
+                >
+                    <label class="menu-name">
+                        "Name"
+                        <input
+                            id="rename-input"
+                            prop:value=move || name().unwrap_or_default()
+                            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                                if ev.key() == "Enter" {
+                                    if let Some((o, _)) = ctx.selected.get_untracked() {
+                                        ctx.rename(o, &event_target_value(&ev));
+                                    }
+                                    close();
+                                }
+                            }
+                        />
+                    </label>
+                </Show>
+            </div>
+        </Show>
+    }
+}
+
 /// Position, rotation and scale of a copy, read from its placement.
 fn decompose(ctx: &Ctx, (o, i): (usize, usize)) -> Option<([f64; 3], [f64; 3], [f64; 3])> {
     ctx.scene.with(|s| {
@@ -102,28 +425,13 @@ fn decompose(ctx: &Ctx, (o, i): (usize, usize)) -> Option<([f64; 3], [f64; 3], [
 /// Rebuilds a copy's placement from rotation and scale, keeping its footprint's centre and
 /// putting it on the bed.
 fn place(ctx: &Ctx, (o, i): (usize, usize), rotation: [f64; 3], scale: [f64; 3]) {
-    ctx.edit(|s| {
-        let Some(before) = s.objects[o].instance_bounds(i) else {
-            return;
-        };
-        let t = s.objects[o].instances[i].transform;
-        let (_, _, translation) = t.to_scale_rotation_translation();
-        let q = DQuat::from_euler(
-            EulerRot::XYZ,
-            rotation[0].to_radians(),
-            rotation[1].to_radians(),
-            rotation[2].to_radians(),
-        );
-        let sc = DVec3::from_array(scale) / 100.0;
-        s.objects[o].instances[i].transform =
-            DAffine3::from_scale_rotation_translation(sc, q, translation);
-        if let Some(after) = s.objects[o].instance_bounds(i) {
-            let d = before.center() - after.center();
-            s.objects[o].instances[i].transform =
-                DAffine3::from_translation(DVec3::new(d.x, d.y, -after.min.z))
-                    * s.objects[o].instances[i].transform;
-        }
-    });
+    let q = DQuat::from_euler(
+        EulerRot::XYZ,
+        rotation[0].to_radians(),
+        rotation[1].to_radians(),
+        rotation[2].to_radians(),
+    );
+    ctx.edit(|s| s.set_placement(o, i, q, DVec3::from_array(scale) / 100.0));
 }
 
 /// A labelled number input with its unit, showing `value` and calling `on_set` with a valid

@@ -2,7 +2,7 @@
 //! stage and a Cancel that really stops the work (the worker is terminated and a fresh one
 //! starts next time); then the preview controls, the figures, and the G-code download.
 
-use super::browser::{now_ms, save_bytes};
+use super::browser::{self, now_ms, save_bytes};
 use super::{Ctx, ViewMode};
 use crate::engine::assist::findings::Finding;
 use crate::engine::gcode::format_duration;
@@ -437,11 +437,7 @@ pub fn PreviewPanel() -> impl IntoView {
         if ctx.mode.get_untracked() != ViewMode::Preview {
             return;
         }
-        let typing = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-        if typing {
+        if browser::typing(&ev) {
             return;
         }
         let n = st.layer_count();
@@ -622,6 +618,82 @@ pub fn PreviewPanel() -> impl IntoView {
             </svg>
         })
     };
+    // Time per layer, with the minimum layer time: layers that stay under it (the slowdown
+    // could not reach it at the least print speed) are drawn red. A click picks the layer.
+    let min_time = move || {
+        ctx.settings
+            .with(|s| s.as_ref().map_or(0.0, |s| s.slowdown_below_layer_time))
+    };
+    let layer_plot = move || {
+        let r = st.result.get()?;
+        let times = r.stats.layer_times.clone();
+        (!times.is_empty()).then_some(())?;
+        let min = min_time();
+        let (w, h) = (236.0f64, 64.0f64);
+        let top = times.iter().copied().fold(min * 1.25, f64::max).max(1e-9);
+        let step = w / times.len() as f64;
+        let (mut ok, mut under) = (String::new(), String::new());
+        for (i, t) in times.iter().enumerate() {
+            let bar = (t / top * h).max(0.5);
+            let d = format!(
+                "M{:.2} {:.2}h{:.2}V{h}h-{:.2}z",
+                i as f64 * step,
+                h - bar,
+                step,
+                step
+            );
+            // A tenth of a second of slack: the estimate rounds.
+            if min > 0.0 && *t < min - 0.1 {
+                &mut under
+            } else {
+                &mut ok
+            }
+            .push_str(&d);
+        }
+        let n_under = times
+            .iter()
+            .filter(|t| min > 0.0 && **t < min - 0.1)
+            .count();
+        let y_min = h - min / top * h;
+        let note_class = if n_under > 0 { "note warn" } else { "note" };
+        let n = times.len();
+        let marker = move || {
+            let x = (st.hi.get() as f64 + 0.5) * step;
+            format!("M{x:.2} 0V{h}")
+        };
+        let summary = match n_under {
+            0 => format!("No layer under the minimum layer time ({min:.0} s)"),
+            1 => format!("1 layer under the minimum layer time ({min:.0} s)"),
+            k => format!("{k} layers under the minimum layer time ({min:.0} s)"),
+        };
+        Some(view! {
+            <figure class="layer-times">
+                <figcaption>"Time per layer"</figcaption>
+                <svg
+                    id="layer-time-plot"
+                    viewBox=format!("0 0 {w} {h}")
+                    width=w
+                    height=h
+                    role="img"
+                    aria-label=format!("Time per layer, up to {}; {summary}", format_duration(top))
+                    on:click=move |ev: web_sys::MouseEvent| {
+                        let k = (ev.offset_x() as f64 / step).floor().max(0.0) as usize;
+                        let k = k.min(n - 1);
+                        if k < st.lo.get_untracked() {
+                            st.lo.set(k);
+                        }
+                        st.hi.set(k);
+                    }
+                >
+                    <path class="ok" d=ok></path>
+                    <path class="under" d=under></path>
+                    <line class="min" x1="0" x2=w y1=y_min y2=y_min></line>
+                    <path class="current" d=marker></path>
+                </svg>
+                <p class=note_class id="layer-time-summary">{summary}</p>
+            </figure>
+        })
+    };
     view! {
         <Show when=move || ctx.mode.get() == ViewMode::Preview>
             <section class="panel preview-panel" aria-label="Preview">
@@ -643,6 +715,7 @@ pub fn PreviewPanel() -> impl IntoView {
                 <ul class="legend" aria-label="Features: click one to show or hide it">{legend}{travel_item}</ul>
                 {figures}
                 {chart}
+                {layer_plot}
             </section>
         </Show>
     }

@@ -3,9 +3,11 @@
 //! moves, picking, dragging copies across the bed and laying them on a face.
 
 use super::browser::now_ms;
+use super::gizmo::{self, GizmoDrag};
 use super::{Ctx, ViewMode, files, paint};
 use crate::engine::mesh::VolumeKind;
 use crate::engine::mesh::paint::{BLOCKER, ENFORCER};
+use crate::engine::model::gizmo::Handle;
 use crate::render::{Mode, ModelDraw, Renderer, View};
 use glam::{DAffine3, DVec3, Mat4, Vec3};
 use leptos::prelude::*;
@@ -16,6 +18,8 @@ use wasm_bindgen::JsCast;
 const COLOUR: [f32; 3] = [0.93, 0.55, 0.22];
 const SELECTED: [f32; 3] = [1.0, 0.78, 0.35];
 const OUTSIDE: [f32; 3] = [0.85, 0.18, 0.2];
+/// The face under the pointer while laying on a face.
+const FACE: [f32; 3] = [0.3, 0.85, 1.0];
 
 /// What a pointer drag is doing.
 #[derive(Clone, Copy, PartialEq)]
@@ -25,12 +29,12 @@ enum Drag {
     Pan,
     /// Painting supports on the selected copy.
     Paint,
-    /// Moving copy (object, instance); the bed point grabbed; the transform then.
+    /// Moving the selected copies (placements then in `Input::starts`) from a bed point.
     Move {
-        sel: (usize, usize),
         from: DVec3,
-        start: DAffine3,
     },
+    /// Dragging a gizmo handle (`Input::gizmo`).
+    Gizmo,
 }
 
 struct Input {
@@ -41,6 +45,9 @@ struct Input {
     pinch: Option<f32>,
     before_drag: Option<crate::engine::model::Scene>,
     moved: bool,
+    /// The selected copies' placements when a move began.
+    starts: Vec<((usize, usize), DAffine3)>,
+    gizmo: Option<GizmoDrag>,
 }
 
 struct View3d {
@@ -54,6 +61,12 @@ struct View3d {
     frame_pending: bool,
     input: Input,
     preview_version: u32,
+    /// The gizmo handle under the pointer.
+    hover: Option<Handle>,
+    /// The face under the pointer while laying on a face: (object, copy, triangle), and the
+    /// GPU mesh drawn over it.
+    face: Option<(usize, usize, usize)>,
+    face_slot: Option<usize>,
 }
 
 type Shared = StoredValue<View3d, LocalStorage>;
@@ -79,6 +92,8 @@ pub fn snapshot(ctx: &Ctx, width: u32, height: u32) -> Option<String> {
             if let Some(b) = bounds {
                 r.camera.fit(b.min.as_vec3(), b.max.as_vec3());
             }
+            // The picture shows the models alone.
+            r.set_overlay(&[]);
             r.render();
             Some(camera)
         })
@@ -89,6 +104,7 @@ pub fn snapshot(ctx: &Ctx, width: u32, height: u32) -> Option<String> {
         if let Some(r) = &mut s.renderer {
             r.camera = saved;
         }
+        sync_models(ctx, s);
     });
     request_frame(shared);
     url
@@ -148,7 +164,8 @@ fn request_frame(v: Shared) {
 fn sync_models(ctx: &Ctx, s: &mut View3d) {
     let Some(r) = &mut s.renderer else { return };
     let (x0, y0, w, d, h) = ctx.bed();
-    let selected = ctx.selected.get_untracked();
+    let selection = ctx.selection();
+    let face = s.face;
     ctx.scene.with_untracked(|scene| {
         // Drop GPU meshes of removed objects.
         let live: Vec<usize> = scene
@@ -161,6 +178,7 @@ fn sync_models(ctx: &Ctx, s: &mut View3d) {
             s.uploaded.clear();
             s.overlays.clear();
             s.volume_slots.clear();
+            s.face_slot = None;
         }
         // Volumes are small and change as they are edited: uploaded afresh each time, after
         // the models (they are see-through).
@@ -179,7 +197,7 @@ fn sync_models(ctx: &Ctx, s: &mut View3d) {
                 });
                 let colour = if outside {
                     OUTSIDE
-                } else if selected == Some((oi, ii)) {
+                } else if selection.contains(&(oi, ii)) {
                     SELECTED
                 } else {
                     COLOUR
@@ -195,6 +213,18 @@ fn sync_models(ctx: &Ctx, s: &mut View3d) {
                     colour,
                     alpha: 1.0,
                 });
+                if let Some((_, _, t)) = face.filter(|f| (f.0, f.1) == (oi, ii)) {
+                    let slot = *s
+                        .face_slot
+                        .get_or_insert_with(|| r.add_mesh(&crate::engine::mesh::Mesh::default()));
+                    r.set_mesh(slot, &o.mesh.face_of(t, 0.05));
+                    draws.push(ModelDraw {
+                        mesh: slot,
+                        transform,
+                        colour: FACE,
+                        alpha: 1.0,
+                    });
+                }
                 if !o.support_paint.is_empty() {
                     let paint_key = std::sync::Arc::as_ptr(&o.support_paint) as usize;
                     let slots = s.overlays.entry(key).or_insert_with(|| {
@@ -245,6 +275,33 @@ fn sync_models(ctx: &Ctx, s: &mut View3d) {
         }
         r.set_models(draws);
     });
+    r.set_overlay(&gizmo::lines(gizmo::current(ctx), s.hover));
+}
+
+/// Pointer over the view with no button down: the gizmo handle under it, or while laying on
+/// a face, the face of the selected copy under it. True when what is drawn changed.
+fn hover(ctx: &Ctx, s: &mut View3d, x: f32, y: f32, dpr: f32) -> bool {
+    let Some(r) = &s.renderer else { return false };
+    let models = ctx.mode.get_untracked() == ViewMode::Models;
+    let handle = models.then(|| gizmo::hover(ctx, r, x, y, dpr)).flatten();
+    let face = (models && ctx.lay_flat_mode.get_untracked())
+        .then(|| {
+            let (o, d) = gizmo::ray(r, x, y, dpr);
+            let hit = ctx.scene.with_untracked(|sc| sc.pick(o, d))?;
+            (ctx.selected.get_untracked() == Some((hit.object, hit.instance))).then_some((
+                hit.object,
+                hit.instance,
+                hit.triangle,
+            ))
+        })
+        .flatten();
+    if (handle, face) == (s.hover, s.face) {
+        return false;
+    }
+    s.hover = handle;
+    s.face = face;
+    sync_models(ctx, s);
+    true
 }
 
 fn bed_point(r: &Renderer, x: f32, y: f32) -> Option<DVec3> {
@@ -276,8 +333,13 @@ pub fn Viewport() -> impl IntoView {
             pinch: None,
             before_drag: None,
             moved: false,
+            starts: Vec::new(),
+            gizmo: None,
         },
         preview_version: 0,
+        hover: None,
+        face: None,
+        face_slot: None,
     });
     let backend = RwSignal::new(String::new());
     let dragging_file = RwSignal::new(false);
@@ -362,8 +424,15 @@ pub fn Viewport() -> impl IntoView {
     Effect::new(move |_| {
         ctx.scene.track();
         ctx.selected.track();
+        ctx.also.track();
+        ctx.gizmo.track();
+        ctx.mode.track();
+        let laying = ctx.lay_flat_mode.get();
         let bed = ctx.bed_tracked();
         shared.update_value(|s| {
+            if !laying {
+                s.face = None;
+            }
             if let Some(r) = &mut s.renderer {
                 r.set_bed(
                     bed.0 as f32,
@@ -485,6 +554,11 @@ pub fn Viewport() -> impl IntoView {
                 return;
             }
             let Some(r) = &s.renderer else { return };
+            if let Some(g) = gizmo::grab(&ctx, r, x, y, dpr) {
+                s.input.gizmo = Some(g);
+                s.input.drag = Drag::Gizmo;
+                return;
+            }
             let (w, h) = r.size();
             let (o, d) = r.camera.ray(
                 2.0 * x * dpr / w as f32 - 1.0,
@@ -510,17 +584,28 @@ pub fn Viewport() -> impl IntoView {
                     s.input.drag = Drag::None;
                     return;
                 }
-                ctx.selected.set(Some((hit.object, hit.instance)));
+                let sel = (hit.object, hit.instance);
+                if ev.ctrl_key() || ev.meta_key() {
+                    // Ctrl-click adds to the selection or takes out; it moves nothing.
+                    ctx.toggle_selected(sel);
+                    s.input.drag = Drag::None;
+                    return;
+                }
+                if !ctx.selection().contains(&sel) {
+                    ctx.select(Some(sel));
+                } else {
+                    // Grabbing another selected copy makes it the one Placement shows.
+                    ctx.make_primary(sel);
+                }
                 if let Some(from) = bed_point(r, x * dpr, y * dpr) {
-                    let start = ctx.scene.with_untracked(|sc| {
-                        sc.objects[hit.object].instances[hit.instance].transform
+                    s.input.starts = ctx.scene.with_untracked(|sc| {
+                        ctx.selection()
+                            .into_iter()
+                            .map(|(o, i)| ((o, i), sc.objects[o].instances[i].transform))
+                            .collect()
                     });
                     s.input.before_drag = Some(ctx.scene.get_untracked());
-                    s.input.drag = Drag::Move {
-                        sel: (hit.object, hit.instance),
-                        from,
-                        start,
-                    };
+                    s.input.drag = Drag::Move { from };
                 }
             }
         });
@@ -533,6 +618,8 @@ pub fn Viewport() -> impl IntoView {
         let mut changed = false;
         shared.update_value(|s| {
             if !s.input.pointers.contains_key(&ev.pointer_id()) {
+                // No button down: show what a press would take (a handle, or a face).
+                changed = hover(&ctx, s, x, y, dpr);
                 return;
             }
             s.input.pointers.insert(ev.pointer_id(), (x, y));
@@ -573,19 +660,29 @@ pub fn Viewport() -> impl IntoView {
                     );
                     ctx.paint_at(o.as_dvec3(), d.as_dvec3());
                 }
-                Drag::Move { sel, from, start } => {
+                Drag::Move { from } => {
                     if let Some(to) = bed_point(r, x * dpr, y * dpr) {
-                        let d = to - from;
+                        let d = DAffine3::from_translation(DVec3::new(
+                            to.x - from.x,
+                            to.y - from.y,
+                            0.0,
+                        ));
+                        let starts = &s.input.starts;
                         ctx.scene.update(|sc| {
-                            if let Some(inst) = sc
-                                .objects
-                                .get_mut(sel.0)
-                                .and_then(|o| o.instances.get_mut(sel.1))
-                            {
-                                inst.transform =
-                                    DAffine3::from_translation(DVec3::new(d.x, d.y, 0.0)) * start;
+                            for &((o, i), start) in starts {
+                                if let Some(inst) =
+                                    sc.objects.get_mut(o).and_then(|ob| ob.instances.get_mut(i))
+                                {
+                                    inst.transform = d * start;
+                                }
                             }
                         });
+                    }
+                }
+                Drag::Gizmo => {
+                    if let Some(g) = &s.input.gizmo {
+                        let to = gizmo::ray(r, x, y, dpr);
+                        gizmo::drag_to(&ctx, g, to, !ev.alt_key());
                     }
                 }
                 Drag::None => {}
@@ -593,13 +690,48 @@ pub fn Viewport() -> impl IntoView {
         });
         if changed {
             request_frame(shared);
+            // What a press would take, on the canvas for tests and bug reports.
+            let (handle, face) = shared.with_value(|s| (s.hover, s.face));
+            if let Some(el) = canvas.get_untracked() {
+                let _ = match handle {
+                    Some(h) => el.set_attribute("data-hover", &h.name()),
+                    None => el.remove_attribute("data-hover"),
+                };
+                let _ = match face {
+                    Some(f) => el.set_attribute("data-face", &f.2.to_string()),
+                    None => el.remove_attribute("data-face"),
+                };
+            }
         }
     };
     let on_pointer_up = move |ev: web_sys::PointerEvent| {
+        let (x, y) = (ev.offset_x() as f32, ev.offset_y() as f32);
+        let dpr = web_sys::window()
+            .map_or(1.0, |w| w.device_pixel_ratio())
+            .min(2.0) as f32;
         shared.update_value(|s| {
             s.input.pointers.remove(&ev.pointer_id());
             s.input.pinch = None;
-            if let (Drag::Move { .. } | Drag::Paint, Some(before)) =
+            if let Some(g) = s.input.gizmo.take() {
+                if s.input.moved {
+                    ctx.checkpoint(g.before);
+                }
+            } else if ev.button() == 2
+                && !s.input.moved
+                && ctx.mode.get_untracked() == ViewMode::Models
+            {
+                // A right-click on a model opens its menu (a right-drag pans).
+                if let Some(r) = &s.renderer {
+                    let (o, d) = gizmo::ray(r, x, y, dpr);
+                    if let Some(hit) = ctx.scene.with_untracked(|sc| sc.pick(o, d)) {
+                        let sel = (hit.object, hit.instance);
+                        if !ctx.selection().contains(&sel) {
+                            ctx.select(Some(sel));
+                        }
+                        ctx.object_menu.set(Some((ev.client_x(), ev.client_y())));
+                    }
+                }
+            } else if let (Drag::Move { .. } | Drag::Paint, Some(before)) =
                 (s.input.drag, s.input.before_drag.take())
             {
                 if s.input.moved || s.input.drag == Drag::Paint {
@@ -611,7 +743,7 @@ pub fn Viewport() -> impl IntoView {
                 && !ctx.paint.active.get_untracked()
             {
                 // A click on empty space clears the selection.
-                ctx.selected.set(None);
+                ctx.select(None);
             }
             s.input.drag = Drag::None;
         });
@@ -680,6 +812,9 @@ pub fn Viewport() -> impl IntoView {
                 <button on:click=move |_| turn(View::Front) title="Front view">"Front"</button>
                 <button on:click=move |_| fit() title="Fit the models in view (F)">"Fit"</button>
             </div>
+            <Show when=move || ctx.mode.get() == ViewMode::Models>
+                <super::gizmo::GizmoButtons/>
+            </Show>
             <div class="backend" title="How the 3D view is drawn">{move || backend.get()}</div>
             <Show when=move || ctx.paint.active.get() && ctx.selected.get().is_none()>
                 <div class="hint">"Click a model to paint supports on it."</div>

@@ -99,9 +99,12 @@ pub struct Renderer {
     draws: wgpu::Buffer,
     draws_group: wgpu::BindGroup,
     line_pipeline: wgpu::RenderPipeline,
+    overlay_pipeline: wgpu::RenderPipeline,
     mesh_pipeline: wgpu::RenderPipeline,
     path_pipeline: wgpu::RenderPipeline,
     bed: Option<(wgpu::Buffer, u32)>,
+    /// Lines over the models (the gizmo), with their vertex count.
+    overlay: Option<(wgpu::Buffer, u32)>,
     meshes: Vec<GpuMesh>,
     models: Vec<ModelDraw>,
     preview: Option<GpuPreview>,
@@ -218,10 +221,12 @@ impl Renderer {
             bind_group_layouts: &[Some(&globals_layout), Some(&draws_layout)],
             immediate_size: 0,
         });
+        // `on_top`: drawn over everything (the gizmo's handles), leaving the depth alone.
         let pipeline = |vs: &str,
                         fs: &str,
                         buffers: &[Option<wgpu::VertexBufferLayout>],
-                        topology: wgpu::PrimitiveTopology| {
+                        topology: wgpu::PrimitiveTopology,
+                        on_top: bool| {
             device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
                 label: Some(vs),
                 layout: Some(&layout),
@@ -237,8 +242,12 @@ impl Renderer {
                 },
                 depth_stencil: Some(wgpu::DepthStencilState {
                     format: DEPTH,
-                    depth_write_enabled: Some(true),
-                    depth_compare: Some(wgpu::CompareFunction::LessEqual),
+                    depth_write_enabled: Some(!on_top),
+                    depth_compare: Some(if on_top {
+                        wgpu::CompareFunction::Always
+                    } else {
+                        wgpu::CompareFunction::LessEqual
+                    }),
                     stencil: Default::default(),
                     bias: Default::default(),
                 }),
@@ -258,15 +267,24 @@ impl Renderer {
             })
         };
         let line_attrs = wgpu::vertex_attr_array![0 => Float32x3, 1 => Float32x4];
+        let line_layout = [Some(wgpu::VertexBufferLayout {
+            array_stride: 28,
+            step_mode: wgpu::VertexStepMode::Vertex,
+            attributes: &line_attrs,
+        })];
         let line_pipeline = pipeline(
             "line_vs",
             "line_fs",
-            &[Some(wgpu::VertexBufferLayout {
-                array_stride: 28,
-                step_mode: wgpu::VertexStepMode::Vertex,
-                attributes: &line_attrs,
-            })],
+            &line_layout,
             wgpu::PrimitiveTopology::LineList,
+            false,
+        );
+        let overlay_pipeline = pipeline(
+            "line_vs",
+            "line_fs",
+            &line_layout,
+            wgpu::PrimitiveTopology::LineList,
+            true,
         );
         let mesh_attrs = wgpu::vertex_attr_array![0 => Float32x3, 1 => Float32x3];
         let mesh_pipeline = pipeline(
@@ -278,6 +296,7 @@ impl Renderer {
                 attributes: &mesh_attrs,
             })],
             wgpu::PrimitiveTopology::TriangleList,
+            false,
         );
         let path_attrs = wgpu::vertex_attr_array![0 => Float32x3, 1 => Float32x3, 2 => Float32x4, 3 => Float32x2];
         let path_pipeline = pipeline(
@@ -289,6 +308,7 @@ impl Renderer {
                 attributes: &path_attrs,
             })],
             wgpu::PrimitiveTopology::TriangleList,
+            false,
         );
         let mut camera = Camera::new(Vec3::new(110.0, 110.0, 0.0), 380.0);
         camera.aspect = width as f32 / height as f32;
@@ -303,9 +323,11 @@ impl Renderer {
             draws,
             draws_group,
             line_pipeline,
+            overlay_pipeline,
             mesh_pipeline,
             path_pipeline,
             bed: None,
+            overlay: None,
             meshes: Vec::new(),
             models: Vec::new(),
             preview: None,
@@ -373,6 +395,24 @@ impl Renderer {
                 usage: wgpu::BufferUsages::VERTEX,
             });
         self.bed = Some((buffer, (v.len() / 7) as u32));
+    }
+
+    /// Lines drawn over the models in the models view: (ends, RGBA colour) each.
+    pub fn set_overlay(&mut self, lines: &[([[f32; 3]; 2], [f32; 4])]) {
+        let v: Vec<f32> = lines
+            .iter()
+            .flat_map(|([a, b], c)| a.iter().chain(c).chain(b).chain(c).copied())
+            .collect();
+        self.overlay = (!v.is_empty()).then(|| {
+            let buffer = self
+                .device
+                .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                    label: Some("overlay"),
+                    contents: to_f32s(&v),
+                    usage: wgpu::BufferUsages::VERTEX,
+                });
+            (buffer, (v.len() / 7) as u32)
+        });
     }
 
     /// Uploads a model's triangles (flat-shaded) and returns its index for `ModelDraw`.
@@ -586,6 +626,11 @@ impl Renderer {
                         );
                         pass.set_vertex_buffer(0, mesh.buffer.slice(..));
                         pass.draw(0..mesh.vertices, 0..1);
+                    }
+                    if let Some((lines, n)) = &self.overlay {
+                        pass.set_pipeline(&self.overlay_pipeline);
+                        pass.set_vertex_buffer(0, lines.slice(..));
+                        pass.draw(0..*n, 0..1);
                     }
                 }
                 Mode::Preview { .. } => {

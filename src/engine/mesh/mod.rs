@@ -42,6 +42,13 @@ impl Bounds {
     pub fn center(&self) -> DVec3 {
         (self.min + self.max) * 0.5
     }
+    /// The box holding both.
+    pub fn union(&self, other: &Bounds) -> Bounds {
+        Bounds {
+            min: self.min.min(other.min),
+            max: self.max.max(other.max),
+        }
+    }
 }
 
 impl Mesh {
@@ -91,6 +98,35 @@ impl Mesh {
         let mut m = self.clone();
         m.transform(t);
         m
+    }
+
+    /// The flat face triangle `t` is part of: every triangle in its plane (normals within
+    /// about 1°, within 0.01 mm of the plane), as a mesh lifted `lift` mm off the surface
+    /// (to draw over it). Empty for a degenerate triangle.
+    pub fn face_of(&self, t: usize, lift: f64) -> Mesh {
+        let normal = |tri: &[u32; 3]| {
+            let [a, b, c] = tri.map(|i| self.vertex(i));
+            ((b - a).cross(c - a).normalize_or_zero(), a)
+        };
+        let Some((n, p)) = self.triangles.get(t).map(normal) else {
+            return Mesh::default();
+        };
+        if n == DVec3::ZERO {
+            return Mesh::default();
+        }
+        let mut out = Mesh::default();
+        for tri in &self.triangles {
+            let (m, a) = normal(tri);
+            if m.dot(n) > 0.9998 && (a - p).dot(n).abs() < 0.01 {
+                let base = out.vertices.len() as u32;
+                for i in tri {
+                    out.vertices
+                        .push((self.vertex(*i) + n * lift).as_vec3().to_array());
+                }
+                out.triangles.push([base, base + 1, base + 2]);
+            }
+        }
+        out
     }
 
     /// Appends another mesh (vertices re-indexed).
@@ -407,6 +443,18 @@ pub(crate) mod tests {
         assert!((m.volume() - 1000.0).abs() < 1e-6);
         let b = m.bounds().unwrap();
         assert_eq!(b.size(), DVec3::new(20.0, 10.0, 5.0));
+    }
+
+    #[test]
+    fn a_face_is_every_triangle_in_its_plane() {
+        let m = box_mesh([0.0; 3], [20.0, 10.0, 5.0]);
+        // Triangle 6 is half of the +X side: the face is both halves, 10 × 5 mm.
+        let f = m.face_of(6, 0.05);
+        assert_eq!(f.triangles.len(), 2);
+        let b = f.bounds().unwrap();
+        assert!((b.min.x - 20.05).abs() < 1e-5 && (b.size().y - 10.0).abs() < 1e-5);
+        assert!((b.size().z - 5.0).abs() < 1e-5);
+        assert!(m.face_of(99, 0.0).triangles.is_empty());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! placement operations: rotate, scale, drop to the bed, centre, arrange. `shapes` makes
 //! the models Lamina ships itself.
 
+pub mod gizmo;
 pub mod orient;
 pub mod project;
 pub mod shapes;
@@ -11,7 +12,7 @@ use crate::engine::mesh::{
     Bounds, FacetPaint, ImportedObject, Mesh, RepairReport, Volume, VolumeKind, repair,
     repair_tracked,
 };
-use glam::{DAffine3, DMat3, DVec3};
+use glam::{DAffine3, DMat3, DQuat, DVec3};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -175,13 +176,7 @@ impl Scene {
         for o in &self.objects {
             for i in 0..o.instances.len() {
                 if let Some(b) = o.instance_bounds(i) {
-                    acc = Some(match acc {
-                        None => b,
-                        Some(a) => Bounds {
-                            min: a.min.min(b.min),
-                            max: a.max.max(b.max),
-                        },
-                    });
+                    acc = Some(acc.map_or(b, |a| a.union(&b)));
                 }
             }
         }
@@ -340,6 +335,36 @@ impl Scene {
         self.rotate_instance(object, instance, DMat3::from_quat(rotation));
     }
 
+    /// Turns a copy the least so that a large flat face rests on the bed (`orient::flat_down`).
+    pub fn lay_flat_auto(&mut self, object: usize, instance: usize) {
+        let o = &self.objects[object];
+        let linear = o.instances[instance].transform.matrix3;
+        if let Some(n) = orient::flat_down(&o.mesh, linear) {
+            let rotation = glam::DQuat::from_rotation_arc(n, DVec3::NEG_Z);
+            self.rotate_instance(object, instance, DMat3::from_quat(rotation));
+        }
+    }
+
+    /// Gives a copy a rotation and a scale (about its own origin), keeping the middle of its
+    /// footprint where it was and putting it on the bed.
+    pub fn set_placement(&mut self, object: usize, instance: usize, rotation: DQuat, scale: DVec3) {
+        let o = &mut self.objects[object];
+        let Some(before) = o.instance_bounds(instance) else {
+            return;
+        };
+        let (_, _, translation) = o.instances[instance]
+            .transform
+            .to_scale_rotation_translation();
+        o.instances[instance].transform =
+            DAffine3::from_scale_rotation_translation(scale, rotation, translation);
+        if let Some(after) = o.instance_bounds(instance) {
+            let d = before.center() - after.center();
+            o.instances[instance].transform =
+                DAffine3::from_translation(DVec3::new(d.x, d.y, -after.min.z))
+                    * o.instances[instance].transform;
+        }
+    }
+
     /// Turns a copy about its centre, then drops it onto the bed.
     pub fn rotate_instance(&mut self, object: usize, instance: usize, m: DMat3) {
         let Some(bounds) = self.objects[object].instance_bounds(instance) else {
@@ -458,6 +483,25 @@ mod tests {
             "{:?}",
             b.size()
         );
+    }
+
+    #[test]
+    fn lay_flat_auto_turns_the_least() {
+        let mut s = scene_of(1);
+        s.drop_to_bed();
+        // Tilted 12° about X, the box stands on an edge 12.1 mm tall...
+        s.rotate_instance(0, 0, rotation('x', 12.0).unwrap());
+        assert!(s.objects[0].instance_bounds(0).unwrap().size().z > 12.0);
+        // ...and lies flat on its bottom again, not on the face it tilted towards.
+        s.lay_flat_auto(0, 0);
+        let b = s.objects[0].instance_bounds(0).unwrap();
+        assert!((b.size().z - 10.0).abs() < 1e-9, "{:?}", b.size());
+        assert!(b.min.z.abs() < 1e-9);
+        // On its side (30 mm tall), it stays there.
+        s.lay_flat(0, 0, 6);
+        s.lay_flat_auto(0, 0);
+        let b = s.objects[0].instance_bounds(0).unwrap();
+        assert!((b.size().z - 30.0).abs() < 1e-9, "{:?}", b.size());
     }
 
     #[test]

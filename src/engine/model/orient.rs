@@ -113,6 +113,24 @@ fn grouped(normals: impl Iterator<Item = (DVec3, f64)>) -> Vec<(DVec3, f64)> {
     out
 }
 
+/// The direction (after `linear`, the copy's rotation and scale) of the flat face a part
+/// should rest on to lie flat: of the flat areas at least a quarter the size of the largest,
+/// the one facing most nearly down, so that a tilted part turns the least.
+pub fn flat_down(mesh: &Mesh, linear: DMat3) -> Option<DVec3> {
+    let normals = linear.inverse().transpose();
+    let p = prepare(mesh);
+    let flat = grouped(
+        p.faces
+            .iter()
+            .map(|(_, n, a)| ((normals * *n).normalize_or_zero(), *a)),
+    );
+    let largest = flat.first()?.1;
+    flat.iter()
+        .filter(|(n, a)| *a >= 0.25 * largest && *n != DVec3::ZERO)
+        .map(|(n, _)| *n)
+        .min_by(|a, b| a.z.total_cmp(&b.z))
+}
+
 /// Grid cells along the longest side for the hull's points.
 const HULL_CELLS: f64 = 32.0;
 

@@ -96,7 +96,9 @@ pub fn answer(status: u16, body: &[u8]) -> Result<Value, MoonrakerError> {
     if !(200..300).contains(&status) {
         return Err(MoonrakerError::Server(format!("HTTP {status}")));
     }
-    v.ok_or_else(|| MoonrakerError::NotServer("its answer is not Moonraker's (not JSON)"))
+    v.ok_or(MoonrakerError::NotServer(
+        "its answer is not Moonraker's (not JSON)",
+    ))
 }
 
 /// Klipper's state from `/server/info`; an error unless it is ready.
@@ -113,7 +115,9 @@ pub fn ready(v: &Value) -> Result<(), MoonrakerError> {
 pub fn parse_status(v: &Value) -> Result<LanStatus, MoonrakerError> {
     let s = v
         .pointer("/result/status")
-        .ok_or_else(|| MoonrakerError::NotServer("its status answer has no printer status"))?;
+        .ok_or(MoonrakerError::NotServer(
+            "its status answer has no printer status",
+        ))?;
     let state = s
         .pointer("/print_stats/state")
         .and_then(Value::as_str)

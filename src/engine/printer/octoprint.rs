@@ -171,7 +171,7 @@ pub fn parse_job(body: &[u8]) -> Result<JobStatus, ClientError> {
     let state = v
         .get("state")
         .and_then(Value::as_str)
-        .ok_or_else(|| ClientError::NotServer("its job answer has no state"))?
+        .ok_or(ClientError::NotServer("its job answer has no state"))?
         .to_string();
     let progress = v.get("progress");
     let num = |k: &str| progress.and_then(|p| p.get(k)).and_then(Value::as_f64);

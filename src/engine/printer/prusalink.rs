@@ -91,7 +91,7 @@ pub fn parse_status(body: &[u8]) -> Result<(LanStatus, Option<u64>), PrusaLinkEr
         .map_err(|_| PrusaLinkError::NotServer("its answer is not PrusaLink's (not JSON)"))?;
     let p = v
         .get("printer")
-        .ok_or_else(|| PrusaLinkError::NotServer("its status names no printer"))?;
+        .ok_or(PrusaLinkError::NotServer("its status names no printer"))?;
     let state = p
         .get("state")
         .and_then(Value::as_str)
