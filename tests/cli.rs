@@ -463,9 +463,12 @@ fn orient_lists_the_best_ways_to_stand_and_slice_prints_checks() {
     let o = lamina(&["orient", u.to_str().unwrap()]);
     let (stdout, err) = text(&o);
     assert!(o.status.success(), "{err}");
-    assert!(stdout.contains("as given: support 90 mm²"), "{stdout}");
+    assert!(
+        stdout.contains("as given: overhanging surface 90 mm²"),
+        "{stdout}"
+    );
     assert!(stdout.contains("  1. turn 90° about"), "{stdout}");
-    assert!(stdout.contains("): support 0 mm²"), "{stdout}");
+    assert!(stdout.contains("): overhanging surface 0 mm²"), "{stdout}");
     assert_eq!(
         stdout
             .lines()

@@ -104,6 +104,16 @@ pub fn AssistToggle() -> impl IntoView {
     }
 }
 
+/// Where a copy would stand turned by `rotation` (about its centre, on the bed).
+fn posed(ctx: &Ctx, (o, i): (usize, usize), rotation: glam::DMat3) -> Option<glam::DAffine3> {
+    let mut one = crate::engine::model::Scene {
+        objects: vec![ctx.scene.with_untracked(|s| s.objects.get(o).cloned())?],
+    };
+    one.objects[0].instances.get(i)?;
+    one.rotate_instance(0, i, rotation);
+    Some(one.objects[0].instances[i].transform)
+}
+
 /// The helpers, in the left column while Assist is on.
 #[component]
 pub fn AssistPanel() -> impl IntoView {
@@ -121,6 +131,7 @@ pub fn AssistPanel() -> impl IntoView {
         ctx.scene.track();
         if prev.is_some() {
             a.poses.set(None);
+            ctx.pose_preview.set(None);
         }
     });
     let target = move || {
@@ -171,11 +182,22 @@ pub fn AssistPanel() -> impl IntoView {
             .to_cols_array()
             .iter()
             .all(|v| *v < 1e-6);
+        // Pointing at a pose (or giving it focus) shows it on the plate.
+        let show = move |on: bool| {
+            let pose = on.then(|| posed(&ctx, (o, i), p.rotation)).flatten();
+            ctx.pose_preview.set(pose.map(|t| ((o, i), t)));
+        };
         view! {
-            <li class="orient-option">
+            <li
+                class="orient-option"
+                on:mouseenter=move |_| show(!same)
+                on:mouseleave=move |_| show(false)
+                on:focusin=move |_| show(!same)
+                on:focusout=move |_| show(false)
+            >
                 <span class="orient-score">
                     {format!(
-                        "{}. support {:.0} mm² · on the bed {:.0} mm² · height {:.0} mm · score {:.0}{}",
+                        "{}. overhanging surface {:.0} mm² · on the bed {:.0} mm² · height {:.0} mm · score {:.0}{}",
                         k + 1, p.overhang, p.contact, p.height, p.score,
                         if same { " (as it stands)" } else { "" }
                     )}
@@ -184,10 +206,11 @@ pub fn AssistPanel() -> impl IntoView {
                     class="orient-apply"
                     disabled=same
                     on:click=move |_| {
+                        ctx.pose_preview.set(None);
                         ctx.edit(|s| s.rotate_instance(o, i, p.rotation));
                         ctx.say(
                             format!(
-                                "Turned: support {:.0} → {:.0} mm², height {:.0} → {:.0} mm (Undo turns it back).",
+                                "Turned: overhanging surface {:.0} → {:.0} mm², height {:.0} → {:.0} mm (Undo turns it back).",
                                 now.overhang, p.overhang, now.height, p.height
                             ),
                             false,
@@ -276,7 +299,10 @@ pub fn AssistPanel() -> impl IntoView {
                                 {poses.into_iter().enumerate().map(|(k, p)| pose_row((k, p, now))).collect_view()}
                             </ol>
                             <p class="note">
-                                {format!("Now: support {:.0} mm², height {:.0} mm. Lower scores are better: support area counts most, then height (time), and contact with the bed helps.", now.overhang, now.height)}
+                                {format!("Now: overhanging surface {:.0} mm², height {:.0} mm. Lower scores are better: the overhanging surface counts most, then height (time), and contact with the bed helps. Point at a pose to see it on the plate.", now.overhang, now.height)}
+                            </p>
+                            <p class="note orient-why">
+                                "The overhanging surface is the model's own surface that faces down more steeply than the support threshold, bridges and faces over other parts of the model included. Advice and the checks after slicing count the area printed over air with bridges apart, layer by layer, so their figure is smaller."
                             </p>
                         }
                     })

@@ -87,6 +87,8 @@ pub struct Ctx {
     pub slicing: slicing::SlicingState,
     /// Click a face to lay the selected copy on it.
     pub lay_flat_mode: RwSignal<bool>,
+    /// A pose Assist offers, shown on the plate in place of the copy: (copy, placement).
+    pub pose_preview: RwSignal<Option<((usize, usize), DAffine3)>>,
     /// The gizmo's handles shown on the selected copy.
     pub gizmo: RwSignal<Option<crate::engine::model::gizmo::Tool>>,
     /// The support paint brush.
@@ -142,6 +144,7 @@ impl Ctx {
             slicing: slicing::SlicingState::new(),
             lay_flat_mode: RwSignal::new(false),
             gizmo: RwSignal::new(None),
+            pose_preview: RwSignal::new(None),
             paint: paint::PaintTool::new(),
             projects: projects::Projects::new(),
             usb: usb::Usb::new(),

@@ -40,8 +40,9 @@ on the command line come on top. --save-project writes the plate and settings as
 project that Lamina, PrusaSlicer and OrcaSlicer open.
 A preset P is an id from `lamina presets` or a preset file: Lamina's .toml, a PrusaSlicer
 .ini (config or bundle) or an OrcaSlicer .json.
-`orient` lists the three best ways to stand each object (support area at the overhang
-threshold, default 45°, bed contact and height), as Assist does in the app.
+`orient` lists the three best ways to stand each object, as Assist does in the app:
+overhanging surface (the area of the model's faces steeper than the threshold, default
+45°), bed contact and height.
 `catalog build` makes a model library any static web host can serve: OUTDIR/catalog.json,
 the models and their thumbnails, from the STL, OBJ and 3MF files in DIR (names, authors,
 licences and tags from DIR/catalog.toml when it exists; see the README).";
@@ -458,13 +459,13 @@ fn cmd_orient(args: &[String]) -> Result<(), Fail> {
             let now = orient::score(&mesh, glam::DMat3::IDENTITY, threshold);
             println!("{path}: {} ({:.0} ms)", o.name, ms);
             println!(
-                "  as given: support {:.0} mm², on the bed {:.0} mm², height {:.1} mm, score {:.0}",
+                "  as given: overhanging surface {:.0} mm², on the bed {:.0} mm², height {:.1} mm, score {:.0}",
                 now.overhang, now.contact, now.height, now.score
             );
             for (k, p) in poses.iter().enumerate() {
                 let (axis, angle) = glam::DQuat::from_mat3(&p.rotation).to_axis_angle();
                 println!(
-                    "  {}. turn {:.0}° about ({:.2}, {:.2}, {:.2}): support {:.0} mm², on the bed {:.0} mm², height {:.1} mm, score {:.0}",
+                    "  {}. turn {:.0}° about ({:.2}, {:.2}, {:.2}): overhanging surface {:.0} mm², on the bed {:.0} mm², height {:.1} mm, score {:.0}",
                     k + 1,
                     angle.to_degrees(),
                     axis.x,

@@ -8,12 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, SHARED, openApp, ready, useBrowser } from './env.mjs';
+import { ARTIFACTS, SHARED, openApp, pixels, ready, useBrowser } from './env.mjs';
 
 const session = useBrowser();
 const errors = [];
 
-const nowSupport = async (p) => Number((await p.textContent('#assist-panel >> text=/^Now: support/')).match(/support (\d+) mm²/)[1]);
+const nowSupport = async (p) => Number((await p.textContent('#assist-panel >> text=/^Now: overhanging surface/')).match(/surface (\d+) mm²/)[1]);
 
 test('Assist: orient, advise, findings at their layer, troubleshoot, and off hides it all', { timeout: 300_000 }, async () => {
   const { context, p } = await openApp(session.browser, errors, { width: 1400, height: 1000 });
@@ -33,9 +33,20 @@ test('Assist: orient, advise, findings at their layer, troubleshoot, and off hid
   assert.equal(await p.locator('.orient-option').count(), 3);
   const before = await nowSupport(p);
   assert.ok(before > 50, `the U needs support as it stands (${before} mm²)`);
-  assert.match(await p.textContent('.orient-option >> nth=0'), /^1\. support \d+ mm² · on the bed \d+ mm² · height \d+ mm · score -?\d+/);
+  assert.match(await p.textContent('.orient-option >> nth=0'), /^1\. overhanging surface \d+ mm² · on the bed \d+ mm² · height \d+ mm · score -?\d+/);
+  // Pointing at a pose shows it on the plate, in place of the model; leaving puts it back.
+  const view = async () => (await p.locator('#view').screenshot()).toString('base64');
+  const standing = await view();
+  await p.hover('.orient-option >> nth=0');
+  await p.waitForTimeout(300);
+  const { differ } = await pixels(p, standing, await view());
+  assert.ok(differ > 500, `the pose is drawn on the plate (${differ} px changed)`);
+  await p.screenshot({ path: join(ARTIFACTS, 'assist-pose-preview.png') });
+  await p.hover('#assist-orient');
+  await p.waitForTimeout(300);
+  assert.ok((await pixels(p, standing, await view())).differ < 50, 'the model stands as it was');
   await p.click('.orient-option >> nth=0 >> .orient-apply');
-  await p.waitForSelector('text=/Turned: support/');
+  await p.waitForSelector('text=/Turned: overhanging surface/');
   await p.click('#assist-orient');
   await p.waitForSelector('.orient-option');
   const turned = await nowSupport(p);

@@ -168,6 +168,8 @@ pub(super) fn sync_models(ctx: &Ctx, s: &mut View3d) {
     let (x0, y0, w, d, h) = ctx.bed();
     let selection = ctx.selection();
     let face = s.face;
+    let pose = ctx.pose_preview.get_untracked();
+    let mut ghosts = Vec::new();
     ctx.scene.with_untracked(|scene| {
         // Drop GPU meshes of removed objects.
         let live: Vec<usize> = scene
@@ -204,17 +206,31 @@ pub(super) fn sync_models(ctx: &Ctx, s: &mut View3d) {
                 } else {
                     COLOUR
                 };
-                let transform = Mat4::from_cols_array(
-                    &glam::DMat4::from(inst.transform)
-                        .to_cols_array()
-                        .map(|v| v as f32),
-                );
-                draws.push(ModelDraw {
-                    mesh,
-                    transform,
-                    colour,
-                    alpha: 1.0,
-                });
+                let transform = mat4(inst.transform);
+                // A pose Assist offers stands in the copy's place; the copy shows through.
+                let pose = pose.filter(|p| p.0 == (oi, ii)).map(|p| p.1);
+                if pose.is_none() {
+                    draws.push(ModelDraw {
+                        mesh,
+                        transform,
+                        colour,
+                        alpha: 1.0,
+                    });
+                }
+                if let Some(t) = pose {
+                    draws.push(ModelDraw {
+                        mesh,
+                        transform: mat4(t),
+                        colour: FACE,
+                        alpha: 1.0,
+                    });
+                    ghosts.push(ModelDraw {
+                        mesh,
+                        transform,
+                        colour,
+                        alpha: 0.25,
+                    });
+                }
                 if let Some((_, _, t)) = face.filter(|f| (f.0, f.1) == (oi, ii)) {
                     let slot = *s
                         .face_slot
@@ -262,6 +278,7 @@ pub(super) fn sync_models(ctx: &Ctx, s: &mut View3d) {
                 }
             }
         }
+        draws.append(&mut ghosts);
         for (k, (mesh, transform, colour)) in see_through.into_iter().enumerate() {
             if k == s.volume_slots.len() {
                 s.volume_slots.push(r.add_mesh(mesh));
@@ -278,6 +295,11 @@ pub(super) fn sync_models(ctx: &Ctx, s: &mut View3d) {
         r.set_models(draws);
     });
     r.set_overlay(&gizmo::lines(gizmo::current(ctx), s.hover));
+}
+
+/// A placement as the renderer takes it.
+fn mat4(t: DAffine3) -> Mat4 {
+    Mat4::from_cols_array(&glam::DMat4::from(t).to_cols_array().map(|v| v as f32))
 }
 
 /// Pointer over the view with no button down: the gizmo handle under it, or while laying on

@@ -126,6 +126,7 @@ pub fn Viewport() -> impl IntoView {
         ctx.selected.track();
         ctx.also.track();
         ctx.gizmo.track();
+        ctx.pose_preview.track();
         ctx.mode.track();
         let laying = ctx.lay_flat_mode.get();
         let bed = ctx.bed_tracked();

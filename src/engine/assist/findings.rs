@@ -47,7 +47,9 @@ fn layers_text(first: usize, last: usize) -> String {
     }
 }
 
-/// Gathers per-layer amounts into one finding: the layers where `amount > floor`.
+/// Gathers per-layer amounts into one finding: the layers where `amount > floor` give the
+/// range and the worst layer; the total is of every layer, so that it agrees with Advice's
+/// figure for the same model.
 fn gather(amounts: &[f64], floor: f64, offset: usize) -> Option<(usize, usize, usize, f64, usize)> {
     let hits: Vec<usize> = (0..amounts.len()).filter(|&i| amounts[i] > floor).collect();
     let (&first, &last) = (hits.first()?, hits.last()?);
@@ -55,7 +57,7 @@ fn gather(amounts: &[f64], floor: f64, offset: usize) -> Option<(usize, usize, u
         .iter()
         .copied()
         .max_by(|&a, &b| amounts[a].total_cmp(&amounts[b]))?;
-    let total: f64 = hits.iter().map(|&i| amounts[i]).sum();
+    let total: f64 = amounts.iter().sum();
     Some((
         first + offset,
         last + offset,
