@@ -181,6 +181,7 @@ pub fn GizmoButtons() -> impl IntoView {
             {button(Tool::Move, "Move", "M", "Arrows to drag the model along X or Y, in 1 mm steps")}
             {button(Tool::Rotate, "Rotate", "R", "Rings to turn the model about X, Y or Z, in 15° steps")}
             {button(Tool::Scale, "Scale", "S", "Boxes to scale the model along one axis or all three, in 5% steps")}
+            <super::measure::MeasureTool/>
         </div>
         <Show when=move || ctx.gizmo.get().is_some() && ctx.selected.get().is_some()>
             <div class="hint gizmo-hint">"Drag a handle; hold Alt to move, turn or scale freely, without steps."</div>

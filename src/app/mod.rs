@@ -10,6 +10,7 @@ mod files;
 mod gizmo;
 mod lan;
 mod library;
+mod measure;
 mod objects;
 mod paint;
 mod print_panel;
@@ -89,6 +90,8 @@ pub struct Ctx {
     pub lay_flat_mode: RwSignal<bool>,
     /// A pose Assist offers, shown on the plate in place of the copy: (copy, placement).
     pub pose_preview: RwSignal<Option<((usize, usize), DAffine3)>>,
+    /// The measuring tool and what it measured.
+    pub measure: RwSignal<measure::Measure>,
     /// The gizmo's handles shown on the selected copy.
     pub gizmo: RwSignal<Option<crate::engine::model::gizmo::Tool>>,
     /// The support paint brush.
@@ -144,6 +147,7 @@ impl Ctx {
             slicing: slicing::SlicingState::new(),
             lay_flat_mode: RwSignal::new(false),
             gizmo: RwSignal::new(None),
+            measure: RwSignal::new(measure::Measure::default()),
             pose_preview: RwSignal::new(None),
             paint: paint::PaintTool::new(),
             projects: projects::Projects::new(),
@@ -317,7 +321,7 @@ impl Ctx {
 
 /// The demo model the app opens with: Lamina's 20 mm calibration cube.
 /// Every keyboard shortcut, for the `?` dialog: (keys, what they do).
-const SHORTCUTS: [(&str, &str); 18] = [
+const SHORTCUTS: [(&str, &str); 19] = [
     ("?", "Show or hide this list"),
     ("Escape", "Close a panel or dialog; stop painting supports"),
     ("Ctrl+Z", "Undo"),
@@ -352,6 +356,10 @@ const SHORTCUTS: [(&str, &str); 18] = [
         "Move, turn or scale freely, without 1 mm, 15° and 5% steps",
     ),
     ("Right-drag, Shift+drag", "Pan"),
+    (
+        "D",
+        "Measure: click two points for their distance, and a face for its size",
+    ),
     ("Wheel, pinch", "Zoom"),
     ("Enter", "In a settings field: apply the value"),
 ];

@@ -1,8 +1,9 @@
 // Working with objects in the app (Debian's Chromium, headless, 1366×768): Ctrl- and
 // Shift-click select several copies, the context menu renames, centres, lays flat, copies
 // and deletes them, the Move, Rotate and Scale handles change the model in steps of 1 mm,
-// 15° and 5%, laying on a face highlights the face under the pointer, and the preview's
-// per-layer time plot marks the minimum layer time.
+// 15° and 5%, laying on a face highlights the face under the pointer, Measure gives a
+// face's size and the distance between two points, and the preview's per-layer time plot
+// marks the minimum layer time.
 // Run by scripts/test.sh like the other browser tests.
 
 import { test } from 'node:test';
@@ -23,7 +24,8 @@ async function placement(p) {
 async function findHandle(p, name, dx, dy) {
   const box = await p.locator('#view').boundingBox();
   const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
-  for (let t = 0; t < Math.min(box.width, box.height) / 2; t += 2) {
+  // From 30 px out: at the centre every arrow starts.
+  for (let t = 30; t < Math.min(box.width, box.height) / 2; t += 2) {
     const x = cx + dx * t, y = cy + dy * t;
     await p.mouse.move(x, y);
     if ((await p.getAttribute('#view', 'data-hover')) === name) return { x, y, cx, cy };
@@ -111,7 +113,8 @@ test('select, context menu, gizmos, lay on face and the layer time plot', async 
       ?? await findHandle(p, 'move-x', 0, 1) ?? await findHandle(p, 'move-x', 0, -1);
     assert.ok(h, 'the X arrow can be grabbed');
     await p.mouse.down();
-    await p.mouse.move(h.x + (h.x - h.cx) * 0.9 + 1, h.y + (h.y - h.cy) * 0.9 + 1, { steps: 5 });
+    const len = Math.hypot(h.x - h.cx, h.y - h.cy);
+    await p.mouse.move(h.x + ((h.x - h.cx) / len) * 80 + 1, h.y + ((h.y - h.cy) / len) * 80 + 1, { steps: 5 });
     await p.mouse.up();
     let after = await placement(p);
     const dx = after.X - before.X;
@@ -172,6 +175,27 @@ test('select, context menu, gizmos, lay on face and the layer time plot', async 
     assert.ok(differ > 200, `the face under the pointer is drawn highlighted (${differ} px changed)`);
     await shot('lay-on-face');
     await p.click('button:has-text("Lay on face")');
+
+    // Measure (D): a face's size, then the distance between two points on the top.
+    await p.click('.view-buttons button:has-text("Top")');
+    await p.waitForTimeout(300);
+    await p.focus('#view');
+    await p.keyboard.press('d');
+    await p.waitForSelector('.measure-readout');
+    const vb = await p.locator('#view').boundingBox();
+    await p.mouse.click(vb.x + vb.width / 2 - 60, vb.y + vb.height / 2);
+    await p.waitForSelector('#measure-face');
+    assert.equal(await p.textContent('#measure-face'), 'Face 20.00 × 20.00 mm, 400.0 mm²');
+    await p.mouse.click(vb.x + vb.width / 2 + 60, vb.y + vb.height / 2);
+    await p.waitForFunction(() => /^Distance/.test(document.querySelector('#measure-distance')?.textContent));
+    const m = (await p.textContent('#measure-distance')).match(/^Distance ([\d.]+) mm \(X ([\d.]+), Y ([\d.]+), Z ([\d.]+)\)$/);
+    assert.ok(m, await p.textContent('#measure-distance'));
+    const [dist, mx, my, mz] = m.slice(1).map(Number);
+    assert.ok(dist > 2 && dist < 20.01 && mz < 0.01, `${dist} mm across the top`);
+    assert.ok(Math.abs(Math.hypot(mx, my) - dist) < 0.02);
+    await shot('measure');
+    await p.keyboard.press('Escape');
+    await p.waitForSelector('.measure-readout', { state: 'detached' });
 
     // The per-layer time plot, with the minimum layer time (a small cube is all short layers).
     await p.click('#slice-button');

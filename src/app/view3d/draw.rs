@@ -294,7 +294,9 @@ pub(super) fn sync_models(ctx: &Ctx, s: &mut View3d) {
         }
         r.set_models(draws);
     });
-    r.set_overlay(&gizmo::lines(gizmo::current(ctx), s.hover));
+    let mut lines = gizmo::lines(gizmo::current(ctx), s.hover);
+    lines.extend(crate::app::measure::lines(&ctx.measure.get_untracked()));
+    r.set_overlay(&lines);
 }
 
 /// A placement as the renderer takes it.

@@ -127,6 +127,7 @@ pub fn Viewport() -> impl IntoView {
         ctx.also.track();
         ctx.gizmo.track();
         ctx.pose_preview.track();
+        ctx.measure.track();
         ctx.mode.track();
         let laying = ctx.lay_flat_mode.get();
         let bed = ctx.bed_tracked();
@@ -255,6 +256,13 @@ pub fn Viewport() -> impl IntoView {
                 return;
             }
             let Some(r) = &s.renderer else { return };
+            if ctx.measure.get_untracked().on {
+                let (o, d) = gizmo::ray(r, x, y, dpr);
+                if super::measure::click(&ctx, o, d) {
+                    s.input.drag = Drag::None;
+                    return;
+                }
+            }
             if let Some(g) = gizmo::grab(&ctx, r, x, y, dpr) {
                 s.input.gizmo = Some(g);
                 s.input.drag = Drag::Gizmo;

@@ -315,6 +315,44 @@ impl Scene {
         best
     }
 
+    /// The size of the flat face a picked triangle belongs to, on the bed (the copy's scale
+    /// counted): its extent across and along (mm, the first as level as the face allows)
+    /// and its area (mm²).
+    pub fn face_size(&self, object: usize, instance: usize, triangle: usize) -> Option<FaceSize> {
+        let o = self.objects.get(object)?;
+        let mut face = o.mesh.face_of(triangle, 0.0);
+        face.transform(&o.instances.get(instance)?.transform);
+        let [a, b, c] = face.triangles.first()?.map(|i| face.vertex(i));
+        let n = (b - a).cross(c - a).normalize_or_zero();
+        // Across: level where the face is not; along: up the face (or Y on a flat one).
+        let u = match n.cross(DVec3::Z).normalize_or_zero() {
+            u if u != DVec3::ZERO => u,
+            _ => DVec3::X,
+        };
+        let v = n.cross(u).normalize_or_zero();
+        let (mut lo, mut hi) = (glam::DVec2::splat(f64::MAX), glam::DVec2::splat(f64::MIN));
+        for i in 0..face.vertices.len() as u32 {
+            let p = face.vertex(i);
+            let q = glam::DVec2::new(p.dot(u), p.dot(v));
+            lo = lo.min(q);
+            hi = hi.max(q);
+        }
+        let area = face
+            .triangles
+            .iter()
+            .map(|t| {
+                let [a, b, c] = t.map(|i| face.vertex(i));
+                (b - a).cross(c - a).length() / 2.0
+            })
+            .sum();
+        let size = hi - lo;
+        Some(FaceSize {
+            width: size.x,
+            height: size.y,
+            area,
+        })
+    }
+
     /// Turns a copy so the given face lies on the bed, then drops it there.
     pub fn lay_flat(&mut self, object: usize, instance: usize, triangle: usize) {
         let o = &self.objects[object];
@@ -382,6 +420,14 @@ impl Scene {
                 DAffine3::from_translation(DVec3::new(0.0, 0.0, -b.min.z)) * inst.transform;
         }
     }
+}
+
+/// The size of a flat face (`Scene::face_size`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FaceSize {
+    pub width: f64,
+    pub height: f64,
+    pub area: f64,
 }
 
 /// Slab test: does the ray meet the box?
@@ -502,6 +548,29 @@ mod tests {
         s.lay_flat_auto(0, 0);
         let b = s.objects[0].instance_bounds(0).unwrap();
         assert!((b.size().z - 30.0).abs() < 1e-9, "{:?}", b.size());
+    }
+
+    #[test]
+    fn a_face_is_measured_on_the_bed() {
+        let mut s = scene_of(1);
+        s.drop_to_bed();
+        // Triangle 2 is half of the box's top: 30 × 20 mm, both halves together.
+        let f = s.face_size(0, 0, 2).unwrap();
+        assert!(
+            (f.width - 30.0).abs() < 1e-4 && (f.height - 20.0).abs() < 1e-4,
+            "{f:?}"
+        );
+        assert!((f.area - 600.0).abs() < 1e-3);
+        // A side (+X, 20 × 10), with the copy scaled 2× along Y: 40 across, 10 up.
+        s.objects[0].instances[0].transform =
+            DAffine3::from_scale(DVec3::new(1.0, 2.0, 1.0)) * s.objects[0].instances[0].transform;
+        let f = s.face_size(0, 0, 6).unwrap();
+        assert!(
+            (f.width - 40.0).abs() < 1e-4 && (f.height - 10.0).abs() < 1e-4,
+            "{f:?}"
+        );
+        assert!((f.area - 400.0).abs() < 1e-3);
+        assert_eq!(s.face_size(0, 0, 99), None);
     }
 
     #[test]
