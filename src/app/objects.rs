@@ -355,8 +355,12 @@ pub fn ObjectMenu() -> impl IntoView {
             }></div>
             <div
                 class="object-menu"
-                role="menu"
-                aria-label=move || format!("{} selected", count())
+                // A menu of commands; while a name is typed, a small dialog.
+                role=move || if renaming.get() { "dialog" } else { "menu" }
+                aria-label=move || match renaming.get() {
+                    true => "Rename".to_string(),
+                    false => format!("{} selected", count()),
+                }
                 style=move || {
                     let (x, y) = ctx.object_menu.get().unwrap_or_default();
                     // Kept inside the window.
@@ -388,6 +392,7 @@ pub fn ObjectMenu() -> impl IntoView {
                         "Name"
                         <input
                             id="rename-input"
+                            type="text"
                             prop:value=move || name().unwrap_or_default()
                             on:keydown=move |ev: web_sys::KeyboardEvent| {
                                 if ev.key() == "Enter" {

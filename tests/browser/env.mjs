@@ -1,6 +1,7 @@
 // What the browser tests share: where the app and the test files are, and how Debian's
 // Chromium is started (headless, never a downloaded browser).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -86,4 +87,15 @@ export async function pixels(p, a, b = null) {
     }
     return { coloured, warm, differ, total: da.length / 4 };
   }, [a, b]);
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it is. */
+export async function axe(p) {
+  await p.evaluate(AXE);
+  const r = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }

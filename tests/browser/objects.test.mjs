@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, openApp, pixels, useBrowser } from './env.mjs';
+import { ARTIFACTS, axe, openApp, pixels, useBrowser } from './env.mjs';
 
 const session = useBrowser();
 const errors = [];
@@ -68,7 +68,9 @@ test('select, context menu, gizmos, lay on face and the layer time plot', async 
     await p.keyboard.press('Shift+F10');
     await p.waitForSelector('.object-menu');
     await p.waitForFunction(() => document.querySelector('.object-menu').contains(document.activeElement));
+    assert.deepEqual(await axe(p), [], 'the context menu');
     await p.click('.menu-rename');
+    assert.deepEqual(await axe(p), [], 'renaming');
     await p.fill('#rename-input', 'Bracket');
     await p.press('#rename-input', 'Enter');
     await p.waitForSelector('.object-menu', { state: 'detached' });
@@ -109,6 +111,7 @@ test('select, context menu, gizmos, lay on face and the layer time plot', async 
     await p.click('.gizmo-tool:has-text("Move")');
     assert.equal(await p.getAttribute('.gizmo-tool:has-text("Move")', 'aria-pressed'), 'true');
     await shot('gizmo-move');
+    assert.deepEqual(await axe(p), [], 'the gizmo');
     let h = await findHandle(p, 'move-x', 1, 0) ?? await findHandle(p, 'move-x', -1, 0)
       ?? await findHandle(p, 'move-x', 0, 1) ?? await findHandle(p, 'move-x', 0, -1);
     assert.ok(h, 'the X arrow can be grabbed');
