@@ -114,6 +114,49 @@ fn klipper_output_labels_objects_and_sets_acceleration() {
     assert_eq!(report["layers"], 100);
 }
 
+/// The printer's thumbnails are in the header, in the layout its screen reads, and change
+/// nothing the checker sees.
+#[test]
+fn creality_and_klipper_printers_get_their_thumbnails() {
+    use lamina::engine::gcode::thumbnails::{Format, read};
+    for (printer, want) in [
+        ("creality-k1", [(96, Format::Png), (300, Format::Png)]),
+        (
+            "creality-ender3-v3-ke",
+            [(96, Format::Creality), (300, Format::Creality)],
+        ),
+        ("generic-klipper", [(32, Format::Png), (300, Format::Png)]),
+    ] {
+        let s = settings(printer, &[]);
+        let (gcode, _) = slice_with(&cube(), &format!("gcode-thumbs-{printer}"), &s);
+        let text = std::fs::read_to_string(&gcode).unwrap();
+        let got: Vec<(u32, Format)> = read(&text)
+            .into_iter()
+            .map(|(spec, bytes)| {
+                assert!(bytes.starts_with(b"\x89PNG"), "{printer}");
+                (spec.width, spec.format)
+            })
+            .collect();
+        assert_eq!(got, want, "{printer}");
+        // Before the first move.
+        let first_move = text.find("\nG1 ").unwrap();
+        assert!(
+            text.rfind("thumbnail end")
+                .or(text.rfind("png end"))
+                .unwrap()
+                < first_move
+        );
+        assert_clean(&gcode, &cube(), printer);
+    }
+    // A printer without a screen for them gets none.
+    let (gcode, _) = slice_with(
+        &cube(),
+        "gcode-thumbs-none",
+        &settings("creality-ender3-v2", &[]),
+    );
+    assert!(read(&std::fs::read_to_string(&gcode).unwrap()).is_empty());
+}
+
 #[test]
 fn absolute_extrusion_gives_the_same_print() {
     let s = settings(

@@ -419,7 +419,8 @@ pub fn SettingsPanel() -> impl IntoView {
                     aria-invalid=invalid
                     aria-describedby=described
                     type="text"
-                    inputmode="decimal"
+                    class:line=def.kind == ValueKind::Line
+                    inputmode=if def.kind == ValueKind::Line { "text" } else { "decimal" }
                     prop:value=shown
                     on:change=move |ev| apply(def, event_target_value(&ev))
                 />

@@ -643,7 +643,12 @@ fn cmd_presets() -> Result<(), Fail> {
     let all = all_presets()?;
     let default = settings::Choice::default();
     for kind in PresetKind::ALL {
-        println!("{}s:", kind.name());
+        let heading = match kind {
+            PresetKind::Printer => "printers",
+            PresetKind::Filament => "filaments",
+            PresetKind::Process => "processes",
+        };
+        println!("{heading}:");
         for p in all.iter().filter(|p| p.kind == kind) {
             let is_default = default.get(kind) == p.id;
             println!(

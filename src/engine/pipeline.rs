@@ -414,6 +414,7 @@ pub fn gcode_stage(job: &Job, layers: &[LayerMoves]) -> Result<(String, PrintSta
     let info = JobInfo {
         presets: job.presets.to_vec(),
         objects: object_labels(job.scene),
+        thumbnails: plate_pictures(job),
     };
     let (gcode, stats) = writer::write(layers, &info, job.settings)?;
     if stats.filament_mm <= 0.0 {
@@ -422,6 +423,21 @@ pub fn gcode_stage(job: &Job, layers: &[LayerMoves]) -> Result<(String, PrintSta
         ));
     }
     Ok((gcode, stats))
+}
+
+/// The printer's thumbnails of the plate as it stands (every copy), as G-code comments.
+fn plate_pictures(job: &Job) -> String {
+    let pictures = &job.settings.thumbnails;
+    if pictures.0.is_empty() {
+        return String::new();
+    }
+    let mut plate = crate::engine::mesh::Mesh::default();
+    for o in &job.scene.objects {
+        for inst in &o.instances {
+            plate.append(&o.mesh.transformed(&inst.transform));
+        }
+    }
+    crate::engine::gcode::thumbnails::write(&plate, pictures)
 }
 
 fn bed_origin(s: &Settings) -> (f64, f64) {

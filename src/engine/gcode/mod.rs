@@ -9,6 +9,7 @@ pub mod parse;
 pub mod plan;
 pub mod preview;
 pub mod template;
+pub mod thumbnails;
 pub mod writer;
 
 use crate::engine::toolpaths::Role;

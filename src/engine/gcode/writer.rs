@@ -147,6 +147,8 @@ pub struct JobInfo {
     /// (what, name) lines such as ("printer", "Creality Ender-3 V3 SE").
     pub presets: Vec<(String, String)>,
     pub objects: Vec<ObjectLabel>,
+    /// The plate's pictures, as G-code comment blocks (`gcode::thumbnails`).
+    pub thumbnails: String,
 }
 
 pub fn write(
@@ -168,6 +170,7 @@ pub fn write(
     for (what, name) in &job.presets {
         let _ = writeln!(w.out, "; {what}: {name}");
     }
+    w.out.push_str(&job.thumbnails);
     let flavor_name = match flavor {
         GcodeFlavor::Marlin2 => "Marlin",
         GcodeFlavor::Klipper => "Klipper",

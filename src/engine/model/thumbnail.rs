@@ -10,8 +10,14 @@ const COLOUR: [f64; 3] = [240.0, 160.0, 51.0];
 
 /// Renders `mesh` into a `size`×`size` RGBA picture (transparent around the model).
 pub fn render(mesh: &Mesh, size: u32) -> Vec<u8> {
-    let n = size as usize;
-    let mut rgba = vec![0u8; n * n * 4];
+    render_rect(mesh, size, size)
+}
+
+/// Renders `mesh` into a `width`×`height` RGBA picture, the model centred and as large as
+/// the shorter side allows.
+pub fn render_rect(mesh: &Mesh, width: u32, height: u32) -> Vec<u8> {
+    let (nw, nh) = (width as usize, height as usize);
+    let mut rgba = vec![0u8; nw * nh * 4];
     let Some(b) = mesh.bounds() else {
         return rgba;
     };
@@ -40,20 +46,18 @@ pub fn render(mesh: &Mesh, size: u32) -> Vec<u8> {
             ))
         })
         .collect();
-    let half = corners
-        .iter()
-        .map(|p| p.x.abs().max(p.y.abs()))
-        .fold(1e-9, f64::max);
-    let scale = 0.46 * size as f64 / half;
+    let half_x = corners.iter().map(|p| p.x.abs()).fold(1e-9, f64::max);
+    let half_y = corners.iter().map(|p| p.y.abs()).fold(1e-9, f64::max);
+    let scale = (0.46 * width as f64 / half_x).min(0.46 * height as f64 / half_y);
     let to_px = |p: DVec3| {
         DVec3::new(
-            size as f64 / 2.0 + p.x * scale,
-            size as f64 / 2.0 - p.y * scale,
+            width as f64 / 2.0 + p.x * scale,
+            height as f64 / 2.0 - p.y * scale,
             p.z,
         )
     };
     let light = DVec3::new(-0.4, 0.6, 0.7).normalize();
-    let mut depth = vec![f64::NEG_INFINITY; n * n];
+    let mut depth = vec![f64::NEG_INFINITY; nw * nh];
     for t in &mesh.triangles {
         let w = t.map(|i| view(mesh.vertex(i)));
         let normal = (w[1] - w[0]).cross(w[2] - w[0]);
@@ -80,7 +84,7 @@ pub fn render(mesh: &Mesh, size: u32) -> Vec<u8> {
             .map(|q| q.x)
             .fold(f64::NEG_INFINITY, f64::max)
             .ceil() as usize)
-            .min(n);
+            .min(nw);
         let y0 = p
             .iter()
             .map(|q| q.y)
@@ -92,7 +96,7 @@ pub fn render(mesh: &Mesh, size: u32) -> Vec<u8> {
             .map(|q| q.y)
             .fold(f64::NEG_INFINITY, f64::max)
             .ceil() as usize)
-            .min(n);
+            .min(nh);
         for y in y0..y1 {
             for x in x0..x1 {
                 let (px, py) = (x as f64 + 0.5, y as f64 + 0.5);
@@ -104,7 +108,7 @@ pub fn render(mesh: &Mesh, size: u32) -> Vec<u8> {
                     continue;
                 }
                 let z = w0 * p[0].z + w1 * p[1].z + w2 * p[2].z;
-                let i = y * n + x;
+                let i = y * nw + x;
                 if z > depth[i] {
                     depth[i] = z;
                     rgba[i * 4..i * 4 + 4].copy_from_slice(&[colour[0], colour[1], colour[2], 255]);

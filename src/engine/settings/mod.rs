@@ -16,7 +16,7 @@ pub use presets::{
 };
 pub use schema::*;
 pub(crate) use value::setting_enum;
-pub use value::{SettingValue, ValueKind, format_float};
+pub use value::{SettingValue, Thumbnail, ThumbnailFormat, Thumbnails, ValueKind, format_float};
 
 use crate::engine::stage::Stage;
 

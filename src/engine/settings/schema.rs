@@ -1,7 +1,7 @@
 //! The one declaration of every setting. Keys follow PrusaSlicer's names where the meaning is
 //! the same, so that profiles and project files map across without a translation table.
 
-use super::{Mode, declare_settings, setting_enum};
+use super::{Mode, Thumbnails, declare_settings, setting_enum};
 
 const fn range(lo: f64, hi: f64) -> Option<(f64, f64)> {
     Some((lo, hi))
@@ -135,6 +135,8 @@ declare_settings! {
             "Relative extrusion", "Write extrusion as relative distances (M83) rather than absolute (M82).";
         emit_machine_limits: bool = true, "", NO_RANGE, Gcode, Advanced,
             "Write machine limits", "Write the machine limits below into the G-code (M201/M203/M204/M205) on Marlin.";
+        thumbnails: Thumbnails = Thumbnails::default(), "", NO_RANGE, Gcode, Advanced,
+            "G-code thumbnails", "Pictures of the plate written into the G-code for the printer's screen and hosts (Mainsail, Fluidd, OctoPrint, PrusaLink): sizes and formats such as 96x96/PNG, 300x300/PNG. Formats: PNG, JPG, QOI, and CREALITY for the Ender-3 V3 KE, V3 Plus and Ender-5 Max screens. Empty: none.";
         serial_baud_rate: u32 = 115200u32, "baud", range(2400.0, 1000000.0), Gcode, Advanced,
             "USB baud rate", "Speed of the printer's USB serial port, for printing over USB from the browser (most Marlin printers: 115200; some: 250000).";
     }

@@ -9,6 +9,8 @@ pub enum ValueKind {
     Bool,
     Enum,
     Text,
+    /// One line of text with a syntax of its own.
+    Line,
     /// A float that may be left unset ("none"), falling back to another setting.
     OptFloat,
 }
@@ -21,6 +23,7 @@ impl ValueKind {
             ValueKind::Bool => "bool",
             ValueKind::Enum => "enum",
             ValueKind::Text => "text",
+            ValueKind::Line => "text line",
             ValueKind::OptFloat => "float or none",
         }
     }
@@ -107,6 +110,93 @@ impl SettingValue for String {
     }
 }
 
+/// How a G-code thumbnail is encoded and framed (`gcode::thumbnails`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ThumbnailFormat {
+    Png,
+    Jpg,
+    Qoi,
+    Creality,
+}
+
+/// One G-code thumbnail the printer wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Thumbnail {
+    pub width: u32,
+    pub height: u32,
+    pub format: ThumbnailFormat,
+}
+
+/// The pictures of the `thumbnails` setting, in PrusaSlicer's syntax.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Thumbnails(pub Vec<Thumbnail>);
+
+/// The largest side a G-code picture may have.
+const MAX_SIDE: u32 = 1024;
+
+/// Reads the `thumbnails` setting: comma-separated `WxH` sizes, each with `/PNG`, `/JPG`,
+/// `/QOI` or `/CREALITY` (PNG when none is given, as in PrusaSlicer before 2.6).
+fn parse_thumbnails(text: &str) -> Result<Vec<Thumbnail>, String> {
+    let mut out = Vec::new();
+    for item in text
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let (size, format) = item.split_once('/').unwrap_or((item, "PNG"));
+        let format = match format.trim().to_ascii_uppercase().as_str() {
+            "PNG" => ThumbnailFormat::Png,
+            "JPG" | "JPEG" => ThumbnailFormat::Jpg,
+            "QOI" => ThumbnailFormat::Qoi,
+            "CREALITY" => ThumbnailFormat::Creality,
+            other => {
+                return Err(format!(
+                    "'{other}' in '{item}' is not a picture format: use PNG, JPG, QOI or CREALITY"
+                ));
+            }
+        };
+        let bad = || format!("'{item}' is not a size: write it as 96x96");
+        let (w, h) = size.trim().split_once(['x', 'X', '*']).ok_or_else(bad)?;
+        let (width, height): (u32, u32) = (
+            w.trim().parse().map_err(|_| bad())?,
+            h.trim().parse().map_err(|_| bad())?,
+        );
+        if !(1..=MAX_SIDE).contains(&width) || !(1..=MAX_SIDE).contains(&height) {
+            return Err(format!(
+                "'{item}': a picture's sides must be 1 to {MAX_SIDE} pixels"
+            ));
+        }
+        out.push(Thumbnail {
+            width,
+            height,
+            format,
+        });
+    }
+    Ok(out)
+}
+
+impl SettingValue for Thumbnails {
+    const KIND: ValueKind = ValueKind::Line;
+    fn parse(text: &str) -> Result<Self, String> {
+        parse_thumbnails(text).map(Thumbnails)
+    }
+    fn format(&self) -> String {
+        self.0
+            .iter()
+            .map(|t| {
+                let f = match t.format {
+                    ThumbnailFormat::Png => "PNG",
+                    ThumbnailFormat::Jpg => "JPG",
+                    ThumbnailFormat::Qoi => "QOI",
+                    ThumbnailFormat::Creality => "CREALITY",
+                };
+                format!("{}x{}/{f}", t.width, t.height)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 impl SettingValue for Option<f64> {
     const KIND: ValueKind = ValueKind::OptFloat;
     fn parse(text: &str) -> Result<Self, String> {
@@ -161,6 +251,38 @@ pub(crate) use setting_enum;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_setting_reads_as_prusaslicer_writes_it() {
+        let specs = Thumbnails::parse("96x96/PNG, 300x300/PNG,16x16/qoi ,220x124/JPG")
+            .unwrap()
+            .0;
+        assert_eq!(specs.len(), 4);
+        assert_eq!(
+            specs[3],
+            Thumbnail {
+                width: 220,
+                height: 124,
+                format: ThumbnailFormat::Jpg
+            }
+        );
+        assert_eq!(Thumbnails::parse("").unwrap(), Thumbnails(vec![]));
+        // PrusaSlicer before 2.6: sizes alone, PNG.
+        assert_eq!(
+            Thumbnails::parse("16x16,220x124").unwrap().0[1].format,
+            ThumbnailFormat::Png
+        );
+        assert!(Thumbnails::parse("96x96/GIF").unwrap_err().contains("GIF"));
+        assert!(
+            Thumbnails::parse("96/PNG")
+                .unwrap_err()
+                .contains("not a size")
+        );
+        assert!(Thumbnails::parse("0x96").is_err() && Thumbnails::parse("4000x96").is_err());
+        // Written back the way PrusaSlicer 2.6 writes it.
+        let t = Thumbnails::parse("16x16, 220X124/jpg").unwrap();
+        assert_eq!(t.format(), "16x16/PNG, 220x124/JPG");
+    }
 
     #[test]
     fn parse_and_format() {

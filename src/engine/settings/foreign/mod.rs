@@ -105,6 +105,35 @@ fn percent_base(key: &str) -> Option<&'static str> {
     })
 }
 
+/// `thumbnails_format` (PrusaSlicer before 2.6, and OrcaSlicer) names the format of every
+/// size in `thumbnails` that has none: folded into `thumbnails` as PrusaSlicer 2.6 writes it.
+fn with_thumbnail_format(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    let format = pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "thumbnails_format")
+        .map(|(_, v)| v.trim().to_string());
+    pairs
+        .iter()
+        .filter(|(k, _)| k != "thumbnails_format")
+        .map(|(k, v)| match (&format, k.as_str()) {
+            (Some(f), "thumbnails") => {
+                let sizes: Vec<String> = v
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(|t| match t.contains('/') {
+                        true => t.to_string(),
+                        false => format!("{t}/{f}"),
+                    })
+                    .collect();
+                (k.clone(), sizes.join(", "))
+            }
+            _ => (k.clone(), v.clone()),
+        })
+        .collect()
+}
+
 /// Maps `(key, value)` pairs written by `dialect` onto Lamina's keys. Percentages of other
 /// settings are resolved against the config's own values, else against `base`.
 pub fn map(dialect: Dialect, pairs: &[(String, String)], base: &Settings) -> Mapped {
@@ -112,6 +141,7 @@ pub fn map(dialect: Dialect, pairs: &[(String, String)], base: &Settings) -> Map
         Dialect::PrusaSlicer => PRUSA,
         Dialect::Orca => ORCA,
     };
+    let pairs = &with_thumbnail_format(pairs);
     let mut ignored: BTreeMap<String, String> = BTreeMap::new();
     // Lamina key → (foreign key, value text), later pairs winning.
     let mut wanted: BTreeMap<&'static str, (String, Result<String, String>)> = BTreeMap::new();
@@ -225,7 +255,9 @@ fn convert(conv: Conv, ours: &str, raw: &str) -> Result<String, String> {
     let kind = find_def(ours).map(|d| d.kind);
     let word = || first_entry(raw).trim_matches('"').to_ascii_lowercase();
     match conv {
-        Conv::Same if kind == Some(ValueKind::Text) => Ok(raw.to_string()),
+        Conv::Same if matches!(kind, Some(ValueKind::Text | ValueKind::Line)) => {
+            Ok(raw.to_string())
+        }
         Conv::Same => Ok(first_entry(raw).to_string()),
         Conv::Words(words) => {
             let w = word();

@@ -105,6 +105,7 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
         "use_relative_e_distances",
         Conv::Same,
     ),
+    ("thumbnails", "thumbnails", Conv::Same),
     (
         "emit_machine_limits_to_gcode",
         "emit_machine_limits",

@@ -300,3 +300,35 @@ fn tree_supports_map_from_prusaslicer_and_orca() {
     assert_eq!(m.get("support_material_style"), Some("organic"));
     assert_eq!(m.get("support_material_auto"), Some("false"));
 }
+
+#[test]
+fn thumbnails_map_from_prusaslicer_and_orca() {
+    let prusa =
+        |list: &[(&str, &str)]| map(Dialect::PrusaSlicer, &pairs(list), &Settings::default());
+    // PrusaSlicer 2.6+: sizes with their formats.
+    let m = prusa(&[("thumbnails", "16x16/QOI, 220x124/PNG")]);
+    assert_eq!(m.get("thumbnails"), Some("16x16/QOI, 220x124/PNG"));
+    // Before 2.6: sizes, and one format for them all.
+    let m = prusa(&[
+        ("thumbnails", "16x16,220x124"),
+        ("thumbnails_format", "JPG"),
+    ]);
+    assert_eq!(m.get("thumbnails"), Some("16x16/JPG, 220x124/JPG"));
+    assert!(m.ignored.is_empty(), "{:?}", m.ignored);
+    // OrcaSlicer: the same pair of keys; a format Lamina does not write is named.
+    let orca = |list: &[(&str, &str)]| map(Dialect::Orca, &pairs(list), &Settings::default());
+    let m = orca(&[
+        ("thumbnails", "96x96, 300x300"),
+        ("thumbnails_format", "PNG"),
+    ]);
+    assert_eq!(m.get("thumbnails"), Some("96x96/PNG, 300x300/PNG"));
+    let m = orca(&[("thumbnails", "200x200"), ("thumbnails_format", "ColPic")]);
+    assert_eq!(m.get("thumbnails"), None);
+    assert!(
+        m.ignored
+            .iter()
+            .any(|(k, why)| k == "thumbnails" && why.contains("ColPic")),
+        "{:?}",
+        m.ignored
+    );
+}
