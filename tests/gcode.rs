@@ -112,6 +112,18 @@ fn klipper_output_labels_objects_and_sets_acceleration() {
     assert!(!text.contains("M201 "));
     let report = assert_clean(&gcode, &cube(), "klipper");
     assert_eq!(report["layers"], 100);
+    // What Klipper's print_stats show as "layer 12 of 100".
+    assert_eq!(
+        text.matches("SET_PRINT_STATS_INFO TOTAL_LAYER=100\n")
+            .count(),
+        1
+    );
+    let current: Vec<usize> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("SET_PRINT_STATS_INFO CURRENT_LAYER="))
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert_eq!(current, (1..=100).collect::<Vec<_>>());
 }
 
 /// The printer's thumbnails are in the header, in the layout its screen reads, and change

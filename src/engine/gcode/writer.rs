@@ -244,6 +244,10 @@ pub fn write(
         );
     }
     w.line("M107");
+    // Klipper's print_stats keep the layer count for Mainsail, Fluidd and KlipperScreen.
+    if flavor == GcodeFlavor::Klipper {
+        let _ = writeln!(w.out, "SET_PRINT_STATS_INFO TOTAL_LAYER={}", layers.len());
+    }
     let extra = [("layer_num", "0".to_string()), ("layer_z", "0".to_string())];
     let start = template::render(&s.start_gcode, s, &extra)?;
     w.line(start.trim_end());
@@ -272,6 +276,9 @@ pub fn write(
                     let pct = (elapsed / total * 100.0).floor().clamp(0.0, 99.0);
                     let remaining = ((total - elapsed) / 60.0).ceil().max(0.0);
                     let _ = writeln!(w.out, "M73 P{pct} R{remaining}");
+                    if flavor == GcodeFlavor::Klipper {
+                        let _ = writeln!(w.out, "SET_PRINT_STATS_INFO CURRENT_LAYER={}", li + 1);
+                    }
                 }
                 Move::Role { role, width } => {
                     let _ = writeln!(w.out, ";TYPE:{}", role.gcode_name());
