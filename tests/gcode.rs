@@ -169,6 +169,56 @@ fn creality_and_klipper_printers_get_their_thumbnails() {
     assert!(read(&std::fs::read_to_string(&gcode).unwrap()).is_empty());
 }
 
+/// Klipper's object outlines stay small (a few dozen corners) and still hold the object.
+#[test]
+fn klipper_object_outlines_are_small_and_hold_the_object() {
+    let s = settings("generic-klipper", &[]);
+    let benchy = model("3DBenchy.3mf");
+    let (gcode, _) = slice_with(&benchy, "gcode-klipper-benchy", &s);
+    let text = std::fs::read_to_string(&gcode).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("EXCLUDE_OBJECT_DEFINE"))
+        .unwrap();
+    let poly: Vec<(f64, f64)> = line
+        .split("POLYGON=[[")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches("]]")
+        .split("],[")
+        .map(|p| {
+            let (x, y) = p.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect();
+    assert!((8..=32).contains(&poly.len()), "{} corners", poly.len());
+    // Every extrusion lies inside the outline (convex, counter-clockwise).
+    let inside = |x: f64, y: f64| {
+        (0..poly.len()).all(|i| {
+            let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
+            (b.0 - a.0) * (y - a.1) - (b.1 - a.1) * (x - a.0) >= -1e-3
+        })
+    };
+    let mut in_object = false;
+    let mut checked = 0;
+    for l in text.lines() {
+        if l.starts_with("EXCLUDE_OBJECT_START") {
+            in_object = true;
+        } else if l.starts_with("EXCLUDE_OBJECT_END") {
+            in_object = false;
+        } else if in_object && l.starts_with("G1 X") && l.contains(" E") {
+            let word = |c: char| -> f64 {
+                l.split_whitespace().find(|w| w.starts_with(c)).unwrap()[1..]
+                    .parse()
+                    .unwrap()
+            };
+            assert!(inside(word('X'), word('Y')), "{l} is outside the outline");
+            checked += 1;
+        }
+    }
+    assert!(checked > 10_000, "{checked} moves checked");
+}
+
 #[test]
 fn absolute_extrusion_gives_the_same_print() {
     let s = settings(

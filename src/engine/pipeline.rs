@@ -539,6 +539,28 @@ fn group_instances(scene: &Scene) -> Vec<SliceGroup> {
     groups.into_iter().map(|(g, _)| g).collect()
 }
 
+/// The most corners an object's outline has in `EXCLUDE_OBJECT_DEFINE`: hosts draw it, and
+/// a long one slows them (a 464-point outline of 3DBenchy hangs a widely used Klipper time
+/// estimator); PrusaSlicer and Orca write a few dozen.
+const LABEL_CORNERS: usize = 32;
+
+/// A convex outline cut to at most `LABEL_CORNERS` corners, still holding the original:
+/// simplified within a tolerance (doubled until few enough corners are left), then grown by
+/// that tolerance.
+fn few_points(hull: crate::engine::geom::Polygon) -> crate::engine::geom::Polygon {
+    use crate::engine::geom::{Join, offset, simplify_polygons};
+    let mut tolerance = scaled(0.05);
+    let mut out = hull.clone();
+    while out.points.len() > LABEL_CORNERS && tolerance < scaled(50.0) {
+        let simple = simplify_polygons(&[ExPolygon::new(hull.clone())], tolerance);
+        if let Some(grown) = offset(&simple, tolerance, Join::Miter).first() {
+            out = convex_hull(&grown.contour.points);
+        }
+        tolerance *= 2;
+    }
+    out
+}
+
 fn object_labels(scene: &Scene) -> Vec<ObjectLabel> {
     let mut out: Vec<ObjectLabel> = Vec::new();
     for o in &scene.objects {
@@ -554,7 +576,7 @@ fn object_labels(scene: &Scene) -> Vec<ObjectLabel> {
                     Point::from_mm(p.x, p.y)
                 })
                 .collect();
-            let hull = convex_hull(&pts);
+            let hull = few_points(convex_hull(&pts));
             let bb = hull.bounding_box();
             let c = bb.center();
             let name = if o.instances.len() > 1 {
