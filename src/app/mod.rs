@@ -13,6 +13,7 @@ mod library;
 mod measure;
 mod objects;
 mod paint;
+mod pictures;
 mod print_panel;
 mod projects;
 mod publish;

@@ -716,6 +716,7 @@ pub fn PreviewPanel() -> impl IntoView {
                 {figures}
                 {chart}
                 {layer_plot}
+                <super::pictures::GcodePictures/>
             </section>
         </Show>
     }

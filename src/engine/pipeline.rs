@@ -488,7 +488,7 @@ fn check_fits(
                     format_float(s.max_print_height)
                 )));
             }
-            let margin = s.skirt_distance + s.brim_width + 2.0;
+            let margin = s.skirt_distance + s.brim_separation + s.brim_width + 2.0;
             if s.skirts > 0
                 && (b.min.x - margin < ox
                     || b.min.y - margin < oy

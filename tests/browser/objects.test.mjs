@@ -2,8 +2,8 @@
 // Shift-click select several copies, the context menu renames, centres, lays flat, copies
 // and deletes them, the Move, Rotate and Scale handles change the model in steps of 1 mm,
 // 15° and 5%, laying on a face highlights the face under the pointer, Measure gives a
-// face's size and the distance between two points, and the preview's per-layer time plot
-// marks the minimum layer time.
+// face's size and the distance between two points, the preview's per-layer time plot
+// marks the minimum layer time, and a printer's G-code pictures show in the preview.
 // Run by scripts/test.sh like the other browser tests.
 
 import { test } from 'node:test';
@@ -215,6 +215,18 @@ test('select, context menu, gizmos, lay on face and the layer time plot', async 
     const n = Number(await p.getAttribute('#layer-hi', 'max')) + 1;
     assert.ok(Math.abs(hi - n / 2) <= 2, `layer ${hi} of ${n}`);
     await shot('layer-times');
+
+    // A printer with a screen: the slice's G-code carries its pictures, shown in the preview.
+    assert.equal(await p.$('#gcode-pictures'), null, 'this printer takes no pictures');
+    await p.selectOption('#preset-printer', 'creality-k1');
+    await p.click('#slice-button');
+    await p.waitForSelector('#download-button', { timeout: 120_000 });
+    await p.waitForSelector('#gcode-pictures img');
+    await p.waitForFunction(() => [...document.querySelectorAll('#gcode-pictures img')].every((i) => i.complete && i.naturalWidth > 0));
+    const pics = await p.$$eval('#gcode-pictures img', (is) => is.map((i) => [i.naturalWidth, i.naturalHeight]));
+    assert.deepEqual(pics, [[96, 96], [300, 300]]);
+    assert.match(await p.textContent('#gcode-pictures'), /96×96 PNG.*300×300 PNG/);
+    await shot('gcode-pictures');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -155,7 +155,12 @@ pub fn rules(v: &Survey, s: &Settings) -> Vec<Advice> {
     }
     if let Some((name, contact, height, base)) = &v.slender {
         let tall = *height > 3.0 * base;
-        if (tall || *contact < 50.0) && s.brim_width < 3.0 && s.raft_layers == 0 {
+        let outer_brim = matches!(
+            s.brim_type,
+            crate::engine::settings::BrimType::OuterOnly
+                | crate::engine::settings::BrimType::OuterAndInner
+        );
+        if (tall || *contact < 50.0) && (s.brim_width < 3.0 || !outer_brim) && s.raft_layers == 0 {
             let why = if tall {
                 format!(
                     "{name} stands {height:.0} mm tall on a {base:.0} mm base: a brim keeps it from tipping or lifting."
@@ -167,7 +172,14 @@ pub fn rules(v: &Survey, s: &Settings) -> Vec<Advice> {
                 "brim",
                 "Add a brim",
                 why,
-                vec![Change::new(Key::brim_width, 5)],
+                if outer_brim {
+                    vec![Change::new(Key::brim_width, 5)]
+                } else {
+                    vec![
+                        Change::new(Key::brim_width, s.brim_width.max(5.0)),
+                        Change::new(Key::brim_type, "outer_only"),
+                    ]
+                },
             );
         }
     }
@@ -291,6 +303,19 @@ mod tests {
         let brim = tower.iter().find(|a| a.rule == "brim");
         assert!(brim.is_some(), "{tower:?}");
         assert!(brim.unwrap().reason.contains("tall"), "{tower:?}");
+        // A wide brim of no use (no brim type, or only in the holes) is no brim: the advice
+        // turns the outer brim on; an outer one 5 mm wide needs no advice.
+        let mut wide = Settings::default();
+        wide.set("brim_width", "5").unwrap();
+        assert!(!rules_of("temp-tower", &wide).contains(&"brim".to_string()));
+        wide.set("brim_type", "inner_only").unwrap();
+        let tower = advise(&scene("temp-tower"), &wide);
+        let brim = tower.iter().find(|a| a.rule == "brim").expect("brim");
+        assert!(
+            brim.changes
+                .contains(&Change::new(Key::brim_type, "outer_only")),
+            "{brim:?}"
+        );
     }
 
     #[test]

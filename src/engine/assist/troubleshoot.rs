@@ -131,6 +131,15 @@ pub fn remedies(symptom: Symptom, s: &Settings) -> Vec<Remedy> {
                 Proposed::Number(s.brim_width.max(6.0)),
                 "A brim spreads the pull of shrinking plastic over a larger area on the bed.",
             );
+            if s.brim_type == crate::engine::settings::BrimType::NoBrim
+                || s.brim_type == crate::engine::settings::BrimType::InnerOnly
+            {
+                add(
+                    Key::brim_type,
+                    Proposed::Text("outer_only"),
+                    "The brim must go round the outside to hold the part's edges down.",
+                );
+            }
             add(
                 Key::bed_temperature,
                 Proposed::Number((s.bed_temperature + 5.0).min(bed_limit(&s.filament_type))),

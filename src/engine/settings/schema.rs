@@ -18,6 +18,16 @@ setting_enum!(
 );
 
 setting_enum!(
+    /// Where the brim goes: round each object's outside, inside its holes, both, or nowhere.
+    BrimType {
+        NoBrim = "no_brim",
+        OuterOnly = "outer_only",
+        InnerOnly = "inner_only",
+        OuterAndInner = "outer_and_inner",
+    }
+);
+
+setting_enum!(
     /// Where loops start and end.
     SeamPosition {
         Aligned = "aligned",
@@ -325,6 +335,10 @@ declare_settings! {
             "Skirt height", "Number of layers the skirt is printed on.";
         brim_width: f64 = 0.0, "mm", range(0.0, 100.0), Skirt, Basic,
             "Brim width", "Width of the brim around each object's first layer; 0 for none.";
+        brim_type: BrimType = BrimType::OuterOnly, "", NO_RANGE, Skirt, Advanced,
+            "Brim type", "Where the brim goes: round the outside of each object, inside its holes (holds thin walls round a hole), both, or nowhere.";
+        brim_separation: f64 = 0.0, "mm", range(0.0, 10.0), Skirt, Advanced,
+            "Brim separation", "Gap between the object and its brim, so the brim breaks off cleanly; 0 joins them.";
     }
     Process "Support" {
         support_material: bool = false, "", NO_RANGE, Support, Basic,

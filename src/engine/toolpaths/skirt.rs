@@ -5,7 +5,7 @@
 use super::{Extrusion, ExtrusionLoop, ExtrusionPath, Flow, LayerFlows, Role, SkirtLayers};
 use crate::engine::geom::{self, ExPolygon, Join, Polygon, convex_hull};
 use crate::engine::layers::LayerZ;
-use crate::engine::settings::Settings;
+use crate::engine::settings::{BrimType, Settings};
 use crate::engine::units::scaled;
 
 /// `first_layer`: the regions on the bed (every object copy's first layer, or the raft), in
@@ -22,22 +22,52 @@ pub fn skirt_and_brim(
     }
     let flow0 = LayerFlows::new(s, plan[0].height, true).perimeter;
     let spacing = scaled(flow0.spacing());
-    // Brim: outer contours only (a brim inside holes helps nothing).
+    // The outer brim goes round the outer contours; the inner one into the holes.
     let mut footprint: Vec<ExPolygon> = first_layer
         .iter()
         .map(|r| ExPolygon::new(r.contour.clone()))
         .collect();
+    let (outer, inner) = match s.brim_type {
+        BrimType::NoBrim => (false, false),
+        BrimType::OuterOnly => (true, false),
+        BrimType::InnerOnly => (false, true),
+        BrimType::OuterAndInner => (true, true),
+    };
     if brim && s.brim_width > 0.0 {
         let count = ((s.brim_width / flow0.spacing()).floor() as i64).max(1);
+        let gap = scaled(s.brim_separation);
         let mut loops: Vec<Extrusion> = Vec::new();
-        for k in (0..count).rev() {
-            let ring = geom::offset(&footprint, spacing / 2 + k * spacing, Join::Round);
-            for ex in &ring {
-                loops.push(loop_of(&ex.contour, Role::Brim, flow0));
+        if outer {
+            for k in (0..count).rev() {
+                let d = gap + spacing / 2 + k * spacing;
+                for ex in &geom::offset(&footprint, d, Join::Round) {
+                    loops.push(loop_of(&ex.contour, Role::Brim, flow0));
+                }
+            }
+            footprint = geom::offset(&footprint, gap + count * spacing, Join::Round);
+        }
+        if inner {
+            // Each hole as a region of its own, filled from its edge inwards (the loop
+            // nearest the wall first, as the outer brim ends beside it).
+            let holes: Vec<ExPolygon> = first_layer
+                .iter()
+                .flat_map(|r| r.holes.iter())
+                .map(|h| {
+                    let mut h = h.clone();
+                    if !h.is_ccw() {
+                        h.reverse();
+                    }
+                    ExPolygon::new(h)
+                })
+                .collect();
+            for k in 0..count {
+                let d = gap + spacing / 2 + k * spacing;
+                for ex in &geom::offset(&holes, -d, Join::Round) {
+                    loops.push(loop_of(&ex.contour, Role::Brim, flow0));
+                }
             }
         }
         layers[0].extend(loops);
-        footprint = geom::offset(&footprint, count * spacing, Join::Round);
     }
     if s.skirts > 0 {
         let pts: Vec<_> = footprint
@@ -97,6 +127,56 @@ mod tests {
         // A square grown by 6.2 mm with round corners.
         let expect = 4.0 * 20_000.0 + 2.0 * std::f64::consts::PI * 6_200.0;
         assert!((len - expect).abs() / expect < 0.01, "{len} vs {expect}");
+    }
+
+    #[test]
+    fn brim_types_and_separation() {
+        // A 20 mm square frame with a 10 mm hole; a 3 mm brim, no skirt.
+        let mut frame = square(100_000, 20_000);
+        let mut hole = geom::Polygon::rect(105_000, 105_000, 115_000, 115_000);
+        if hole.is_ccw() {
+            hole.reverse();
+        }
+        frame.holes.push(hole);
+        let plan = plan_layers(10.0, 0.2, 0.2);
+        // (least, greatest) x of a loop.
+        let xs = |e: &Extrusion| {
+            let Extrusion::Loop(lp) = e else { panic!() };
+            let x = lp.paths.iter().flat_map(|p| p.points.iter().map(|q| q.x));
+            (x.clone().min().unwrap(), x.max().unwrap())
+        };
+        let brims = |kind: &str, sep: f64| {
+            let mut s = Settings {
+                brim_width: 3.0,
+                brim_separation: sep,
+                skirts: 0,
+                ..Default::default()
+            };
+            s.set("brim_type", kind).unwrap();
+            let l = skirt_and_brim(std::slice::from_ref(&frame), &plan, true, &s);
+            // (loops inside the hole, loops outside the frame)
+            let inside = l[0]
+                .iter()
+                .filter(|e| {
+                    let (lo, hi) = xs(e);
+                    lo > 105_000 && hi < 115_000
+                })
+                .count();
+            (inside, l[0].len() - inside, l)
+        };
+        let (inside, outside, _) = brims("outer_only", 0.0);
+        assert!(inside == 0 && outside >= 6, "{inside} {outside}");
+        let (inside, outside, _) = brims("inner_only", 0.0);
+        assert!(inside >= 6 && outside == 0, "{inside} {outside}");
+        let (inside, outside, _) = brims("outer_and_inner", 0.0);
+        assert!(inside >= 6 && outside >= 6, "{inside} {outside}");
+        assert_eq!(brims("no_brim", 0.0).2[0].len(), 0);
+        // With a 1 mm gap the nearest loop stands 1 mm further off the frame.
+        let near = |sep: f64| {
+            let (_, _, l) = brims("outer_only", sep);
+            l[0].iter().map(|e| xs(e).0).max().unwrap()
+        };
+        assert_eq!(near(0.0) - near(1.0), 1000);
     }
 
     #[test]

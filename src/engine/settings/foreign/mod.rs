@@ -83,8 +83,6 @@ pub(crate) enum Conv {
     Is(&'static str),
     /// A value that must differ from the given word for `true`.
     IsNot(&'static str),
-    /// Orca's brim type: "no_brim" means a zero brim width; others keep the width as is.
-    NoBrim,
     /// A percentage of the nozzle diameter (Arachne's lengths); an absolute length is not
     /// taken, as Lamina keeps these relative to the nozzle.
     NozzlePercent,
@@ -276,13 +274,6 @@ fn convert(conv: Conv, ours: &str, raw: &str) -> Result<String, String> {
                 _ => Err(format!(
                     "'{t}' is a length; Lamina takes {ours} as a percentage of the nozzle diameter"
                 )),
-            }
-        }
-        Conv::NoBrim => {
-            if word() == "no_brim" {
-                Ok("0".into())
-            } else {
-                Err("brim type has no Lamina equivalent (the width is used)".into())
             }
         }
         Conv::BedSize(axis) => {

@@ -306,7 +306,19 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
     ("skirt_distance", "skirt_distance", Conv::Same),
     ("skirt_height", "skirt_height", Conv::Same),
     ("brim_width", "brim_width", Conv::Same),
-    ("brim_type", "brim_width", Conv::NoBrim),
+    (
+        "brim_type",
+        "brim_type",
+        Conv::Words(&[
+            ("no_brim", "no_brim"),
+            ("outer_only", "outer_only"),
+            ("inner_only", "inner_only"),
+            ("outer_and_inner", "outer_and_inner"),
+            // Orca's automatic brim lays an outer brim where one is needed.
+            ("auto_brim", "outer_only"),
+        ]),
+    ),
+    ("brim_object_gap", "brim_separation", Conv::Same),
     ("enable_support", "support_material", Conv::Same),
     // Orca's support_style refines support_type ("default" means the type's own style), so
     // the type alone decides: its tree styles (slim, strong, hybrid, organic) are organic.
