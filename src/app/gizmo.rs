@@ -61,17 +61,21 @@ fn tolerance(r: &Renderer, x: f32, y: f32, dpr: f32, at: DVec3) -> f64 {
     (at - o).length() * d.angle_between(d2)
 }
 
-/// The handle under the pointer, if any.
-pub fn hover(ctx: &Ctx, r: &Renderer, x: f32, y: f32, dpr: f32) -> Option<Handle> {
-    let g = current(ctx)?;
+/// The handle of `g` under the pointer, if any.
+fn under(g: &Gizmo, r: &Renderer, x: f32, y: f32, dpr: f32) -> Option<Handle> {
     let (o, d) = ray(r, x, y, dpr);
     g.hit(o, d, tolerance(r, x, y, dpr, g.center))
 }
 
+/// The handle under the pointer, if any.
+pub fn hover(ctx: &Ctx, r: &Renderer, x: f32, y: f32, dpr: f32) -> Option<Handle> {
+    under(&current(ctx)?, r, x, y, dpr)
+}
+
 /// Starts a drag when the pointer grabs a handle.
 pub fn grab(ctx: &Ctx, r: &Renderer, x: f32, y: f32, dpr: f32) -> Option<GizmoDrag> {
-    let handle = hover(ctx, r, x, y, dpr)?;
     let gizmo = current(ctx)?;
+    let handle = under(&gizmo, r, x, y, dpr)?;
     let starts = ctx.scene.with_untracked(|s| {
         ctx.selection()
             .into_iter()
@@ -141,6 +145,11 @@ pub fn drag_to(ctx: &Ctx, d: &GizmoDrag, to: (DVec3, DVec3), snapping: bool) {
 #[component]
 pub fn GizmoButtons() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    // A tool's button or key shows its handles, or hides them when they are shown.
+    let toggle = move |tool: Tool| {
+        ctx.gizmo
+            .update(|g| *g = if *g == Some(tool) { None } else { Some(tool) })
+    };
     let button = move |tool: Tool, label: &'static str, key: &'static str, title: &'static str| {
         let on = move || ctx.gizmo.get() == Some(tool);
         view! {
@@ -151,20 +160,14 @@ pub fn GizmoButtons() -> impl IntoView {
                 title=format!("{title} ({key})")
                 aria-keyshortcuts=key
                 disabled=move || ctx.selected.get().is_none()
-                on:click=move |_| ctx.gizmo.update(|g| *g = if *g == Some(tool) { None } else { Some(tool) })
+                on:click=move |_| toggle(tool)
             >
                 {label}
             </button>
         }
     };
     let _keys = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
-        if super::browser::typing(&ev)
-            || ev.ctrl_key()
-            || ev.meta_key()
-            || ev.alt_key()
-            || ctx.mode.get_untracked() != super::ViewMode::Models
-            || ctx.selected.get_untracked().is_none()
-        {
+        if !ctx.plate_key(&ev) || ctx.selected.get_untracked().is_none() {
             return;
         }
         let tool = match ev.key().as_str() {
@@ -173,8 +176,7 @@ pub fn GizmoButtons() -> impl IntoView {
             "s" | "S" => Tool::Scale,
             _ => return,
         };
-        ctx.gizmo
-            .update(|g| *g = if *g == Some(tool) { None } else { Some(tool) });
+        toggle(tool);
     });
     view! {
         <div class="gizmo-buttons" role="group" aria-label="Handles on the selected model">

@@ -72,12 +72,7 @@ pub fn MeasureTool() -> impl IntoView {
         })
     };
     let _keys = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
-        if super::browser::typing(&ev)
-            || ev.ctrl_key()
-            || ev.meta_key()
-            || ev.alt_key()
-            || ctx.mode.get_untracked() != super::ViewMode::Models
-        {
+        if !ctx.plate_key(&ev) {
             return;
         }
         match ev.key().as_str() {

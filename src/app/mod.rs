@@ -183,6 +183,13 @@ impl Ctx {
         }
     }
 
+    /// A key pressed with no modifier, outside any field, while the plate's models show: a
+    /// shortcut for the 3D view's tools.
+    pub fn plate_key(&self, ev: &web_sys::KeyboardEvent) -> bool {
+        !(browser::typing(ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key())
+            && self.mode.get_untracked() == ViewMode::Models
+    }
+
     /// Asks the 3D view to frame the plate's content.
     pub fn fit_view(&self) {
         self.fit_request.update(|n| *n += 1);
