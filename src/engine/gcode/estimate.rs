@@ -237,6 +237,31 @@ fn trapezoid_time(d: f64, v0: f64, v1: f64, vmax: f64, a: f64) -> f64 {
     }
 }
 
+/// Firmware cuts arcs into chords of this length (Marlin's MM_PER_ARC_SEGMENT, Klipper's
+/// gcode_arcs resolution), and plans those as moves.
+pub const ARC_SEGMENT_MM: f64 = 1.0;
+
+/// The XY steps and shares of `e` of the chords a firmware makes of an arc.
+pub fn arc_deltas(
+    start: (f64, f64),
+    end: (f64, f64),
+    center: (f64, f64),
+    ccw: bool,
+    e: f64,
+) -> Vec<((f64, f64), f64)> {
+    let points = super::arcs::chords(start, end, center, ccw, ARC_SEGMENT_MM, f64::INFINITY);
+    let n = points.len() as f64;
+    let mut prev = start;
+    points
+        .into_iter()
+        .map(|p| {
+            let d = (p.0 - prev.0, p.1 - prev.1);
+            prev = p;
+            (d, e / n)
+        })
+        .collect()
+}
+
 /// Planner blocks for moves, with the index of the move each block came from. `start` is the
 /// XY position before the first move (None: the first travel is taken as free).
 pub fn blocks<'m>(
@@ -286,6 +311,23 @@ pub fn blocks<'m>(
             } => {
                 if x.is_finite() {
                     push([nx - x, ny - y, 0.0, e], speed, print_accel);
+                }
+                x = nx;
+                y = ny;
+            }
+            Move::Arc {
+                x: nx,
+                y: ny,
+                cx,
+                cy,
+                ccw,
+                e,
+                speed,
+            } => {
+                if x.is_finite() {
+                    for (delta, de) in arc_deltas((x, y), (nx, ny), (cx, cy), ccw, e) {
+                        push([delta.0, delta.1, 0.0, de], speed, print_accel);
+                    }
                 }
                 x = nx;
                 y = ny;

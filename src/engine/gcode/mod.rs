@@ -4,6 +4,7 @@
 //! printer's flavour; `parse` reads G-code back into moves (for estimates of any file, and for
 //! tests); `preview` lays the moves out for the 3D toolpath view.
 
+pub mod arcs;
 pub mod estimate;
 pub mod parse;
 pub mod plan;
@@ -41,6 +42,17 @@ pub enum Move {
     Extrude {
         x: f64,
         y: f64,
+        e: f64,
+        speed: f64,
+    },
+    /// An extrusion along an arc (G2/G3) about the absolute centre (`cx`, `cy`): `e` covers
+    /// the arc's length.
+    Arc {
+        x: f64,
+        y: f64,
+        cx: f64,
+        cy: f64,
+        ccw: bool,
         e: f64,
         speed: f64,
     },
@@ -85,15 +97,28 @@ impl Move {
     /// Filament this move lays down (mm); 0 for anything but an extrusion.
     pub fn extruded(&self) -> f64 {
         match self {
-            Move::Extrude { e, .. } => *e,
+            Move::Extrude { e, .. } | Move::Arc { e, .. } => *e,
             _ => 0.0,
         }
+    }
+
+    /// Whether the move lays down plastic (a line or an arc).
+    pub fn is_extrusion(&self) -> bool {
+        matches!(self, Move::Extrude { .. } | Move::Arc { .. })
     }
 
     /// The speed of an extrusion (mm/s); None for any other move.
     pub fn print_speed(&self) -> Option<f64> {
         match self {
-            Move::Extrude { speed, .. } => Some(*speed),
+            Move::Extrude { speed, .. } | Move::Arc { speed, .. } => Some(*speed),
+            _ => None,
+        }
+    }
+
+    /// The speed of an extrusion, to change it (cooling slow-down).
+    pub fn print_speed_mut(&mut self) -> Option<&mut f64> {
+        match self {
+            Move::Extrude { speed, .. } | Move::Arc { speed, .. } => Some(speed),
             _ => None,
         }
     }

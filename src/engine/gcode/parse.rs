@@ -155,11 +155,36 @@ pub fn parse(text: &str, base: Limits) -> ParsedGcode {
                 } else {
                     travel_accel
                 };
-                out.blocks.push(Block {
-                    delta,
-                    feedrate: f,
-                    accel,
-                });
+                let center = (word(code, 'I'), word(code, 'J'));
+                if matches!(cmd.as_str(), "G2" | "G3") && (center.0.is_some() || center.1.is_some())
+                {
+                    // The chords the firmware cuts the arc into (a helix shares out Z too).
+                    let c = (
+                        pos[0] + center.0.unwrap_or(0.0),
+                        pos[1] + center.1.unwrap_or(0.0),
+                    );
+                    let steps = estimate::arc_deltas(
+                        (pos[0], pos[1]),
+                        (target[0], target[1]),
+                        c,
+                        cmd == "G3",
+                        delta[3],
+                    );
+                    let dz = delta[2] / steps.len() as f64;
+                    for ((dx, dy), de) in steps {
+                        out.blocks.push(Block {
+                            delta: [dx, dy, dz, de],
+                            feedrate: f,
+                            accel,
+                        });
+                    }
+                } else {
+                    out.blocks.push(Block {
+                        delta,
+                        feedrate: f,
+                        accel,
+                    });
+                }
                 pos = target;
             }
             "G4" => {
@@ -255,6 +280,23 @@ mod tests {
         assert_eq!(p.blocks[3].accel, 1500.0);
         assert_eq!(p.blocks[3].delta[0], -10.0);
         assert_eq!(p.limits.unwrap().max_accel[0], 1000.0);
+    }
+
+    #[test]
+    fn arcs_are_planned_as_the_firmware_cuts_them() {
+        // A clockwise half circle of radius 10 from (10, 0) round (0, 0), through (0, -10).
+        let g = "G90\nM83\nG1 X10 Y0 F6000\nG2 X-10 Y0 I-10 J0 E3\n";
+        let p = parse(g, Limits::from_settings(&Settings::default()));
+        let arc = &p.blocks[1..];
+        assert_eq!(arc.len(), 32); // 31.4 mm in chords of at most 1 mm
+        let len: f64 = arc.iter().map(|b| b.delta[0].hypot(b.delta[1])).sum();
+        assert!((len - 10.0 * std::f64::consts::PI).abs() < 0.02, "{len}");
+        assert!((arc.iter().map(|b| b.delta[3]).sum::<f64>() - 3.0).abs() < 1e-9);
+        assert!(
+            arc[0].delta[1] < 0.0,
+            "clockwise from (10, 0) goes down first"
+        );
+        assert_eq!(p.filament_mm, 3.0);
     }
 
     #[test]

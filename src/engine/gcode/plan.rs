@@ -4,14 +4,20 @@
 //! timed and slowed down to its minimum time, and the fan is set for it (bridges get their
 //! own fan speed).
 
+use super::arcs::{self, Extrusion, Piece, Stretch};
 use super::estimate::{self, Block, Limits};
 use super::{Heater, LayerMoves, Move, template};
 use crate::engine::geom::{self, EdgeIndex, Join, Point, Router};
 use crate::engine::layers::LayerZ;
-use crate::engine::settings::Settings;
+use crate::engine::settings::{ArcFitting, Settings};
 use crate::engine::toolpaths::{LayerFlows, OrderedLayer, OrderedPath, Role};
 use crate::engine::units::{SCALE, scaled, unscaled};
 use std::f64::consts::PI;
+
+/// How far apart the widths of the paths one arc spans may be (mm). The arc spreads their
+/// filament evenly, so the flow strays by at most half this from what each stretch had:
+/// about ±5% at common widths, as PrusaSlicer discretises variable widths in 0.05 mm steps.
+const ARC_WIDTH_SPREAD: f64 = 0.05;
 
 pub struct Planner<'a> {
     s: &'a Settings,
@@ -126,7 +132,10 @@ impl<'a> Planner<'a> {
                 .external_perimeter
                 .width,
         };
-        for p in &layer.paths {
+        let arcs = self.s.arc_fitting == ArcFitting::EmitCenter;
+        let mut k = 0;
+        while k < layer.paths.len() {
+            let p = &layer.paths[k];
             if p.instance != self.instance {
                 if let Some(prev) = self.instance {
                     m.push(Move::ObjectEnd(prev));
@@ -137,7 +146,13 @@ impl<'a> Planner<'a> {
                 self.instance = p.instance;
             }
             self.travel_to(&mut m, p, &mut travel, index);
-            self.extrude(&mut m, p, index);
+            let end = if arcs {
+                self.arc_run_end(&layer.paths, k, index)
+            } else {
+                k + 1
+            };
+            self.extrude(&mut m, &layer.paths[k..end], index);
+            k = end;
         }
         if let Some(prev) = self.instance.take() {
             m.push(Move::ObjectEnd(prev));
@@ -284,7 +299,9 @@ impl<'a> Planner<'a> {
         self.comb = p.comb;
     }
 
-    fn extrude(&mut self, m: &mut Vec<Move>, p: &OrderedPath, index: usize) {
+    /// Extrudes paths that follow one another (one path unless arcs are fitted).
+    fn extrude(&mut self, m: &mut Vec<Move>, run: &[OrderedPath], index: usize) {
+        let p = &run[0];
         if self.retracted {
             m.push(Move::Unretract {
                 e: self.retract_length,
@@ -292,33 +309,103 @@ impl<'a> Planner<'a> {
             });
             self.retracted = false;
         }
-        if self.role != Some((p.role, p.flow.width)) {
-            m.push(Move::Role {
-                role: p.role,
-                width: p.flow.width,
-            });
-            self.role = Some((p.role, p.flow.width));
-        }
+        let speed = self.role_speed(p.role, index, p.flow.mm3_per_mm());
+        let pieces = if self.s.arc_fitting == ArcFitting::EmitCenter {
+            let stretches: Vec<Stretch> = run
+                .iter()
+                .map(|q| Stretch {
+                    points: q.points[1..]
+                        .iter()
+                        .map(|pt| (unscaled(pt.x), unscaled(pt.y)))
+                        .collect(),
+                    e_per_mm: self.e_per_mm(q),
+                    width: q.flow.width,
+                })
+                .collect();
+            let start = (unscaled(p.points[0].x), unscaled(p.points[0].y));
+            arcs::fit_stretches(start, &stretches, self.s.arc_fitting_tolerance)
+        } else {
+            let e_per_mm = self.e_per_mm(p);
+            p.points
+                .windows(2)
+                .filter(|w| w[0] != w[1])
+                .map(|w| Extrusion {
+                    piece: Piece::Line {
+                        end: (unscaled(w[1].x), unscaled(w[1].y)),
+                    },
+                    e: w[0].distance(w[1]) / SCALE * e_per_mm,
+                    width: p.flow.width,
+                })
+                .collect()
+        };
+        self.set_role(m, p.role, pieces.first().map_or(p.flow.width, |x| x.width));
         self.set_accel(m, self.role_accel(p.role, index));
-        let mm3 = p.flow.mm3_per_mm();
-        let speed = self.role_speed(p.role, index, mm3);
-        let e_per_mm = mm3 * self.s.extrusion_multiplier / self.filament_area;
-        for w in p.points.windows(2) {
-            let len = w[0].distance(w[1]) / SCALE;
-            if len <= 0.0 {
-                continue;
-            }
-            m.push(Move::Extrude {
-                x: unscaled(w[1].x),
-                y: unscaled(w[1].y),
-                e: len * e_per_mm,
-                speed,
+        for piece in pieces {
+            self.set_role(m, p.role, piece.width);
+            let (x, y) = piece.piece.end();
+            let e = piece.e;
+            m.push(match piece.piece {
+                Piece::Line { .. } => Move::Extrude { x, y, e, speed },
+                Piece::Arc { center, ccw, .. } => Move::Arc {
+                    x,
+                    y,
+                    cx: center.0,
+                    cy: center.1,
+                    ccw,
+                    e,
+                    speed,
+                },
             });
         }
-        self.pos = p.points.last().copied();
-        self.comb = p.comb;
+        let last = &run[run.len() - 1];
+        self.pos = last.points.last().copied();
+        self.comb = last.comb;
         self.last_path.clear();
         self.last_path.extend_from_slice(&p.points);
+        for q in &run[1..] {
+            self.last_path.extend_from_slice(&q.points[1..]);
+        }
+    }
+
+    /// Starts a new kind of line, or a width that differs as written (`;WIDTH:` has three
+    /// decimals).
+    fn set_role(&mut self, m: &mut Vec<Move>, role: Role, width: f64) {
+        let same = self
+            .role
+            .is_some_and(|(r, w)| r == role && (w - width).abs() < 5e-4);
+        if !same {
+            m.push(Move::Role { role, width });
+            self.role = Some((role, width));
+        }
+    }
+
+    fn e_per_mm(&self, p: &OrderedPath) -> f64 {
+        p.flow.mm3_per_mm() * self.s.extrusion_multiplier / self.filament_area
+    }
+
+    /// Where a run of paths that an arc may span ends (exclusive): paths of one role and
+    /// object that follow on end to end at one speed, their widths at most
+    /// `ARC_WIDTH_SPREAD` apart (a variable-width wall comes as such paths).
+    fn arc_run_end(&self, paths: &[OrderedPath], k: usize, index: usize) -> usize {
+        let first = &paths[k];
+        let speed = self.role_speed(first.role, index, first.flow.mm3_per_mm());
+        let (mut lo, mut hi) = (first.flow.width, first.flow.width);
+        let mut end = k + 1;
+        while let Some(next) = paths.get(end) {
+            let prev = &paths[end - 1];
+            let w = next.flow.width;
+            if next.role != first.role
+                || next.instance != first.instance
+                || next.points.first() != prev.points.last()
+                || hi.max(w) - lo.min(w) > ARC_WIDTH_SPREAD
+                || self.role_speed(next.role, index, next.flow.mm3_per_mm()) != speed
+            {
+                break;
+            }
+            (lo, hi) = (lo.min(w), hi.max(w));
+            end += 1;
+        }
+        end
     }
 
     fn role_speed(&self, role: Role, index: usize, mm3: f64) -> f64 {
@@ -395,8 +482,8 @@ impl<'a> Planner<'a> {
         let mut result = t;
         for _ in 0..4 {
             for (mv, orig) in moves.iter_mut().zip(&original) {
-                if let (Move::Extrude { speed, .. }, Move::Extrude { speed: v0, .. }) = (mv, orig) {
-                    *speed = (*v0 * factor).max(s.min_print_speed.min(*v0));
+                if let (Some(speed), Some(v0)) = (mv.print_speed_mut(), orig.print_speed()) {
+                    *speed = (v0 * factor).max(s.min_print_speed.min(v0));
                 }
             }
             result = layer_time(moves, limits);

@@ -2,7 +2,7 @@
 //! by (feature, speed, layer time), in one flat f32 array ready to upload as GPU instances,
 //! ordered by layer so a layer range is one contiguous slice.
 
-use super::{LayerMoves, Move, PrintStats};
+use super::{LayerMoves, Move, PrintStats, arcs};
 use crate::engine::toolpaths::Role;
 
 /// Floats per segment: x0 y0 z0 x1 y1 z1 width height kind speed layer_time layer.
@@ -107,6 +107,38 @@ pub fn build(layers: &[LayerMoves], stats: &PrintStats) -> Preview {
                     x = nx;
                     y = ny;
                 }
+                Move::Arc {
+                    x: nx,
+                    y: ny,
+                    cx,
+                    cy,
+                    ccw,
+                    speed,
+                    ..
+                } => {
+                    if x.is_finite() {
+                        let (mut px, mut py) = (x, y);
+                        for (qx, qy) in arc_chords((x, y), (nx, ny), (cx, cy), ccw) {
+                            push(
+                                &mut p.extrusions,
+                                [px, py, z, qx, qy, z],
+                                width,
+                                height,
+                                kind,
+                                speed as f32,
+                                time,
+                                li,
+                            );
+                            (px, py) = (qx, qy);
+                        }
+                        p.speed_range = (
+                            p.speed_range.0.min(speed as f32),
+                            p.speed_range.1.max(speed as f32),
+                        );
+                    }
+                    x = nx;
+                    y = ny;
+                }
                 _ => {}
             }
         }
@@ -152,21 +184,40 @@ pub fn layer_starts(gcode: &[u8]) -> Vec<(usize, usize)> {
     out
 }
 
-/// The `k`-th extruding line (1-based) of one layer's G-code, and its line number counted
-/// from `first_line`: a G1 with X or Y whose E adds filament (relative or absolute E).
+/// The preview draws an arc as chords of at most 2 mm that stray at most 0.01 mm.
+fn arc_chords(
+    start: (f64, f64),
+    end: (f64, f64),
+    center: (f64, f64),
+    ccw: bool,
+) -> Vec<(f64, f64)> {
+    arcs::chords(start, end, center, ccw, 2.0, 0.01)
+}
+
+/// The G-code line of the `k`-th extrusion segment (1-based) of one layer's preview, and its
+/// line number counted from `first_line`: a G1, G2 or G3 with X or Y whose E adds filament
+/// (relative or absolute E), an arc counting as the chords the preview draws of it.
 pub fn extruding_line(layer: &str, first_line: usize, k: u32) -> Option<(usize, String)> {
     let mut relative = true;
     let mut last_e: Option<f64> = None;
+    let mut pos: Option<(f64, f64)> = None;
     let mut seen = 0;
     for (n, line) in layer.lines().enumerate() {
         let code = line.split(';').next().unwrap_or("").trim();
-        match code.split_whitespace().next() {
+        let cmd = code.split_whitespace().next();
+        match cmd {
             Some("M83") => relative = true,
             Some("M82") => relative = false,
             Some("G92") => last_e = word(code, 'E').or(last_e),
-            Some("G1") => {
+            Some("G0" | "G1" | "G2" | "G3") => {
+                let (x, y) = (word(code, 'X'), word(code, 'Y'));
+                let from = pos;
+                if x.is_some() || y.is_some() {
+                    let (px, py) = pos.unwrap_or((f64::NAN, f64::NAN));
+                    pos = Some((x.unwrap_or(px), y.unwrap_or(py)));
+                }
                 let Some(e) = word(code, 'E') else { continue };
-                let moves = word(code, 'X').is_some() || word(code, 'Y').is_some();
+                let moves = x.is_some() || y.is_some();
                 let adds = if relative {
                     e > 0.0
                 } else {
@@ -176,8 +227,16 @@ pub fn extruding_line(layer: &str, first_line: usize, k: u32) -> Option<(usize, 
                     last_e = Some(e);
                 }
                 if moves && adds {
-                    seen += 1;
-                    if seen == k {
+                    seen += match (cmd, from, pos, word(code, 'I'), word(code, 'J')) {
+                        (Some("G2" | "G3"), Some(a), Some(b), i, j)
+                            if a.0.is_finite() && a.1.is_finite() =>
+                        {
+                            let c = (a.0 + i.unwrap_or(0.0), a.1 + j.unwrap_or(0.0));
+                            arc_chords(a, b, c, cmd == Some("G3")).len() as u32
+                        }
+                        _ => 1,
+                    };
+                    if seen >= k {
                         return Some((first_line + n, line.to_string()));
                     }
                 }
@@ -294,5 +353,12 @@ mod tests {
             extruding_line(abs, 1, 2),
             Some((6, "G1 X2 Y0 E0.9".to_string()))
         );
+        // An arc counts as the chords the preview draws of it.
+        let arc = ";LAYER:0\nG1 X10 Y0 F9000\nG3 X0 Y10 I-10 J0 E0.8\nG1 X0 Y20 E0.5\n";
+        let n = arc_chords((10.0, 0.0), (0.0, 10.0), (0.0, 0.0), true).len() as u32;
+        assert!(n > 10, "{n}");
+        assert_eq!(extruding_line(arc, 1, 1).unwrap().0, 3);
+        assert_eq!(extruding_line(arc, 1, n).unwrap().0, 3);
+        assert_eq!(extruding_line(arc, 1, n + 1).unwrap().0, 4);
     }
 }

@@ -44,7 +44,7 @@ pub fn stats(layers: &[LayerMoves], s: &Settings) -> PrintStats {
     for ((_, mi), t) in blocks.iter().zip(&times) {
         layer_times[layer_of[*mi]] += t;
         let name = match (role_of[*mi], flat[*mi]) {
-            (Some(r), Move::Extrude { .. }) => r.gcode_name().to_string(),
+            (Some(r), m) if m.is_extrusion() => r.gcode_name().to_string(),
             _ => "Travel".to_string(),
         };
         *feature.entry(name).or_default() += t;
@@ -87,6 +87,8 @@ fn num(out: &mut String, v: f64, decimals: u32) {
 
 struct Writer {
     out: String,
+    /// The XY position as written (rounded), which arc centres are relative to.
+    pos: (f64, f64),
     f: f64,
     e_abs: f64,
     relative_e: bool,
@@ -119,10 +121,28 @@ impl Writer {
     }
 
     fn xy(&mut self, x: f64, y: f64) {
-        self.out.push_str("G1 X");
+        self.out.push_str("G1");
+        self.target(x, y);
+    }
+
+    fn target(&mut self, x: f64, y: f64) {
+        self.out.push_str(" X");
         num(&mut self.out, x, 3);
         self.out.push_str(" Y");
         num(&mut self.out, y, 3);
+        self.pos = ((x * 1000.0).round() / 1000.0, (y * 1000.0).round() / 1000.0);
+    }
+
+    /// G2 (clockwise) or G3 with the centre relative to the written start, as every
+    /// firmware that takes arcs reads it.
+    fn arc(&mut self, x: f64, y: f64, center: (f64, f64), ccw: bool) {
+        let (i, j) = (center.0 - self.pos.0, center.1 - self.pos.1);
+        self.out.push_str(if ccw { "G3" } else { "G2" });
+        self.target(x, y);
+        self.out.push_str(" I");
+        num(&mut self.out, i, 3);
+        self.out.push_str(" J");
+        num(&mut self.out, j, 3);
     }
 
     fn fan(&mut self, percent: f64) {
@@ -160,6 +180,7 @@ pub fn write(
     let stats = stats(layers, s);
     let mut w = Writer {
         out: String::with_capacity(64 * 1024),
+        pos: (0.0, 0.0),
         f: -1.0,
         e_abs: 0.0,
         relative_e: s.use_relative_e_distances,
@@ -265,10 +286,12 @@ pub fn write(
     let mut elapsed = 0.0;
     let mut names: Vec<String> = job.objects.iter().map(|o| label_name(&o.name)).collect();
     names.resize(names.len().max(1), "object".into());
+    let mut last_role = None;
     for (li, lm) in layers.iter().enumerate() {
         for m in &lm.moves {
             match m {
                 Move::Layer { index, z, height } => {
+                    last_role = None;
                     w.line(";LAYER_CHANGE");
                     let _ = writeln!(w.out, ";Z:{}", format_float(*z));
                     let _ = writeln!(w.out, ";HEIGHT:{}", format_float(*height));
@@ -281,7 +304,11 @@ pub fn write(
                     }
                 }
                 Move::Role { role, width } => {
-                    let _ = writeln!(w.out, ";TYPE:{}", role.gcode_name());
+                    // As PrusaSlicer writes them: the type when it changes, the width always.
+                    if last_role != Some(*role) {
+                        let _ = writeln!(w.out, ";TYPE:{}", role.gcode_name());
+                        last_role = Some(*role);
+                    }
                     let _ = writeln!(
                         w.out,
                         ";WIDTH:{}",
@@ -301,6 +328,20 @@ pub fn write(
                 }
                 Move::Extrude { x, y, e, speed } | Move::Wipe { x, y, e, speed } => {
                     w.xy(*x, *y);
+                    w.e_word(*e);
+                    w.feed(*speed);
+                    w.out.push('\n');
+                }
+                Move::Arc {
+                    x,
+                    y,
+                    cx,
+                    cy,
+                    ccw,
+                    e,
+                    speed,
+                } => {
+                    w.arc(*x, *y, (*cx, *cy), *ccw);
                     w.e_word(*e);
                     w.feed(*speed);
                     w.out.push('\n');

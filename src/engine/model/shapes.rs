@@ -11,6 +11,7 @@ use std::f64::consts::PI;
 pub const SHAPES: &[(&str, &str)] = &[
     ("cube", "20 mm calibration cube"),
     ("sphere", "sphere of 30 mm diameter"),
+    ("cylinder", "cylinder of 20 mm diameter, 20 mm tall"),
     ("torus", "torus, 40 mm across, 10 mm thick"),
     ("thin-box", "open box 30×30×20 mm with 0.8 mm walls"),
     ("islands", "5×5 pins of 3 mm diameter, 6 mm tall"),
@@ -83,6 +84,7 @@ pub fn shape(name: &str) -> Option<Mesh> {
     Some(match name {
         "cube" => extrude(&rect(0.0, 0.0, 20.0, 20.0), 0.0, 20.0),
         "sphere" => sphere(15.0, 47, 96),
+        "cylinder" => extrude(&ExPolygon::new(circle(0.0, 0.0, 10.0, 128)), 0.0, 20.0),
         "torus" => torus(15.0, 5.0, 96, 32),
         "thin-box" => thin_box(30.0, 0.8, 20.0),
         "islands" => islands(5, 3.0, 6.0, 8.0),
@@ -485,6 +487,7 @@ mod tests {
         let expect = [
             ("cube", 8000.0),
             ("sphere", 4.0 / 3.0 * PI * 15f64.powi(3)),
+            ("cylinder", 20.0 * 64.0 * 100.0 * (PI / 64.0).sin()),
             ("torus", 2.0 * PI * PI * 15.0 * 25.0),
             ("thin-box", 900.0 + 19.0 * (900.0 - 28.4 * 28.4)),
             ("islands", 25.0 * PI * 2.25 * 6.0),

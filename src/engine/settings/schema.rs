@@ -46,6 +46,14 @@ setting_enum!(
 );
 
 setting_enum!(
+    /// Whether curves reach the printer as arcs (PrusaSlicer's key and values).
+    ArcFitting {
+        Disabled = "disabled",
+        EmitCenter = "emit_center",
+    }
+);
+
+setting_enum!(
     /// Sparse infill patterns.
     InfillPattern {
         Rectilinear = "rectilinear",
@@ -471,5 +479,9 @@ declare_settings! {
             "Slice gap closing radius", "Cracks narrower than twice this in a sliced layer are closed.";
         elefant_foot_compensation: f64 = 0.0, "mm", range(0.0, 2.0), Slice, Advanced,
             "Elephant foot compensation", "Shrinks the first layer by this much to offset its squish.";
+        arc_fitting: ArcFitting = ArcFitting::Disabled, "", NO_RANGE, Plan, Advanced,
+            "Arc fitting", "Write curves as arcs (G2/G3 with their centre) instead of many short lines: smaller files, and smoother motion where lines arrive slowly (USB, OctoPrint). The printer must take arcs: Marlin built with ARC_SUPPORT, Klipper with a [gcode_arcs] section, RepRapFirmware as it comes.";
+        arc_fitting_tolerance: f64 = 0.05, "mm", range(0.001, 1.0), Plan, Advanced,
+            "Arc fitting tolerance", "The farthest an arc may stray from the lines it replaces.";
     }
 }

@@ -43,6 +43,16 @@ pub(super) const PRUSA: &[(&str, &str, Conv)] = &[
             ("concentric", "concentric"),
         ]),
     ),
+    // 2.6's alphas also wrote arcs by their radius; Lamina writes the centre.
+    (
+        "arc_fitting",
+        "arc_fitting",
+        Conv::Words(&[
+            ("disabled", "disabled"),
+            ("emit_center", "emit_center"),
+            ("emit_radius", "emit_center"),
+        ]),
+    ),
     ("top_fill_pattern", "top_fill_pattern", Conv::Words(SOLID)),
     (
         "bottom_fill_pattern",
@@ -319,6 +329,17 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
         ]),
     ),
     ("brim_object_gap", "brim_separation", Conv::Same),
+    // Orca fits arcs within its resolution; Lamina keeps its own arc_fitting_tolerance.
+    (
+        "enable_arc_fitting",
+        "arc_fitting",
+        Conv::Words(&[
+            ("0", "disabled"),
+            ("1", "emit_center"),
+            ("false", "disabled"),
+            ("true", "emit_center"),
+        ]),
+    ),
     ("enable_support", "support_material", Conv::Same),
     // Orca's support_style refines support_type ("default" means the type's own style), so
     // the type alone decides: its tree styles (slim, strong, hybrid, organic) are organic.

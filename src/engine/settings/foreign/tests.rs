@@ -358,3 +358,24 @@ fn brim_type_and_separation_map_from_prusaslicer_and_orca() {
     assert_eq!(m.get("brim_type"), None);
     assert!(m.ignored.iter().any(|(k, _)| k == "brim_type"));
 }
+
+#[test]
+fn arc_fitting_maps_from_prusaslicer_and_orca() {
+    let base = Settings::default();
+    let m = map(
+        Dialect::PrusaSlicer,
+        &pairs(&[("arc_fitting", "emit_center")]),
+        &base,
+    );
+    assert_eq!(m.get("arc_fitting"), Some("emit_center"));
+    let m = map(
+        Dialect::PrusaSlicer,
+        &pairs(&[("arc_fitting", "disabled")]),
+        &base,
+    );
+    assert_eq!(m.get("arc_fitting"), Some("disabled"));
+    let m = map(Dialect::Orca, &pairs(&[("enable_arc_fitting", "1")]), &base);
+    assert_eq!(m.get("arc_fitting"), Some("emit_center"));
+    let m = map(Dialect::Orca, &pairs(&[("enable_arc_fitting", "0")]), &base);
+    assert_eq!(m.get("arc_fitting"), Some("disabled"));
+}
