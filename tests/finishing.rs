@@ -1,5 +1,6 @@
 //! Finishing features, measured on whole prints: arc fitting (fewer lines and bytes, arcs
-//! within their tolerance of the lines they replace, the same plastic and time).
+//! within their tolerance of the lines they replace, the same plastic and time), and
+//! ironing (where, how much, and against PrusaSlicer).
 
 mod common;
 
@@ -202,4 +203,135 @@ fn arcs_in_every_flavour_and_tolerance_trades_lines_for_accuracy() {
         out.gcode.lines().count()
     };
     assert!(arcs_at("0.005") > arcs_at("0.05"));
+}
+
+/// Per layer (`;LAYER:` index): the length (mm) and filament (mm) of each feature, in the
+/// order the features first appear, from G-code with relative E.
+fn features_by_layer(text: &str) -> Vec<Vec<(String, f64, f64)>> {
+    let mut out: Vec<Vec<(String, f64, f64)>> = Vec::new();
+    let (mut x, mut y, mut kind) = (f64::NAN, f64::NAN, String::new());
+    let (mut relative, mut last_e) = (false, 0.0);
+    for line in text.lines() {
+        if line.starts_with(";LAYER_CHANGE") {
+            out.push(Vec::new());
+            continue;
+        }
+        if let Some(t) = line.strip_prefix(";TYPE:") {
+            kind = t.to_string();
+            continue;
+        }
+        let code = line.split(';').next().unwrap_or("").trim();
+        let arg = |c: char| {
+            code.split_whitespace()
+                .skip(1)
+                .find_map(|w| w.strip_prefix(c))
+                .and_then(|v| v.parse::<f64>().ok())
+        };
+        match code.split_whitespace().next() {
+            Some("M82") => relative = false,
+            Some("M83") => relative = true,
+            Some("G92") => last_e = arg('E').unwrap_or(last_e),
+            _ => {}
+        }
+        if !code.starts_with("G1 ") {
+            continue;
+        }
+        let (nx, ny) = (arg('X').unwrap_or(x), arg('Y').unwrap_or(y));
+        let e = arg('E').map(|v| {
+            if relative {
+                v
+            } else {
+                let d = v - last_e;
+                last_e = v;
+                d
+            }
+        });
+        if let (Some(e), Some(layer)) = (e, out.last_mut())
+            && e > 0.0
+            && x.is_finite()
+            && (nx != x || ny != y)
+        {
+            let len = (nx - x).hypot(ny - y);
+            match layer.iter_mut().find(|f| f.0 == kind) {
+                Some(f) => {
+                    f.1 += len;
+                    f.2 += e;
+                }
+                None => layer.push((kind.clone(), len, e)),
+            }
+        }
+        (x, y) = (nx, ny);
+    }
+    out
+}
+
+fn ironing_layers(text: &str) -> Vec<usize> {
+    features_by_layer(text)
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.iter().any(|f| f.0 == "Ironing"))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Ironing a cube's top: on its last layer only, after the top infill, at the ironing
+/// speed, with the length and plastic PrusaSlicer irons it with.
+#[test]
+fn ironing_smooths_the_top_as_prusaslicer_does() {
+    let cube = model("20mm_cube.obj");
+    let s = with(&[("ironing", "1")]);
+    let (gcode, out) = slice_with(&cube, "finishing-ironing", &s);
+    let text = &out.gcode;
+    let layers = features_by_layer(text);
+    assert_eq!(ironing_layers(text), vec![layers.len() - 1]);
+    let top = &layers[layers.len() - 1];
+    assert_eq!(top.last().unwrap().0, "Ironing", "{top:?}");
+    let ironing = top.iter().find(|f| f.0 == "Ironing").unwrap();
+    let speed = text
+        .lines()
+        .skip_while(|l| *l != ";TYPE:Ironing")
+        .find_map(|l| l.split_whitespace().find_map(|w| w.strip_prefix('F')))
+        .unwrap();
+    assert_eq!(speed, "900"); // 15 mm/s
+    let reference = prusaslicer_with(&cube, &["--ironing", "--ironing-type", "top"]);
+    let theirs = features_by_layer(&std::fs::read_to_string(&reference.gcode).unwrap());
+    let their_top = theirs.iter().rev().find(|l| !l.is_empty()).unwrap();
+    let their_ironing = their_top.iter().find(|f| f.0 == "Ironing").unwrap();
+    println!(
+        "ironing: Lamina {:.0} mm, {:.3} mm of filament; PrusaSlicer {:.0} mm, {:.3} mm",
+        ironing.1, ironing.2, their_ironing.1, their_ironing.2
+    );
+    assert!((ironing.1 / their_ironing.1 - 1.0).abs() < 0.03);
+    assert!((ironing.2 / their_ironing.2 - 1.0).abs() < 0.03);
+    // The checker flags the thin ironing lines as odd widths, and nothing else.
+    let report = check(&gcode, Some(&cube));
+    let share = report["by_type"]["ironing"].as_f64().unwrap() / report["print_mm"].as_f64().unwrap();
+    assert!(report["odd_width_share"].as_f64().unwrap() <= share + 0.002, "{report}");
+    let flags = report["flags"].as_array().unwrap();
+    assert!(flags.iter().all(|f| f.as_str().unwrap().contains("implied width")), "{report}");
+    assert!(report["outside_share"].as_f64().unwrap() <= 0.002, "{report}");
+    // Off: none.
+    let (_, plain) = slice_with(&cube, "finishing-ironing-off", &with(&[]));
+    assert!(!plain.gcode.contains(";TYPE:Ironing"));
+}
+
+/// Ironing types on 3DBenchy: every top surface (deck, roof, chimney rim...), only the
+/// last layer, or every solid layer.
+#[test]
+fn ironing_types_pick_their_surfaces() {
+    let benchy = model("3DBenchy.3mf");
+    let layers_for = |kind: &str| {
+        let s = with(&[("ironing", "1"), ("ironing_type", kind)]);
+        let (_, out) = slice_with(&benchy, &format!("finishing-ironing-{kind}"), &s);
+        (ironing_layers(&out.gcode), out.stats.layers)
+    };
+    let (top, n) = layers_for("top");
+    let (topmost, _) = layers_for("topmost");
+    let (solid, _) = layers_for("solid");
+    println!("ironed layers: top {}, topmost {:?}, solid {}", top.len(), topmost, solid.len());
+    assert_eq!(topmost, vec![n - 1]);
+    assert!(top.len() > 10 && top.contains(&(n - 1)), "{top:?}");
+    assert!(solid.len() > top.len());
+    let missing: Vec<&usize> = top.iter().filter(|l| !solid.contains(l)).collect();
+    assert!(missing.is_empty(), "{missing:?}");
 }

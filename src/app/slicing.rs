@@ -536,7 +536,7 @@ pub fn PreviewPanel() -> impl IntoView {
         })
     };
     let travel_item = move || {
-        let t = crate::render::PALETTE[12];
+        let t = crate::render::PALETTE[crate::render::TRAVEL_COLOUR];
         let css = format!(
             "background: rgb({},{},{})",
             (t[0] * 255.0) as u8,

@@ -12,7 +12,7 @@ use glam::{Mat4, Vec3};
 use wgpu::util::DeviceExt;
 
 /// The palette of toolpath features, by `Role::ALL` index (travel last). Also the legend's.
-pub const PALETTE: [[f32; 3]; 13] = [
+pub const PALETTE: [[f32; 3]; 14] = [
     [0.55, 0.55, 0.55], // skirt
     [0.55, 0.55, 0.55], // brim
     [0.25, 0.75, 0.45], // support
@@ -25,8 +25,12 @@ pub const PALETTE: [[f32; 3]; 13] = [
     [0.60, 0.25, 0.75], // solid infill
     [0.90, 0.20, 0.25], // top solid infill
     [0.35, 0.60, 0.90], // bridge infill
+    [0.95, 0.75, 0.85], // ironing
     [0.30, 0.70, 0.95], // travel
 ];
+
+/// Where travel's colour sits in `PALETTE`: after every feature's.
+pub const TRAVEL_COLOUR: usize = crate::engine::toolpaths::Role::ALL.len();
 
 const DEPTH: wgpu::TextureFormat = wgpu::TextureFormat::Depth24Plus;
 const DRAW_ALIGN: u64 = 256;
@@ -521,11 +525,11 @@ impl Renderer {
         };
         let mut palette = [[0.0f32; 4]; 16];
         // Alpha says whether the feature is drawn.
-        for (i, c) in PALETTE.iter().enumerate().take(12) {
+        for (i, c) in PALETTE.iter().enumerate().take(TRAVEL_COLOUR) {
             let shown = if hidden & (1 << i) == 0 { 1.0 } else { 0.0 };
             palette[i] = [c[0], c[1], c[2], shown];
         }
-        let t = PALETTE[12];
+        let t = PALETTE[TRAVEL_COLOUR];
         palette[15] = [t[0], t[1], t[2], 1.0];
         let eye = self.camera.eye();
         let globals = Globals {

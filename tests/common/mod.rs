@@ -262,8 +262,14 @@ pub struct Reference {
 }
 
 pub fn prusaslicer(model: &Path) -> Reference {
+    prusaslicer_with(model, &[])
+}
+
+/// `prusaslicer` with options on top of `PRUSA_ARGS` (a feature turned on).
+pub fn prusaslicer_with(model: &Path, extra: &[&str]) -> Reference {
     let mut bytes = std::fs::read(model).expect("read model");
     bytes.extend(PRUSA_ARGS.join(" ").bytes());
+    bytes.extend(extra.join(" ").bytes());
     let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ *b as u64).wrapping_mul(0x100_0000_01b3)
     });
@@ -278,6 +284,7 @@ pub fn prusaslicer(model: &Path) -> Reference {
         let tmp = gcode.with_extension("tmp.gcode");
         let status = Command::new("prusa-slicer")
             .args(PRUSA_ARGS)
+            .args(extra)
             .arg(model)
             .arg("-o")
             .arg(&tmp)

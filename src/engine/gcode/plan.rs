@@ -424,6 +424,7 @@ impl<'a> Planner<'a> {
                 Role::SupportMaterial => s.support_material_speed,
                 Role::SupportMaterialInterface => s.support_material_interface_speed,
                 Role::Skirt | Role::Brim => s.external_perimeter_speed,
+                Role::Ironing => s.ironing_speed,
             }
         };
         if s.max_volumetric_speed > 0.0 && mm3 > 0.0 {

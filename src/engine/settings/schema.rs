@@ -54,6 +54,15 @@ setting_enum!(
 );
 
 setting_enum!(
+    /// Which surfaces ironing smooths (PrusaSlicer's values).
+    IroningType {
+        Top = "top",
+        Topmost = "topmost",
+        Solid = "solid",
+    }
+);
+
+setting_enum!(
     /// Sparse infill patterns.
     InfillPattern {
         Rectilinear = "rectilinear",
@@ -333,6 +342,18 @@ declare_settings! {
             "Solid infill in narrow regions", "Fill the parts of sparse regions narrower than the distance between sparse lines with solid infill: stiffer thin ribs, more plastic. Off, they get sparse lines anchored to the walls, as PrusaSlicer and OrcaSlicer print them.";
         bridge_flow_ratio: f64 = 1.0, "", range(0.1, 2.0), Infill, Advanced,
             "Bridge flow ratio", "Scales the flow of bridges and overhanging walls.";
+    }
+    Process "Ironing" {
+        ironing: bool = false, "", NO_RANGE, Infill, Basic,
+            "Ironing", "After a top surface, run the hot nozzle over it again with a trickle of plastic, in close lines: a smooth, glossy top. Takes time: best for flat tops that show.";
+        ironing_type: IroningType = IroningType::Top, "", NO_RANGE, Infill, Advanced,
+            "Ironing type", "Which surfaces are ironed: every top surface, only the topmost layer of each object, or every solid surface (top, bottom and inner solid layers).";
+        ironing_flowrate: f64 = 15.0, "%", range(0.0, 100.0), Infill, Advanced,
+            "Ironing flow", "Plastic laid while ironing, as a percentage of what a layer at the ironing spacing would take: fills the small gaps between top lines.";
+        ironing_spacing: f64 = 0.1, "mm", range(0.01, 2.0), Infill, Advanced,
+            "Ironing spacing", "Distance between ironing lines.";
+        ironing_speed: f64 = 15.0, "mm/s", range(1.0, 1000.0), Plan, Advanced,
+            "Ironing speed", "Speed of the ironing lines.";
     }
     Process "Skirt and brim" {
         skirts: u32 = 1u32, "loops", range(0.0, 50.0), Skirt, Basic,

@@ -37,10 +37,11 @@ pub enum Role {
     SolidInfill,
     TopSolidInfill,
     BridgeInfill,
+    Ironing,
 }
 
 impl Role {
-    pub const ALL: [Role; 12] = [
+    pub const ALL: [Role; 13] = [
         Role::Skirt,
         Role::Brim,
         Role::SupportMaterial,
@@ -53,6 +54,7 @@ impl Role {
         Role::SolidInfill,
         Role::TopSolidInfill,
         Role::BridgeInfill,
+        Role::Ironing,
     ];
 
     pub fn gcode_name(self) -> &'static str {
@@ -68,6 +70,7 @@ impl Role {
             Role::SolidInfill => "Solid infill",
             Role::TopSolidInfill => "Top solid infill",
             Role::BridgeInfill => "Bridge infill",
+            Role::Ironing => "Ironing",
         }
     }
 
@@ -139,6 +142,15 @@ pub enum Extrusion {
 }
 
 impl Extrusion {
+    /// The role of its first line.
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Extrusion::Path(p) => Some(p.role),
+            Extrusion::Loop(l) => Some(l.role()),
+            Extrusion::Sequence(s) => s.first().and_then(Extrusion::role),
+        }
+    }
+
     pub fn length(&self) -> f64 {
         match self {
             Extrusion::Path(p) => p.length(),
@@ -217,6 +229,7 @@ pub fn infill(
     settings: &Settings,
 ) -> Vec<LayerInfill> {
     let surfaces = skin::classify(&sliced.layers, islands, settings);
+    let last = sliced.layers.len().saturating_sub(1);
     par::map(islands, |i, isl| {
         let lower = if i == 0 {
             None
@@ -224,7 +237,7 @@ pub fn infill(
             Some(&sliced.layers[i - 1][..])
         };
         let flows = LayerFlows::new(settings, plan[i].height, plan[i].on_bed);
-        let paths = infill::fill_layer(
+        let mut paths = infill::fill_layer(
             isl,
             &surfaces[i],
             i,
@@ -233,6 +246,12 @@ pub fn infill(
             lower,
             settings,
         );
+        if settings.ironing {
+            let upper = sliced.layers.get(i + 1).map(|l| &l[..]);
+            let areas =
+                skin::ironing_areas(&sliced.layers[i], upper, &surfaces[i], i == last, settings);
+            infill::iron(&mut paths, isl, &areas, i, plan[i].height, settings);
+        }
         let exposed = if i == 0 {
             sliced.layers[0].clone()
         } else {

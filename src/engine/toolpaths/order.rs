@@ -245,7 +245,12 @@ impl Orderer<'_> {
         let thin: Vec<Extrusion> = isl.thin.iter().cloned().map(Extrusion::Path).collect();
         self.nearest_first(thin.iter().collect(), p.offset, inst, Some(comb));
         let infill = p.infill.get(k).map_or(&[][..], |f| &f[..]);
-        self.nearest_first(infill.iter().collect(), p.offset, inst, Some(comb));
+        // Ironing goes over the finished top surface: last.
+        let (ironing, fill): (Vec<&Extrusion>, Vec<&Extrusion>) = infill
+            .iter()
+            .partition(|e| e.role() == Some(Role::Ironing));
+        self.nearest_first(fill, p.offset, inst, Some(comb));
+        self.nearest_first(ironing, p.offset, inst, Some(comb));
         let entry = self
             .out
             .paths

@@ -7,7 +7,7 @@
 use super::{Island, LayerFlows};
 use crate::engine::geom::{self, ExPolygon, Join};
 use crate::engine::par;
-use crate::engine::settings::Settings;
+use crate::engine::settings::{IroningType, Settings};
 use crate::engine::units::{Coord, scaled};
 
 /// How far a bridge reaches into the supported area around it (mm).
@@ -177,6 +177,44 @@ pub fn classify(slices: &[Vec<ExPolygon>], islands: &[Vec<Island>], s: &Settings
         }
         here
     })
+}
+
+/// The parts of a layer to iron (`ironing_type`): its top surfaces (what the layer above
+/// leaves open, walls included; on the object's last layer only, for `topmost`), or every
+/// solid surface; never a bridge, which ironing would tear. Kept half a nozzle inside the
+/// layer's outline, as PrusaSlicer keeps them.
+pub fn ironing_areas(
+    slice: &[ExPolygon],
+    upper: Option<&[ExPolygon]>,
+    surfaces: &Surfaces,
+    last: bool,
+    s: &Settings,
+) -> Vec<ExPolygon> {
+    let open = || match upper {
+        Some(u) => geom::difference(slice, u),
+        None => slice.to_vec(),
+    };
+    let area = match s.ironing_type {
+        IroningType::Top | IroningType::Topmost => {
+            if s.top_solid_layers == 0 || (s.ironing_type == IroningType::Topmost && !last) {
+                return Vec::new();
+            }
+            open()
+        }
+        IroningType::Solid => {
+            let mut all = open();
+            all.extend(surfaces.top.iter().cloned());
+            all.extend(surfaces.solid.iter().cloned());
+            geom::union_ex(&all)
+        }
+    };
+    if area.is_empty() {
+        return area;
+    }
+    let mut bridges = surfaces.bridge.clone();
+    bridges.extend(surfaces.internal_bridge.iter().cloned());
+    let inside = geom::offset(slice, -scaled(s.nozzle_diameter / 2.0), Join::Miter);
+    geom::difference(&geom::intersection(&area, &inside), &bridges)
 }
 
 /// Sparse regions too small (`solid_infill_below_area`), and with `solid_infill_narrow_regions`

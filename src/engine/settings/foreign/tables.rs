@@ -329,6 +329,30 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
         ]),
     ),
     ("brim_object_gap", "brim_separation", Conv::Same),
+    // Orca folds the switch into the type ("no ironing").
+    (
+        "ironing_type",
+        "ironing",
+        Conv::Words(&[
+            ("no ironing", "false"),
+            ("top", "true"),
+            ("topmost", "true"),
+            ("solid", "true"),
+        ]),
+    ),
+    (
+        "ironing_type",
+        "ironing_type",
+        Conv::Words(&[
+            ("no ironing", "top"),
+            ("top", "top"),
+            ("topmost", "topmost"),
+            ("solid", "solid"),
+        ]),
+    ),
+    ("ironing_flow", "ironing_flowrate", Conv::Same),
+    ("ironing_spacing", "ironing_spacing", Conv::Same),
+    ("ironing_speed", "ironing_speed", Conv::Same),
     // Orca fits arcs within its resolution; Lamina keeps its own arc_fitting_tolerance.
     (
         "enable_arc_fitting",

@@ -379,3 +379,35 @@ fn arc_fitting_maps_from_prusaslicer_and_orca() {
     let m = map(Dialect::Orca, &pairs(&[("enable_arc_fitting", "0")]), &base);
     assert_eq!(m.get("arc_fitting"), Some("disabled"));
 }
+
+#[test]
+fn ironing_maps_from_prusaslicer_and_orca() {
+    let base = Settings::default();
+    let m = map(
+        Dialect::PrusaSlicer,
+        &pairs(&[
+            ("ironing", "1"),
+            ("ironing_type", "topmost"),
+            ("ironing_flowrate", "12%"),
+            ("ironing_spacing", "0.15"),
+            ("ironing_speed", "20"),
+        ]),
+        &base,
+    );
+    assert_eq!(m.get("ironing"), Some("true"));
+    assert_eq!(m.get("ironing_type"), Some("topmost"));
+    assert_eq!(m.get("ironing_flowrate"), Some("12"));
+    assert_eq!(m.get("ironing_spacing"), Some("0.15"));
+    assert_eq!(m.get("ironing_speed"), Some("20"));
+    assert!(m.ignored.is_empty(), "{:?}", m.ignored);
+    let m = map(
+        Dialect::Orca,
+        &pairs(&[("ironing_type", "solid"), ("ironing_flow", "10%")]),
+        &base,
+    );
+    assert_eq!(m.get("ironing"), Some("true"));
+    assert_eq!(m.get("ironing_type"), Some("solid"));
+    assert_eq!(m.get("ironing_flowrate"), Some("10"));
+    let m = map(Dialect::Orca, &pairs(&[("ironing_type", "no ironing")]), &base);
+    assert_eq!(m.get("ironing"), Some("false"));
+}

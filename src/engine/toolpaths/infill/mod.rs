@@ -28,21 +28,7 @@ pub fn fill_layer(
 ) -> Vec<Vec<Extrusion>> {
     let mut per_island: Vec<Vec<Extrusion>> = vec![Vec::new(); islands.len()];
     let bboxes: Vec<BoundingBox> = islands.iter().map(|i| i.outline.bounding_box()).collect();
-    let owner = |r: &ExPolygon| -> Option<usize> {
-        let p = r.contour.points.first()?;
-        let mut best = None;
-        for (k, isl) in islands.iter().enumerate() {
-            if bboxes[k].inflated(1000).overlaps(&r.bounding_box())
-                && (isl.outline.contains(*p) || best.is_none())
-            {
-                best = Some(k);
-                if isl.outline.contains(*p) {
-                    break;
-                }
-            }
-        }
-        best
-    };
+    let owner = |r: &ExPolygon| owner_of(islands, &bboxes, r);
     let base_angle = s.fill_angle.to_radians();
     let alternate = if layer.is_multiple_of(2) {
         0.0
@@ -125,6 +111,63 @@ pub fn fill_layer(
         }
     }
     per_island
+}
+
+/// The island a region of the layer lies in (by its first point; failing that, the first
+/// island whose box it touches).
+fn owner_of(islands: &[Island], bboxes: &[BoundingBox], r: &ExPolygon) -> Option<usize> {
+    let p = r.contour.points.first()?;
+    let mut best = None;
+    for (k, isl) in islands.iter().enumerate() {
+        if bboxes[k].inflated(1000).overlaps(&r.bounding_box())
+            && (isl.outline.contains(*p) || best.is_none())
+        {
+            best = Some(k);
+            if isl.outline.contains(*p) {
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// Ironing over `areas` (from `skin::ironing_areas`), added to the islands' infill: close
+/// monotonic lines at 45° to the layer's solid infill, each laying `ironing_flowrate` of what a
+/// layer of this height at the ironing spacing would take (PrusaSlicer's flow).
+pub fn iron(
+    per_island: &mut [Vec<Extrusion>],
+    islands: &[Island],
+    areas: &[ExPolygon],
+    layer: usize,
+    height: f64,
+    s: &Settings,
+) {
+    let bboxes: Vec<BoundingBox> = islands.iter().map(|i| i.outline.bounding_box()).collect();
+    let spacing = scaled(s.ironing_spacing);
+    let nozzle = s.nozzle_diameter;
+    // A line a nozzle wide, as thin as the plastic calls for: h · nozzle = flow · height ·
+    // spacing.
+    let h = height * s.ironing_flowrate / 100.0 * s.ironing_spacing / nozzle;
+    let flow = Flow::with_spacing(nozzle, h);
+    let turn = if layer.is_multiple_of(2) { 0.0 } else { PI / 2.0 };
+    let angle = s.fill_angle.to_radians() + PI / 4.0 + turn;
+    for region in areas {
+        let Some(k) = owner_of(islands, &bboxes, region) else {
+            continue;
+        };
+        let lines = parallel_lines(
+            std::slice::from_ref(region),
+            angle,
+            spacing,
+            0,
+            Linking::Monotonic,
+            spacing,
+        );
+        let paths: Vec<Extrusion> = as_paths(lines, Role::Ironing, flow).collect();
+        if !paths.is_empty() {
+            per_island[k].push(Extrusion::Sequence(paths));
+        }
+    }
 }
 
 fn as_paths(lines: Vec<Polyline>, role: Role, flow: Flow) -> impl Iterator<Item = Extrusion> {
