@@ -1,6 +1,6 @@
 //! Finishing features, measured on whole prints: arc fitting (fewer lines and bytes, arcs
 //! within their tolerance of the lines they replace, the same plastic and time), and
-//! ironing (where, how much, and against PrusaSlicer).
+//! ironing (where, how much, and against PrusaSlicer), spiral vase (one rising wall).
 
 mod common;
 
@@ -305,11 +305,23 @@ fn ironing_smooths_the_top_as_prusaslicer_does() {
     assert!((ironing.2 / their_ironing.2 - 1.0).abs() < 0.03);
     // The checker flags the thin ironing lines as odd widths, and nothing else.
     let report = check(&gcode, Some(&cube));
-    let share = report["by_type"]["ironing"].as_f64().unwrap() / report["print_mm"].as_f64().unwrap();
-    assert!(report["odd_width_share"].as_f64().unwrap() <= share + 0.002, "{report}");
+    let share =
+        report["by_type"]["ironing"].as_f64().unwrap() / report["print_mm"].as_f64().unwrap();
+    assert!(
+        report["odd_width_share"].as_f64().unwrap() <= share + 0.002,
+        "{report}"
+    );
     let flags = report["flags"].as_array().unwrap();
-    assert!(flags.iter().all(|f| f.as_str().unwrap().contains("implied width")), "{report}");
-    assert!(report["outside_share"].as_f64().unwrap() <= 0.002, "{report}");
+    assert!(
+        flags
+            .iter()
+            .all(|f| f.as_str().unwrap().contains("implied width")),
+        "{report}"
+    );
+    assert!(
+        report["outside_share"].as_f64().unwrap() <= 0.002,
+        "{report}"
+    );
     // Off: none.
     let (_, plain) = slice_with(&cube, "finishing-ironing-off", &with(&[]));
     assert!(!plain.gcode.contains(";TYPE:Ironing"));
@@ -328,10 +340,85 @@ fn ironing_types_pick_their_surfaces() {
     let (top, n) = layers_for("top");
     let (topmost, _) = layers_for("topmost");
     let (solid, _) = layers_for("solid");
-    println!("ironed layers: top {}, topmost {:?}, solid {}", top.len(), topmost, solid.len());
+    println!(
+        "ironed layers: top {}, topmost {:?}, solid {}",
+        top.len(),
+        topmost,
+        solid.len()
+    );
     assert_eq!(topmost, vec![n - 1]);
     assert!(top.len() > 10 && top.contains(&(n - 1)), "{top:?}");
     assert!(solid.len() > top.len());
     let missing: Vec<&usize> = top.iter().filter(|l| !solid.contains(l)).collect();
     assert!(missing.is_empty(), "{missing:?}");
+}
+
+/// Spiral vase on a cylinder: the bottom layers as usual, then one wall whose Z only ever
+/// climbs, a layer's height per turn, with no layer change, retraction or second wall (even
+/// with two walls asked for), as PrusaSlicer prints it.
+#[test]
+fn spiral_vase_rises_in_one_wall_as_prusaslicer_prints_it() {
+    let cylinder = shape_file("finishing-vase", "cylinder");
+    let s = with(&[
+        ("spiral_vase", "1"),
+        ("perimeters", "3"),
+        ("fill_density", "40%"),
+    ]);
+    let (gcode, out) = slice_with(&cylinder, "finishing-vase", &s);
+    let text = &out.gcode;
+    // From the first climbing line (layer 4, over the three bottom layers) to the end.
+    let start = text.find(";Z:0.8\n").expect("layer 4");
+    let first = start + text[start..].find(" Z0.6").expect("the spiral");
+    let spiral = &text[first..text.find(";TYPE:Custom").unwrap()];
+    let mut last_z = 0.6;
+    let mut climbs = 0;
+    for line in spiral.lines() {
+        assert!(
+            !line.starts_with("G1 Z"),
+            "a layer change in the spiral: {line}"
+        );
+        assert!(!line.contains(" E-"), "a retraction in the spiral: {line}");
+        if let Some(z) = line
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix('Z'))
+            .and_then(|z| z.parse::<f64>().ok())
+        {
+            assert!(z >= last_z - 1e-9, "{line} after Z{last_z}");
+            climbs += 1;
+            last_z = z;
+        }
+        if let Some(t) = line.strip_prefix(";TYPE:") {
+            assert_eq!(t, "External perimeter");
+        }
+    }
+    assert!((last_z - 20.0).abs() < 1e-6, "{last_z}");
+    assert!(climbs > 97 * 50, "{climbs}"); // every line of 97 turns climbs
+    // Against PrusaSlicer's vase: the same wall, the same plastic (the prime line aside).
+    let reference = prusaslicer_with(
+        &cylinder,
+        &[
+            "--spiral-vase",
+            "--perimeters",
+            "1",
+            "--top-solid-layers",
+            "0",
+            "--fill-density",
+            "0%",
+        ],
+    );
+    let ours = check(&gcode, Some(&cylinder));
+    let theirs = &reference.report;
+    let wall = |r: &serde_json::Value| r["by_type"]["external perimeter"].as_f64().unwrap();
+    println!(
+        "vase wall: Lamina {} mm, PrusaSlicer {} mm",
+        wall(&ours),
+        wall(theirs)
+    );
+    assert!((wall(&ours) / wall(theirs) - 1.0).abs() < 0.01);
+    let filament = ours["filament_mm"].as_f64().unwrap() - prime_filament(&gcode);
+    let their_filament = theirs["filament_mm"].as_f64().unwrap();
+    assert!(
+        (filament / their_filament - 1.0).abs() < 0.03,
+        "{filament} vs {their_filament}"
+    );
 }

@@ -124,6 +124,7 @@ pub fn slice(
     presets: &[(String, String)],
     obs: &mut dyn Observer,
 ) -> Result<SliceOutput, SliceError> {
+    let settings = &settings.effective();
     let job = Job {
         scene,
         settings,
@@ -398,7 +399,11 @@ pub fn plan_stage(
         }
         ordered.push(layer);
     }
-    let mut layers = Planner::new(settings).plan(&ordered, &sliced.print_plan);
+    let mut planner = Planner::new(settings);
+    if settings.spiral_vase {
+        planner = planner.spiral_from(raft_n + settings.bottom_solid_layers.max(1) as usize);
+    }
+    let mut layers = planner.plan(&ordered, &sliced.print_plan);
     // The print ends with its last extrusion: layers above it with nothing on them (where
     // the top of a part yielded no line) are not printed.
     let last = layers

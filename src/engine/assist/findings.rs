@@ -18,6 +18,8 @@ pub enum Kind {
     TinyIslands,
     LayerTime,
     FarOverAir,
+    /// Spiral vase with more than one outline on a layer.
+    VaseOutlines,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -240,6 +242,34 @@ pub fn in_object(
             ),
         });
     }
+    if s.spiral_vase {
+        // A spiral is one line per layer: a second island or a hole makes it jump.
+        let from = s.bottom_solid_layers as usize;
+        let extra: Vec<f64> = slices
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let outlines: usize = l.iter().map(|r| 1 + r.holes.len()).sum();
+                if i >= from && outlines > 1 {
+                    (outlines - 1) as f64
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        if let Some((first, last, worst, _, count)) = gather(&extra, 0.0, offset) {
+            out.push(Finding {
+                kind: Kind::VaseOutlines,
+                first,
+                last,
+                worst,
+                text: format!(
+                    "{}: {name} has more than one outline (separate parts or holes) on {count} layers, so the spiral vase jumps between them, with a seam and a string at each jump. Spiral vase suits parts with one outline per layer: print this one without it.",
+                    layers_text(first, last)
+                ),
+            });
+        }
+    }
     let tiny: Vec<f64> = slices
         .iter()
         .map(|l| {
@@ -377,6 +407,20 @@ mod tests {
             .find(|f| f.kind == Kind::Overhang)
             .expect("blocked overhang");
         assert!(o.text.contains("blocked"), "{}", o.text);
+    }
+
+    #[test]
+    fn spiral_vase_warns_of_more_than_one_outline() {
+        let s = Settings {
+            spiral_vase: true,
+            ..Default::default()
+        }
+        .effective();
+        let vase = |name: &str| kinds(&find(name, &s)).contains(&Kind::VaseOutlines);
+        assert!(!vase("sphere"));
+        assert!(vase("islands"));
+        assert!(vase("holes"));
+        assert!(!kinds(&find("islands", &Settings::default())).contains(&Kind::VaseOutlines));
     }
 
     #[test]

@@ -332,6 +332,21 @@ pub fn blocks<'m>(
                 x = nx;
                 y = ny;
             }
+            Move::Helix {
+                x: nx,
+                y: ny,
+                z: nz,
+                e,
+                speed,
+            } => {
+                if x.is_finite() {
+                    let dz = if z.is_finite() { nz - z } else { 0.0 };
+                    push([nx - x, ny - y, dz, e], speed, print_accel);
+                }
+                x = nx;
+                y = ny;
+                z = nz;
+            }
             Move::Z { z: nz, speed } => {
                 if z.is_finite() {
                     push([0.0, 0.0, nz - z, 0.0], speed, travel_accel);

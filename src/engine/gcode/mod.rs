@@ -56,6 +56,14 @@ pub enum Move {
         e: f64,
         speed: f64,
     },
+    /// An extrusion that also rises to `z` (a spiral vase's wall).
+    Helix {
+        x: f64,
+        y: f64,
+        z: f64,
+        e: f64,
+        speed: f64,
+    },
     /// A travel that also pulls filament back (wipe): `e` is negative.
     Wipe {
         x: f64,
@@ -97,20 +105,25 @@ impl Move {
     /// Filament this move lays down (mm); 0 for anything but an extrusion.
     pub fn extruded(&self) -> f64 {
         match self {
-            Move::Extrude { e, .. } | Move::Arc { e, .. } => *e,
+            Move::Extrude { e, .. } | Move::Arc { e, .. } | Move::Helix { e, .. } => *e,
             _ => 0.0,
         }
     }
 
     /// Whether the move lays down plastic (a line or an arc).
     pub fn is_extrusion(&self) -> bool {
-        matches!(self, Move::Extrude { .. } | Move::Arc { .. })
+        matches!(
+            self,
+            Move::Extrude { .. } | Move::Arc { .. } | Move::Helix { .. }
+        )
     }
 
     /// The speed of an extrusion (mm/s); None for any other move.
     pub fn print_speed(&self) -> Option<f64> {
         match self {
-            Move::Extrude { speed, .. } | Move::Arc { speed, .. } => Some(*speed),
+            Move::Extrude { speed, .. } | Move::Arc { speed, .. } | Move::Helix { speed, .. } => {
+                Some(*speed)
+            }
             _ => None,
         }
     }
@@ -118,7 +131,9 @@ impl Move {
     /// The speed of an extrusion, to change it (cooling slow-down).
     pub fn print_speed_mut(&mut self) -> Option<&mut f64> {
         match self {
-            Move::Extrude { speed, .. } | Move::Arc { speed, .. } => Some(speed),
+            Move::Extrude { speed, .. } | Move::Arc { speed, .. } | Move::Helix { speed, .. } => {
+                Some(speed)
+            }
             _ => None,
         }
     }

@@ -35,6 +35,8 @@ pub struct Planner<'a> {
     comb: Option<usize>,
     /// The last path extruded (for wipes), in bed coordinates.
     last_path: Vec<Point>,
+    /// Spiral vase: the first layer printed as a spiral.
+    spiral_from: Option<usize>,
 }
 
 impl<'a> Planner<'a> {
@@ -59,14 +61,32 @@ impl<'a> Planner<'a> {
             instance: None,
             comb: None,
             last_path: Vec::new(),
+            spiral_from: None,
         }
+    }
+
+    /// Prints layers from `first` on as one rising spiral each (spiral vase): no layer
+    /// change, the nozzle climbing a layer's height over the layer's extrusion.
+    pub fn spiral_from(mut self, first: usize) -> Self {
+        self.spiral_from = Some(first);
+        self
+    }
+
+    fn spirals(&self, index: usize) -> bool {
+        self.spiral_from.is_some_and(|f| index >= f && index > 0)
     }
 
     /// Plans every layer in order.
     pub fn plan(mut self, layers: &[OrderedLayer], zs: &[LayerZ]) -> Vec<LayerMoves> {
         let mut out = Vec::with_capacity(layers.len());
+        let mut prev_z = 0.0;
         for (i, (layer, lz)) in layers.iter().zip(zs).enumerate() {
-            let moves = self.layer(i, layer, lz);
+            let start = self.pos.map(|p| (unscaled(p.x), unscaled(p.y)));
+            let mut moves = self.layer(i, layer, lz);
+            if self.spirals(i) {
+                spiralize(&mut moves, start, prev_z, lz.print_z);
+            }
+            prev_z = lz.print_z;
             out.push(LayerMoves {
                 index: i,
                 z: lz.print_z,
@@ -92,7 +112,8 @@ impl<'a> Planner<'a> {
             z: lz.print_z,
             height: lz.height,
         }];
-        if index > 0 && s.retract_layer_change {
+        let spiral = self.spirals(index);
+        if index > 0 && s.retract_layer_change && !spiral {
             self.retract(&mut m);
         }
         if !s.before_layer_gcode.trim().is_empty() {
@@ -119,10 +140,12 @@ impl<'a> Planner<'a> {
             }
         }
         self.z = lz.print_z;
-        m.push(Move::Z {
-            z: lz.print_z,
-            speed: self.z_speed(),
-        });
+        if !spiral {
+            m.push(Move::Z {
+                z: lz.print_z,
+                speed: self.z_speed(),
+            });
+        }
         let mut travel = LayerTravel {
             layer,
             comb: (0..layer.comb.len()).map(|_| None).collect(),
@@ -612,6 +635,41 @@ impl LayerTravel<'_> {
             router.route(from, to)
         } else {
             vec![from, to]
+        }
+    }
+}
+
+/// Turns a layer's extrusions into a spiral: Z climbs from `from` to `to` in proportion to
+/// the length extruded so far (from `start`, where the nozzle stands), so the wall rises without a seam (PrusaSlicer's spiral vase).
+fn spiralize(moves: &mut [Move], start: Option<(f64, f64)>, from: f64, to: f64) {
+    let mut pos = start;
+    let mut lengths = Vec::with_capacity(moves.len());
+    for m in moves.iter() {
+        let len = match (m, pos) {
+            (Move::Extrude { x, y, .. }, Some(p)) => (x - p.0).hypot(y - p.1),
+            _ => 0.0,
+        };
+        lengths.push(len);
+        if let Move::Extrude { x, y, .. } | Move::Travel { x, y, .. } | Move::Wipe { x, y, .. } = m
+        {
+            pos = Some((*x, *y));
+        }
+    }
+    let total: f64 = lengths.iter().sum();
+    if total <= 0.0 {
+        return;
+    }
+    let mut done = 0.0;
+    for (m, len) in moves.iter_mut().zip(lengths) {
+        if let Move::Extrude { x, y, e, speed } = *m {
+            done += len;
+            *m = Move::Helix {
+                x,
+                y,
+                z: from + (to - from) * done / total,
+                e,
+                speed,
+            };
         }
     }
 }

@@ -107,6 +107,33 @@ pub fn build(layers: &[LayerMoves], stats: &PrintStats) -> Preview {
                     x = nx;
                     y = ny;
                 }
+                Move::Helix {
+                    x: nx,
+                    y: ny,
+                    z: nz,
+                    speed,
+                    ..
+                } => {
+                    if x.is_finite() {
+                        push(
+                            &mut p.extrusions,
+                            [x, y, z, nx, ny, nz],
+                            width,
+                            height,
+                            kind,
+                            speed as f32,
+                            time,
+                            li,
+                        );
+                        p.speed_range = (
+                            p.speed_range.0.min(speed as f32),
+                            p.speed_range.1.max(speed as f32),
+                        );
+                    }
+                    x = nx;
+                    y = ny;
+                    z = nz;
+                }
                 Move::Arc {
                     x: nx,
                     y: ny,

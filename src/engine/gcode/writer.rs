@@ -346,6 +346,14 @@ pub fn write(
                     w.feed(*speed);
                     w.out.push('\n');
                 }
+                Move::Helix { x, y, z, e, speed } => {
+                    w.xy(*x, *y);
+                    w.out.push_str(" Z");
+                    num(&mut w.out, z + s.z_offset, 3);
+                    w.e_word(*e);
+                    w.feed(*speed);
+                    w.out.push('\n');
+                }
                 Move::Retract { e, speed } => {
                     w.out.push_str("G1");
                     w.e_word(-*e);

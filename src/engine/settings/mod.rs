@@ -338,6 +338,23 @@ impl Settings {
         }
     }
 
+    /// The settings a print is made with: those a mode overrides replaced. Spiral vase
+    /// prints one wall and no top, infill or support (PrusaSlicer's rule), whatever the
+    /// process says.
+    pub fn effective(&self) -> Settings {
+        let mut s = self.clone();
+        if s.spiral_vase {
+            s.perimeters = 1;
+            s.top_solid_layers = 0;
+            s.fill_density = 0.0;
+            s.support_material = false;
+            s.support_material_auto = false;
+            s.thin_walls = false;
+            s.arc_fitting = ArcFitting::Disabled;
+        }
+        s
+    }
+
     /// The outline resolution in force (mm): `resolution`, or `MIN_RESOLUTION` where it is 0.
     pub fn slice_resolution(&self) -> f64 {
         if self.resolution > 0.0 {

@@ -288,6 +288,8 @@ declare_settings! {
             "First layer height", "Height of the first layer; a thicker one sticks better. At most the nozzle diameter.";
         perimeters: u32 = 2u32, "", range(0.0, 50.0), Perimeters, Basic,
             "Walls", "Number of loops around each island and hole.";
+        spiral_vase: bool = false, "", NO_RANGE, Perimeters, Basic,
+            "Spiral vase", "Print the bottom layers, then one wall that rises without a seam in one continuous spiral: vases and lamp shades from a solid model. Prints one wall and no top, infill or support, whatever those settings say; one island per layer.";
         external_perimeters_first: bool = false, "", NO_RANGE, Plan, Advanced,
             "Outer wall first", "Print the outer wall before the inner ones (sharper outside, worse overhangs).";
         seam_position: SeamPosition = SeamPosition::Aligned, "", NO_RANGE, Plan, Basic,

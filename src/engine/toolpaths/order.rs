@@ -246,9 +246,8 @@ impl Orderer<'_> {
         self.nearest_first(thin.iter().collect(), p.offset, inst, Some(comb));
         let infill = p.infill.get(k).map_or(&[][..], |f| &f[..]);
         // Ironing goes over the finished top surface: last.
-        let (ironing, fill): (Vec<&Extrusion>, Vec<&Extrusion>) = infill
-            .iter()
-            .partition(|e| e.role() == Some(Role::Ironing));
+        let (ironing, fill): (Vec<&Extrusion>, Vec<&Extrusion>) =
+            infill.iter().partition(|e| e.role() == Some(Role::Ironing));
         self.nearest_first(fill, p.offset, inst, Some(comb));
         self.nearest_first(ironing, p.offset, inst, Some(comb));
         let entry = self

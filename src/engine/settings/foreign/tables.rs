@@ -329,6 +329,7 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
         ]),
     ),
     ("brim_object_gap", "brim_separation", Conv::Same),
+    ("spiral_mode", "spiral_vase", Conv::Same),
     // Orca folds the switch into the type ("no ironing").
     (
         "ironing_type",

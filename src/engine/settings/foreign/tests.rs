@@ -408,6 +408,19 @@ fn ironing_maps_from_prusaslicer_and_orca() {
     assert_eq!(m.get("ironing"), Some("true"));
     assert_eq!(m.get("ironing_type"), Some("solid"));
     assert_eq!(m.get("ironing_flowrate"), Some("10"));
-    let m = map(Dialect::Orca, &pairs(&[("ironing_type", "no ironing")]), &base);
+    let m = map(
+        Dialect::Orca,
+        &pairs(&[("ironing_type", "no ironing")]),
+        &base,
+    );
     assert_eq!(m.get("ironing"), Some("false"));
+}
+
+#[test]
+fn spiral_vase_maps_from_prusaslicer_and_orca() {
+    let base = Settings::default();
+    let m = map(Dialect::PrusaSlicer, &pairs(&[("spiral_vase", "1")]), &base);
+    assert_eq!(m.get("spiral_vase"), Some("true"));
+    let m = map(Dialect::Orca, &pairs(&[("spiral_mode", "1")]), &base);
+    assert_eq!(m.get("spiral_vase"), Some("true"));
 }

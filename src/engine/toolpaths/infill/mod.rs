@@ -149,7 +149,11 @@ pub fn iron(
     // spacing.
     let h = height * s.ironing_flowrate / 100.0 * s.ironing_spacing / nozzle;
     let flow = Flow::with_spacing(nozzle, h);
-    let turn = if layer.is_multiple_of(2) { 0.0 } else { PI / 2.0 };
+    let turn = if layer.is_multiple_of(2) {
+        0.0
+    } else {
+        PI / 2.0
+    };
     let angle = s.fill_angle.to_radians() + PI / 4.0 + turn;
     for region in areas {
         let Some(k) = owner_of(islands, &bboxes, region) else {
