@@ -1,6 +1,7 @@
 //! Finishing features, measured on whole prints: arc fitting (fewer lines and bytes, arcs
 //! within their tolerance of the lines they replace, the same plastic and time), and
-//! ironing (where, how much, and against PrusaSlicer), spiral vase (one rising wall).
+//! ironing (where, how much, and against PrusaSlicer), spiral vase (one rising wall), fuzzy
+//! skin (which walls, how far).
 
 mod common;
 
@@ -22,11 +23,31 @@ fn with(overrides: &[(&str, &str)]) -> Settings {
 }
 
 /// Extrusion segments of each layer (by Z in µm), arcs cut into chords of at most 0.05 mm,
-/// read from the text alone (the arc's centre from I and J, as firmware reads it).
-fn extrusion_segments(text: &str) -> HashMap<i64, Vec<[f64; 4]>> {
+/// read from the text alone (the arc's centre from I and J, as firmware reads it); only of
+/// the `;TYPE:` `only` when given.
+fn extrusion_segments(text: &str, only: Option<&str>) -> HashMap<i64, Vec<[f64; 4]>> {
     let mut out: HashMap<i64, Vec<[f64; 4]>> = HashMap::new();
     let (mut x, mut y, mut z) = (0.0f64, 0.0f64, 0.0f64);
+    let mut kind = "";
     for line in text.lines() {
+        if let Some(t) = line.strip_prefix(";TYPE:") {
+            kind = t;
+        }
+        if only.is_some_and(|k| k != kind) {
+            let code = line.split(';').next().unwrap_or("");
+            let word = |c: char| {
+                code.split_whitespace()
+                    .skip(1)
+                    .find_map(|w| w.strip_prefix(c))
+                    .and_then(|v| v.parse::<f64>().ok())
+            };
+            (x, y, z) = (
+                word('X').unwrap_or(x),
+                word('Y').unwrap_or(y),
+                word('Z').unwrap_or(z),
+            );
+            continue;
+        }
         let code = line.split(';').next().unwrap_or("").trim();
         let mut words = code.split_whitespace();
         let cmd = words.next().unwrap_or("");
@@ -85,12 +106,19 @@ fn point_segment(p: (f64, f64), s: &[f64; 4]) -> f64 {
 /// The farthest any point of the arcs' chords lies from the lines of the same layer in the
 /// file without arcs (both files round coordinates to 1 µm).
 fn largest_deviation(arcs: &str, lines: &str) -> f64 {
-    let fitted = extrusion_segments(arcs);
-    let plain = extrusion_segments(lines);
+    farthest(
+        &extrusion_segments(arcs, None),
+        &extrusion_segments(lines, None),
+    )
+}
+
+/// The farthest the end of any segment of `fitted` lies from the segments of `plain` on
+/// the same layer.
+fn farthest(fitted: &HashMap<i64, Vec<[f64; 4]>>, plain: &HashMap<i64, Vec<[f64; 4]>>) -> f64 {
     let cell = 1.0;
     let key = |x: f64, y: f64| ((x / cell).floor() as i64, (y / cell).floor() as i64);
     let mut worst: f64 = 0.0;
-    for (z, segs) in &fitted {
+    for (z, segs) in fitted {
         let reference = &plain[z];
         let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
         for (i, s) in reference.iter().enumerate() {
@@ -421,4 +449,94 @@ fn spiral_vase_rises_in_one_wall_as_prusaslicer_prints_it() {
         (filament / their_filament - 1.0).abs() < 0.03,
         "{filament} vs {their_filament}"
     );
+}
+
+/// Per layer (by Z in µm), the length of each `;TYPE:External perimeter` loop, in order.
+fn outer_loops(text: &str) -> HashMap<i64, Vec<f64>> {
+    let mut out: HashMap<i64, Vec<f64>> = HashMap::new();
+    for (z, segs) in extrusion_segments(text, Some("External perimeter")) {
+        let mut loops = vec![0.0];
+        for (k, s) in segs.iter().enumerate() {
+            if k > 0 && (segs[k - 1][2], segs[k - 1][3]) != (s[0], s[1]) {
+                loops.push(0.0);
+            }
+            *loops.last_mut().unwrap() += (s[2] - s[0]).hypot(s[3] - s[1]);
+        }
+        out.insert(z, loops);
+    }
+    out
+}
+
+/// Fuzzy skin on a cube with a hole: `external` roughens the outside only, `all` the hole
+/// too; every point stays within the thickness of the smooth wall; the first layer stays
+/// smooth; the same file every time; as much longer a wall as PrusaSlicer's.
+#[test]
+fn fuzzy_skin_roughens_the_walls_it_names_within_its_thickness() {
+    let part = model("cube_with_hole.obj");
+    let slice = |kind: &str| {
+        let s = with(&[("fuzzy_skin", kind)]);
+        let (g, out) = slice_with(&part, &format!("finishing-fuzzy-{kind}"), &s);
+        (g, out.gcode)
+    };
+    let (_, smooth) = slice("none");
+    let (g_ext, external) = slice("external");
+    let (_, all) = slice("all");
+    assert_eq!(external, slice("external").1, "the same file every time");
+    let (l0, l_ext, l_all) = (
+        outer_loops(&smooth),
+        outer_loops(&external),
+        outer_loops(&all),
+    );
+    let mut grown = [0.0f64; 2];
+    let mut hole = 0.0;
+    for (z, smooth_loops) in &l0 {
+        let mut a = smooth_loops.clone();
+        let mut b = l_ext[z].clone();
+        let mut c = l_all[z].clone();
+        for v in [&mut a, &mut b, &mut c] {
+            v.sort_by(f64::total_cmp); // the hole's loop is the shorter
+        }
+        if *z == 200 {
+            assert_eq!(a, b, "the first layer stays smooth");
+            assert_eq!(a, c);
+            continue;
+        }
+        assert!(
+            (b[0] - a[0]).abs() < 1e-6,
+            "external leaves the hole: {a:?} {b:?}"
+        );
+        assert!(
+            b[1] > a[1] + 0.1,
+            "external roughens the outside: {a:?} {b:?}"
+        );
+        assert!(
+            c[0] > a[0] + 0.1 && c[1] > a[1] + 0.1,
+            "all roughens both: {a:?} {c:?}"
+        );
+        grown[0] += b[1] - a[1];
+        grown[1] += c[0] - a[0];
+        hole += a[0];
+    }
+    assert!(grown[1] > 0.02 * hole, "{grown:?} {hole}");
+    let thick = with(&[]).fuzzy_skin_thickness;
+    let dev = farthest(
+        &extrusion_segments(&all, Some("External perimeter")),
+        &extrusion_segments(&smooth, Some("External perimeter")),
+    );
+    assert!(dev <= thick + 0.002, "{dev}");
+    assert!(dev > thick * 0.8, "it does wander: {dev}");
+    let report = check(&g_ext, Some(&part));
+    assert!(report["flags"].as_array().unwrap().is_empty(), "{report}");
+    // PrusaSlicer's outside wall grows as much at the same settings.
+    let wall = |r: &serde_json::Value| r["by_type"]["external perimeter"].as_f64().unwrap();
+    let p_smooth = wall(&prusaslicer(&part).report);
+    let p_ext = wall(&prusaslicer_with(&part, &["--fuzzy-skin", "external"]).report);
+    println!(
+        "fuzzy skin: outside wall +{:.0} mm (PrusaSlicer +{:.0} mm), hole +{:.0} mm",
+        grown[0],
+        p_ext - p_smooth,
+        grown[1]
+    );
+    let ratio = grown[0] / (p_ext - p_smooth);
+    assert!((0.7..1.4).contains(&ratio), "{ratio}");
 }

@@ -63,6 +63,15 @@ setting_enum!(
 );
 
 setting_enum!(
+    /// Which walls fuzzy skin roughens (PrusaSlicer's values).
+    FuzzySkin {
+        None = "none",
+        External = "external",
+        All = "all",
+    }
+);
+
+setting_enum!(
     /// Sparse infill patterns.
     InfillPattern {
         Rectilinear = "rectilinear",
@@ -308,6 +317,12 @@ declare_settings! {
             "Minimum feature size", "Features thinner than this percentage of the nozzle diameter are left out; thicker ones down to it get a wall (Arachne).";
         min_bead_width: f64 = 85.0, "%", range(10.0, 100.0), Perimeters, Advanced,
             "Minimum wall width", "The narrowest wall printed, as a percentage of the nozzle diameter; thin features are widened to it (Arachne).";
+        fuzzy_skin: FuzzySkin = FuzzySkin::None, "", NO_RANGE, Perimeters, Advanced,
+            "Fuzzy skin", "Make the outer wall wander in and out at random for a textured, grippy surface that hides layer lines: on the outside of each part (external), or round its holes too (all). The first layer stays smooth.";
+        fuzzy_skin_thickness: f64 = 0.3, "mm", range(0.0, 2.0), Perimeters, Advanced,
+            "Fuzzy skin thickness", "How far the wall may wander, either way.";
+        fuzzy_skin_point_dist: f64 = 0.8, "mm", range(0.1, 20.0), Perimeters, Advanced,
+            "Fuzzy skin point distance", "Distance between the wall's random points: smaller gives a finer texture.";
         thin_walls: bool = true, "", NO_RANGE, Perimeters, Advanced,
             "Thin walls", "Print walls too thin for two lines as a single line of variable width.";
         gap_fill_enabled: bool = true, "", NO_RANGE, Perimeters, Advanced,

@@ -6,6 +6,7 @@
 mod arachne;
 mod chain;
 pub mod flow;
+mod fuzzy;
 mod infill;
 mod order;
 mod raft;
@@ -211,12 +212,14 @@ pub fn walls(sliced: &SlicedObject, plan: &[LayerZ], settings: &Settings) -> Vec
         } else {
             Some(&sliced.layers[i - 1][..])
         };
-        walls::make_walls(
+        let mut islands = walls::make_walls(
             regions,
             lower,
             &LayerFlows::new(settings, plan[i].height, plan[i].on_bed),
             settings,
-        )
+        );
+        fuzzy::roughen(&mut islands, i, settings);
+        islands
     })
 }
 

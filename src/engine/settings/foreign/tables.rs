@@ -330,6 +330,23 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
     ),
     ("brim_object_gap", "brim_separation", Conv::Same),
     ("spiral_mode", "spiral_vase", Conv::Same),
+    // Orca's "all" is the contour and holes (PrusaSlicer's), "allwalls" every wall.
+    (
+        "fuzzy_skin",
+        "fuzzy_skin",
+        Conv::Words(&[
+            ("none", "none"),
+            ("external", "external"),
+            ("all", "all"),
+            ("allwalls", "all"),
+        ]),
+    ),
+    ("fuzzy_skin_thickness", "fuzzy_skin_thickness", Conv::Same),
+    (
+        "fuzzy_skin_point_distance",
+        "fuzzy_skin_point_dist",
+        Conv::Same,
+    ),
     // Orca folds the switch into the type ("no ironing").
     (
         "ironing_type",

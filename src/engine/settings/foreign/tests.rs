@@ -424,3 +424,30 @@ fn spiral_vase_maps_from_prusaslicer_and_orca() {
     let m = map(Dialect::Orca, &pairs(&[("spiral_mode", "1")]), &base);
     assert_eq!(m.get("spiral_vase"), Some("true"));
 }
+
+#[test]
+fn fuzzy_skin_maps_from_prusaslicer_and_orca() {
+    let base = Settings::default();
+    let m = map(
+        Dialect::PrusaSlicer,
+        &pairs(&[
+            ("fuzzy_skin", "external"),
+            ("fuzzy_skin_thickness", "0.2"),
+            ("fuzzy_skin_point_dist", "0.5"),
+        ]),
+        &base,
+    );
+    assert_eq!(m.get("fuzzy_skin"), Some("external"));
+    assert_eq!(m.get("fuzzy_skin_thickness"), Some("0.2"));
+    assert_eq!(m.get("fuzzy_skin_point_dist"), Some("0.5"));
+    let m = map(
+        Dialect::Orca,
+        &pairs(&[
+            ("fuzzy_skin", "allwalls"),
+            ("fuzzy_skin_point_distance", "0.6"),
+        ]),
+        &base,
+    );
+    assert_eq!(m.get("fuzzy_skin"), Some("all"));
+    assert_eq!(m.get("fuzzy_skin_point_dist"), Some("0.6"));
+}
