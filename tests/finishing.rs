@@ -540,3 +540,29 @@ fn fuzzy_skin_roughens_the_walls_it_names_within_its_thickness() {
     let ratio = grown[0] / (p_ext - p_smooth);
     assert!((0.7..1.4).contains(&ratio), "{ratio}");
 }
+
+/// `infill_first` prints each layer's infill before its walls, as PrusaSlicer's does.
+#[test]
+fn infill_first_puts_the_infill_before_the_walls() {
+    let cube = model("20mm_cube.obj");
+    let order = |text: &str| -> Vec<String> {
+        features_by_layer(text)[10]
+            .iter()
+            .map(|f| f.0.clone())
+            .filter(|k| k != "Skirt/Brim")
+            .collect()
+    };
+    let (_, normal) = slice_with(&cube, "finishing-infill-first-off", &with(&[]));
+    let (_, first) = slice_with(
+        &cube,
+        "finishing-infill-first",
+        &with(&[("infill_first", "1")]),
+    );
+    assert_eq!(order(&normal.gcode)[0], "Perimeter");
+    assert_eq!(order(&first.gcode)[0], "Internal infill");
+    assert!(order(&first.gcode).contains(&"External perimeter".to_string()));
+    assert!((first.stats.filament_mm / normal.stats.filament_mm - 1.0).abs() < 1e-9);
+    let reference = prusaslicer_with(&cube, &["--infill-first"]);
+    let theirs = std::fs::read_to_string(&reference.gcode).unwrap();
+    assert_eq!(order(&theirs)[0], "Internal infill");
+}

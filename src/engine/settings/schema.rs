@@ -297,6 +297,8 @@ declare_settings! {
             "First layer height", "Height of the first layer; a thicker one sticks better. At most the nozzle diameter.";
         perimeters: u32 = 2u32, "", range(0.0, 50.0), Perimeters, Basic,
             "Walls", "Number of loops around each island and hole.";
+        infill_first: bool = false, "", NO_RANGE, Plan, Advanced,
+            "Infill before walls", "Print each island's infill before its walls: walls laid against finished infill can look better on some parts, but infill may show through thin walls.";
         spiral_vase: bool = false, "", NO_RANGE, Perimeters, Basic,
             "Spiral vase", "Print the bottom layers, then one wall that rises without a seam in one continuous spiral: vases and lamp shades from a solid model. Prints one wall and no top, infill or support, whatever those settings say; one island per layer.";
         external_perimeters_first: bool = false, "", NO_RANGE, Plan, Advanced,

@@ -226,8 +226,8 @@ impl Orderer<'_> {
         best.1
     }
 
-    /// Emits island `k` of `p`: walls, thin walls and gap fill, infill. Returns where the
-    /// nozzle entered it and where it left.
+    /// Emits island `k` of `p`: walls, thin walls and gap fill, infill (infill first with
+    /// `infill_first`), ironing. Returns where the nozzle entered it and where it left.
     fn island(&mut self, p: &PlacedLayer, k: usize) -> (Point, Point) {
         let inst = Some(p.instance);
         let first = self.out.paths.len();
@@ -241,14 +241,20 @@ impl Orderer<'_> {
         outline.translate(p.offset);
         self.out.comb.push(fill);
         self.out.outlines.push(outline);
-        self.walls(&isl.walls, p.offset, inst);
-        let thin: Vec<Extrusion> = isl.thin.iter().cloned().map(Extrusion::Path).collect();
-        self.nearest_first(thin.iter().collect(), p.offset, inst, Some(comb));
         let infill = p.infill.get(k).map_or(&[][..], |f| &f[..]);
         // Ironing goes over the finished top surface: last.
         let (ironing, fill): (Vec<&Extrusion>, Vec<&Extrusion>) =
             infill.iter().partition(|e| e.role() == Some(Role::Ironing));
-        self.nearest_first(fill, p.offset, inst, Some(comb));
+        let thin: Vec<Extrusion> = isl.thin.iter().cloned().map(Extrusion::Path).collect();
+        if self.s.infill_first {
+            self.nearest_first(fill, p.offset, inst, Some(comb));
+            self.walls(&isl.walls, p.offset, inst);
+            self.nearest_first(thin.iter().collect(), p.offset, inst, Some(comb));
+        } else {
+            self.walls(&isl.walls, p.offset, inst);
+            self.nearest_first(thin.iter().collect(), p.offset, inst, Some(comb));
+            self.nearest_first(fill, p.offset, inst, Some(comb));
+        }
         self.nearest_first(ironing, p.offset, inst, Some(comb));
         let entry = self
             .out

@@ -330,6 +330,7 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
     ),
     ("brim_object_gap", "brim_separation", Conv::Same),
     ("spiral_mode", "spiral_vase", Conv::Same),
+    ("is_infill_first", "infill_first", Conv::Same),
     // Orca's "all" is the contour and holes (PrusaSlicer's), "allwalls" every wall.
     (
         "fuzzy_skin",

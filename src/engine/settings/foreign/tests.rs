@@ -423,6 +423,15 @@ fn spiral_vase_maps_from_prusaslicer_and_orca() {
     assert_eq!(m.get("spiral_vase"), Some("true"));
     let m = map(Dialect::Orca, &pairs(&[("spiral_mode", "1")]), &base);
     assert_eq!(m.get("spiral_vase"), Some("true"));
+    // And infill before walls.
+    let m = map(
+        Dialect::PrusaSlicer,
+        &pairs(&[("infill_first", "1")]),
+        &base,
+    );
+    assert_eq!(m.get("infill_first"), Some("true"));
+    let m = map(Dialect::Orca, &pairs(&[("is_infill_first", "1")]), &base);
+    assert_eq!(m.get("infill_first"), Some("true"));
 }
 
 #[test]
