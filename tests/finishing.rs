@@ -566,3 +566,82 @@ fn infill_first_puts_the_infill_before_the_walls() {
     let theirs = std::fs::read_to_string(&reference.gcode).unwrap();
     assert_eq!(order(&theirs)[0], "Internal infill");
 }
+
+/// Size and hole compensation move a square part's outside in and its square hole out by
+/// what they say, as PrusaSlicer's size compensation does; off, nothing moves.
+#[test]
+fn size_and_hole_compensation_move_the_outlines() {
+    let part = model("cube_with_hole.obj");
+    let loops_at = |text: &str| {
+        let mut l = outer_loops(text)[&5000].clone(); // Z 5 mm
+        l.sort_by(f64::total_cmp);
+        l
+    };
+    let (_, plain) = slice_with(&part, "finishing-xy-off", &with(&[]));
+    let (_, moved) = slice_with(
+        &part,
+        "finishing-xy",
+        &with(&[
+            ("xy_size_compensation", "-0.1"),
+            ("xy_hole_compensation", "0.2"),
+        ]),
+    );
+    let (before, after) = (loops_at(&plain.gcode), loops_at(&moved.gcode));
+    // Square outlines: each side moves by the compensation, the loop by 8 times it.
+    assert!(
+        (after[1] - (before[1] - 0.8)).abs() < 0.05,
+        "{before:?} {after:?}"
+    );
+    assert!(
+        (after[0] - (before[0] + 8.0 * 0.3)).abs() < 0.05,
+        "{before:?} {after:?}"
+    );
+    let reference = prusaslicer_with(&part, &["--xy-size-compensation", "-0.1"]);
+    let theirs = loops_at(&std::fs::read_to_string(&reference.gcode).unwrap());
+    let untouched = loops_at(&std::fs::read_to_string(prusaslicer(&part).gcode).unwrap());
+    println!("outside loop: Lamina {before:?} → {after:?}; PrusaSlicer {untouched:?} → {theirs:?}");
+    assert!((theirs[1] - untouched[1] - (after[1] - before[1])).abs() < 0.05);
+}
+
+/// Elephant foot compensation shrinks the first layer's outside as PrusaSlicer's does, and
+/// only the first layer.
+#[test]
+fn elephant_foot_compensation_matches_prusaslicer() {
+    let part = model("cube_with_hole.obj");
+    let loops_at = |text: &str, z: i64| {
+        let mut l = outer_loops(text)[&z].clone();
+        l.sort_by(f64::total_cmp);
+        l
+    };
+    let (_, plain) = slice_with(&part, "finishing-foot-off", &with(&[]));
+    let (_, foot) = slice_with(
+        &part,
+        "finishing-foot",
+        &with(&[("elefant_foot_compensation", "0.2")]),
+    );
+    let ours = (loops_at(&plain.gcode, 200), loops_at(&foot.gcode, 200));
+    let second = (loops_at(&plain.gcode, 400), loops_at(&foot.gcode, 400));
+    assert!(
+        (0..2).all(|k| (second.0[k] - second.1[k]).abs() < 0.01),
+        "{second:?}"
+    );
+    let text = |r: Reference| std::fs::read_to_string(r.gcode).unwrap();
+    let theirs = (
+        loops_at(&text(prusaslicer(&part)), 200),
+        loops_at(
+            &text(prusaslicer_with(
+                &part,
+                &["--elefant-foot-compensation", "0.2"],
+            )),
+            200,
+        ),
+    );
+    println!("first layer loops: Lamina {ours:?}; PrusaSlicer {theirs:?}");
+    for k in 0..2 {
+        let (d_ours, d_theirs) = (ours.1[k] - ours.0[k], theirs.1[k] - theirs.0[k]);
+        assert!(
+            (d_ours - d_theirs).abs() < 0.1,
+            "loop {k}: {d_ours} vs {d_theirs}"
+        );
+    }
+}

@@ -97,6 +97,30 @@ pub fn is_bridge(region: &ExPolygon, below: &[ExPolygon], width: f64) -> bool {
     unscaled_area(geom::total_area(&anchors)) > 0.6 * width * outline
 }
 
+/// The regions with their holes grown by `delta` (shrunk when negative; a hole shrunk to
+/// nothing closes), their outsides as they were.
+fn compensate_holes(regions: Vec<ExPolygon>, delta: crate::engine::units::Coord) -> Vec<ExPolygon> {
+    regions
+        .into_iter()
+        .flat_map(|r| {
+            if r.holes.is_empty() {
+                return vec![r];
+            }
+            let holes: Vec<ExPolygon> = r
+                .holes
+                .iter()
+                .map(|h| {
+                    let mut c = h.clone();
+                    c.reverse();
+                    ExPolygon::new(c)
+                })
+                .collect();
+            let grown = geom::offset(&holes, delta, Join::Miter);
+            geom::difference(&[ExPolygon::new(r.contour)], &grown)
+        })
+        .collect()
+}
+
 /// What slicing found in one object.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SlicedObject {
@@ -115,12 +139,22 @@ pub fn slice_object(mesh: &Mesh, plan: &[LayerZ], settings: &Settings) -> Sliced
     let closing = scaled(settings.slice_closing_radius);
     let resolution = scaled(settings.slice_resolution());
     let foot = scaled(settings.elefant_foot_compensation);
+    let (size, hole) = (
+        scaled(settings.xy_size_compensation),
+        scaled(settings.xy_hole_compensation),
+    );
     let layers = par::map(&raw, |i, (loops, _)| {
         let mut regions = geom::union(loops);
         // Simplify first: dense meshes give thousands of tiny edges that offsets would chew on.
         regions = geom::simplify_polygons(&regions, resolution);
         if closing > 0 && !regions.is_empty() {
             regions = geom::offset2(&regions, closing, -closing, Join::Miter);
+        }
+        if size != 0 && !regions.is_empty() {
+            regions = geom::offset(&regions, size, Join::Miter);
+        }
+        if hole != 0 {
+            regions = compensate_holes(regions, hole);
         }
         if plan[i].on_bed && foot > 0 {
             // Shrink the squished first layer, but never make thin parts vanish.

@@ -519,6 +519,10 @@ declare_settings! {
             "Slice gap closing radius", "Cracks narrower than twice this in a sliced layer are closed.";
         elefant_foot_compensation: f64 = 0.0, "mm", range(0.0, 2.0), Slice, Advanced,
             "Elephant foot compensation", "Shrinks the first layer by this much to offset its squish.";
+        xy_size_compensation: f64 = 0.0, "mm", range(-2.0, 2.0), Slice, Advanced,
+            "XY size compensation", "Grows (positive) or shrinks (negative) every outline of the part in X and Y, holes included: a part that prints 0.1 mm too large on each side takes -0.1.";
+        xy_hole_compensation: f64 = 0.0, "mm", range(-2.0, 2.0), Slice, Advanced,
+            "Hole compensation", "Grows (positive) or shrinks (negative) the holes, on top of the size compensation: holes tend to print small, and +0.1 mm lets a 5 mm pin into a 5 mm hole.";
         arc_fitting: ArcFitting = ArcFitting::Disabled, "", NO_RANGE, Plan, Advanced,
             "Arc fitting", "Write curves as arcs (G2/G3 with their centre) instead of many short lines: smaller files, and smoother motion where lines arrive slowly (USB, OctoPrint). The printer must take arcs: Marlin built with ARC_SUPPORT, Klipper with a [gcode_arcs] section, RepRapFirmware as it comes.";
         arc_fitting_tolerance: f64 = 0.05, "mm", range(0.001, 1.0), Plan, Advanced,

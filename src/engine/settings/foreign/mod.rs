@@ -132,6 +132,35 @@ fn with_thumbnail_format(pairs: &[(String, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// OrcaSlicer's `xy_contour_compensation` moves only the outside of a part, PrusaSlicer's
+/// `xy_size_compensation` (Lamina's) every outline: the holes take the difference, so that
+/// they stay where Orca puts them (`xy_hole_compensation` plus the contour's).
+fn with_contour_compensation(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    let value = |key: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| first_entry(v).parse::<f64>().ok())
+    };
+    let (contour, hole) = (
+        value("xy_contour_compensation"),
+        value("xy_hole_compensation"),
+    );
+    if contour.is_none() && hole.is_none() {
+        return pairs.to_vec();
+    }
+    let (c, h) = (contour.unwrap_or(0.0), hole.unwrap_or(0.0));
+    let mut out: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| k != "xy_contour_compensation" && k != "xy_hole_compensation")
+        .cloned()
+        .collect();
+    out.push(("xy_size_compensation".into(), format_float(c)));
+    out.push(("xy_hole_compensation".into(), format_float(h + c)));
+    out
+}
+
 /// Maps `(key, value)` pairs written by `dialect` onto Lamina's keys. Percentages of other
 /// settings are resolved against the config's own values, else against `base`.
 pub fn map(dialect: Dialect, pairs: &[(String, String)], base: &Settings) -> Mapped {
@@ -140,6 +169,10 @@ pub fn map(dialect: Dialect, pairs: &[(String, String)], base: &Settings) -> Map
         Dialect::Orca => ORCA,
     };
     let pairs = &with_thumbnail_format(pairs);
+    let pairs = &match dialect {
+        Dialect::Orca => with_contour_compensation(pairs),
+        Dialect::PrusaSlicer => pairs.to_vec(),
+    };
     let mut ignored: BTreeMap<String, String> = BTreeMap::new();
     // Lamina key → (foreign key, value text), later pairs winning.
     let mut wanted: BTreeMap<&'static str, (String, Result<String, String>)> = BTreeMap::new();

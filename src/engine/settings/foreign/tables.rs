@@ -331,6 +331,9 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
     ("brim_object_gap", "brim_separation", Conv::Same),
     ("spiral_mode", "spiral_vase", Conv::Same),
     ("is_infill_first", "infill_first", Conv::Same),
+    // Written by `with_contour_compensation` from Orca's contour and hole compensation.
+    ("xy_size_compensation", "xy_size_compensation", Conv::Same),
+    ("xy_hole_compensation", "xy_hole_compensation", Conv::Same),
     // Orca's "all" is the contour and holes (PrusaSlicer's), "allwalls" every wall.
     (
         "fuzzy_skin",

@@ -460,3 +460,27 @@ fn fuzzy_skin_maps_from_prusaslicer_and_orca() {
     assert_eq!(m.get("fuzzy_skin"), Some("all"));
     assert_eq!(m.get("fuzzy_skin_point_dist"), Some("0.6"));
 }
+
+#[test]
+fn size_and_hole_compensation_map_from_prusaslicer_and_orca() {
+    let base = Settings::default();
+    let m = map(
+        Dialect::PrusaSlicer,
+        &pairs(&[("xy_size_compensation", "-0.05")]),
+        &base,
+    );
+    assert_eq!(m.get("xy_size_compensation"), Some("-0.05"));
+    // Orca moves the contour alone: Lamina's size compensation moves the holes too, so
+    // their own compensation takes the difference.
+    let m = map(
+        Dialect::Orca,
+        &pairs(&[
+            ("xy_contour_compensation", "-0.05"),
+            ("xy_hole_compensation", "0.1"),
+        ]),
+        &base,
+    );
+    assert_eq!(m.get("xy_size_compensation"), Some("-0.05"));
+    assert_eq!(m.get("xy_hole_compensation"), Some("0.05"));
+    assert!(m.ignored.is_empty(), "{:?}", m.ignored);
+}
