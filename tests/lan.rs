@@ -350,6 +350,68 @@ fn uploads_to_a_real_moonraker_and_names_klipper_missing() {
     }
 }
 
+/// Moonraker's own metadata module, with Lamina's parser (scripts/moonraker) added as it
+/// would go in upstream, reads a Lamina file's facts: the slicer and its version, the
+/// estimated time, filament, layer heights, first-layer temperatures and thumbnails, which
+/// Mainsail and Fluidd show. Without it Moonraker takes Lamina's files for an unknown
+/// slicer's and finds none of these but the thumbnails.
+#[test]
+fn moonrakers_metadata_module_reads_lamina_files_with_laminas_parser() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let home = std::env::var_os("MOONRAKER_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target/moonraker"));
+    let lib = home.join("venv/lib");
+    let metadata_py = std::fs::read_dir(&lib)
+        .unwrap_or_else(|e| panic!("Moonraker is not installed in {}: {e}", home.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            e.path()
+                .join("site-packages/moonraker/components/file_manager/metadata.py")
+        })
+        .find(|p| p.exists())
+        .expect("Moonraker's metadata.py");
+    let sel = lamina::engine::settings::Selection {
+        choice: lamina::engine::settings::Choice {
+            printer: "creality-k1".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let s = lamina::engine::settings::resolve(&sel).unwrap();
+    let (gcode, out) = common::slice_with(&common::model("20mm_cube.obj"), "lan-metadata", &s);
+    let run = Command::new(home.join("venv/bin/python"))
+        .arg(root.join("scripts/moonraker/check.py"))
+        .arg(&metadata_py)
+        .arg(&gcode)
+        .output()
+        .expect("run Moonraker's metadata module");
+    let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&run.stderr));
+    });
+    let m = &v["metadata"];
+    assert_eq!(m["slicer"], "Lamina", "{m}");
+    assert_eq!(m["slicer_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(m["estimated_time"], out.stats.time_s.round());
+    assert!((m["filament_total"].as_f64().unwrap() - out.stats.filament_mm).abs() < 0.01);
+    assert!((m["filament_weight_total"].as_f64().unwrap() - out.stats.filament_g).abs() < 0.01);
+    assert_eq!(m["layer_count"], 100);
+    assert_eq!(m["layer_height"], 0.2);
+    assert_eq!(m["first_layer_height"], 0.2);
+    assert_eq!(m["object_height"], 20.0);
+    assert_eq!(m["nozzle_diameter"], 0.4);
+    assert_eq!(m["first_layer_extr_temp"], s.first_layer_temperature);
+    assert_eq!(m["first_layer_bed_temp"], s.first_layer_bed_temperature);
+    assert_eq!(m["filament_type"], "PLA");
+    let sizes: Vec<u64> = m["thumbnails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["width"].as_u64().unwrap())
+        .collect();
+    assert!(sizes.contains(&96) && sizes.contains(&300), "{sizes:?}");
+}
+
 struct Simulator(std::process::Child);
 
 impl Drop for Simulator {
