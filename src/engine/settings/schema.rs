@@ -18,12 +18,14 @@ setting_enum!(
 );
 
 setting_enum!(
-    /// Where the brim goes: round each object's outside, inside its holes, both, or nowhere.
+    /// Where the brim goes: round each object's outside, inside its holes, both, only at its
+    /// sharp corners (ears, OrcaSlicer's), or nowhere.
     BrimType {
         NoBrim = "no_brim",
         OuterOnly = "outer_only",
         InnerOnly = "inner_only",
         OuterAndInner = "outer_and_inner",
+        BrimEars = "brim_ears",
     }
 );
 
@@ -384,9 +386,13 @@ declare_settings! {
         brim_width: f64 = 0.0, "mm", range(0.0, 100.0), Skirt, Basic,
             "Brim width", "Width of the brim around each object's first layer; 0 for none.";
         brim_type: BrimType = BrimType::OuterOnly, "", NO_RANGE, Skirt, Advanced,
-            "Brim type", "Where the brim goes: round the outside of each object, inside its holes (holds thin walls round a hole), both, or nowhere.";
+            "Brim type", "Where the brim goes: round the outside of each object, inside its holes (holds thin walls round a hole), both, only at sharp corners (ears: little plastic, easy to remove), or nowhere.";
         brim_separation: f64 = 0.0, "mm", range(0.0, 10.0), Skirt, Advanced,
             "Brim separation", "Gap between the object and its brim, so the brim breaks off cleanly; 0 joins them.";
+        brim_ears_max_angle: f64 = 125.0, "°", range(0.0, 180.0), Skirt, Advanced,
+            "Brim ear angle", "Brim ears: corners sharper than this get an ear, a patch of brim as wide as the brim width, where a corner tends to lift.";
+        brim_ears_detection_length: f64 = 1.0, "mm", range(0.0, 20.0), Skirt, Advanced,
+            "Brim ear detection length", "Brim ears: outline detail smaller than this is smoothed away before corners are found, so a rounded or finely faceted corner counts as one corner.";
     }
     Process "Support" {
         support_material: bool = false, "", NO_RANGE, Support, Basic,

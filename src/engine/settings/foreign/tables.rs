@@ -326,9 +326,16 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
             ("outer_and_inner", "outer_and_inner"),
             // Orca's automatic brim lays an outer brim where one is needed.
             ("auto_brim", "outer_only"),
+            ("brim_ears", "brim_ears"),
         ]),
     ),
     ("brim_object_gap", "brim_separation", Conv::Same),
+    ("brim_ears_max_angle", "brim_ears_max_angle", Conv::Same),
+    (
+        "brim_ears_detection_length",
+        "brim_ears_detection_length",
+        Conv::Same,
+    ),
     ("spiral_mode", "spiral_vase", Conv::Same),
     ("is_infill_first", "infill_first", Conv::Same),
     // Written by `with_contour_compensation` from Orca's contour and hole compensation.

@@ -349,14 +349,19 @@ fn brim_type_and_separation_map_from_prusaslicer_and_orca() {
     );
     assert_eq!(m.get("brim_type"), Some("outer_only"));
     assert_eq!(m.get("brim_separation"), Some("0.1"));
-    // Orca's brim ears are not built yet: named, not guessed.
+    // Orca's brim ears, with their corner angle and detection length.
     let m = map(
         Dialect::Orca,
-        &pairs(&[("brim_type", "brim_ears")]),
+        &pairs(&[
+            ("brim_type", "brim_ears"),
+            ("brim_ears_max_angle", "100"),
+            ("brim_ears_detection_length", "2"),
+        ]),
         &Settings::default(),
     );
-    assert_eq!(m.get("brim_type"), None);
-    assert!(m.ignored.iter().any(|(k, _)| k == "brim_type"));
+    assert_eq!(m.get("brim_type"), Some("brim_ears"));
+    assert_eq!(m.get("brim_ears_max_angle"), Some("100"));
+    assert_eq!(m.get("brim_ears_detection_length"), Some("2"));
 }
 
 #[test]
