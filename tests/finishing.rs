@@ -449,6 +449,18 @@ fn spiral_vase_rises_in_one_wall_as_prusaslicer_prints_it() {
         (filament / their_filament - 1.0).abs() < 0.03,
         "{filament} vs {their_filament}"
     );
+    // Two parts on the plate: refused, with the reason, as PrusaSlicer refuses.
+    let mut two = scene_of(&cylinder, &s);
+    let bytes = std::fs::read(&cylinder).unwrap();
+    two.add(lamina::engine::mesh::import("second.stl", &bytes).unwrap());
+    two.arrange(s.bed_size_x, s.bed_size_y, 5.0);
+    let e = lamina::engine::pipeline::slice(&two, &s, &[], &mut lamina::engine::pipeline::Quiet)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("spiral_vase: prints one object at a time, and the plate has 2"),
+        "{e}"
+    );
 }
 
 /// Per layer (by Z in µm), the length of each `;TYPE:External perimeter` loop, in order.

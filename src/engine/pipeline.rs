@@ -195,6 +195,17 @@ pub fn prepare(job: &Job) -> Result<Vec<String>, SliceError> {
     if scene.objects.is_empty() || scene.instance_count() == 0 {
         return Err(SliceError::EmptyScene);
     }
+    if settings.spiral_vase && scene.instance_count() > 1 {
+        // One spiral per layer cannot visit two parts without a seam and a string at each
+        // jump (PrusaSlicer refuses too).
+        return Err(SliceError::Setting(SettingError::Inconsistent {
+            key: "spiral_vase",
+            message: format!(
+                "prints one object at a time, and the plate has {}: remove all but one, or turn spiral vase off",
+                scene.instance_count()
+            ),
+        }));
+    }
     let mut warnings = Vec::new();
     check_fits(
         scene,
