@@ -1,10 +1,12 @@
 //! From ordered toolpaths to G-code text. `plan` turns each layer's paths into typed moves
-//! (travel, retraction, Z hop, speeds, accelerations, cooling and fan as passes over data);
+//! (travel, retraction, Z hop, speeds, accelerations, arcs from `arcs`, and `cooling`'s
+//! slow-down and fan as passes over data);
 //! `estimate` times the moves as the firmware's planner would; `writer` prints them in the
 //! printer's flavour; `parse` reads G-code back into moves (for estimates of any file, and for
 //! tests); `preview` lays the moves out for the 3D toolpath view.
 
 pub mod arcs;
+pub mod cooling;
 pub mod estimate;
 pub mod parse;
 pub mod plan;

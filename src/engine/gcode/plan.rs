@@ -1,11 +1,12 @@
 //! Ordered toolpaths → typed moves. Travel decides retraction (skipped for short moves and
 //! for moves that stay inside one island's infill), Z hop and wipe; extrusion gets its
-//! speed (per feature, first layer, volumetric cap) and acceleration; then each layer is
-//! timed and slowed down to its minimum time, and the fan is set for it (bridges get their
-//! own fan speed).
+//! speed (per feature, first layer, volumetric cap) and acceleration, and its curves become
+//! arcs (`arcs`) where asked; a spiral vase's layers climb; then each layer is timed,
+//! slowed down to its minimum time and given its fan (`cooling`).
 
 use super::arcs::{self, Extrusion, Piece, Stretch};
-use super::estimate::{self, Block, Limits};
+use super::cooling;
+use super::estimate::Limits;
 use super::{Heater, LayerMoves, Move, template};
 use crate::engine::geom::{self, EdgeIndex, Join, Point, Router};
 use crate::engine::layers::LayerZ;
@@ -97,9 +98,15 @@ impl<'a> Planner<'a> {
         let limits = Limits::from_settings(self.s);
         let mut prev_fan = -1.0;
         for lm in &mut out {
-            let t = self.slow_down(&mut lm.moves, &limits);
-            let fan = self.layer_fan(lm.index, t);
-            lm.moves = self.apply_fan(std::mem::take(&mut lm.moves), lm.index, fan, prev_fan);
+            let t = cooling::slow_down(&mut lm.moves, &limits, self.s);
+            let fan = cooling::layer_fan(lm.index, t, self.s);
+            lm.moves = cooling::apply_fan(
+                std::mem::take(&mut lm.moves),
+                lm.index,
+                fan,
+                prev_fan,
+                self.s,
+            );
             prev_fan = fan;
         }
         out
@@ -491,99 +498,6 @@ impl<'a> Planner<'a> {
             self.s.default_acceleration
         }
     }
-
-    /// Slows extrusion so the layer takes at least the minimum layer time; returns its time.
-    fn slow_down(&self, moves: &mut [Move], limits: &Limits) -> f64 {
-        let s = self.s;
-        let target = s.slowdown_below_layer_time;
-        let t = layer_time(moves, limits);
-        if !s.cooling || target <= 0.0 || t >= target || t <= 0.0 {
-            return t;
-        }
-        // Travel does not slow down, so aim again with the measured result a few times.
-        let original = moves.to_vec();
-        let mut factor = t / target;
-        let mut result = t;
-        for _ in 0..4 {
-            for (mv, orig) in moves.iter_mut().zip(&original) {
-                if let (Some(speed), Some(v0)) = (mv.print_speed_mut(), orig.print_speed()) {
-                    *speed = (v0 * factor).max(s.min_print_speed.min(v0));
-                }
-            }
-            result = layer_time(moves, limits);
-            if result >= target * 0.98 || factor < 0.01 {
-                break;
-            }
-            factor *= result / target;
-        }
-        result
-    }
-
-    fn layer_fan(&self, index: usize, t: f64) -> f64 {
-        let s = self.s;
-        if (index as u32) < s.disable_fan_first_layers {
-            return 0.0;
-        }
-        let mut f = if s.fan_always_on {
-            s.min_fan_speed
-        } else {
-            0.0
-        };
-        if s.cooling {
-            if t < s.slowdown_below_layer_time {
-                f = s.max_fan_speed;
-            } else if t < s.fan_below_layer_time {
-                let span = (s.fan_below_layer_time - s.slowdown_below_layer_time).max(1e-9);
-                let k = (t - s.slowdown_below_layer_time) / span;
-                f = f.max(s.max_fan_speed - (s.max_fan_speed - s.min_fan_speed) * k);
-            }
-        }
-        let (first, full) = (
-            s.disable_fan_first_layers as usize,
-            s.full_fan_speed_layer as usize,
-        );
-        if full > first && index < full {
-            f *= (index + 1 - first) as f64 / (full + 1 - first) as f64;
-        }
-        f.clamp(0.0, 100.0)
-    }
-
-    /// Puts the layer's fan speed after the layer change, and bridge fan around bridges.
-    fn apply_fan(&self, moves: Vec<Move>, index: usize, fan: f64, prev_fan: f64) -> Vec<Move> {
-        let s = self.s;
-        let bridge_fan = s.cooling
-            && (index as u32) >= s.disable_fan_first_layers
-            && (s.bridge_fan_speed - fan).abs() > 0.5;
-        let mut out = Vec::with_capacity(moves.len() + 4);
-        let mut current = fan;
-        for mv in moves {
-            let role = if let Move::Role { role, .. } = &mv {
-                Some(*role)
-            } else {
-                None
-            };
-            let is_layer = matches!(mv, Move::Layer { .. });
-            if let (true, Some(r)) = (bridge_fan, role) {
-                let want = if r.is_bridge() {
-                    s.bridge_fan_speed
-                } else {
-                    fan
-                };
-                if (want - current).abs() > 0.5 {
-                    out.push(Move::Fan(want));
-                    current = want;
-                }
-            }
-            out.push(mv);
-            if is_layer && (fan - prev_fan).abs() > 0.5 {
-                out.push(Move::Fan(fan));
-            }
-        }
-        if (current - fan).abs() > 0.5 {
-            out.push(Move::Fan(fan));
-        }
-        out
-    }
 }
 
 /// What travel planning knows about the current layer, built on first use.
@@ -672,15 +586,6 @@ fn spiralize(moves: &mut [Move], start: Option<(f64, f64)>, from: f64, to: f64) 
             };
         }
     }
-}
-
-/// Estimated time of one layer's moves on their own (starting and ending at rest).
-fn layer_time(moves: &[Move], limits: &Limits) -> f64 {
-    let blocks: Vec<Block> = estimate::blocks(moves.iter(), limits, None)
-        .into_iter()
-        .map(|(b, _)| b)
-        .collect();
-    estimate::estimate(&blocks, limits).iter().sum()
 }
 
 #[cfg(test)]
