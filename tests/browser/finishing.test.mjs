@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, SHARED, URL, launch, ready } from './env.mjs';
+import { ARTIFACTS, SHARED, URL, launch, pixels, ready } from './env.mjs';
 
 let browser;
 let page;
@@ -75,6 +75,13 @@ test('ironing, arcs and fuzzy skin from the settings panel', async () => {
   // The legend lists ironing, and hiding it changes the picture.
   const legend = await page.textContent('.legend');
   assert.match(legend, /Ironing/);
+  const before = (await page.locator('#view').screenshot()).toString('base64');
+  await page.click('.legend-item:has-text("Ironing")');
+  await page.waitForTimeout(800);
+  const after = (await page.locator('#view').screenshot()).toString('base64');
+  const hidden = await pixels(page, before, after);
+  assert.ok(hidden.differ > 200, `hiding ironing changes the picture (${hidden.differ} px)`);
+  await page.click('.legend-item:has-text("Ironing")');
 });
 
 test('spiral vase from the settings panel', async () => {
