@@ -66,6 +66,8 @@ test('library: browse, search, sort, add to bed, favourite kept; broken sources 
   await p.click('#library-button');
   await p.waitForFunction(() => document.querySelectorAll('.library-grid .model-card').length === 3, null, { timeout: 30_000 });
   assert.deepEqual(await cards(p), ['Calibration cube', 'Overhang test', 'Temperature tower']);
+  // Pictures load after the cards appear: wait for them (a slow machine takes a moment).
+  await p.waitForFunction(() => [...document.querySelectorAll('.library-grid img')].every((x) => x.complete), null, { timeout: 30_000 }).catch(() => {});
   const thumbs = await p.$$eval('.library-grid img', (i) => i.map((x) => x.complete && x.naturalWidth));
   assert.deepEqual(thumbs, [256, 256, 256], 'thumbnails load');
   await p.fill('#library-search', 'temperature');
