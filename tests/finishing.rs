@@ -455,11 +455,17 @@ fn spiral_vase_rises_in_one_wall_as_prusaslicer_prints_it() {
     two.add(lamina::engine::mesh::import("second.stl", &bytes).unwrap());
     two.arrange(s.bed_size_x, s.bed_size_y, 5.0);
     let e = lamina::engine::pipeline::slice(&two, &s, &[], &mut lamina::engine::pipeline::Quiet)
-        .unwrap_err()
-        .to_string();
+        .unwrap_err();
     assert!(
-        e.contains("spiral_vase: prints one object at a time, and the plate has 2"),
+        e.to_string()
+            .contains("spiral_vase: prints one object at a time, and the plate has 2"),
         "{e}"
+    );
+    // The app says it with the setting's label.
+    assert!(
+        e.for_people().starts_with("Spiral vase: prints one object"),
+        "{}",
+        e.for_people()
     );
 }
 

@@ -57,6 +57,16 @@ pub enum SliceError {
     Cancelled,
 }
 
+impl SliceError {
+    /// The error in the app's words: a setting by its label, as the settings panel names it.
+    pub fn for_people(&self) -> String {
+        match self {
+            SliceError::Setting(e) => e.for_people(),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// What slicing produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SliceOutput {

@@ -222,7 +222,7 @@ fn run(job: Job, meshes: &js_sys::Array) {
     let decoded = reporter.now();
     let out = match pipeline::slice(&scene, &job.settings, &job.presets, &mut reporter) {
         Ok(o) => o,
-        Err(e) => return fail(e.to_string()),
+        Err(e) => return fail(e.for_people()),
     };
     let preview_started = reporter.now();
     let p = preview::build(&out.layers, &out.stats);
