@@ -82,73 +82,33 @@ pub fn build(layers: &[LayerMoves], stats: &PrintStats) -> Preview {
                     x = nx;
                     y = ny;
                 }
-                Move::Extrude {
-                    x: nx,
-                    y: ny,
-                    speed,
-                    ..
-                } => {
+                Move::Extrude { .. } | Move::Helix { .. } | Move::Arc { .. } => {
+                    // Where the move ends, the points the preview draws to get there (an
+                    // arc's chords) and the height it ends at (a helix climbs).
+                    let (end, nz, speed, arc) = match *m {
+                        Move::Extrude { x, y, speed, .. } => ((x, y), z, speed, None),
+                        Move::Helix { x, y, z, speed, .. } => ((x, y), z, speed, None),
+                        Move::Arc {
+                            x,
+                            y,
+                            cx,
+                            cy,
+                            ccw,
+                            speed,
+                            ..
+                        } => ((x, y), z, speed, Some(((cx, cy), ccw))),
+                        _ => unreachable!(),
+                    };
                     if x.is_finite() {
-                        push(
-                            &mut p.extrusions,
-                            [x, y, z, nx, ny, z],
-                            width,
-                            height,
-                            kind,
-                            speed as f32,
-                            time,
-                            li,
-                        );
-                        p.speed_range = (
-                            p.speed_range.0.min(speed as f32),
-                            p.speed_range.1.max(speed as f32),
-                        );
-                    }
-                    x = nx;
-                    y = ny;
-                }
-                Move::Helix {
-                    x: nx,
-                    y: ny,
-                    z: nz,
-                    speed,
-                    ..
-                } => {
-                    if x.is_finite() {
-                        push(
-                            &mut p.extrusions,
-                            [x, y, z, nx, ny, nz],
-                            width,
-                            height,
-                            kind,
-                            speed as f32,
-                            time,
-                            li,
-                        );
-                        p.speed_range = (
-                            p.speed_range.0.min(speed as f32),
-                            p.speed_range.1.max(speed as f32),
-                        );
-                    }
-                    x = nx;
-                    y = ny;
-                    z = nz;
-                }
-                Move::Arc {
-                    x: nx,
-                    y: ny,
-                    cx,
-                    cy,
-                    ccw,
-                    speed,
-                    ..
-                } => {
-                    if x.is_finite() {
+                        let points = match arc {
+                            Some((c, ccw)) => arc_chords((x, y), end, c, ccw),
+                            None => vec![end],
+                        };
                         let (mut px, mut py) = (x, y);
-                        for (qx, qy) in arc_chords((x, y), (nx, ny), (cx, cy), ccw) {
+                        for (qx, qy) in points {
                             push(
                                 &mut p.extrusions,
-                                [px, py, z, qx, qy, z],
+                                [px, py, z, qx, qy, nz],
                                 width,
                                 height,
                                 kind,
@@ -163,8 +123,7 @@ pub fn build(layers: &[LayerMoves], stats: &PrintStats) -> Preview {
                             p.speed_range.1.max(speed as f32),
                         );
                     }
-                    x = nx;
-                    y = ny;
+                    (x, y, z) = (end.0, end.1, nz);
                 }
                 _ => {}
             }
