@@ -233,7 +233,7 @@ fn prusa_project(dir: &Path) -> PathBuf {
             instances: &[DAffine3::from_translation(glam::DVec3::new(
                 125.0, 105.0, 0.0,
             ))],
-            paint: None,
+            paint: &[],
             volumes: &[],
         }],
         &[

@@ -4,7 +4,7 @@
 mod common;
 
 use glam::{DAffine3, DVec3};
-use lamina::engine::mesh::paint::{BLOCKER, ENFORCER};
+use lamina::engine::mesh::paint::{BLOCKER, ENFORCER, PaintKind};
 use lamina::engine::mesh::{self, FacetPaint, Volume, VolumeKind, WriteObject};
 use lamina::engine::model::shapes;
 use std::path::{Path, PathBuf};
@@ -26,7 +26,7 @@ fn write(name: &str, paint: &FacetPaint, volumes: &[Volume]) -> PathBuf {
             name: "T",
             mesh: &m,
             instances: &[at],
-            paint: Some(paint),
+            paint: &[(PaintKind::Support, paint)],
             volumes,
         }],
         &[],

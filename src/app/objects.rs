@@ -3,6 +3,7 @@
 //! numeric placement of the selected copy (position, rotation, scale).
 
 use super::{Ctx, ViewMode, browser};
+use crate::engine::mesh::paint::PaintKind;
 use glam::{DAffine3, DQuat, DVec3, EulerRot};
 use leptos::prelude::*;
 
@@ -591,11 +592,22 @@ pub fn TransformPanel() -> impl IntoView {
                         "Lay on face"
                     </button>
                     <button
-                        class:active=move || ctx.paint.active.get()
-                        on:click=move |_| ctx.paint.active.update(|m| *m = !*m)
+                        class:active=move || {
+                            ctx.paint.active.get() && ctx.paint.kind.get() == PaintKind::Support
+                        }
+                        on:click=move |_| ctx.toggle_paint(PaintKind::Support)
                         title="Paint where supports must or must not go, and place enforcer and blocker volumes"
                     >
                         "Paint supports"
+                    </button>
+                    <button
+                        class:active=move || {
+                            ctx.paint.active.get() && ctx.paint.kind.get() == PaintKind::Seam
+                        }
+                        on:click=move |_| ctx.toggle_paint(PaintKind::Seam)
+                        title="Paint where loops must or must not start (their seams)"
+                    >
+                        "Paint seams"
                     </button>
                     <button
                         on:click=move |_| {

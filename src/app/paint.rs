@@ -1,12 +1,13 @@
-//! Support painting: a brush that marks where supports are enforced or blocked on the
-//! selected object, fill by overhang angle, clear, and enforcer and blocker volumes (box,
-//! cylinder, sphere) placed on the object. The paint lives in the object (saved with the
-//! project and in 3MF as PrusaSlicer writes it); the view draws it over the model.
+//! Support and seam painting: a brush that marks where supports (or seams) are enforced or
+//! blocked on the selected object, fill by overhang angle, clear, and support enforcer and
+//! blocker volumes (box, cylinder, sphere) placed on the object. The paint lives in the
+//! object (saved with the project and in 3MF as PrusaSlicer writes it); the view draws it
+//! over the model.
 
 use super::Ctx;
 use super::objects::NumberField;
 use crate::engine::geom::ExPolygon;
-use crate::engine::mesh::paint::{BLOCKER, ENFORCER, NONE};
+use crate::engine::mesh::paint::{BLOCKER, ENFORCER, NONE, PaintKind};
 use crate::engine::mesh::{FacetPaint, Mesh, Volume, VolumeKind};
 use crate::engine::model::shapes;
 use glam::{DAffine3, DVec3};
@@ -16,11 +17,23 @@ use std::sync::Arc;
 /// Colours of painted areas and volumes in the view.
 pub const ENFORCER_COLOUR: [f32; 3] = [0.2, 0.55, 1.0];
 pub const BLOCKER_COLOUR: [f32; 3] = [0.9, 0.15, 0.2];
+pub const SEAM_ENFORCER_COLOUR: [f32; 3] = [0.15, 0.75, 0.35];
+pub const SEAM_BLOCKER_COLOUR: [f32; 3] = [0.95, 0.55, 0.1];
+
+/// The colours of a paint's enforced and blocked areas.
+pub fn colours(kind: PaintKind) -> [[f32; 3]; 2] {
+    match kind {
+        PaintKind::Support => [ENFORCER_COLOUR, BLOCKER_COLOUR],
+        PaintKind::Seam => [SEAM_ENFORCER_COLOUR, SEAM_BLOCKER_COLOUR],
+    }
+}
 
 #[derive(Clone, Copy)]
 pub struct PaintTool {
     /// The brush is on: a drag over the selected object paints.
     pub active: RwSignal<bool>,
+    /// Which paint the brush lays: support or seam.
+    pub kind: RwSignal<PaintKind>,
     /// What the brush paints: ENFORCER, BLOCKER or NONE (erase).
     pub state: RwSignal<u8>,
     /// Brush radius (mm on the bed).
@@ -33,6 +46,7 @@ impl PaintTool {
     pub fn new() -> PaintTool {
         PaintTool {
             active: RwSignal::new(false),
+            kind: RwSignal::new(PaintKind::Support),
             state: RwSignal::new(ENFORCER),
             radius: RwSignal::new(2.0),
             angle: RwSignal::new(45.0),
@@ -56,6 +70,17 @@ pub fn overlay(mesh: &Mesh, paint: &FacetPaint, state: u8) -> Mesh {
 }
 
 impl Ctx {
+    /// Turns the brush on for `kind`'s paint, or off when it is on for it already.
+    pub fn toggle_paint(&self, kind: PaintKind) {
+        let on = self.paint.active.get_untracked() && self.paint.kind.get_untracked() == kind;
+        self.paint.kind.set(kind);
+        self.paint.active.set(!on);
+        // Paint goes on the models, not on the toolpaths.
+        if !on {
+            self.mode.set(super::ViewMode::Models);
+        }
+    }
+
     /// Paints with the brush where a ray (bed coordinates) meets the selected copy; returns
     /// whether it met it.
     pub fn paint_at(&self, origin: DVec3, dir: DVec3) -> bool {
@@ -67,9 +92,10 @@ impl Ctx {
             return false;
         };
         let point = origin + dir.normalize() * hit.distance;
-        let (state, radius) = (
+        let (state, radius, kind) = (
             self.paint.state.get_untracked(),
             self.paint.radius.get_untracked(),
+            self.paint.kind.get_untracked(),
         );
         self.scene.update(|sc| {
             let o = &mut sc.objects[sel.0];
@@ -77,14 +103,14 @@ impl Ctx {
             // The brush is round on the bed; in the object it is as large as the copy's
             // scale makes it.
             let scale = t.matrix3.determinant().abs().cbrt().max(1e-6);
-            let mut paint = (*o.support_paint).clone();
+            let mut paint = (**o.paint(kind)).clone();
             paint.paint_sphere(
                 &o.mesh,
                 t.inverse().transform_point3(point),
                 radius / scale,
                 state,
             );
-            o.support_paint = Arc::new(paint);
+            *o.paint_mut(kind) = Arc::new(paint);
         });
         true
     }
@@ -95,9 +121,10 @@ impl Ctx {
         let Some((oi, ii)) = self.selected.get_untracked() else {
             return;
         };
-        let (state, angle) = (
+        let (state, angle, kind) = (
             self.paint.state.get_untracked(),
             self.paint.angle.get_untracked(),
+            self.paint.kind.get_untracked(),
         );
         self.edit(|sc| {
             let o = &mut sc.objects[oi];
@@ -117,9 +144,9 @@ impl Ctx {
                 })
                 .map(|(i, _)| i as u32)
                 .collect();
-            let mut paint = (*o.support_paint).clone();
+            let mut paint = (**o.paint(kind)).clone();
             paint.fill(faces, state);
-            o.support_paint = Arc::new(paint);
+            *o.paint_mut(kind) = Arc::new(paint);
         });
     }
 
@@ -127,7 +154,8 @@ impl Ctx {
         let Some((oi, _)) = self.selected.get_untracked() else {
             return;
         };
-        self.edit(|sc| sc.objects[oi].support_paint = Arc::default());
+        let kind = self.paint.kind.get_untracked();
+        self.edit(|sc| *sc.objects[oi].paint_mut(kind) = Arc::default());
     }
 
     /// Adds a 10 mm volume of `shape` at the middle of the selected copy's underside.
@@ -200,6 +228,7 @@ fn unit_shape(shape: &str) -> Mesh {
 pub fn PaintPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let tool = ctx.paint;
+    let seams = move || tool.kind.get() == PaintKind::Seam;
     let brush = move |state: u8, label: &'static str, title: &'static str| {
         view! {
             <button
@@ -293,12 +322,25 @@ pub fn PaintPanel() -> impl IntoView {
     };
     view! {
         <Show when=move || tool.active.get()>
-            <section class="panel paint" aria-label="Support painting">
-                <h2>"Paint supports"</h2>
-                <p class="paint-note">"Drag over the selected model to paint. Enforced areas get support even with supports off; blocked areas never do."</p>
+            <section
+                class="panel paint"
+                aria-label=move || {
+                    if seams() { "Seam painting" } else { "Support painting" }
+                }
+            >
+                <h2>{move || if seams() { "Paint seams" } else { "Paint supports" }}</h2>
+                <p class="paint-note">
+                    {move || {
+                        if seams() {
+                            "Drag over the selected model to paint. Loops start in enforced areas (in the middle of the painted stretch), never in blocked ones, whatever the seam position."
+                        } else {
+                            "Drag over the selected model to paint. Enforced areas get support even with supports off; blocked areas never do."
+                        }
+                    }}
+                </p>
                 <div class="actions brush">
-                    {brush(ENFORCER, "Enforce", "Paint where support must go")}
-                    {brush(BLOCKER, "Block", "Paint where support must not go")}
+                    {brush(ENFORCER, "Enforce", "Paint where it must go")}
+                    {brush(BLOCKER, "Block", "Paint where it must not go")}
                     {brush(NONE, "Erase", "Remove paint")}
                 </div>
                 <label class="number">
@@ -317,7 +359,7 @@ pub fn PaintPanel() -> impl IntoView {
                     />
                     <span class="value">{move || format!("{:.1} mm", tool.radius.get())}</span>
                 </label>
-                <div class="row">
+                <div class="row" style:display=move || if seams() { "none" } else { "" }>
                     <NumberField
                         label="Angle"
                         unit="°"
@@ -332,15 +374,15 @@ pub fn PaintPanel() -> impl IntoView {
                     </button>
                 </div>
                 <div class="actions">
-                    <button on:click=move |_| ctx.clear_paint() title="Remove all support paint from this object">
+                    <button on:click=move |_| ctx.clear_paint() title="Remove all of this paint from this object">
                         "Clear paint"
                     </button>
                     <button on:click=move |_| tool.active.set(false) title="Stop painting (Esc)">
                         "Done"
                     </button>
                 </div>
-                <h3>"Volumes"</h3>
-                <div class="actions">
+                <h3 style:display=move || if seams() { "none" } else { "" }>"Volumes"</h3>
+                <div class="actions" style:display=move || if seams() { "none" } else { "" }>
                     {["box", "cylinder", "sphere"]
                         .into_iter()
                         .map(|shape| {
@@ -361,7 +403,7 @@ pub fn PaintPanel() -> impl IntoView {
                         })
                         .collect_view()}
                 </div>
-                <ul class="volume-list">{volume_rows}</ul>
+                <ul class="volume-list" style:display=move || if seams() { "none" } else { "" }>{volume_rows}</ul>
             </section>
         </Show>
     }

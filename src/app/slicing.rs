@@ -289,6 +289,9 @@ impl SlicingState {
                     time_range,
                 };
                 let n = preview.layers.len();
+                // A slice that worked answers the failures before it.
+                ctx.messages
+                    .update(|v| v.retain(|m| !(m.error && m.text.starts_with("Slicing failed"))));
                 self.preview_ms.set_value(now_ms() - started);
                 self.gcode
                     .set_value(Some(js_sys::Uint8Array::new(&get("gcode"))));

@@ -11,7 +11,9 @@ use crate::engine::gcode::template::{self, TemplateError};
 use crate::engine::gcode::writer::{self, JobInfo, ObjectLabel};
 use crate::engine::gcode::{LayerMoves, PrintStats};
 use crate::engine::geom::{ExPolygon, Point, convex_hull};
-use crate::engine::layers::{LayerZ, SlicedObject, plan_layers, slice_object, support_marks};
+use crate::engine::layers::{
+    LayerZ, SlicedObject, plan_layers, seam_marks, slice_object, support_marks,
+};
 use crate::engine::model::Scene;
 use crate::engine::settings::{SettingError, Settings, format_float};
 use crate::engine::stage::Stage;
@@ -268,6 +270,7 @@ pub fn slice_stage(job: &Job) -> Result<Sliced, SliceError> {
             let o = &scene.objects[g.object];
             SlicedObject {
                 marks: support_marks(&o.mesh, &o.support_paint, &o.volumes, &g.transform, &plan),
+                seam_marks: seam_marks(&o.mesh, &o.seam_paint, &g.transform, &plan),
                 ..slice_object(&g.mesh, &plan, settings)
             }
         })
@@ -399,11 +402,13 @@ pub fn plan_stage(
                     let islands = &perimeters.0[gi][k][..];
                     let layer_infill = &infill.0[gi][k];
                     let support = support.0[gi].get(k).map_or(&[][..], |s| &s[..]);
+                    let seam_marks = sliced.objects[gi].seam_marks.layer(k);
                     g.copies.iter().map(move |(inst, off)| PlacedLayer {
                         islands,
                         infill: &layer_infill.paths,
                         exposed: &layer_infill.exposed,
                         support,
+                        seam_marks,
                         offset: *off,
                         instance: *inst,
                     })

@@ -18,7 +18,7 @@
 
 use crate::engine::gcode::PrintStats;
 use crate::engine::mesh::{Mesh, RepairReport};
-use crate::engine::model::{Object, Scene, SupportMarkup};
+use crate::engine::model::{Markup, Object, Scene};
 use crate::engine::printer::lan::{self, Kind};
 use crate::engine::settings::{Choice, Preset};
 use crate::worker::{instances, placements};
@@ -129,7 +129,7 @@ pub struct StoredObject {
     pub instances: Vec<[f64; 12]>,
     /// Support paint and volumes.
     #[serde(default)]
-    pub markup: SupportMarkup,
+    pub markup: Markup,
 }
 
 /// What a project holds besides its meshes.
@@ -508,6 +508,7 @@ impl Db {
                 repair: o.repair,
                 instances: instances(&o.instances),
                 support_paint: Default::default(),
+                seam_paint: Default::default(),
                 volumes: Vec::new(),
             };
             object.set_markup(o.markup);

@@ -6,7 +6,7 @@
 use crate::engine::assist::findings::Finding;
 use crate::engine::gcode::{PrintStats, preview};
 use crate::engine::mesh::{Mesh, RepairReport};
-use crate::engine::model::{Instance, Object, Scene, SupportMarkup};
+use crate::engine::model::{Instance, Markup, Object, Scene};
 use crate::engine::pipeline::{self, Observer};
 use crate::engine::settings::Settings;
 use crate::engine::stage::Stage;
@@ -38,7 +38,7 @@ pub struct JobObject {
     pub instances: Vec<[f64; 12]>,
     /// Support paint and volumes.
     #[serde(default)]
-    pub markup: SupportMarkup,
+    pub markup: Markup,
 }
 
 /// What the worker says, under the message's `reply`. Beside it, `Done` messages carry
@@ -214,6 +214,7 @@ fn run(job: Job, meshes: &js_sys::Array) {
             repair: o.repair,
             instances: instances(&o.instances),
             support_paint: Default::default(),
+            seam_paint: Default::default(),
             volumes: Vec::new(),
         };
         object.set_markup(o.markup.clone());

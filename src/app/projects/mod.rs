@@ -116,6 +116,7 @@ impl Doc {
                         .zip(&y.instances)
                         .all(|(i, j)| i.transform == j.transform)
                     && std::sync::Arc::ptr_eq(&x.support_paint, &y.support_paint)
+                    && std::sync::Arc::ptr_eq(&x.seam_paint, &y.seam_paint)
                     && x.volumes.len() == y.volumes.len()
                     && x.volumes.iter().zip(&y.volumes).all(|(v, w)| {
                         v.name == w.name

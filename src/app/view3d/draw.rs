@@ -5,7 +5,7 @@
 use crate::app::gizmo::{self, GizmoDrag};
 use crate::app::{Ctx, ViewMode, paint};
 use crate::engine::mesh::VolumeKind;
-use crate::engine::mesh::paint::{BLOCKER, ENFORCER};
+use crate::engine::mesh::paint::{BLOCKER, ENFORCER, PaintKind};
 use crate::engine::model::gizmo::Handle;
 use crate::render::{ModelDraw, Renderer};
 use glam::{DAffine3, DVec3, Mat4};
@@ -52,8 +52,9 @@ pub(super) struct View3d {
     pub(super) renderer: Option<Renderer>,
     /// Mesh identity (Arc address) → GPU mesh index.
     pub(super) uploaded: HashMap<usize, usize>,
-    /// Object mesh identity → (paint identity, GPU meshes of its enforcer and blocker paint).
-    pub(super) overlays: HashMap<usize, (usize, usize, usize)>,
+    /// (Object mesh identity, which paint) → (paint identity, GPU meshes of its enforcer and
+    /// blocker paint).
+    pub(super) overlays: HashMap<(usize, PaintKind), (usize, usize, usize)>,
     /// GPU meshes reused for volumes, one per volume drawn.
     pub(super) volume_slots: Vec<usize>,
     pub(super) frame_pending: bool,
@@ -243,24 +244,23 @@ pub(super) fn sync_models(ctx: &Ctx, s: &mut View3d) {
                         alpha: 1.0,
                     });
                 }
-                if !o.support_paint.is_empty() {
-                    let paint_key = std::sync::Arc::as_ptr(&o.support_paint) as usize;
-                    let slots = s.overlays.entry(key).or_insert_with(|| {
+                for kind in [PaintKind::Support, PaintKind::Seam] {
+                    let p = o.paint(kind);
+                    if p.is_empty() {
+                        continue;
+                    }
+                    let paint_key = std::sync::Arc::as_ptr(p) as usize;
+                    let slots = s.overlays.entry((key, kind)).or_insert_with(|| {
                         let empty = crate::engine::mesh::Mesh::default();
                         (0, r.add_mesh(&empty), r.add_mesh(&empty))
                     });
                     if slots.0 != paint_key {
-                        r.set_mesh(
-                            slots.1,
-                            &paint::overlay(&o.mesh, &o.support_paint, ENFORCER),
-                        );
-                        r.set_mesh(slots.2, &paint::overlay(&o.mesh, &o.support_paint, BLOCKER));
+                        r.set_mesh(slots.1, &paint::overlay(&o.mesh, p, ENFORCER));
+                        r.set_mesh(slots.2, &paint::overlay(&o.mesh, p, BLOCKER));
                         slots.0 = paint_key;
                     }
-                    for (mesh, colour) in [
-                        (slots.1, paint::ENFORCER_COLOUR),
-                        (slots.2, paint::BLOCKER_COLOUR),
-                    ] {
+                    let [enforced, blocked] = paint::colours(kind);
+                    for (mesh, colour) in [(slots.1, enforced), (slots.2, blocked)] {
                         draws.push(ModelDraw {
                             mesh,
                             transform,

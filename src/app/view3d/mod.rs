@@ -526,7 +526,18 @@ pub fn Viewport() -> impl IntoView {
             </Show>
             <div class="backend" title="How the 3D view is drawn">{move || backend.get()}</div>
             <Show when=move || ctx.paint.active.get() && ctx.selected.get().is_none()>
-                <div class="hint">"Click a model to paint supports on it."</div>
+                <div class="hint">
+                    {move || {
+                        format!(
+                            "Click a model to paint {} on it.",
+                            if ctx.paint.kind.get() == crate::engine::mesh::paint::PaintKind::Seam {
+                                "seams"
+                            } else {
+                                "supports"
+                            },
+                        )
+                    }}
+                </div>
             </Show>
             <Show when=move || ctx.lay_flat_mode.get()>
                 <div class="hint">"Click a face of the selected model to lay it on the bed."</div>

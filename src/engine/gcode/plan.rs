@@ -11,7 +11,7 @@ use super::{Heater, LayerMoves, Move, template};
 use crate::engine::geom::{self, EdgeIndex, Join, Point, Router};
 use crate::engine::layers::LayerZ;
 use crate::engine::settings::{ArcFitting, Settings};
-use crate::engine::toolpaths::{LayerFlows, OrderedLayer, OrderedPath, Role};
+use crate::engine::toolpaths::{LayerFlows, OrderedLayer, OrderedPath, Role, Slope};
 use crate::engine::units::{SCALE, scaled, unscaled};
 use std::f64::consts::PI;
 
@@ -29,6 +29,8 @@ pub struct Planner<'a> {
     lift: f64,
     pos: Option<Point>,
     z: f64,
+    /// The layer's height.
+    height: f64,
     retracted: bool,
     role: Option<(Role, f64)>,
     accel: f64,
@@ -56,6 +58,7 @@ impl<'a> Planner<'a> {
             lift: s.filament_retract_lift.unwrap_or(s.retract_lift),
             pos: None,
             z: 0.0,
+            height: 0.0,
             retracted: false,
             role: None,
             accel: 0.0,
@@ -147,6 +150,7 @@ impl<'a> Planner<'a> {
             }
         }
         self.z = lz.print_z;
+        self.height = lz.height;
         if !spiral {
             m.push(Move::Z {
                 z: lz.print_z,
@@ -340,7 +344,12 @@ impl<'a> Planner<'a> {
             self.retracted = false;
         }
         let speed = self.role_speed(p.role, index, p.flow.mm3_per_mm());
-        let pieces = if self.s.arc_fitting == ArcFitting::EmitCenter {
+        let pieces = if let Some(slope) = p.slope {
+            self.set_role(m, p.role, p.flow.width);
+            self.set_accel(m, self.role_accel(p.role, index));
+            self.sloped(m, p, slope, speed);
+            Vec::new()
+        } else if self.s.arc_fitting == ArcFitting::EmitCenter {
             let stretches: Vec<Stretch> = run
                 .iter()
                 .map(|q| Stretch {
@@ -368,8 +377,10 @@ impl<'a> Planner<'a> {
                 })
                 .collect()
         };
-        self.set_role(m, p.role, pieces.first().map_or(p.flow.width, |x| x.width));
-        self.set_accel(m, self.role_accel(p.role, index));
+        if p.slope.is_none() {
+            self.set_role(m, p.role, pieces.first().map_or(p.flow.width, |x| x.width));
+            self.set_accel(m, self.role_accel(p.role, index));
+        }
         for piece in pieces {
             self.set_role(m, p.role, piece.width);
             let (x, y) = piece.piece.end();
@@ -397,6 +408,62 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// A stretch of a scarf seam: the first pass climbs from the layer below, laying plastic
+    /// in proportion to its height over it; the last pass, at the layer's height, lays the
+    /// rest.
+    fn sloped(&mut self, m: &mut Vec<Move>, p: &OrderedPath, slope: Slope, speed: f64) {
+        let (h, top) = (self.height, self.z);
+        let base = top - h;
+        let e_per_mm = self.e_per_mm(p);
+        let total: f64 = p.points.windows(2).map(|w| w[0].distance(w[1])).sum();
+        if total <= 0.0 {
+            return;
+        }
+        let at = |walked: f64| {
+            slope.height.0 + (slope.height.1 - slope.height.0) * (walked / total).clamp(0.0, 1.0)
+        };
+        if !slope.finish {
+            // Down to where the first pass starts, unless the slope goes on from there.
+            let start = base + h * slope.height.0;
+            let on_slope = m.iter().rev().find_map(|mv| match mv {
+                Move::Helix { z, .. } => Some((z - start).abs() < 1e-6),
+                Move::Z { .. }
+                | Move::Extrude { .. }
+                | Move::Arc { .. }
+                | Move::Travel { .. }
+                | Move::Wipe { .. } => Some(false),
+                _ => None,
+            });
+            if on_slope != Some(true) {
+                m.push(Move::Z {
+                    z: start,
+                    speed: self.z_speed(),
+                });
+            }
+        }
+        let mut walked = 0.0;
+        for w in p.points.windows(2).filter(|w| w[0] != w[1]) {
+            let d = w[0].distance(w[1]);
+            let (a, b) = (at(walked), at(walked + d));
+            walked += d;
+            let (x, y) = (unscaled(w[1].x), unscaled(w[1].y));
+            let mid = (a + b) / 2.0;
+            let share = if slope.finish { 1.0 - mid } else { mid };
+            let e = d / SCALE * e_per_mm * share;
+            m.push(if slope.finish {
+                Move::Extrude { x, y, e, speed }
+            } else {
+                Move::Helix {
+                    x,
+                    y,
+                    z: base + h * b,
+                    e,
+                    speed,
+                }
+            });
+        }
+    }
+
     /// Starts a new kind of line, or a width that differs as written (`;WIDTH:` has three
     /// decimals).
     fn set_role(&mut self, m: &mut Vec<Move>, role: Role, width: f64) {
@@ -418,6 +485,9 @@ impl<'a> Planner<'a> {
     /// `ARC_WIDTH_SPREAD` apart (a variable-width wall comes as such paths).
     fn arc_run_end(&self, paths: &[OrderedPath], k: usize, index: usize) -> usize {
         let first = &paths[k];
+        if first.slope.is_some() {
+            return k + 1;
+        }
         let speed = self.role_speed(first.role, index, first.flow.mm3_per_mm());
         let (mut lo, mut hi) = (first.flow.width, first.flow.width);
         let mut end = k + 1;
@@ -425,6 +495,7 @@ impl<'a> Planner<'a> {
             let prev = &paths[end - 1];
             let w = next.flow.width;
             if next.role != first.role
+                || next.slope.is_some()
                 || next.instance != first.instance
                 || next.points.first() != prev.points.last()
                 || hi.max(w) - lo.min(w) > ARC_WIDTH_SPREAD
@@ -598,6 +669,7 @@ mod tests {
             role,
             flow: Flow::new(0.45, 0.2),
             points: points.iter().map(|&(x, y)| Point::new(x, y)).collect(),
+            slope: None,
             instance: Some(0),
             comb,
         }

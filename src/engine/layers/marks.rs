@@ -1,6 +1,6 @@
-//! Where supports are enforced or blocked, layer by layer: painted pieces of the surface
-//! projected onto the layers they span (as PrusaSlicer projects its painted facets), and
-//! enforcer and blocker volumes sliced like the object.
+//! Where supports and seams are enforced or blocked, layer by layer: painted pieces of the
+//! surface projected onto the layers they span (as PrusaSlicer projects its painted facets),
+//! and support enforcer and blocker volumes sliced like the object.
 
 use super::{LayerZ, slice_mesh};
 use crate::engine::geom::{self, ExPolygon, Join, Point, Polygon};
@@ -23,9 +23,62 @@ impl SupportMarks {
     }
 }
 
-/// The part of triangle `t` between heights `lo` and `hi`, seen from above (None when it
-/// has no area there: outside the band, or standing vertical).
-fn band_outline(t: &[DVec3; 3], lo: f64, hi: f64) -> Option<Polygon> {
+/// Per layer of the plan: the painted pieces of the surface where seams are enforced, and
+/// where they are blocked, seen from above (a piece of a vertical wall is a sliver along
+/// it). Empty lists when the object has no seam paint.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SeamMarks {
+    pub enforcers: Vec<Vec<Polygon>>,
+    pub blockers: Vec<Vec<Polygon>>,
+}
+
+impl SeamMarks {
+    /// Layer `i`'s enforcers and blockers.
+    pub fn layer(&self, i: usize) -> (&[Polygon], &[Polygon]) {
+        fn get(v: &[Vec<Polygon>], i: usize) -> &[Polygon] {
+            v.get(i).map_or(&[][..], |l| &l[..])
+        }
+        (get(&self.enforcers, i), get(&self.blockers, i))
+    }
+}
+
+/// The seam marks of one placed object: its seam paint moved by `t` onto the bed, each piece
+/// on the layers whose slab (from the layer below's top to this layer's) it crosses.
+pub fn seam_marks(mesh: &Mesh, paint: &FacetPaint, t: &DAffine3, plan: &[LayerZ]) -> SeamMarks {
+    let mut marks = SeamMarks::default();
+    if paint.is_empty() {
+        return marks;
+    }
+    for state in [ENFORCER, BLOCKER] {
+        let mut layers = vec![Vec::new(); plan.len()];
+        for p in paint.pieces(mesh, state) {
+            let p = p.map(|v| t.transform_point3(v));
+            let zmin = p.iter().map(|v| v.z).fold(f64::MAX, f64::min);
+            let zmax = p.iter().map(|v| v.z).fold(f64::MIN, f64::max);
+            let first = plan.partition_point(|l| l.print_z < zmin);
+            for (i, l) in plan.iter().enumerate().skip(first) {
+                let lo = l.print_z - l.height;
+                if lo > zmax {
+                    break;
+                }
+                let pts = band_points(&p, lo, l.print_z);
+                if pts.len() >= 2 {
+                    layers[i].push(Polygon::new(
+                        pts.iter().map(|v| Point::from_mm(v.x, v.y)).collect(),
+                    ));
+                }
+            }
+        }
+        match state {
+            ENFORCER => marks.enforcers = layers,
+            _ => marks.blockers = layers,
+        }
+    }
+    marks
+}
+
+/// The corners of the part of triangle `t` between heights `lo` and `hi`.
+fn band_points(t: &[DVec3; 3], lo: f64, hi: f64) -> Vec<DVec3> {
     let clip = |pts: Vec<DVec3>, z: f64, keep_above: bool| -> Vec<DVec3> {
         let inside = |p: &DVec3| if keep_above { p.z >= z } else { p.z <= z };
         let mut out = Vec::with_capacity(pts.len() + 2);
@@ -41,7 +94,13 @@ fn band_outline(t: &[DVec3; 3], lo: f64, hi: f64) -> Option<Polygon> {
         }
         out
     };
-    let pts = clip(clip(t.to_vec(), lo, true), hi, false);
+    clip(clip(t.to_vec(), lo, true), hi, false)
+}
+
+/// The part of triangle `t` between heights `lo` and `hi`, seen from above (None when it
+/// has no area there: outside the band, or standing vertical).
+fn band_outline(t: &[DVec3; 3], lo: f64, hi: f64) -> Option<Polygon> {
+    let pts = band_points(t, lo, hi);
     if pts.len() < 3 {
         return None;
     }

@@ -4,7 +4,7 @@
 mod marks;
 mod slice;
 
-pub use marks::{SupportMarks, support_marks};
+pub use marks::{SeamMarks, SupportMarks, seam_marks, support_marks};
 pub use slice::slice_mesh;
 
 use crate::engine::geom::{self, ExPolygon, Join};
@@ -130,6 +130,8 @@ pub struct SlicedObject {
     pub layers_with_wide_gaps: Vec<usize>,
     /// Where support is enforced or blocked (painted or by volumes).
     pub marks: SupportMarks,
+    /// Where seams are enforced or blocked (painted).
+    pub seam_marks: SeamMarks,
 }
 
 /// Slices a mesh (already placed: its bottom at z = 0) at every layer of `plan`.
@@ -180,6 +182,7 @@ pub fn slice_object(mesh: &Mesh, plan: &[LayerZ], settings: &Settings) -> Sliced
             .map(|(i, _)| i)
             .collect(),
         marks: SupportMarks::default(),
+        seam_marks: SeamMarks::default(),
     }
 }
 

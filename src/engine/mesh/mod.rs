@@ -259,6 +259,8 @@ pub struct ImportedObject {
     pub instances: Vec<DAffine3>,
     /// Support enforcers and blockers painted on the mesh's triangles.
     pub support_paint: FacetPaint,
+    /// Where seams are enforced or blocked, painted on the mesh's triangles.
+    pub seam_paint: FacetPaint,
     /// Volumes placed on the object (support enforcers and blockers).
     pub volumes: Vec<Volume>,
 }

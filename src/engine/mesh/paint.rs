@@ -10,11 +10,45 @@ use super::Mesh;
 use glam::DVec3;
 use std::collections::BTreeMap;
 
-/// What a painted piece asks of supports (PrusaSlicer's `EnforcerBlockerType` values; higher
-/// values are other painters' extruder numbers and are kept as they are).
+/// What a painted piece asks of supports or seams (PrusaSlicer's `EnforcerBlockerType`
+/// values; higher values are other painters' extruder numbers and are kept as they are).
 pub const NONE: u8 = 0;
 pub const ENFORCER: u8 = 1;
 pub const BLOCKER: u8 = 2;
+
+/// Which painter a paint belongs to: PrusaSlicer's support painter or its seam painter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaintKind {
+    Support,
+    Seam,
+}
+
+impl PaintKind {
+    /// The 3MF triangle attribute PrusaSlicer writes this paint in (namespace `slic3rpe:`).
+    pub fn attribute(self) -> &'static str {
+        match self {
+            PaintKind::Support => "custom_supports",
+            PaintKind::Seam => "custom_seam",
+        }
+    }
+
+    /// The paint a 3MF triangle attribute holds: PrusaSlicer's names, and OrcaSlicer's
+    /// `paint_supports` and `paint_seam`.
+    pub fn from_attribute(local_name: &str) -> Option<PaintKind> {
+        match local_name {
+            "custom_supports" | "paint_supports" => Some(PaintKind::Support),
+            "custom_seam" | "paint_seam" => Some(PaintKind::Seam),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PaintKind::Support => "support",
+            PaintKind::Seam => "seam",
+        }
+    }
+}
 
 /// One triangle's paint: a state, or a split into children (PrusaSlicer's child order).
 #[derive(Debug, Clone, PartialEq)]

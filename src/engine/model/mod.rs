@@ -8,6 +8,7 @@ pub mod project;
 pub mod shapes;
 pub mod thumbnail;
 
+use crate::engine::mesh::paint::PaintKind;
 use crate::engine::mesh::{
     Bounds, FacetPaint, ImportedObject, Mesh, RepairReport, Volume, VolumeKind, repair,
     repair_tracked,
@@ -30,6 +31,8 @@ pub struct Object {
     pub instances: Vec<Instance>,
     /// Support enforcers and blockers painted on the mesh's triangles.
     pub support_paint: Arc<FacetPaint>,
+    /// Seam enforcers and blockers painted on the mesh's triangles.
+    pub seam_paint: Arc<FacetPaint>,
     /// Support enforcer and blocker volumes, in the object's coordinates.
     pub volumes: Vec<Volume>,
 }
@@ -37,7 +40,8 @@ pub struct Object {
 impl Object {
     pub fn new(imported: ImportedObject) -> Object {
         let mut mesh = imported.mesh;
-        let corners: Vec<_> = if imported.support_paint.is_empty() {
+        let corners: Vec<_> = if imported.support_paint.is_empty() && imported.seam_paint.is_empty()
+        {
             Vec::new()
         } else {
             mesh.triangles
@@ -66,6 +70,7 @@ impl Object {
                 .map(|transform| Instance { transform })
                 .collect(),
             support_paint: Arc::new(imported.support_paint.remap(&origin, &corners)),
+            seam_paint: Arc::new(imported.seam_paint.remap(&origin, &corners)),
             volumes,
         }
     }
@@ -88,12 +93,15 @@ impl Object {
     }
 }
 
-/// An object's support paint and volumes in a plain form, for workers and stored projects.
+/// An object's support and seam paint and its volumes in a plain form, for workers and stored projects.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SupportMarkup {
-    /// (triangle, PrusaSlicer's text form of its paint)
+pub struct Markup {
+    /// (triangle, PrusaSlicer's text form of its support paint)
     #[serde(default)]
     pub paint: Vec<(u32, String)>,
+    /// (triangle, PrusaSlicer's text form of its seam paint)
+    #[serde(default)]
+    pub seam: Vec<(u32, String)>,
     #[serde(default)]
     pub volumes: Vec<VolumeData>,
 }
@@ -106,16 +114,32 @@ pub struct VolumeData {
     pub triangles: Vec<[u32; 3]>,
 }
 
-impl SupportMarkup {
+impl Markup {
     pub fn is_empty(&self) -> bool {
-        self.paint.is_empty() && self.volumes.is_empty()
+        self.paint.is_empty() && self.seam.is_empty() && self.volumes.is_empty()
     }
 }
 
 impl Object {
-    pub fn markup(&self) -> SupportMarkup {
-        SupportMarkup {
+    /// Its support or seam paint.
+    pub fn paint(&self, kind: PaintKind) -> &Arc<FacetPaint> {
+        match kind {
+            PaintKind::Support => &self.support_paint,
+            PaintKind::Seam => &self.seam_paint,
+        }
+    }
+
+    pub fn paint_mut(&mut self, kind: PaintKind) -> &mut Arc<FacetPaint> {
+        match kind {
+            PaintKind::Support => &mut self.support_paint,
+            PaintKind::Seam => &mut self.seam_paint,
+        }
+    }
+
+    pub fn markup(&self) -> Markup {
+        Markup {
             paint: self.support_paint.encoded(),
+            seam: self.seam_paint.encoded(),
             volumes: self
                 .volumes
                 .iter()
@@ -131,12 +155,18 @@ impl Object {
 
     /// Takes paint and volumes from their plain form; what does not fit the mesh (a
     /// triangle it lacks, a broken volume) is left out and counted.
-    pub fn set_markup(&mut self, m: SupportMarkup) -> usize {
+    pub fn set_markup(&mut self, m: Markup) -> usize {
         let (paint, mut bad) = FacetPaint::from_encoded(
             m.paint.iter().map(|(t, s)| (*t, s.as_str())),
             self.mesh.triangles.len(),
         );
         self.support_paint = Arc::new(paint);
+        let (seam, bad_seam) = FacetPaint::from_encoded(
+            m.seam.iter().map(|(t, s)| (*t, s.as_str())),
+            self.mesh.triangles.len(),
+        );
+        self.seam_paint = Arc::new(seam);
+        bad += bad_seam;
         self.volumes.clear();
         for v in m.volumes {
             let mesh = Mesh {

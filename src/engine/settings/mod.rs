@@ -351,6 +351,7 @@ impl Settings {
             s.support_material_auto = false;
             s.thin_walls = false;
             s.arc_fitting = ArcFitting::Disabled;
+            s.scarf_seam_placement = ScarfSeamPlacement::Nowhere;
         }
         s
     }

@@ -40,6 +40,15 @@ setting_enum!(
 );
 
 setting_enum!(
+    /// Which loops start with a scarf joint (PrusaSlicer's values).
+    ScarfSeamPlacement {
+        Nowhere = "nowhere",
+        Contours = "contours",
+        Everywhere = "everywhere",
+    }
+);
+
+setting_enum!(
     /// How walls are made: fixed-width loops with gap fill, or variable-width lines.
     PerimeterGenerator {
         Classic = "classic",
@@ -306,7 +315,21 @@ declare_settings! {
         external_perimeters_first: bool = false, "", NO_RANGE, Plan, Advanced,
             "Outer wall first", "Print the outer wall before the inner ones (sharper outside, worse overhangs).";
         seam_position: SeamPosition = SeamPosition::Aligned, "", NO_RANGE, Plan, Basic,
-            "Seam position", "Where loops start: aligned on corners, nearest, at the rear, or random.";
+            "Seam position", "Where loops start: aligned on corners, nearest, at the rear, or random. Seams painted on a model (Paint, Seams) win over this.";
+        scarf_seam_placement: ScarfSeamPlacement = ScarfSeamPlacement::Nowhere, "", NO_RANGE, Plan, Advanced,
+            "Scarf seam", "Start loops with a scarf joint: the wall rises from the layer below along a slope, and the loop ends by going over the slope again with less and less plastic, so the seam is a long shallow joint instead of a bump. On outer walls (contours), or round holes too (everywhere).";
+        scarf_seam_only_on_smooth: bool = true, "", NO_RANGE, Plan, Advanced,
+            "Scarf only on smooth walls", "No scarf where the seam sits in a sharp corner, which hides an ordinary seam well.";
+        scarf_seam_start_height: f64 = 0.0, "%", range(0.0, 100.0), Plan, Advanced,
+            "Scarf start height", "Where the slope starts, above the layer below, as a percentage of the layer height.";
+        scarf_seam_entire_loop: bool = false, "", NO_RANGE, Plan, Advanced,
+            "Scarf over the entire loop", "The slope runs round the whole loop instead of the scarf length.";
+        scarf_seam_length: f64 = 20.0, "mm", range(0.0, 1000.0), Plan, Advanced,
+            "Scarf length", "How long the slope is. Loops shorter than this get an ordinary seam; 0 turns scarf seams off.";
+        scarf_seam_max_segment_length: f64 = 1.0, "mm", range(0.15, 100.0), Plan, Advanced,
+            "Scarf step length", "The slope is printed in straight steps at most this long.";
+        scarf_seam_on_inner_perimeters: bool = false, "", NO_RANGE, Plan, Advanced,
+            "Scarf inner walls too", "Start the inner walls with a scarf as well.";
         perimeter_generator: PerimeterGenerator = PerimeterGenerator::Arachne, "", NO_RANGE, Perimeters, Basic,
             "Wall generator", "Arachne varies each wall's width to fit the part, so thin features print solid and walls leave no gaps; classic prints fixed-width loops with gap fill.";
         wall_transition_length: f64 = 100.0, "%", range(1.0, 1000.0), Perimeters, Advanced,

@@ -16,7 +16,7 @@ mod support;
 mod walls;
 
 pub use flow::{Flow, LayerFlows};
-pub use order::{OrderedLayer, OrderedPath, PlacedLayer, order_layer};
+pub use order::{OrderedLayer, OrderedPath, PlacedLayer, Slope, order_layer};
 
 use crate::engine::geom::{ExPolygon, Point};
 use crate::engine::layers::{LayerZ, SlicedObject};

@@ -3,9 +3,11 @@
 //! the outer wall goes first), thin walls and gap fill, then infill. Loops start at a seam
 //! chosen by the seam setting; open paths are reversed when their far end is nearer.
 
+mod seams;
+
 use super::chain::{chain, directed_travel, or_opt};
 use super::{Extrusion, ExtrusionLoop, ExtrusionPath, Flow, Island, Role, Wall};
-use crate::engine::geom::{BoundingBox, ExPolygon, Point, cross};
+use crate::engine::geom::{BoundingBox, ExPolygon, Point, Polygon};
 use crate::engine::settings::{SeamPosition, Settings};
 use crate::engine::units::scaled;
 
@@ -20,6 +22,21 @@ pub struct OrderedPath {
     /// Index into `OrderedLayer::comb` when the path lies inside an island's fill area:
     /// travel between two such paths of the same area needs no retraction if it stays inside.
     pub comb: Option<usize>,
+    /// Part of a scarf seam: printed along a slope.
+    pub slope: Option<Slope>,
+}
+
+/// A stretch of a scarf seam. The loop starts with a first pass that climbs from the layer
+/// below along the scarf, laying plastic in proportion to its height over the layer below;
+/// after the rest of the loop, a last pass goes over the same stretch at the layer's height
+/// and lays the rest, less and less.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Slope {
+    /// The first pass's height over the layer below at the path's start and end, as a
+    /// fraction of the layer height (linear along the path).
+    pub height: (f64, f64),
+    /// The last pass (at the layer's height, laying what the first pass left out).
+    pub finish: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -75,6 +92,8 @@ pub struct PlacedLayer<'a> {
     /// The layer's visible surfaces (see `LayerInfill::exposed`).
     pub exposed: &'a [ExPolygon],
     pub support: &'a [Extrusion],
+    /// Where seams are painted on this layer: enforcers, blockers.
+    pub seam_marks: (&'a [Polygon], &'a [Polygon]),
     pub offset: Point,
     pub instance: usize,
 }
@@ -84,22 +103,27 @@ struct Orderer<'a> {
     layer_index: usize,
     pos: Point,
     prev_seams: &'a [Point],
+    /// The seam paint of the object being ordered (its pieces on this layer).
+    enforcers: &'a [Polygon],
+    blockers: &'a [Polygon],
     out: OrderedLayer,
 }
 
-pub fn order_layer(
+pub fn order_layer<'a>(
     layer_index: usize,
     skirt: &[Extrusion],
-    placed: &[PlacedLayer],
+    placed: &[PlacedLayer<'a>],
     start: Point,
-    prev_seams: &[Point],
-    s: &Settings,
+    prev_seams: &'a [Point],
+    s: &'a Settings,
 ) -> OrderedLayer {
     let mut o = Orderer {
         s,
         layer_index,
         pos: start,
         prev_seams,
+        enforcers: &[],
+        blockers: &[],
         out: OrderedLayer::default(),
     };
     o.nearest_first(skirt.iter().collect(), Point::default(), None, None);
@@ -136,9 +160,10 @@ fn nearest_by<T>(items: &[T], pos: Point, at: impl Fn(&T) -> Point) -> usize {
     best.1
 }
 
-impl Orderer<'_> {
-    fn object(&mut self, p: &PlacedLayer) {
+impl<'a> Orderer<'a> {
+    fn object(&mut self, p: &PlacedLayer<'a>) {
         let inst = Some(p.instance);
+        (self.enforcers, self.blockers) = p.seam_marks;
         self.out.exposed.extend(p.exposed.iter().map(|e| {
             let mut e = e.clone();
             e.translate(p.offset);
@@ -192,8 +217,9 @@ impl Orderer<'_> {
                 let outer = isl.walls.iter().filter(|w| w.depth == 0).max_by(|a, b| {
                     box_area(&loop_box(&a.extrusion)).total_cmp(&box_area(&loop_box(&b.extrusion)))
                 })?;
-                let verts = loop_vertices(&outer.extrusion, p.offset);
-                (!nearest && verts.len() >= 3).then(|| verts[self.choose_seam(&verts)].0)
+                let verts = self.vertices(&outer.extrusion, p.offset);
+                (!nearest && verts.len() >= 3)
+                    .then(|| verts[self.choose_seam(&outer.extrusion, &verts, p.offset)].0)
             })
             .collect()
     }
@@ -314,8 +340,9 @@ impl Orderer<'_> {
         let mut starts: Vec<Option<Point>> = families
             .iter()
             .map(|(o, _)| {
-                let verts = loop_vertices(&walls[*o].extrusion, offset);
-                (!nearest && verts.len() >= 3).then(|| verts[self.choose_seam(&verts)].0)
+                let l = &walls[*o].extrusion;
+                let verts = self.vertices(l, offset);
+                (!nearest && verts.len() >= 3).then(|| verts[self.choose_seam(l, &verts, offset)].0)
             })
             .collect();
         while !families.is_empty() {
@@ -351,10 +378,16 @@ impl Orderer<'_> {
                 members.reverse();
             }
             let outer_loop = &walls[o].extrusion;
-            let verts = loop_vertices(outer_loop, offset);
-            let seam = (verts.len() >= 3).then(|| verts[self.choose_seam(&verts)].0);
+            let verts = self.vertices(outer_loop, offset);
+            let seam = (verts.len() >= 3).then(|| self.choose_seam(outer_loop, &verts, offset));
+            // Inner loops printed before an outer one with a scarf end where its scarf starts.
+            let target = seam.map(|k| {
+                self.scarf_start(outer_loop, &verts, k)
+                    .filter(|_| !self.s.external_perimeters_first)
+                    .unwrap_or(verts[k].0)
+            });
             for i in members {
-                let target = if i == o { None } else { seam };
+                let target = if i == o { None } else { target };
                 self.emit_loop_at(&walls[i].extrusion, offset, instance, None, target);
             }
         }
@@ -454,6 +487,7 @@ impl Orderer<'_> {
             points,
             instance,
             comb,
+            slope: None,
         });
     }
 
@@ -467,14 +501,14 @@ impl Orderer<'_> {
         comb: Option<usize>,
         target: Option<Point>,
     ) {
-        let verts = loop_vertices(l, offset);
+        let verts = self.vertices(l, offset);
         let n = verts.len();
         if n < 3 {
             return;
         }
         let seam = match target {
             Some(t) => nearest_by(&verts, t, |v| v.0),
-            None => self.choose_seam(&verts),
+            None => self.choose_seam(l, &verts, offset),
         };
         if matches!(l.role(), Role::ExternalPerimeter | Role::Perimeter) {
             self.out.seams.push(verts[seam].0);
@@ -497,6 +531,9 @@ impl Orderer<'_> {
                 None => pieces.push((owner, vec![pt])),
             }
         }
+        if self.scarf_applies(l, &verts, seam) && self.emit_scarf(l, &pieces, instance, comb) {
+            return;
+        }
         // Leave a small gap at the seam so the loop's end does not pile onto its start.
         if let Some((pi, pts)) = pieces.last_mut()
             && l.paths[*pi].role.is_perimeter()
@@ -508,129 +545,6 @@ impl Orderer<'_> {
         for (pi, pts) in pieces {
             let p: &ExtrusionPath = &l.paths[pi];
             self.push(p.role, p.flow, pts, instance, comb);
-        }
-    }
-
-    fn choose_seam(&self, verts: &[(Point, usize)]) -> usize {
-        let n = verts.len();
-        // The turn at a vertex, judged between points at least `REACH` along the loop
-        // either side, so that a rounded corner (variable-width walls round their inner
-        // corners) is a corner too.
-        const REACH: f64 = 400.0;
-        let along = |i: usize, forward: bool| -> Point {
-            let mut k = i;
-            let mut walked = 0.0;
-            for _ in 1..n {
-                let next = if forward {
-                    (k + 1) % n
-                } else {
-                    (k + n - 1) % n
-                };
-                walked += verts[k].0.distance(verts[next].0);
-                k = next;
-                if walked >= REACH {
-                    break;
-                }
-            }
-            verts[k].0
-        };
-        let corner_penalty = |i: usize| -> f64 {
-            let (a, b, c) = (along(i, false), verts[i].0, along(i, true));
-            let (ab, bc) = (a.distance(b), b.distance(c));
-            if ab == 0.0 || bc == 0.0 {
-                return 1.0;
-            }
-            let sin_turn = cross(a, b, c) / (ab * bc);
-            // Loops run with material on the left: a right turn is a concave corner.
-            if sin_turn < -0.5 {
-                0.0
-            } else if sin_turn > 0.7 {
-                0.4
-            } else {
-                1.0
-            }
-        };
-        let mm = scaled(1.0) as f64;
-        let pick_min = |cost: &dyn Fn(usize) -> f64| -> usize {
-            let mut best = (f64::MAX, 0);
-            for i in 0..n {
-                let c = cost(i);
-                if c < best.0 {
-                    best = (c, i);
-                }
-            }
-            best.1
-        };
-        match self.s.seam_position {
-            SeamPosition::Nearest => {
-                pick_min(&|i| verts[i].0.distance(self.pos) / mm + 2.0 * corner_penalty(i))
-            }
-            SeamPosition::Rear => {
-                let max_y = verts.iter().map(|v| v.0.y).max().unwrap_or(0);
-                let cx = verts.iter().map(|v| v.0.x as f64).sum::<f64>() / n as f64;
-                pick_min(&|i| {
-                    (max_y - verts[i].0.y) as f64 / mm * 10.0
-                        + (verts[i].0.x as f64 - cx).abs() / mm * 0.1
-                })
-            }
-            SeamPosition::Random => {
-                let mut h = (self.layer_index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                h ^= (verts[0].0.x as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
-                    ^ (verts[0].0.y as u64);
-                h ^= h >> 29;
-                (h % n as u64) as usize
-            }
-            SeamPosition::Aligned => {
-                if self.prev_seams.is_empty() {
-                    // The rearmost corner, leaning slightly (0.002 per mm, against 0.2 per
-                    // mm further forward) to the nozzle's side: of corners equally far back
-                    // (a square's two rear corners) the nearer wins, so that a hole's seam
-                    // starts beside the seam of the wall around it and later layers align
-                    // to both.
-                    let max_y = verts.iter().map(|v| v.0.y).max().unwrap_or(0);
-                    pick_min(&|i| {
-                        (max_y - verts[i].0.y) as f64 / mm * 0.2
-                            + 3.0 * corner_penalty(i)
-                            + verts[i].0.distance(self.pos) / mm * 0.002
-                    })
-                } else {
-                    // Only the previous seams that can be nearest to some vertex: none
-                    // whose nearest approach to the loop's box is farther than some other
-                    // seam's farthest.
-                    let b =
-                        BoundingBox::from_points(&verts.iter().map(|v| v.0).collect::<Vec<_>>());
-                    let corners = [
-                        b.min,
-                        b.max,
-                        Point::new(b.min.x, b.max.y),
-                        Point::new(b.max.x, b.min.y),
-                    ];
-                    let reach = self
-                        .prev_seams
-                        .iter()
-                        .map(|s| {
-                            corners
-                                .iter()
-                                .map(|c| c.distance_sq(*s))
-                                .fold(0.0, f64::max)
-                        })
-                        .fold(f64::MAX, f64::min);
-                    let near: Vec<Point> = self
-                        .prev_seams
-                        .iter()
-                        .copied()
-                        .filter(|&s| b.clamp(s).distance_sq(s) <= reach)
-                        .collect();
-                    pick_min(&|i| {
-                        let d = near
-                            .iter()
-                            .map(|s| s.distance_sq(verts[i].0))
-                            .fold(f64::MAX, f64::min)
-                            .sqrt();
-                        d / mm + 3.0 * corner_penalty(i)
-                    })
-                }
-            }
         }
     }
 }
@@ -713,6 +627,7 @@ mod tests {
             infill: &[],
             exposed: &[],
             support: &[],
+            seam_marks: (&[], &[]),
             offset,
             instance: 0,
         }]

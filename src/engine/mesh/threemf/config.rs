@@ -5,6 +5,7 @@
 //! (`<part id subtype>`, the id being the component's object).
 
 use super::Flat;
+use crate::engine::mesh::paint::PaintKind;
 use crate::engine::mesh::{FacetPaint, Mesh, Volume, VolumeKind};
 use glam::DVec3;
 use quick_xml::Reader;
@@ -169,6 +170,7 @@ pub struct Split {
     /// The model parts.
     pub mesh: Mesh,
     pub paint: FacetPaint,
+    pub seam_paint: FacetPaint,
     /// Support enforcers and blockers.
     pub volumes: Vec<Volume>,
     /// Volumes of kinds Lamina does not apply (modifiers, negative volumes).
@@ -231,16 +233,24 @@ pub(super) fn split_volumes(flat: Flat, cfg: Option<&ObjectConfig>) -> Split {
     }
     let role_of = |t: usize| owner[t].map_or(Role::Part, |vi| role(&defs[vi].kind));
     let (mesh, index) = sub_mesh(&flat.mesh, |t| role_of(t) == Role::Part);
-    let entries: Vec<(u32, String, bool)> = flat
-        .paint
-        .into_iter()
-        .filter_map(|(t, text, turned)| Some((index.get(t as usize).copied()??, text, turned)))
-        .collect();
-    let (mut paint, bad_paint) = FacetPaint::from_encoded(
-        entries.iter().map(|(t, text, _)| (*t, text.as_str())),
-        mesh.triangles.len(),
-    );
-    if entries.iter().any(|e| e.2) {
+    let mut bad_paint = 0;
+    let mut paint_of = |kind: PaintKind| -> FacetPaint {
+        let entries: Vec<(u32, &str, bool)> = flat
+            .paint
+            .iter()
+            .filter(|e| e.1 == kind)
+            .filter_map(|(t, _, text, turned)| {
+                Some((index.get(*t as usize).copied()??, text.as_str(), *turned))
+            })
+            .collect();
+        let (paint, bad) = FacetPaint::from_encoded(
+            entries.iter().map(|(t, text, _)| (*t, *text)),
+            mesh.triangles.len(),
+        );
+        bad_paint += bad;
+        if !entries.iter().any(|e| e.2) {
+            return paint;
+        }
         // A mirroring transform turned these triangles round after their paint was written
         // (corners a, c, b of what is now a, b, c): turn the paint with them.
         let mut origin: Vec<(u32, bool)> = (0..mesh.triangles.len() as u32)
@@ -254,8 +264,9 @@ pub(super) fn split_volumes(flat: Flat, cfg: Option<&ObjectConfig>) -> Split {
             .iter()
             .map(|t| [mesh.vertex(t[0]), mesh.vertex(t[2]), mesh.vertex(t[1])])
             .collect();
-        paint = paint.remap(&origin, &before);
-    }
+        paint.remap(&origin, &before)
+    };
+    let (paint, seam_paint) = (paint_of(PaintKind::Support), paint_of(PaintKind::Seam));
     let mut volumes = Vec::new();
     let mut unsupported = 0;
     for (vi, v) in defs.iter().enumerate() {
@@ -281,6 +292,7 @@ pub(super) fn split_volumes(flat: Flat, cfg: Option<&ObjectConfig>) -> Split {
     Split {
         mesh,
         paint,
+        seam_paint,
         volumes,
         unsupported,
         bad_paint,

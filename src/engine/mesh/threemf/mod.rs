@@ -7,6 +7,7 @@ mod write;
 
 pub use write::{WriteObject, write_3mf};
 
+use super::paint::PaintKind;
 use super::zip;
 use super::{ImportError, ImportedObject, MAX_TRIANGLES, Mesh};
 use glam::{DAffine3, DMat3, DVec3};
@@ -22,16 +23,17 @@ struct ObjectDef {
     mesh: Option<Mesh>,
     /// (model part, object id, transform)
     components: Vec<(String, String, DAffine3)>,
-    /// Support paint: (triangle of `mesh`, PrusaSlicer's text form).
-    paint: Vec<(u32, String)>,
+    /// Support and seam paint: (triangle of `mesh`, which paint, PrusaSlicer's text form).
+    paint: Vec<(u32, PaintKind, String)>,
 }
 
 /// An object with its components flattened into one mesh.
 #[derive(Default)]
 struct Flat {
     mesh: Mesh,
-    /// (triangle, paint text, whether the triangle was turned round by a mirroring transform)
-    paint: Vec<(u32, String, bool)>,
+    /// (triangle, which paint, paint text, whether the triangle was turned round by a
+    /// mirroring transform)
+    paint: Vec<(u32, PaintKind, String, bool)>,
     /// For each triangle, the top-level component it came from (its object id), if any.
     component: Vec<Option<std::rc::Rc<str>>>,
 }
@@ -143,7 +145,7 @@ pub fn read_package(bytes: &[u8], fallback_name: &str) -> Result<Package3mf, Imp
         }
         if split.bad_paint > 0 {
             notes.push(format!(
-                "{name}: support paint on {} triangle(s) was unreadable and left out",
+                "{name}: paint on {} triangle(s) was unreadable and left out",
                 split.bad_paint
             ));
         }
@@ -156,6 +158,7 @@ pub fn read_package(bytes: &[u8], fallback_name: &str) -> Result<Package3mf, Imp
             mesh: split.mesh,
             instances: vec![instance],
             support_paint: split.paint,
+            seam_paint: split.seam_paint,
             volumes: split.volumes,
         });
     }
@@ -339,16 +342,17 @@ impl Package {
                             "v1" => 0,
                             "v2" => 1,
                             "v3" => 2,
-                            // PrusaSlicer's `slic3rpe:custom_supports`, OrcaSlicer's
-                            // `paint_supports`.
-                            "custom_supports" | "paint_supports" => {
-                                if !a.value.is_empty() {
+                            name => {
+                                // Support and seam paint (PrusaSlicer's and OrcaSlicer's
+                                // attributes).
+                                if let Some(kind) = PaintKind::from_attribute(name)
+                                    && !a.value.is_empty()
+                                {
                                     let text = a.value.to_string();
-                                    def.paint.push((mesh.triangles.len() as u32, text));
+                                    def.paint.push((mesh.triangles.len() as u32, kind, text));
                                 }
                                 continue;
                             }
-                            _ => continue,
                         };
                         t[k] = a
                             .value
@@ -443,7 +447,7 @@ impl Package {
             out.paint.extend(
                 def.paint
                     .iter()
-                    .map(|(k, text)| (base as u32 + k, text.clone(), turned)),
+                    .map(|(k, kind, text)| (base as u32 + k, *kind, text.clone(), turned)),
             );
             out.component.resize(out.mesh.triangles.len(), top.clone());
         }
@@ -514,6 +518,35 @@ mod tests {
             DVec3::new(10.0, 20.0, 30.0)
         );
         assert_eq!(objs[1].mesh.triangles.len(), 8);
+    }
+
+    #[test]
+    fn seam_and_support_paint_in_prusaslicer_and_orca_attributes() {
+        // "4" is a leaf painted as an enforcer, "8" as a blocker (PrusaSlicer's text form).
+        for (support, seam) in [
+            ("custom_supports", "custom_seam"),
+            ("paint_supports", "paint_seam"),
+        ] {
+            let model = tetra(1)
+                .replace(r#"v3="1"/>"#, &format!(r#"v3="1" {seam}="4"/>"#))
+                .replace(r#"v3="3"/>"#, &format!(r#"v3="3" {support}="8"/>"#));
+            let xml = format!(
+                r#"<model unit="millimeter"><resources>{model}</resources><build><item objectid="1"/></build></model>"#
+            );
+            let o = &read_3mf(&package(&xml, &[]), "x").unwrap()[0];
+            assert!(
+                o.seam_paint.has(crate::engine::mesh::paint::ENFORCER),
+                "{seam}"
+            );
+            assert!(
+                !o.seam_paint.has(crate::engine::mesh::paint::BLOCKER),
+                "{seam}"
+            );
+            assert!(
+                o.support_paint.has(crate::engine::mesh::paint::BLOCKER),
+                "{support}"
+            );
+        }
     }
 
     #[test]

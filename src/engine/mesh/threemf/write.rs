@@ -1,6 +1,7 @@
 //! Writing 3MF packages.
 
 use super::zip;
+use crate::engine::mesh::paint::PaintKind;
 use crate::engine::mesh::{FacetPaint, Mesh, Volume};
 use glam::DAffine3;
 
@@ -10,14 +11,15 @@ pub struct WriteObject<'a> {
     pub name: &'a str,
     pub mesh: &'a Mesh,
     pub instances: &'a [DAffine3],
-    pub paint: Option<&'a FacetPaint>,
+    /// Support and seam paint.
+    pub paint: &'a [(PaintKind, &'a FacetPaint)],
     pub volumes: &'a [Volume],
 }
 
 /// Writes a 3MF package (core specification, millimetres) with the given objects as build
 /// items, plus extra files (e.g. `Metadata/…`); a `Metadata/thumbnail.png` among them is
-/// linked as the package thumbnail. Support paint goes on the triangles as PrusaSlicer's
-/// `slic3rpe:custom_supports`; an object's volumes follow its own triangles in its mesh, and
+/// linked as the package thumbnail. Support and seam paint go on the triangles as PrusaSlicer's
+/// `slic3rpe:custom_supports` and `slic3rpe:custom_seam`; an object's volumes follow its own triangles in its mesh, and
 /// `Metadata/Slic3r_PE_model.config` says which triangles each volume holds, as PrusaSlicer
 /// writes them.
 pub fn write_3mf(title: &str, objects: &[WriteObject], extra: &[(&str, &[u8])]) -> Vec<u8> {
@@ -65,10 +67,15 @@ pub fn write_3mf(title: &str, objects: &[WriteObject], extra: &[(&str, &[u8])]) 
                     t[1] + base,
                     t[2] + base
                 );
-                if k == 0
-                    && let Some(node) = o.paint.and_then(|p| p.get(i as u32))
-                {
-                    let _ = write!(model, " slic3rpe:custom_supports=\"{}\"", node.encode());
+                for (kind, paint) in o.paint.iter().filter(|_| k == 0) {
+                    if let Some(node) = paint.get(i as u32) {
+                        let _ = write!(
+                            model,
+                            " slic3rpe:{}=\"{}\"",
+                            kind.attribute(),
+                            node.encode()
+                        );
+                    }
                 }
                 model.push_str("/>\n");
             }

@@ -253,6 +253,33 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
             ("random", "random"),
         ]),
     ),
+    // Orca's sloped seam: its "external" is the contours, "all" holes too. Its start height
+    // may be in millimetres, so it keeps Lamina's.
+    (
+        "seam_slope_type",
+        "scarf_seam_placement",
+        Conv::Words(&[
+            ("none", "nowhere"),
+            ("external", "contours"),
+            ("all", "everywhere"),
+        ]),
+    ),
+    (
+        "seam_slope_conditional",
+        "scarf_seam_only_on_smooth",
+        Conv::Same,
+    ),
+    (
+        "seam_slope_entire_loop",
+        "scarf_seam_entire_loop",
+        Conv::Same,
+    ),
+    ("seam_slope_min_length", "scarf_seam_length", Conv::Same),
+    (
+        "seam_slope_inner_walls",
+        "scarf_seam_on_inner_perimeters",
+        Conv::Same,
+    ),
     ("detect_thin_wall", "thin_walls", Conv::Same),
     (
         "wall_generator",

@@ -489,3 +489,47 @@ fn size_and_hole_compensation_map_from_prusaslicer_and_orca() {
     assert_eq!(m.get("xy_hole_compensation"), Some("0.05"));
     assert!(m.ignored.is_empty(), "{:?}", m.ignored);
 }
+
+#[test]
+fn scarf_seams_map_from_prusaslicer_and_orca() {
+    let base = Settings::default();
+    let m = map(
+        Dialect::PrusaSlicer,
+        &pairs(&[
+            ("scarf_seam_placement", "everywhere"),
+            ("scarf_seam_only_on_smooth", "0"),
+            ("scarf_seam_start_height", "25%"),
+            ("scarf_seam_entire_loop", "1"),
+            ("scarf_seam_length", "15"),
+            ("scarf_seam_max_segment_length", "0.5"),
+            ("scarf_seam_on_inner_perimeters", "1"),
+        ]),
+        &base,
+    );
+    assert!(m.ignored.is_empty(), "{:?}", m.ignored);
+    assert_eq!(m.get("scarf_seam_placement"), Some("everywhere"));
+    assert_eq!(m.get("scarf_seam_only_on_smooth"), Some("false"));
+    assert_eq!(m.get("scarf_seam_start_height"), Some("25"));
+    assert_eq!(m.get("scarf_seam_entire_loop"), Some("true"));
+    assert_eq!(m.get("scarf_seam_length"), Some("15"));
+    assert_eq!(m.get("scarf_seam_max_segment_length"), Some("0.5"));
+    assert_eq!(m.get("scarf_seam_on_inner_perimeters"), Some("true"));
+    let m = map(
+        Dialect::Orca,
+        &pairs(&[
+            ("seam_slope_type", "external"),
+            ("seam_slope_conditional", "1"),
+            ("seam_slope_entire_loop", "0"),
+            ("seam_slope_min_length", "12"),
+            ("seam_slope_inner_walls", "1"),
+        ]),
+        &base,
+    );
+    assert_eq!(m.get("scarf_seam_placement"), Some("contours"));
+    assert_eq!(m.get("scarf_seam_only_on_smooth"), Some("true"));
+    assert_eq!(m.get("scarf_seam_entire_loop"), Some("false"));
+    assert_eq!(m.get("scarf_seam_length"), Some("12"));
+    assert_eq!(m.get("scarf_seam_on_inner_perimeters"), Some("true"));
+    let m = map(Dialect::Orca, &pairs(&[("seam_slope_type", "all")]), &base);
+    assert_eq!(m.get("scarf_seam_placement"), Some("everywhere"));
+}
