@@ -585,6 +585,74 @@ fn infill_first_puts_the_infill_before_the_walls() {
     assert_eq!(order(&theirs)[0], "Internal infill");
 }
 
+/// Layer `layer`'s wall loops in printing order, as the width of each (a loop is a run of
+/// wall lines between two moves that extrude nothing).
+fn wall_loop_widths(text: &str, layer: usize) -> Vec<f64> {
+    let block = text.split(";LAYER_CHANGE").nth(layer + 1).unwrap_or("");
+    let mut loops: Vec<(f64, f64)> = Vec::new();
+    let (mut wall, mut open) = (false, false);
+    for line in block.lines() {
+        if let Some(t) = line.strip_prefix(";TYPE:") {
+            wall = t.contains("perimeter") || t.contains("Perimeter");
+            open = false;
+            continue;
+        }
+        let code = line.split(';').next().unwrap_or("");
+        if !code.starts_with("G1 ") {
+            continue;
+        }
+        let x = code
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix('X'))
+            .and_then(|v| v.parse::<f64>().ok());
+        let extrudes = code.split_whitespace().any(|w| w.starts_with('E'));
+        match (x, extrudes && wall) {
+            (Some(x), true) => {
+                if !open {
+                    loops.push((x, x));
+                    open = true;
+                }
+                let l = loops.last_mut().unwrap();
+                *l = (l.0.min(x), l.1.max(x));
+            }
+            (Some(_), false) => open = false,
+            _ => {}
+        }
+    }
+    loops.iter().map(|(a, b)| b - a).collect()
+}
+
+/// The wall orders: inner walls first, the outer wall first (as PrusaSlicer's external
+/// perimeters first), and inner-outer-inner (third wall, outer, second), on a cube with
+/// three walls.
+#[test]
+fn wall_sequence_orders_each_islands_walls() {
+    let cube = model("20mm_cube.obj");
+    let order = |sequence: &str| -> Vec<usize> {
+        let s = with(&[("perimeters", "3"), ("wall_sequence", sequence)]);
+        let (_, out) = slice_with(&cube, &format!("finishing-walls-{sequence}"), &s);
+        let widths = wall_loop_widths(&out.gcode, 20);
+        // Depth by width: the widest loop is the outer wall.
+        let mut sorted = widths.clone();
+        sorted.sort_by(|a, b| b.total_cmp(a));
+        widths
+            .iter()
+            .map(|w| sorted.iter().position(|s| s == w).unwrap())
+            .collect()
+    };
+    assert_eq!(order("inner_outer"), vec![2, 1, 0]);
+    assert_eq!(order("outer_inner"), vec![0, 1, 2]);
+    assert_eq!(order("inner_outer_inner"), vec![2, 0, 1]);
+    // PrusaSlicer's switch reads as the outer-first order, and PrusaSlicer prints it so.
+    let mut s = with(&[("perimeters", "3")]);
+    s.set("external_perimeters_first", "1").unwrap();
+    assert_eq!(s.wall_sequence.to_string(), "outer_inner");
+    let reference = prusaslicer_with(&cube, &["--perimeters", "3", "--external-perimeters-first"]);
+    let theirs = wall_loop_widths(&std::fs::read_to_string(&reference.gcode).unwrap(), 20);
+    assert_eq!(theirs.len(), 3, "{theirs:?}");
+    assert!(theirs[0] > theirs[1] && theirs[1] > theirs[2], "{theirs:?}");
+}
+
 /// Size and hole compensation move a square part's outside in and its square hole out by
 /// what they say, as PrusaSlicer's size compensation does; off, nothing moves.
 #[test]

@@ -172,6 +172,22 @@ pub(crate) fn check_range(def: &SettingDef, value: Option<f64>) -> Result<(), Se
     Ok(())
 }
 
+/// Keys Lamina once had, as the key and value that replace them (None for any other key):
+/// presets and projects saved with them still load.
+pub(crate) fn renamed(key: &str, text: &str) -> Option<(&'static str, &'static str)> {
+    match key {
+        "external_perimeters_first" => Some((
+            "wall_sequence",
+            if matches!(text.trim(), "true" | "1") {
+                "outer_inner"
+            } else {
+                "inner_outer"
+            },
+        )),
+        _ => None,
+    }
+}
+
 pub(crate) fn unknown_key(key: &str) -> SettingError {
     SettingError::UnknownKey {
         key: key.to_string(),
@@ -246,7 +262,7 @@ macro_rules! declare_settings {
 
             /// Sets one value from its text form, checking type and range.
             pub fn set(&mut self, key: &str, text: &str) -> Result<(), $crate::engine::settings::SettingError> {
-                use $crate::engine::settings::{SettingValue, SettingError, check_range, find_def, unknown_key};
+                use $crate::engine::settings::{SettingValue, SettingError, check_range, find_def, renamed, unknown_key};
                 match key {
                     $($(
                         stringify!($key) => {
@@ -259,7 +275,10 @@ macro_rules! declare_settings {
                             Ok(())
                         }
                     )*)*
-                    _ => Err(unknown_key(key)),
+                    _ => match renamed(key, text) {
+                        Some((new, value)) => self.set(new, value),
+                        None => Err(unknown_key(key)),
+                    },
                 }
             }
 

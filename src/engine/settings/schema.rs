@@ -40,6 +40,16 @@ setting_enum!(
 );
 
 setting_enum!(
+    /// The order of an island's walls (OrcaSlicer's orders; PrusaSlicer has the first two as
+    /// `external_perimeters_first`).
+    WallSequence {
+        InnerOuter = "inner_outer",
+        OuterInner = "outer_inner",
+        InnerOuterInner = "inner_outer_inner",
+    }
+);
+
+setting_enum!(
     /// Which loops start with a scarf joint (PrusaSlicer's values).
     ScarfSeamPlacement {
         Nowhere = "nowhere",
@@ -312,8 +322,8 @@ declare_settings! {
             "Infill before walls", "Print each island's infill before its walls: walls laid against finished infill can look better on some parts, but infill may show through thin walls.";
         spiral_vase: bool = false, "", NO_RANGE, Perimeters, Basic,
             "Spiral vase", "Print the bottom layers, then one wall that rises without a seam in one continuous spiral: vases and lamp shades from a solid model. Prints one wall and no top, infill or support, whatever those settings say; one island per layer.";
-        external_perimeters_first: bool = false, "", NO_RANGE, Plan, Advanced,
-            "Outer wall first", "Print the outer wall before the inner ones (sharper outside, worse overhangs).";
+        wall_sequence: WallSequence = WallSequence::InnerOuter, "", NO_RANGE, Plan, Advanced,
+            "Wall order", "The order of each island's walls: inner walls first (best overhangs), the outer wall first (sharpest outside, truest size; PrusaSlicer's external perimeters first), or inner-outer-inner (the third wall and deeper, then the outer wall against them, then the second wall: a sharp outside that still has a wall to lean on).";
         seam_position: SeamPosition = SeamPosition::Aligned, "", NO_RANGE, Plan, Basic,
             "Seam position", "Where loops start: aligned on corners, nearest, at the rear, or random. Seams painted on a model (Paint, Seams) win over this.";
         scarf_seam_placement: ScarfSeamPlacement = ScarfSeamPlacement::Nowhere, "", NO_RANGE, Plan, Advanced,

@@ -8,7 +8,7 @@ mod seams;
 use super::chain::{chain, directed_travel, or_opt};
 use super::{Extrusion, ExtrusionLoop, ExtrusionPath, Flow, Island, Role, Wall};
 use crate::engine::geom::{BoundingBox, ExPolygon, Point, Polygon};
-use crate::engine::settings::{SeamPosition, Settings};
+use crate::engine::settings::{SeamPosition, Settings, WallSequence};
 use crate::engine::units::scaled;
 
 /// One path in printing order, in bed coordinates.
@@ -372,10 +372,18 @@ impl<'a> Orderer<'a> {
             let k = best.1;
             starts.swap_remove(k);
             let (o, mut members) = families.swap_remove(k);
-            // Deepest first, or the outer wall first.
-            members.sort_by_key(|&i| std::cmp::Reverse(walls[i].depth));
-            if self.s.external_perimeters_first {
-                members.reverse();
+            // Deepest first; the outer wall first; or the third wall and deeper (deepest
+            // first), the outer wall, then the second.
+            match self.s.wall_sequence {
+                WallSequence::InnerOuter => {
+                    members.sort_by_key(|&i| std::cmp::Reverse(walls[i].depth))
+                }
+                WallSequence::OuterInner => members.sort_by_key(|&i| walls[i].depth),
+                WallSequence::InnerOuterInner => members.sort_by_key(|&i| match walls[i].depth {
+                    0 => (1, 0),
+                    1 => (2, 0),
+                    d => (0, u32::MAX - d),
+                }),
             }
             let outer_loop = &walls[o].extrusion;
             let verts = self.vertices(outer_loop, offset);
@@ -383,7 +391,7 @@ impl<'a> Orderer<'a> {
             // Inner loops printed before an outer one with a scarf end where its scarf starts.
             let target = seam.map(|k| {
                 self.scarf_start(outer_loop, &verts, k)
-                    .filter(|_| !self.s.external_perimeters_first)
+                    .filter(|_| self.s.wall_sequence != WallSequence::OuterInner)
                     .unwrap_or(verts[k].0)
             });
             for i in members {

@@ -5,6 +5,12 @@ use super::Conv;
 
 /// PrusaSlicer keys that differ from Lamina's (others with a Lamina key map as they are).
 pub(super) const PRUSA: &[(&str, &str, Conv)] = &[
+    // PrusaSlicer's switch is two of Lamina's (OrcaSlicer's) three wall orders.
+    (
+        "external_perimeters_first",
+        "wall_sequence",
+        Conv::Words(&[("1", "outer_inner"), ("0", "inner_outer")]),
+    ),
     ("bed_shape", "bed_size_x", Conv::BedSize(0)),
     ("bed_shape", "bed_size_y", Conv::BedSize(1)),
     ("bed_shape", "origin_at_center", Conv::BedCentred),
@@ -240,8 +246,12 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
     ("wall_loops", "perimeters", Conv::Same),
     (
         "wall_sequence",
-        "external_perimeters_first",
-        Conv::Is("outer wall/inner wall"),
+        "wall_sequence",
+        Conv::Words(&[
+            ("inner wall/outer wall", "inner_outer"),
+            ("outer wall/inner wall", "outer_inner"),
+            ("inner-outer-inner wall", "inner_outer_inner"),
+        ]),
     ),
     (
         "seam_position",

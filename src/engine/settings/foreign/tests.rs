@@ -119,7 +119,7 @@ fn orca_json_maps() {
     assert_eq!(m.get("external_perimeter_extrusion_width"), Some("0.42"));
     assert_eq!(m.get("brim_type"), Some("no_brim"));
     assert_eq!(m.get("support_material"), Some("true"));
-    assert_eq!(m.get("external_perimeters_first"), Some("true"));
+    assert_eq!(m.get("wall_sequence"), Some("outer_inner"));
     assert_eq!(m.get("bed_size_x"), Some("220"));
     assert_eq!(m.get("origin_at_center"), Some("true"));
     assert_eq!(m.get("temperature"), Some("215"));
