@@ -653,6 +653,51 @@ fn wall_sequence_orders_each_islands_walls() {
     assert!(theirs[0] > theirs[1] && theirs[1] > theirs[2], "{theirs:?}");
 }
 
+/// `infill_every_layers = 2` prints the cube's sparse infill on every other layer at twice
+/// the height: about half the infill lines, the same plastic, as PrusaSlicer does.
+#[test]
+fn infill_every_layers_combines_sparse_infill_as_prusaslicer_does() {
+    let cube = model("20mm_cube.obj");
+    let infill =
+        |report: &serde_json::Value| report["by_type"]["internal infill"].as_f64().unwrap();
+    // Layers 10–80 (the sparse middle) with sparse infill.
+    let sparse_layers = |text: &str| {
+        features_by_layer(text)[10..80]
+            .iter()
+            .filter(|l| l.iter().any(|f| f.0 == "Internal infill"))
+            .count()
+    };
+    let (plain, _) = slice_with(&cube, "finishing-combine-off", &with(&[]));
+    let (combined, out) = slice_with(
+        &cube,
+        "finishing-combine",
+        &with(&[("infill_every_layers", "2")]),
+    );
+    let (a, b) = (check(&plain, Some(&cube)), check(&combined, Some(&cube)));
+    let ours = infill(&b) / infill(&a);
+    let volume = b["extruded_mm3"].as_f64().unwrap() / a["extruded_mm3"].as_f64().unwrap();
+    let p_plain = prusaslicer(&cube);
+    let p_combined = prusaslicer_with(&cube, &["--infill-every-layers", "2"]);
+    let theirs = infill(&p_combined.report) / infill(&p_plain.report);
+    let their_volume = p_combined.report["extruded_mm3"].as_f64().unwrap()
+        / p_plain.report["extruded_mm3"].as_f64().unwrap();
+    eprintln!(
+        "infill every 2 layers: infill length ×{ours:.3} (PrusaSlicer ×{theirs:.3}), plastic ×{volume:.4} (×{their_volume:.4})"
+    );
+    assert!((ours - theirs).abs() < 0.08, "{ours} vs {theirs}");
+    assert!((volume - 1.0).abs() < 0.01, "{volume}");
+    assert!(assert_flags_clean(&b));
+    let text = std::fs::read_to_string(&combined).unwrap();
+    let theirs_text = std::fs::read_to_string(&p_combined.gcode).unwrap();
+    assert_eq!(sparse_layers(&text), 35);
+    assert_eq!(sparse_layers(&theirs_text), 35);
+    assert_eq!(out.stats.layers, 100);
+}
+
+fn assert_flags_clean(report: &serde_json::Value) -> bool {
+    report["flags"].as_array().is_some_and(|f| f.is_empty())
+}
+
 /// Size and hole compensation move a square part's outside in and its square hole out by
 /// what they say, as PrusaSlicer's size compensation does; off, nothing moves.
 #[test]

@@ -380,6 +380,8 @@ declare_settings! {
     Process "Infill" {
         fill_density: f64 = 20.0, "%", range(0.0, 100.0), Infill, Basic,
             "Infill density", "Share of the inside filled with sparse infill.";
+        infill_every_layers: u32 = 1u32, "", range(1.0, 100.0), Infill, Advanced,
+            "Combine infill every", "Print the sparse infill once every this many layers, as thick as those layers together (never thicker than the nozzle is wide), while walls and solid layers keep their thin layers: faster, and the outside looks the same.";
         fill_pattern: InfillPattern = InfillPattern::Rectilinear, "", NO_RANGE, Infill, Basic,
             "Infill pattern", "Pattern of the sparse infill.";
         fill_angle: f64 = 45.0, "°", range(0.0, 360.0), Infill, Advanced,

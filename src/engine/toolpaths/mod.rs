@@ -231,7 +231,9 @@ pub fn infill(
     plan: &[LayerZ],
     settings: &Settings,
 ) -> Vec<LayerInfill> {
-    let surfaces = skin::classify(&sliced.layers, islands, settings);
+    let mut surfaces = skin::classify(&sliced.layers, islands, settings);
+    let heights: Vec<f64> = plan.iter().map(|l| l.height).collect();
+    skin::combine_infill(&mut surfaces, &heights, settings);
     let last = sliced.layers.len().saturating_sub(1);
     par::map(islands, |i, isl| {
         let lower = if i == 0 {

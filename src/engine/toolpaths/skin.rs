@@ -24,6 +24,67 @@ pub struct Surfaces {
     /// Solid infill over the layer below's sparse infill.
     pub internal_bridge: Vec<ExPolygon>,
     pub sparse: Vec<ExPolygon>,
+    /// Sparse infill printed here for this layer and the ones below it at once
+    /// (`infill_every_layers`), as thick as they are together.
+    pub combined: Vec<ExPolygon>,
+    /// That thickness (mm).
+    pub combined_height: f64,
+}
+
+/// Combines sparse infill over `infill_every_layers` layers, as PrusaSlicer does: layers
+/// (above the first) go in groups no thicker than the nozzle is wide; the sparse area common
+/// to a group is printed once, on its top layer, as thick as the group, and taken (with half
+/// a wall's clearance) out of every layer of the group.
+pub fn combine_infill(surfaces: &mut [Surfaces], heights: &[f64], s: &Settings) {
+    let every = s.infill_every_layers.max(1) as usize;
+    if every < 2 || s.fill_density <= 0.0 || surfaces.len() < 3 {
+        return;
+    }
+    // Each group's top layer and its size.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let (mut height, mut count) = (0.0, 0usize);
+    for (i, h) in heights.iter().enumerate().skip(1).take(surfaces.len() - 1) {
+        if count > 0 && (height + h >= s.nozzle_diameter + 1e-6 || count >= every) {
+            groups.push((i - 1, count));
+            (height, count) = (0.0, 0);
+        }
+        height += h;
+        count += 1;
+    }
+    if count > 0 {
+        groups.push((surfaces.len() - 1, count));
+    }
+    let clearance = scaled(0.5 * LayerFlows::new(s, s.layer_height, false).perimeter.width);
+    let updates: Vec<Option<(usize, Vec<ExPolygon>, f64)>> = par::map(&groups, |_, &(top, n)| {
+        if n < 2 {
+            return None;
+        }
+        let first = top + 1 - n;
+        let mut common = surfaces[first].sparse.clone();
+        for layer in &surfaces[first + 1..=top] {
+            if common.is_empty() {
+                break;
+            }
+            common = geom::intersection(&common, &layer.sparse);
+        }
+        let min_area = (scaled(1.0) as f64).powi(2);
+        common.retain(|r| r.area() > min_area);
+        if common.is_empty() {
+            return None;
+        }
+        Some((first, common, heights[first..=top].iter().sum()))
+    });
+    for (&(top, _), update) in groups.iter().zip(updates) {
+        let Some((first, common, height)) = update else {
+            continue;
+        };
+        let cleared = geom::offset(&common, clearance, Join::Miter);
+        for layer in &mut surfaces[first..=top] {
+            layer.sparse = geom::difference(&layer.sparse, &cleared);
+        }
+        surfaces[top].combined = common;
+        surfaces[top].combined_height = height;
+    }
 }
 
 /// How far a top surface grows into the covered fill area around it (mm).
@@ -150,6 +211,7 @@ pub fn classify(slices: &[Vec<ExPolygon>], islands: &[Vec<Island>], s: &Settings
             bridge,
             internal_bridge: Vec::new(),
             sparse,
+            ..Default::default()
         }
     });
     // A bridge thread sags into the layers below it: solid infill bridges only where the

@@ -375,6 +375,12 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
     ),
     ("spiral_mode", "spiral_vase", Conv::Same),
     ("is_infill_first", "infill_first", Conv::Same),
+    // Orca combines as many layers as fit in the nozzle's width; so does Lamina given room.
+    (
+        "infill_combination",
+        "infill_every_layers",
+        Conv::Words(&[("1", "100"), ("true", "100"), ("0", "1"), ("false", "1")]),
+    ),
     // Written by `with_contour_compensation` from Orca's contour and hole compensation.
     ("xy_size_compensation", "xy_size_compensation", Conv::Same),
     ("xy_hole_compensation", "xy_hole_compensation", Conv::Same),

@@ -533,3 +533,22 @@ fn scarf_seams_map_from_prusaslicer_and_orca() {
     let m = map(Dialect::Orca, &pairs(&[("seam_slope_type", "all")]), &base);
     assert_eq!(m.get("scarf_seam_placement"), Some("everywhere"));
 }
+
+#[test]
+fn combined_infill_maps_from_prusaslicer_and_orca() {
+    let base = Settings::default();
+    let m = map(
+        Dialect::PrusaSlicer,
+        &pairs(&[("infill_every_layers", "3")]),
+        &base,
+    );
+    assert_eq!(m.get("infill_every_layers"), Some("3"));
+    let m = map(Dialect::Orca, &pairs(&[("infill_combination", "1")]), &base);
+    assert_eq!(m.get("infill_every_layers"), Some("100"));
+    let m = map(
+        Dialect::Orca,
+        &pairs(&[("wall_sequence", "inner-outer-inner wall")]),
+        &base,
+    );
+    assert_eq!(m.get("wall_sequence"), Some("inner_outer_inner"));
+}

@@ -109,6 +109,12 @@ pub fn fill_layer(
             let Some(k) = owner(region) else { continue };
             per_island[k].extend(sparse_fill(region, layer, z, flows.infill, s));
         }
+        // Infill combined over this layer and those below it: as thick as they are.
+        let thick = Flow::new(flows.infill.width, surfaces.combined_height);
+        for region in &surfaces.combined {
+            let Some(k) = owner(region) else { continue };
+            per_island[k].extend(sparse_fill(region, layer, z, thick, s));
+        }
     }
     per_island
 }
