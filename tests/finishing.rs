@@ -698,6 +698,90 @@ fn assert_flags_clean(report: &serde_json::Value) -> bool {
     report["flags"].as_array().is_some_and(|f| f.is_empty())
 }
 
+/// The outer walls of small holes (under 8 mm across) on layer `layer`: each one's
+/// extrusion points.
+fn small_hole_walls(text: &str, layer: usize) -> Vec<Vec<(f64, f64)>> {
+    let block = text.split(";LAYER_CHANGE").nth(layer + 1).unwrap_or("");
+    let mut walls: Vec<Vec<(f64, f64)>> = Vec::new();
+    let (mut x, mut y, mut outer, mut open) = (0.0, 0.0, false, false);
+    for line in block.lines() {
+        if let Some(t) = line.strip_prefix(";TYPE:") {
+            outer = t == "External perimeter";
+            open = false;
+            continue;
+        }
+        let code = line.split(';').next().unwrap_or("");
+        if !code.starts_with("G1 ") {
+            continue;
+        }
+        let word = |c: char| {
+            code.split_whitespace()
+                .find_map(|w| w.strip_prefix(c))
+                .and_then(|v| v.parse::<f64>().ok())
+        };
+        let (nx, ny) = (word('X').unwrap_or(x), word('Y').unwrap_or(y));
+        let extrudes = word('E').is_some_and(|e| e > 0.0);
+        if outer && extrudes && (nx, ny) != (x, y) {
+            if !open {
+                walls.push(vec![(x, y)]);
+                open = true;
+            }
+            walls.last_mut().unwrap().push((nx, ny));
+        } else if (nx, ny) != (x, y) {
+            open = false;
+        }
+        (x, y) = (nx, ny);
+    }
+    walls.retain(|w| {
+        let (lo, hi) = w
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+        hi - lo < 8.0
+    });
+    walls
+}
+
+/// Polyholes: the plate's nine 5 mm holes print as ten-sided polygons whose flats sit on the
+/// hole's circle, turned from layer to layer; off, they stay round.
+#[test]
+fn polyholes_turn_round_holes_into_true_polygons() {
+    let plate = shape_file("finishing", "holes");
+    // A polyhole's flats are 1.6 mm long; a round hole's facets 0.1 mm.
+    let corners = |wall: &[(f64, f64)]| {
+        wall.windows(2)
+            .filter(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1) > 1.0)
+            .count()
+    };
+    let (_, round) = slice_with(&plate, "finishing-polyholes-off", &with(&[]));
+    let (poly_path, poly) = slice_with(
+        &plate,
+        "finishing-polyholes",
+        &with(&[("hole_to_polyhole", "1")]),
+    );
+    for layer in [5, 15] {
+        let walls = small_hole_walls(&poly.gcode, layer);
+        assert_eq!(walls.len(), 9, "layer {layer}");
+        for w in &walls {
+            // Ten flats (the seam may split one).
+            let c = corners(w);
+            assert!((9..=11).contains(&c), "{c} flats on layer {layer}");
+        }
+        for w in small_hole_walls(&round.gcode, layer) {
+            assert_eq!(corners(&w), 0, "a round hole has no flats");
+        }
+    }
+    // Twisted: a hole's corners move between layers.
+    let (a, b) = (
+        small_hole_walls(&poly.gcode, 5)[0].clone(),
+        small_hole_walls(&poly.gcode, 6)[0].clone(),
+    );
+    assert_ne!(a[1], b[1]);
+    // The holes grow only by what the flats add: nothing lands outside the model.
+    let report = check(&poly_path, Some(&plate));
+    assert_eq!(report["outside_share"].as_f64(), Some(0.0));
+    assert!(assert_flags_clean(&report), "{}", report["flags"]);
+}
+
 /// Size and hole compensation move a square part's outside in and its square hole out by
 /// what they say, as PrusaSlicer's size compensation does; off, nothing moves.
 #[test]

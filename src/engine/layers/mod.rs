@@ -2,6 +2,7 @@
 //! each layer, cleaned up (union, gap closing, simplification, elephant-foot compensation).
 
 mod marks;
+mod polyholes;
 mod slice;
 
 pub use marks::{SeamMarks, SupportMarks, seam_marks, support_marks};
@@ -145,7 +146,7 @@ pub fn slice_object(mesh: &Mesh, plan: &[LayerZ], settings: &Settings) -> Sliced
         scaled(settings.xy_size_compensation),
         scaled(settings.xy_hole_compensation),
     );
-    let layers = par::map(&raw, |i, (loops, _)| {
+    let mut layers = par::map(&raw, |i, (loops, _)| {
         let mut regions = geom::union(loops);
         // Simplify first: dense meshes give thousands of tiny edges that offsets would chew on.
         regions = geom::simplify_polygons(&regions, resolution);
@@ -173,6 +174,9 @@ pub fn slice_object(mesh: &Mesh, plan: &[LayerZ], settings: &Settings) -> Sliced
         });
         regions
     });
+    if settings.hole_to_polyhole {
+        polyholes::make_polyholes(&mut layers, settings);
+    }
     SlicedObject {
         layers,
         layers_with_wide_gaps: raw

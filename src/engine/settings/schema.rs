@@ -564,6 +564,12 @@ declare_settings! {
             "XY size compensation", "Grows (positive) or shrinks (negative) every outline of the part in X and Y, holes included: a part that prints 0.1 mm too large on each side takes -0.1.";
         xy_hole_compensation: f64 = 0.0, "mm", range(-2.0, 2.0), Slice, Advanced,
             "Hole compensation", "Grows (positive) or shrinks (negative) the holes, on top of the size compensation: holes tend to print small, and +0.1 mm lets a 5 mm pin into a 5 mm hole.";
+        hole_to_polyhole: bool = false, "", NO_RANGE, Slice, Advanced,
+            "Polyholes", "Print round holes that run through two layers or more as polygons with a few sides whose flats touch the hole (nophead's polyholes): round holes print small, polyholes print true.";
+        hole_to_polyhole_threshold: f64 = 0.01, "mm", range(0.0, 10.0), Slice, Advanced,
+            "Polyhole detection margin", "How far a hole's points may stray from one circle and still count as round: meshes export cylinders with facets of varying size.";
+        hole_to_polyhole_twisted: bool = true, "", NO_RANGE, Slice, Advanced,
+            "Twisted polyholes", "Turn each layer's polyhole against the one below, so that its flats do not line up into ridges.";
         arc_fitting: ArcFitting = ArcFitting::Disabled, "", NO_RANGE, Plan, Advanced,
             "Arc fitting", "Write curves as arcs (G2/G3 with their centre) instead of many short lines: smaller files, and smoother motion where lines arrive slowly (USB, OctoPrint). The printer must take arcs: Marlin built with ARC_SUPPORT, Klipper with a [gcode_arcs] section, RepRapFirmware as it comes.";
         arc_fitting_tolerance: f64 = 0.05, "mm", range(0.001, 1.0), Plan, Advanced,

@@ -384,6 +384,17 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
     // Written by `with_contour_compensation` from Orca's contour and hole compensation.
     ("xy_size_compensation", "xy_size_compensation", Conv::Same),
     ("xy_hole_compensation", "xy_hole_compensation", Conv::Same),
+    ("hole_to_polyhole", "hole_to_polyhole", Conv::Same),
+    (
+        "hole_to_polyhole_threshold",
+        "hole_to_polyhole_threshold",
+        Conv::Same,
+    ),
+    (
+        "hole_to_polyhole_twisted",
+        "hole_to_polyhole_twisted",
+        Conv::Same,
+    ),
     // Orca's "all" is the contour and holes (PrusaSlicer's), "allwalls" every wall.
     (
         "fuzzy_skin",

@@ -535,7 +535,7 @@ fn scarf_seams_map_from_prusaslicer_and_orca() {
 }
 
 #[test]
-fn combined_infill_maps_from_prusaslicer_and_orca() {
+fn combined_infill_wall_order_and_polyholes_map_from_prusaslicer_and_orca() {
     let base = Settings::default();
     let m = map(
         Dialect::PrusaSlicer,
@@ -551,4 +551,16 @@ fn combined_infill_maps_from_prusaslicer_and_orca() {
         &base,
     );
     assert_eq!(m.get("wall_sequence"), Some("inner_outer_inner"));
+    let m = map(
+        Dialect::Orca,
+        &pairs(&[
+            ("hole_to_polyhole", "1"),
+            ("hole_to_polyhole_threshold", "0.02"),
+            ("hole_to_polyhole_twisted", "0"),
+        ]),
+        &base,
+    );
+    assert_eq!(m.get("hole_to_polyhole"), Some("true"));
+    assert_eq!(m.get("hole_to_polyhole_threshold"), Some("0.02"));
+    assert_eq!(m.get("hole_to_polyhole_twisted"), Some("false"));
 }
