@@ -782,6 +782,72 @@ fn polyholes_turn_round_holes_into_true_polygons() {
     assert!(assert_flags_clean(&report), "{}", report["flags"]);
 }
 
+/// Extrusion length (mm) of each `;TYPE:` on layer `layer`.
+fn lengths_on_layer(text: &str, layer: usize) -> HashMap<String, f64> {
+    let mut out = HashMap::new();
+    for (kind, len, _) in &features_by_layer(text)[layer] {
+        *out.entry(kind.clone()).or_insert(0.0) += len;
+    }
+    out
+}
+
+/// One wall on top surfaces: a 30 mm block with a 10 mm tower on it, three walls. On the
+/// block's last layer only the outer wall goes round the block; the other two stay under
+/// the tower, and the top infill takes their place. Topmost only touches the tower's top.
+#[test]
+fn one_wall_on_top_surfaces_leaves_the_top_to_infill() {
+    use lamina::engine::model::shapes;
+    let mut m = shapes::extrude(&shapes::rect(0.0, 0.0, 30.0, 30.0), 0.0, 4.0);
+    m.append(&shapes::extrude(
+        &shapes::rect(10.0, 10.0, 20.0, 20.0),
+        0.0,
+        10.0,
+    ));
+    let path = out_dir("finishing").join("block-and-tower.stl");
+    std::fs::write(&path, lamina::engine::mesh::write_binary_stl(&m)).unwrap();
+    let run = |kind: &str, first: bool| {
+        let s = with(&[
+            ("perimeters", "3"),
+            ("top_one_perimeter_type", kind),
+            (
+                "only_one_perimeter_first_layer",
+                if first { "1" } else { "0" },
+            ),
+        ]);
+        let (gcode, out) = slice_with(&path, &format!("finishing-top-one-{kind}-{first}"), &s);
+        let report = check(&gcode, Some(&path));
+        assert_eq!(report["outside_share"].as_f64(), Some(0.0), "{kind}");
+        assert!(assert_flags_clean(&report), "{kind}: {}", report["flags"]);
+        out.gcode
+    };
+    let walls = |text: &str, layer: usize| {
+        let l = lengths_on_layer(text, layer);
+        l.get("External perimeter").unwrap_or(&0.0) + l.get("Perimeter").unwrap_or(&0.0)
+    };
+    let top = |text: &str, layer: usize| {
+        *lengths_on_layer(text, layer)
+            .get("Top solid infill")
+            .unwrap_or(&0.0)
+    };
+    let (none, one, topmost) = (run("none", false), run("top", false), run("topmost", true));
+    // Layer 19 is the block's top (z 3.8–4.0).
+    let (a, b) = (walls(&none, 19), walls(&one, 19));
+    eprintln!(
+        "block top: walls {a:.0} → {b:.0} mm, top infill {:.0} → {:.0} mm",
+        top(&none, 19),
+        top(&one, 19)
+    );
+    // Three loops round 30 mm (about 350 mm) against one round it and two round the tower.
+    assert!(a > 320.0 && b < 0.75 * a, "{a} → {b}");
+    assert!(top(&one, 19) > top(&none, 19) + 30.0);
+    // Under the block's top, and topmost-only there, nothing changes.
+    assert!((walls(&none, 10) - walls(&one, 10)).abs() < 1.0);
+    assert!((walls(&none, 19) - walls(&topmost, 19)).abs() < 1.0);
+    // Topmost: the tower's last layer has one wall; the first layer too, as asked.
+    assert!(walls(&topmost, 49) < 0.6 * walls(&none, 49));
+    assert!(walls(&topmost, 0) < 0.5 * walls(&none, 0));
+}
+
 /// Size and hole compensation move a square part's outside in and its square hole out by
 /// what they say, as PrusaSlicer's size compensation does; off, nothing moves.
 #[test]

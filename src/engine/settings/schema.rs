@@ -50,6 +50,15 @@ setting_enum!(
 );
 
 setting_enum!(
+    /// Where only one wall is printed on top surfaces (PrusaSlicer's values).
+    TopOnePerimeterType {
+        None = "none",
+        Top = "top",
+        Topmost = "topmost",
+    }
+);
+
+setting_enum!(
     /// Which loops start with a scarf joint (PrusaSlicer's values).
     ScarfSeamPlacement {
         Nowhere = "nowhere",
@@ -318,6 +327,10 @@ declare_settings! {
             "First layer height", "Height of the first layer; a thicker one sticks better. At most the nozzle diameter.";
         perimeters: u32 = 2u32, "", range(0.0, 50.0), Perimeters, Basic,
             "Walls", "Number of loops around each island and hole.";
+        top_one_perimeter_type: TopOnePerimeterType = TopOnePerimeterType::None, "", NO_RANGE, Perimeters, Advanced,
+            "One wall on top surfaces", "Print only the outer wall around top surfaces, so the top infill reaches further and looks the same all over: on every top surface (top), or on the object's topmost layer only (topmost). The walls under the layers above are kept.";
+        only_one_perimeter_first_layer: bool = false, "", NO_RANGE, Perimeters, Advanced,
+            "One wall on the first layer", "Print only the outer wall on the first layer, so more of it is solid infill laid flat on the bed.";
         infill_first: bool = false, "", NO_RANGE, Plan, Advanced,
             "Infill before walls", "Print each island's infill before its walls: walls laid against finished infill can look better on some parts, but infill may show through thin walls.";
         spiral_vase: bool = false, "", NO_RANGE, Perimeters, Basic,

@@ -212,11 +212,24 @@ pub fn walls(sliced: &SlicedObject, plan: &[LayerZ], settings: &Settings) -> Vec
         } else {
             Some(&sliced.layers[i - 1][..])
         };
+        let upper = sliced.layers.get(i + 1).map(|l| &l[..]);
+        // One wall on the first layer, where asked.
+        let first_layer_one;
+        let s = if i == 0 && settings.only_one_perimeter_first_layer {
+            first_layer_one = Settings {
+                perimeters: settings.perimeters.min(1),
+                ..settings.clone()
+            };
+            &first_layer_one
+        } else {
+            settings
+        };
         let mut islands = walls::make_walls(
             regions,
             lower,
+            upper,
             &LayerFlows::new(settings, plan[i].height, plan[i].on_bed),
-            settings,
+            s,
         );
         fuzzy::roughen(&mut islands, i, settings);
         islands

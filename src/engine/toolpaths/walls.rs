@@ -10,7 +10,7 @@
 use super::arachne::{self, SkeletonParams, Strategy, VarLine};
 use super::{ExtrusionLoop, ExtrusionPath, Flow, Island, LayerFlows, Role, Wall};
 use crate::engine::geom::{self, EdgeIndex, ExPolygon, Join, Polygon, ThickPolyline};
-use crate::engine::settings::{PerimeterGenerator, Settings};
+use crate::engine::settings::{PerimeterGenerator, Settings, TopOnePerimeterType};
 use crate::engine::units::{Coord, scaled, unscaled};
 
 /// Share of a line's spacing by which neighbouring loops may overlap before the inner one is
@@ -23,6 +23,7 @@ const MIN_OVERHANG_LENGTH: f64 = 0.6;
 pub fn make_walls(
     regions: &[ExPolygon],
     lower: Option<&[ExPolygon]>,
+    upper: Option<&[ExPolygon]>,
     flows: &LayerFlows,
     s: &Settings,
 ) -> Vec<Island> {
@@ -36,13 +37,85 @@ pub fn make_walls(
     });
     let variable = (s.perimeter_generator == PerimeterGenerator::Arachne && s.perimeters > 0)
         .then(|| VariableWalls::new(flows, s));
+    let build = |region: &ExPolygon, walls: Option<&VariableWalls>, s: &Settings| {
+        walls
+            .and_then(|v| v.island(region, support.as_ref(), flows, s))
+            .unwrap_or_else(|| island(region, support.as_ref(), flows, s))
+    };
+    // Only one wall on top surfaces: where nothing lies above (the layer's top, or the
+    // object's topmost layer), the walls after the first keep to what the layer above covers.
+    let topmost = upper.is_none_or(|u| u.is_empty());
+    let one_on_top = s.perimeters > 1
+        && match s.top_one_perimeter_type {
+            TopOnePerimeterType::None => false,
+            TopOnePerimeterType::Top => true,
+            TopOnePerimeterType::Topmost => topmost,
+        };
+    let (one, rest) = (
+        Settings {
+            perimeters: 1,
+            ..s.clone()
+        },
+        Settings {
+            perimeters: s.perimeters.saturating_sub(1),
+            ..s.clone()
+        },
+    );
+    let one_walls = (one_on_top && variable.is_some()).then(|| VariableWalls::new(flows, &one));
+    let rest_walls = (one_on_top && variable.is_some()).then(|| VariableWalls::new(flows, &rest));
     regions
         .iter()
         .map(|region| {
-            variable
-                .as_ref()
-                .and_then(|v| v.island(region, support.as_ref(), flows, s))
-                .unwrap_or_else(|| island(region, support.as_ref(), flows, s))
+            if !one_on_top {
+                return build(region, variable.as_ref(), s);
+            }
+            let region = std::slice::from_ref(region);
+            let top = match upper {
+                Some(u) if !topmost => geom::difference(region, u),
+                _ => region.to_vec(),
+            };
+            // A sliver of top (a slope's step) keeps all its walls.
+            let min_top = (scaled(2.0 * s.nozzle_diameter) as f64).powi(2);
+            if geom::total_area(&top) < min_top {
+                return build(&region[0], variable.as_ref(), s);
+            }
+            let mut out = build(&region[0], one_walls.as_ref(), &one);
+            // Inside the first wall's inner edge (the fill area less its overlap), away
+            // from the top surface by a line: where the other walls go.
+            let per = flows.perimeter;
+            let overlap = infill_overlap(
+                s,
+                scaled(per.spacing()) / 2,
+                scaled(flows.solid_infill.spacing()),
+            );
+            let inside = geom::offset(&out.fill_area, -overlap, Join::Miter);
+            let top_zone = geom::offset(&top, scaled(per.spacing()), Join::Miter);
+            let covered = geom::difference(&inside, &top_zone);
+            if geom::total_area(&covered) < min_top {
+                return out;
+            }
+            let mut fill = geom::difference(&out.fill_area, &covered);
+            for part in &covered {
+                let inner = build(part, rest_walls.as_ref(), &rest);
+                let inward = |role: Role| match role {
+                    Role::ExternalPerimeter => Role::Perimeter,
+                    r => r,
+                };
+                out.walls.extend(inner.walls.into_iter().map(|mut w| {
+                    w.depth += 1;
+                    for p in &mut w.extrusion.paths {
+                        p.role = inward(p.role);
+                    }
+                    w
+                }));
+                out.thin.extend(inner.thin.into_iter().map(|mut p| {
+                    p.role = inward(p.role);
+                    p
+                }));
+                fill.extend(inner.fill_area);
+            }
+            out.fill_area = geom::union_ex(&fill);
+            out
         })
         .collect()
 }
@@ -437,7 +510,7 @@ mod tests {
     fn two_walls_and_fill_area_of_a_square() {
         let s = Settings::default();
         let flows = LayerFlows::new(&s, 0.2, false);
-        let islands = make_walls(&[square(20_000)], None, &flows, &s);
+        let islands = make_walls(&[square(20_000)], None, None, &flows, &s);
         assert_eq!(islands.len(), 1);
         let isl = &islands[0];
         assert_eq!(isl.walls.len(), 2);
@@ -468,7 +541,7 @@ mod tests {
         let flows = LayerFlows::new(&s, 0.2, false);
         // A 0.5 mm wide, 20 mm long wall: too thin for a loop.
         let wall = ExPolygon::rect(0, 0, 20_000, 500);
-        let islands = make_walls(&[wall], None, &flows, &s);
+        let islands = make_walls(&[wall], None, None, &flows, &s);
         let isl = &islands[0];
         assert!(isl.walls.is_empty());
         let len: f64 = isl.thin.iter().map(|p| p.length()).sum();
@@ -481,7 +554,7 @@ mod tests {
         let flows = LayerFlows::new(&s, 0.2, false);
         // The layer below covers only the left half.
         let below = vec![ExPolygon::rect(0, 0, 10_000, 20_000)];
-        let islands = make_walls(&[square(20_000)], Some(&below), &flows, &s);
+        let islands = make_walls(&[square(20_000)], Some(&below), None, &flows, &s);
         let outer = &islands[0].walls[0].extrusion;
         let over: f64 = outer
             .paths

@@ -386,6 +386,21 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
     ("xy_hole_compensation", "xy_hole_compensation", Conv::Same),
     ("hole_to_polyhole", "hole_to_polyhole", Conv::Same),
     (
+        "only_one_wall_top",
+        "top_one_perimeter_type",
+        Conv::Words(&[
+            ("1", "top"),
+            ("true", "top"),
+            ("0", "none"),
+            ("false", "none"),
+        ]),
+    ),
+    (
+        "only_one_wall_first_layer",
+        "only_one_perimeter_first_layer",
+        Conv::Same,
+    ),
+    (
         "hole_to_polyhole_threshold",
         "hole_to_polyhole_threshold",
         Conv::Same,

@@ -563,4 +563,20 @@ fn combined_infill_wall_order_and_polyholes_map_from_prusaslicer_and_orca() {
     assert_eq!(m.get("hole_to_polyhole"), Some("true"));
     assert_eq!(m.get("hole_to_polyhole_threshold"), Some("0.02"));
     assert_eq!(m.get("hole_to_polyhole_twisted"), Some("false"));
+    let m = map(
+        Dialect::Orca,
+        &pairs(&[
+            ("only_one_wall_top", "1"),
+            ("only_one_wall_first_layer", "1"),
+        ]),
+        &base,
+    );
+    assert_eq!(m.get("top_one_perimeter_type"), Some("top"));
+    assert_eq!(m.get("only_one_perimeter_first_layer"), Some("true"));
+    let m = map(
+        Dialect::PrusaSlicer,
+        &pairs(&[("top_one_perimeter_type", "topmost")]),
+        &base,
+    );
+    assert_eq!(m.get("top_one_perimeter_type"), Some("topmost"));
 }
