@@ -7,6 +7,7 @@ use lamina::engine::mesh;
 use lamina::engine::model::Scene;
 use lamina::engine::pipeline::{self, Quiet, SliceOutput};
 use lamina::engine::settings::{Selection, Settings, resolve};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -351,6 +352,164 @@ pub fn extrusion_ends(gcode: &Path, kind: &str) -> Vec<(f64, f64, f64)> {
             }
             _ => {}
         }
+    }
+    out
+}
+
+/// Settings resolved from the default presets with `overrides` on top.
+pub fn with(overrides: &[(&str, &str)]) -> Settings {
+    let sel = Selection {
+        overrides: overrides
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..Default::default()
+    };
+    resolve(&sel).unwrap_or_else(|e| panic!("{overrides:?}: {e}"))
+}
+
+/// Per layer (`;LAYER:` index): the length (mm) and filament (mm) of each feature, in the
+/// order the features first appear, from G-code with relative E.
+pub fn features_by_layer(text: &str) -> Vec<Vec<(String, f64, f64)>> {
+    let mut out: Vec<Vec<(String, f64, f64)>> = Vec::new();
+    let (mut x, mut y, mut kind) = (f64::NAN, f64::NAN, String::new());
+    let (mut relative, mut last_e) = (false, 0.0);
+    for line in text.lines() {
+        if line.starts_with(";LAYER_CHANGE") {
+            out.push(Vec::new());
+            continue;
+        }
+        if let Some(t) = line.strip_prefix(";TYPE:") {
+            kind = t.to_string();
+            continue;
+        }
+        let code = line.split(';').next().unwrap_or("").trim();
+        let arg = |c: char| {
+            code.split_whitespace()
+                .skip(1)
+                .find_map(|w| w.strip_prefix(c))
+                .and_then(|v| v.parse::<f64>().ok())
+        };
+        match code.split_whitespace().next() {
+            Some("M82") => relative = false,
+            Some("M83") => relative = true,
+            Some("G92") => last_e = arg('E').unwrap_or(last_e),
+            _ => {}
+        }
+        if !code.starts_with("G1 ") {
+            continue;
+        }
+        let (nx, ny) = (arg('X').unwrap_or(x), arg('Y').unwrap_or(y));
+        let e = arg('E').map(|v| {
+            if relative {
+                v
+            } else {
+                let d = v - last_e;
+                last_e = v;
+                d
+            }
+        });
+        if let (Some(e), Some(layer)) = (e, out.last_mut())
+            && e > 0.0
+            && x.is_finite()
+            && (nx != x || ny != y)
+        {
+            let len = (nx - x).hypot(ny - y);
+            match layer.iter_mut().find(|f| f.0 == kind) {
+                Some(f) => {
+                    f.1 += len;
+                    f.2 += e;
+                }
+                None => layer.push((kind.clone(), len, e)),
+            }
+        }
+        (x, y) = (nx, ny);
+    }
+    out
+}
+
+/// Per layer (by Z in µm), the length of each `;TYPE:External perimeter` loop, in order.
+pub fn outer_loops(text: &str) -> HashMap<i64, Vec<f64>> {
+    let mut out: HashMap<i64, Vec<f64>> = HashMap::new();
+    for (z, segs) in extrusion_segments(text, Some("External perimeter")) {
+        let mut loops = vec![0.0];
+        for (k, s) in segs.iter().enumerate() {
+            if k > 0 && (segs[k - 1][2], segs[k - 1][3]) != (s[0], s[1]) {
+                loops.push(0.0);
+            }
+            *loops.last_mut().unwrap() += (s[2] - s[0]).hypot(s[3] - s[1]);
+        }
+        out.insert(z, loops);
+    }
+    out
+}
+
+/// Extrusion segments of each layer (by Z in µm), arcs cut into chords of at most 0.05 mm,
+/// read from the text alone (the arc's centre from I and J, as firmware reads it); only of
+/// the `;TYPE:` `only` when given.
+pub fn extrusion_segments(text: &str, only: Option<&str>) -> HashMap<i64, Vec<[f64; 4]>> {
+    let mut out: HashMap<i64, Vec<[f64; 4]>> = HashMap::new();
+    let (mut x, mut y, mut z) = (0.0f64, 0.0f64, 0.0f64);
+    let mut kind = "";
+    for line in text.lines() {
+        if let Some(t) = line.strip_prefix(";TYPE:") {
+            kind = t;
+        }
+        if only.is_some_and(|k| k != kind) {
+            let code = line.split(';').next().unwrap_or("");
+            let word = |c: char| {
+                code.split_whitespace()
+                    .skip(1)
+                    .find_map(|w| w.strip_prefix(c))
+                    .and_then(|v| v.parse::<f64>().ok())
+            };
+            (x, y, z) = (
+                word('X').unwrap_or(x),
+                word('Y').unwrap_or(y),
+                word('Z').unwrap_or(z),
+            );
+            continue;
+        }
+        let code = line.split(';').next().unwrap_or("").trim();
+        let mut words = code.split_whitespace();
+        let cmd = words.next().unwrap_or("");
+        if !matches!(cmd, "G0" | "G1" | "G2" | "G3") {
+            continue;
+        }
+        let arg = |c: char| {
+            code.split_whitespace()
+                .skip(1)
+                .find_map(|w| w.strip_prefix(c))
+                .and_then(|v| v.parse::<f64>().ok())
+        };
+        let (nx, ny) = (arg('X').unwrap_or(x), arg('Y').unwrap_or(y));
+        z = arg('Z').unwrap_or(z);
+        if arg('E').is_some_and(|e| e > 0.0) && (nx != x || ny != y) {
+            let layer = out.entry((z * 1000.0).round() as i64).or_default();
+            if cmd == "G1" || cmd == "G0" {
+                layer.push([x, y, nx, ny]);
+            } else {
+                let (cx, cy) = (x + arg('I').unwrap(), y + arg('J').unwrap());
+                let r = (x - cx).hypot(y - cy);
+                let a0 = (y - cy).atan2(x - cx);
+                let a1 = (ny - cy).atan2(nx - cx);
+                let tau = std::f64::consts::TAU;
+                let sweep = if cmd == "G3" {
+                    (a1 - a0).rem_euclid(tau)
+                } else {
+                    -(a0 - a1).rem_euclid(tau)
+                };
+                let n = ((r * sweep.abs()) / 0.05).ceil().max(1.0) as usize;
+                let (mut px, mut py) = (x, y);
+                for k in 1..=n {
+                    let a = a0 + sweep * k as f64 / n as f64;
+                    let (qx, qy) = (cx + r * a.cos(), cy + r * a.sin());
+                    layer.push([px, py, qx, qy]);
+                    (px, py) = (qx, qy);
+                }
+            }
+        }
+        (x, y) = (nx, ny);
     }
     out
 }
