@@ -403,7 +403,12 @@ pub fn SettingsPanel() -> impl IntoView {
                         .iter()
                         .map(|c| {
                             let c = *c;
-                            view! { <option value=c selected=move || current() == c>{c}</option> }
+                            // The value as words (`inner_outer_inner` reads "inner outer inner").
+                            view! {
+                                <option value=c selected=move || current() == c>
+                                    {c.replace('_', " ")}
+                                </option>
+                            }
                         })
                         .collect_view()}
                 </select>
