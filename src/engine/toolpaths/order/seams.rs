@@ -307,8 +307,11 @@ impl Orderer<'_> {
                         // Staying in line is worth up to 2.5 (10 mm away): a corner on the
                         // seams below holds them, but a straight wall there loses to a
                         // concave corner anywhere on the loop, as PrusaSlicer's seams leave
-                        // a string of seams for a much better point.
-                        (d / mm * ALIGN_PER_MM).min(2.5) + 3.0 * corner_penalty(i) - hidden(i)
+                        // a string of seams for a much better point. Beyond that, of
+                        // points alike the nearer still wins (0.01 per mm).
+                        let d = d / mm;
+                        (d * ALIGN_PER_MM).min(2.5) + d * 0.01 + 3.0 * corner_penalty(i)
+                            - hidden(i)
                     })
                 }
             }
