@@ -423,3 +423,35 @@ fn monotonic_top_lines_match_prusaslicer() {
     assert!(a > 0.97 && b > 0.97, "{a} {b}");
     assert!((length(&ours) / length(&theirs) - 1.0).abs() < 0.05);
 }
+
+/// A precise outer wall: the outer wall stays where it was and the walls inside move in by
+/// half the overlap of two lines, so they no longer push it out; with either wall generator.
+#[test]
+fn a_precise_outer_wall_keeps_the_inner_walls_off_it() {
+    let cube = model("20mm_cube.obj");
+    for generator in ["arachne", "classic"] {
+        let spans = |precise: &str| {
+            let s = with(&[
+                ("perimeters", "2"),
+                ("perimeter_generator", generator),
+                ("precise_outer_wall", precise),
+            ]);
+            let (_, out) = slice_with(&cube, &format!("precise-{generator}-{precise}"), &s);
+            let mut w = wall_loop_widths(&out.gcode, 20);
+            w.sort_by(|a, b| b.total_cmp(a));
+            w
+        };
+        let (off, on) = (spans("0"), spans("1"));
+        assert_eq!((off.len(), on.len()), (2, 2), "{generator}: {off:?} {on:?}");
+        // The overlap of two 0.45 mm lines 0.2 mm high is 0.043 mm.
+        assert!(
+            (off[0] - on[0]).abs() < 0.005,
+            "{generator}: outer {off:?} → {on:?}"
+        );
+        let shrink = off[1] - on[1];
+        assert!(
+            (0.03..0.06).contains(&shrink),
+            "{generator}: inner {off:?} → {on:?}"
+        );
+    }
+}

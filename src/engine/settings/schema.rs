@@ -329,6 +329,8 @@ declare_settings! {
             "Walls", "Number of loops around each island and hole.";
         top_one_perimeter_type: TopOnePerimeterType = TopOnePerimeterType::None, "", NO_RANGE, Perimeters, Advanced,
             "One wall on top surfaces", "Print only the outer wall around top surfaces, so the top infill reaches further and looks the same all over: on every top surface (top), or on the object's topmost layer only (topmost). The walls under the layers above are kept.";
+        precise_outer_wall: bool = false, "", NO_RANGE, Perimeters, Advanced,
+            "Precise outer wall", "Keep the inner walls from overlapping the outer one, so that the outer wall is not pushed outwards and the part comes out at its size (with inner walls first only).";
         only_one_perimeter_first_layer: bool = false, "", NO_RANGE, Perimeters, Advanced,
             "One wall on the first layer", "Print only the outer wall on the first layer, so more of it is solid infill laid flat on the bed.";
         infill_first: bool = false, "", NO_RANGE, Plan, Advanced,

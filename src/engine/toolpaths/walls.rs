@@ -9,8 +9,8 @@
 
 use super::arachne::{self, SkeletonParams, Strategy, VarLine};
 use super::{ExtrusionLoop, ExtrusionPath, Flow, Island, LayerFlows, Role, Wall};
-use crate::engine::geom::{self, EdgeIndex, ExPolygon, Join, Polygon, ThickPolyline};
-use crate::engine::settings::{PerimeterGenerator, Settings, TopOnePerimeterType};
+use crate::engine::geom::{self, EdgeIndex, ExPolygon, Join, Point, Polygon, ThickPolyline};
+use crate::engine::settings::{PerimeterGenerator, Settings, TopOnePerimeterType, WallSequence};
 use crate::engine::units::{Coord, scaled, unscaled};
 
 /// Share of a line's spacing by which neighbouring loops may overlap before the inner one is
@@ -165,10 +165,15 @@ impl VariableWalls {
     ) -> Option<Island> {
         let (ext, per) = (flows.external_perimeter, flows.perimeter);
         let loops = s.perimeters as usize;
-        // The outer line's edge, not its centre-to-centre spacing, touches the outline.
+        // The outer line's edge, not its centre-to-centre spacing, touches the outline. A
+        // precise outer wall (OrcaSlicer's): the lines are laid out in an outline smaller by
+        // the overlap, and the outer one then moved back out by half of it, so that the
+        // walls inside keep off it.
+        let overlap = scaled(ext.width - ext.spacing());
+        let precise = precise_outer_wall(s);
         let shrunk = geom::offset(
             std::slice::from_ref(region),
-            -scaled((ext.width - ext.spacing()) / 2.0),
+            if precise { -overlap } else { -overlap / 2 },
             Join::Miter,
         );
         let mut out = Island {
@@ -179,7 +184,10 @@ impl VariableWalls {
         for part in &shrunk {
             let walls = arachne::variable_lines(part, &self.strategy, &self.params)?;
             inner.extend(walls.inner);
-            for line in walls.lines {
+            for mut line in walls.lines {
+                if precise && line.inset == 0 && line.closed {
+                    push_out(&mut line.points, overlap as f64 / 2.0);
+                }
                 let role = if line.inset == 0 {
                     Role::ExternalPerimeter
                 } else {
@@ -293,6 +301,45 @@ fn split_overhangs(
     out
 }
 
+/// Whether the outer wall is kept precise: asked for, with inner walls first (as OrcaSlicer
+/// applies it).
+fn precise_outer_wall(s: &Settings) -> bool {
+    s.precise_outer_wall && s.wall_sequence == WallSequence::InnerOuter
+}
+
+/// Moves a closed loop that runs with the part on its left `d` (µm) to its right, outwards,
+/// each point along the mean of its edges' normals.
+fn push_out(points: &mut [Point], d: f64) {
+    let n = points.len();
+    if n < 3 {
+        return;
+    }
+    let normal = |a: Point, b: Point| {
+        let (dx, dy) = ((b.x - a.x) as f64, (b.y - a.y) as f64);
+        let l = dx.hypot(dy).max(1e-9);
+        (dy / l, -dx / l)
+    };
+    let moved: Vec<Point> = (0..n)
+        .map(|i| {
+            let (a, p, b) = (points[(i + n - 1) % n], points[i], points[(i + 1) % n]);
+            let (n1, n2) = (normal(a, p), normal(p, b));
+            let (mx, my) = (n1.0 + n2.0, n1.1 + n2.1);
+            let l = mx.hypot(my);
+            if l < 1e-6 {
+                return p;
+            }
+            // Along the bisector, as far as keeps each edge `d` away (at most 2d at a
+            // sharp corner).
+            let k = (d * 2.0 / l).min(2.0 * d);
+            Point::new(
+                p.x + (mx / l * k).round() as i64,
+                p.y + (my / l * k).round() as i64,
+            )
+        })
+        .collect();
+    points.copy_from_slice(&moved);
+}
+
 fn island(
     region: &ExPolygon,
     support: Option<&EdgeIndex>,
@@ -331,7 +378,13 @@ fn island(
                     geom::offset(&last, -ext_w / 2, Join::Miter)
                 }
             } else {
-                let distance = if i == 1 { (ext_sp + sp) / 2 } else { sp };
+                // A precise outer wall: the first inner loop just touches the outer one.
+                let first = if precise_outer_wall(s) {
+                    (ext_w + sp) / 2
+                } else {
+                    (ext_sp + sp) / 2
+                };
+                let distance = if i == 1 { first } else { sp };
                 let next = geom::offset2(
                     &last,
                     -(distance + min_sp / 2 - 1),

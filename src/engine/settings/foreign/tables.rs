@@ -385,6 +385,7 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
     ("xy_size_compensation", "xy_size_compensation", Conv::Same),
     ("xy_hole_compensation", "xy_hole_compensation", Conv::Same),
     ("hole_to_polyhole", "hole_to_polyhole", Conv::Same),
+    ("precise_outer_wall", "precise_outer_wall", Conv::Same),
     (
         "only_one_wall_top",
         "top_one_perimeter_type",

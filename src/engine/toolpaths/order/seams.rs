@@ -310,8 +310,7 @@ impl Orderer<'_> {
                         // a string of seams for a much better point. Beyond that, of
                         // points alike the nearer still wins (0.01 per mm).
                         let d = d / mm;
-                        (d * ALIGN_PER_MM).min(2.5) + d * 0.01 + 3.0 * corner_penalty(i)
-                            - hidden(i)
+                        (d * ALIGN_PER_MM).min(2.5) + d * 0.01 + 3.0 * corner_penalty(i) - hidden(i)
                     })
                 }
             }
