@@ -568,11 +568,13 @@ fn combined_infill_wall_order_and_polyholes_map_from_prusaslicer_and_orca() {
         &pairs(&[
             ("only_one_wall_top", "1"),
             ("only_one_wall_first_layer", "1"),
+            ("precise_outer_wall", "1"),
         ]),
         &base,
     );
     assert_eq!(m.get("top_one_perimeter_type"), Some("top"));
     assert_eq!(m.get("only_one_perimeter_first_layer"), Some("true"));
+    assert_eq!(m.get("precise_outer_wall"), Some("true"));
     let m = map(
         Dialect::PrusaSlicer,
         &pairs(&[("top_one_perimeter_type", "topmost")]),
