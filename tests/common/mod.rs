@@ -282,7 +282,11 @@ pub fn prusaslicer_with(model: &Path, extra: &[&str]) -> Reference {
     std::fs::create_dir_all(&cache).expect("create peer cache");
     let gcode = cache.join(format!("{stem}-{hash:016x}.gcode"));
     if !gcode.exists() {
-        let tmp = gcode.with_extension("tmp.gcode");
+        // Tests running at once may want the same reference: each writes its own file and
+        // the last rename wins (the contents are the same).
+        static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = gcode.with_extension(format!("{}-{n}.tmp.gcode", std::process::id()));
         let status = Command::new("prusa-slicer")
             .args(PRUSA_ARGS)
             .args(extra)
