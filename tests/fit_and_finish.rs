@@ -136,11 +136,7 @@ fn small_hole_walls(text: &str, layer: usize) -> Vec<Vec<(f64, f64)>> {
         if !code.starts_with("G1 ") {
             continue;
         }
-        let word = |c: char| {
-            code.split_whitespace()
-                .find_map(|w| w.strip_prefix(c))
-                .and_then(|v| v.parse::<f64>().ok())
-        };
+        let word = |c: char| gcode_word(code, c);
         let (nx, ny) = (word('X').unwrap_or(x), word('Y').unwrap_or(y));
         let extrudes = word('E').is_some_and(|e| e > 0.0);
         if outer && extrudes && (nx, ny) != (x, y) {
@@ -368,11 +364,7 @@ fn top_lines(text: &str) -> Vec<[f64; 4]> {
         if !code.starts_with("G1 ") {
             continue;
         }
-        let word = |c: char| {
-            code.split_whitespace()
-                .find_map(|w| w.strip_prefix(c))
-                .and_then(|v| v.parse::<f64>().ok())
-        };
+        let word = |c: char| gcode_word(code, c);
         let (nx, ny) = (word('X').unwrap_or(x), word('Y').unwrap_or(y));
         if top && word('E').is_some_and(|e| e > 0.0) && (nx - x).hypot(ny - y) > 2.0 {
             out.push([x, y, nx, ny]);

@@ -10,7 +10,6 @@ use lamina::engine::mesh::paint::{BLOCKER, ENFORCER, PaintKind};
 use lamina::engine::mesh::{self, FacetPaint, WriteObject};
 use lamina::engine::model::shapes;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// One outer wall as printed: its layer's Z, where the nozzle stood when it began, and its
 /// extrusion points (x, y, z, e).
@@ -62,12 +61,7 @@ fn outer_walls(gcode: &Path) -> Vec<OuterWall> {
             layer_z = v.trim().parse().unwrap_or(layer_z);
         }
         let code = line.split(';').next().unwrap_or("").trim();
-        let arg = |c: char| {
-            code.split_whitespace()
-                .skip(1)
-                .find_map(|w| w.strip_prefix(c))
-                .and_then(|v| v.parse::<f64>().ok())
-        };
+        let arg = |c: char| common::gcode_word(code, c);
         match code.split_whitespace().next().unwrap_or("") {
             "M83" => relative = true,
             "M82" => relative = false,
@@ -117,13 +111,7 @@ fn write_cube(name: &str, seam: &FacetPaint) -> PathBuf {
 
 fn lamina_slice(file: &Path, name: &str, sets: &[&str]) -> PathBuf {
     let out = common::out_dir("seams").join(format!("{name}.gcode"));
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lamina"));
-    cmd.arg("slice").arg(file).arg("-o").arg(&out);
-    for s in sets {
-        cmd.args(["--set", s]);
-    }
-    let o = cmd.output().unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    common::cli_slice(file, &out, sets);
     out
 }
 

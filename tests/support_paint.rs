@@ -38,13 +38,7 @@ fn write(name: &str, paint: &FacetPaint, volumes: &[Volume]) -> PathBuf {
 
 fn lamina_slice(file: &Path, sets: &[&str]) -> PathBuf {
     let out = file.with_extension("gcode");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lamina"));
-    cmd.arg("slice").arg(file).arg("-o").arg(&out);
-    for s in sets {
-        cmd.args(["--set", s]);
-    }
-    let o = cmd.output().unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    common::cli_slice(file, &out, sets);
     out
 }
 

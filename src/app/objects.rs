@@ -556,6 +556,18 @@ pub fn TransformPanel() -> impl IntoView {
         set_scale(axis, s[axis] * v / now);
     };
     let lay_flat = ctx.lay_flat_mode;
+    // The brush for one paint: lit while it paints that one.
+    let paint_button = move |kind: PaintKind, label: &'static str, title: &'static str| {
+        view! {
+            <button
+                class:active=move || ctx.paint.active.get() && ctx.paint.kind.get() == kind
+                on:click=move |_| ctx.toggle_paint(kind)
+                title=title
+            >
+                {label}
+            </button>
+        }
+    };
     view! {
         <Show when=move || parts.get().is_some()>
             <section class="panel transform">
@@ -591,24 +603,8 @@ pub fn TransformPanel() -> impl IntoView {
                     >
                         "Lay on face"
                     </button>
-                    <button
-                        class:active=move || {
-                            ctx.paint.active.get() && ctx.paint.kind.get() == PaintKind::Support
-                        }
-                        on:click=move |_| ctx.toggle_paint(PaintKind::Support)
-                        title="Paint where supports must or must not go, and place enforcer and blocker volumes"
-                    >
-                        "Paint supports"
-                    </button>
-                    <button
-                        class:active=move || {
-                            ctx.paint.active.get() && ctx.paint.kind.get() == PaintKind::Seam
-                        }
-                        on:click=move |_| ctx.toggle_paint(PaintKind::Seam)
-                        title="Paint where loops must or must not start (their seams)"
-                    >
-                        "Paint seams"
-                    </button>
+                    {paint_button(PaintKind::Support, "Paint supports", "Paint where supports must or must not go, and place enforcer and blocker volumes")}
+                    {paint_button(PaintKind::Seam, "Paint seams", "Paint where loops must or must not start (their seams)")}
                     <button
                         on:click=move |_| {
                             if let Some(sel) = ctx.selected.get_untracked() {

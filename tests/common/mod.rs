@@ -154,12 +154,7 @@ pub fn print_moves(gcode: &Path) -> (f64, usize) {
         let code = l.split(';').next().unwrap_or("").trim();
         let mut words = code.split_whitespace();
         let Some(cmd) = words.next() else { continue };
-        let arg = |c: char| {
-            code.split_whitespace()
-                .skip(1)
-                .find_map(|w| w.strip_prefix(c))
-                .and_then(|v| v.parse::<f64>().ok())
-        };
+        let arg = |c: char| gcode_word(code, c);
         match cmd {
             "G90" => (abs_xy, abs_e) = (true, true),
             "G91" => (abs_xy, abs_e) = (false, false),
@@ -388,12 +383,7 @@ pub fn features_by_layer(text: &str) -> Vec<Vec<(String, f64, f64)>> {
             continue;
         }
         let code = line.split(';').next().unwrap_or("").trim();
-        let arg = |c: char| {
-            code.split_whitespace()
-                .skip(1)
-                .find_map(|w| w.strip_prefix(c))
-                .and_then(|v| v.parse::<f64>().ok())
-        };
+        let arg = |c: char| gcode_word(code, c);
         match code.split_whitespace().next() {
             Some("M82") => relative = false,
             Some("M83") => relative = true,
@@ -461,12 +451,7 @@ pub fn extrusion_segments(text: &str, only: Option<&str>) -> HashMap<i64, Vec<[f
         }
         if only.is_some_and(|k| k != kind) {
             let code = line.split(';').next().unwrap_or("");
-            let word = |c: char| {
-                code.split_whitespace()
-                    .skip(1)
-                    .find_map(|w| w.strip_prefix(c))
-                    .and_then(|v| v.parse::<f64>().ok())
-            };
+            let word = |c: char| gcode_word(code, c);
             (x, y, z) = (
                 word('X').unwrap_or(x),
                 word('Y').unwrap_or(y),
@@ -480,12 +465,7 @@ pub fn extrusion_segments(text: &str, only: Option<&str>) -> HashMap<i64, Vec<[f
         if !matches!(cmd, "G0" | "G1" | "G2" | "G3") {
             continue;
         }
-        let arg = |c: char| {
-            code.split_whitespace()
-                .skip(1)
-                .find_map(|w| w.strip_prefix(c))
-                .and_then(|v| v.parse::<f64>().ok())
-        };
+        let arg = |c: char| gcode_word(code, c);
         let (nx, ny) = (arg('X').unwrap_or(x), arg('Y').unwrap_or(y));
         z = arg('Z').unwrap_or(z);
         if arg('E').is_some_and(|e| e > 0.0) && (nx != x || ny != y) {
@@ -516,4 +496,23 @@ pub fn extrusion_segments(text: &str, only: Option<&str>) -> HashMap<i64, Vec<[f
         (x, y) = (nx, ny);
     }
     out
+}
+
+/// The number after letter `c` in a G-code line's words (`X12.5` → 12.5), comments cut off.
+pub fn gcode_word(code: &str, c: char) -> Option<f64> {
+    code.split_whitespace()
+        .skip(1)
+        .find_map(|w| w.strip_prefix(c))
+        .and_then(|v| v.parse::<f64>().ok())
+}
+
+/// Slices `file` with the `lamina` CLI into `out`, with `--set` for each of `sets`.
+pub fn cli_slice(file: &Path, out: &Path, sets: &[&str]) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lamina"));
+    cmd.arg("slice").arg(file).arg("-o").arg(out);
+    for s in sets {
+        cmd.args(["--set", s]);
+    }
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

@@ -51,6 +51,12 @@ pub fn make_walls(
             TopOnePerimeterType::Top => true,
             TopOnePerimeterType::Topmost => topmost,
         };
+    if !one_on_top {
+        return regions
+            .iter()
+            .map(|region| build(region, variable.as_ref(), s))
+            .collect();
+    }
     let (one, rest) = (
         Settings {
             perimeters: 1,
@@ -61,14 +67,11 @@ pub fn make_walls(
             ..s.clone()
         },
     );
-    let one_walls = (one_on_top && variable.is_some()).then(|| VariableWalls::new(flows, &one));
-    let rest_walls = (one_on_top && variable.is_some()).then(|| VariableWalls::new(flows, &rest));
+    let one_walls = variable.is_some().then(|| VariableWalls::new(flows, &one));
+    let rest_walls = variable.is_some().then(|| VariableWalls::new(flows, &rest));
     regions
         .iter()
         .map(|region| {
-            if !one_on_top {
-                return build(region, variable.as_ref(), s);
-            }
             let region = std::slice::from_ref(region);
             let top = match upper {
                 Some(u) if !topmost => geom::difference(region, u),
