@@ -63,6 +63,13 @@ fn farthest(fitted: &HashMap<i64, Vec<[f64; 4]>>, plain: &HashMap<i64, Vec<[f64;
     worst
 }
 
+/// Lines that are commands, not comments.
+fn commands(text: &str) -> usize {
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with(';'))
+        .count()
+}
+
 fn count(text: &str, prefix: &str) -> usize {
     text.lines().filter(|l| l.starts_with(prefix)).count()
 }
@@ -74,9 +81,9 @@ fn arc_fitting_shrinks_curved_prints_and_keeps_their_shape() {
     let cases = [
         (shape_file("finishing-arcs", "cylinder"), 0.70, 0.70),
         (shape_file("finishing-arcs", "sphere"), 0.65, 0.65),
-        // Benchy's variable-width walls change width every few segments, and its solid
-        // infill is straight lines: fewer of its lines can become arcs.
-        (model("3DBenchy.3mf"), 0.40, 0.35),
+        // Benchy's variable-width walls change width every few segments (each change is a
+        // `;WIDTH:` comment, which arcs do not remove), and its solid infill is straight.
+        (model("3DBenchy.3mf"), 0.50, 0.35),
     ];
     for (path, fewer_lines, smaller) in cases {
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
@@ -88,7 +95,8 @@ fn arc_fitting_shrinks_curved_prints_and_keeps_their_shape() {
         let (lines, arcs) = (&out_lines.gcode, &out_arcs.gcode);
         assert_eq!(count(lines, "G2 ") + count(lines, "G3 "), 0, "{name}");
         let arc_moves = count(arcs, "G2 ") + count(arcs, "G3 ");
-        let line_drop = 1.0 - arcs.lines().count() as f64 / lines.lines().count() as f64;
+        // Lines are the commands a host sends to the printer: hosts strip comments first.
+        let line_drop = 1.0 - commands(arcs) as f64 / commands(lines) as f64;
         let byte_drop = 1.0 - arcs.len() as f64 / lines.len() as f64;
         // Within the tolerance, plus the rounding of written coordinates.
         let dev = largest_deviation(arcs, lines);

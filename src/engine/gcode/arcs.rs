@@ -13,8 +13,9 @@
 
 use std::f64::consts::PI;
 
-/// Fewer segments than this stay lines: an arc must save lines to be worth it.
-const MIN_SEGMENTS: usize = 3;
+/// Fewer segments than this stay lines: an arc must save a line to be worth it (ArcWelder
+/// also welds from three points).
+const MIN_SEGMENTS: usize = 2;
 /// Flatter curves stay lines: a huge radius gains nothing and strains firmware arithmetic.
 const MAX_RADIUS: f64 = 1000.0;
 /// An arc turns at most this far, so that it never closes on itself (a G2 that ends where it
