@@ -11,7 +11,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 const median = (v) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
-const open = [], slice = [], worker = [], preview = [], orient = [], orientCompute = [];
+const open = [], slice = [], worker = [], preview = [], orient = [], orientCompute = [], reslice = [], resliceInfill = [];
 for (let i = 0; i < runs; i++) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
   const t0 = Date.now();
@@ -55,7 +55,27 @@ for (let i = 0; i < runs; i++) {
   worker.push(parseFloat(await page.textContent('#slice-time')));
   await page.waitForSelector('#view[data-preview-ms]', { state: 'attached', timeout: 60000 });
   preview.push(Number(await page.getAttribute('#view', 'data-preview-ms')));
+  // Re-slicing after one setting changes: the worker keeps its stages, so only those the
+  // setting reaches run again (travel speed: the plan and the G-code; infill density: the
+  // infill and after).
+  for (const [key, value, into] of [['travel_speed', '120', reslice], ['fill_density', '30', resliceInfill]]) {
+    await page.click('text=Back to models');
+    await page.fill('#settings-search', key.replace('_', ' '));
+    await page.fill(`#setting-${key}`, value);
+    await page.press(`#setting-${key}`, 'Enter');
+    await page.waitForFunction(() => !document.querySelector('#download-button'));
+    into.push(await page.evaluate(() => new Promise((done) => {
+      const t0 = performance.now();
+      new MutationObserver((_, observer) => {
+        if (document.querySelector('#download-button')) {
+          observer.disconnect();
+          done((performance.now() - t0) / 1000);
+        }
+      }).observe(document.body, { subtree: true, childList: true });
+      document.querySelector('#slice-button').click();
+    })));
+  }
   await page.close();
 }
 await browser.close();
-console.log(`open ${median(open).toFixed(2)} s, slice ${median(slice).toFixed(2)} s (worker ${median(worker).toFixed(2)} s), preview buffers ${median(preview).toFixed(0)} ms, auto-orient ${median(orient).toFixed(2)} s (search ${median(orientCompute).toFixed(0)} ms) (median of ${runs})`);
+console.log(`open ${median(open).toFixed(2)} s, slice ${median(slice).toFixed(2)} s (worker ${median(worker).toFixed(2)} s), re-slice after travel_speed ${median(reslice).toFixed(2)} s, after fill_density ${median(resliceInfill).toFixed(2)} s, preview buffers ${median(preview).toFixed(0)} ms, auto-orient ${median(orient).toFixed(2)} s (search ${median(orientCompute).toFixed(0)} ms) (median of ${runs})`);

@@ -14,6 +14,7 @@ mod measure;
 mod objects;
 mod paint;
 mod pictures;
+mod preview_panel;
 mod print_panel;
 mod projects;
 mod publish;
@@ -508,7 +509,7 @@ pub fn App() -> impl IntoView {
             </header>
             <main class="workspace">
                 <aside class="left">
-                    <slicing::PreviewPanel/>
+                    <preview_panel::PreviewPanel/>
                     <objects::ObjectList/>
                     <objects::TransformPanel/>
                     <paint::PaintPanel/>
@@ -517,7 +518,7 @@ pub fn App() -> impl IntoView {
                 <section class="center">
                     <div class="view-row">
                         <view3d::Viewport/>
-                        <slicing::LayerSlider/>
+                        <preview_panel::LayerSlider/>
                     </div>
                     <scrubber::MoveScrubber/>
                 </section>

@@ -17,6 +17,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+#[path = "lamina/bench.rs"]
+mod bench;
+use bench::cmd_bench;
+
 const USAGE: &str = "\
 lamina: slice 3D models for FFF printers
 
@@ -32,6 +36,7 @@ usage:
   lamina settings
   lamina estimate GCODE [--printer ID]
   lamina bench MODEL... [--runs N] [--printer ID] [--filament ID] [--process ID] [--set KEY=VALUE]...
+               [--reslice KEY=VALUE]
 
 Several models (or a 3MF with several objects) are arranged on the bed; --arrange also
 re-arranges the objects of one 3MF. `lamina settings` lists every key --set accepts.
@@ -101,6 +106,8 @@ struct JobArgs {
     keep_placement: bool,
     /// Where to save the plate and settings as a 3MF project.
     save_project: Option<PathBuf>,
+    /// `bench`: settings changed after each slice, to time re-slicing from the stage cache.
+    reslice: Vec<(String, String)>,
 }
 
 fn value<'a>(args: &'a [String], i: &mut usize, flag: &str) -> Result<&'a str, Fail> {
@@ -222,6 +229,13 @@ fn parse_job(args: &[String]) -> Result<JobArgs, Fail> {
                 j.scales.push((axis.map(|c| c.to_ascii_lowercase()), f));
             }
             "--arrange" => j.arrange = true,
+            "--reslice" => {
+                let kv = value(args, &mut i, a)?;
+                let (k, v) = kv
+                    .split_once('=')
+                    .ok_or_else(|| Fail(format!("--reslice {kv}: expected KEY=VALUE")))?;
+                j.reslice.push((k.to_string(), v.to_string()));
+            }
             "--runs" => {
                 j.runs = value(args, &mut i, a)?
                     .parse()
@@ -726,70 +740,5 @@ fn cmd_estimate(args: &[String]) -> Result<(), Fail> {
     }
     println!("  layers:         {}", parsed.layers);
     println!("  filament:       {:.2} m", parsed.filament_mm / 1000.0);
-    Ok(())
-}
-
-/// Peak resident memory of this process so far (Linux), in MB.
-fn peak_memory_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
-fn cmd_bench(args: &[String]) -> Result<(), Fail> {
-    let j = parse_job(args)?;
-    let s = settings::resolve(&j.selection)?;
-    println!(
-        "{:<28} {:>5} {:>9} {:>9} | per stage, median of {} runs (s)",
-        "model", "runs", "total s", "load s", j.runs
-    );
-    for model in &j.models {
-        let mut totals = Vec::new();
-        let mut loads = Vec::new();
-        let mut stage_runs: Vec<Vec<(Stage, f64)>> = Vec::new();
-        for _ in 0..j.runs {
-            let t0 = Instant::now();
-            let single = JobArgs {
-                models: vec![model.clone()],
-                selection: j.selection.clone(),
-                ..Default::default()
-            };
-            let scene = build_scene(&single, vec![read_model(model)?], &s)?;
-            let load = t0.elapsed().as_secs_f64();
-            let mut clock = Clock(Instant::now());
-            let out = pipeline::slice(&scene, &s, &[], &mut clock)
-                .map_err(|e| Fail(format!("{}: {e}", model.display())))?;
-            totals.push(t0.elapsed().as_secs_f64());
-            loads.push(load);
-            stage_runs.push(out.timings);
-        }
-        let median = |v: &mut Vec<f64>| {
-            v.sort_by(f64::total_cmp);
-            v[v.len() / 2]
-        };
-        let stages: Vec<String> = Stage::ALL
-            .iter()
-            .map(|st| {
-                let mut v: Vec<f64> = stage_runs
-                    .iter()
-                    .map(|r| r.iter().filter(|(s2, _)| s2 == st).map(|(_, t)| *t).sum())
-                    .collect();
-                format!("{} {:.3}", st.name(), median(&mut v))
-            })
-            .collect();
-        let name = model.file_name().and_then(|n| n.to_str()).unwrap_or("?");
-        println!(
-            "{:<28} {:>5} {:>9.3} {:>9.3} | {}",
-            name,
-            j.runs,
-            median(&mut totals),
-            median(&mut loads),
-            stages.join(", ")
-        );
-    }
-    if let Some(mb) = peak_memory_mb() {
-        println!("peak memory: {mb:.0} MB");
-    }
     Ok(())
 }

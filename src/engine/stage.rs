@@ -1,5 +1,6 @@
-//! The stages of slicing, in order. Each setting names the first stage whose output it changes
-//! (`SettingDef::stage`); the pipeline runs them one function each (`pipeline`).
+//! The stages of slicing, in order. Each setting names the stage that reads it
+//! (`SettingDef::stage`); the pipeline runs them one function each (`pipeline`), and re-slicing
+//! re-runs a stage when a setting it reads changed or one of its inputs re-ran (`inputs`).
 
 /// Pipeline stages in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -12,18 +13,21 @@ pub enum Stage {
     Infill,
     Support,
     Skirt,
+    /// The order of each layer's paths, and where the seams go.
+    Order,
     Plan,
     Gcode,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 8] = [
+    pub const ALL: [Stage; 9] = [
         Stage::Slice,
         Stage::Check,
         Stage::Perimeters,
         Stage::Infill,
         Stage::Support,
         Stage::Skirt,
+        Stage::Order,
         Stage::Plan,
         Stage::Gcode,
     ];
@@ -36,8 +40,28 @@ impl Stage {
             Stage::Infill => "infill",
             Stage::Support => "support",
             Stage::Skirt => "skirt",
+            Stage::Order => "order",
             Stage::Plan => "plan",
             Stage::Gcode => "gcode",
+        }
+    }
+
+    /// The stages whose output this one reads. Assist's check reads the support settings
+    /// besides the sliced layers (whether an overhang will be supported).
+    pub fn inputs(self) -> &'static [Stage] {
+        match self {
+            Stage::Slice => &[],
+            Stage::Check => &[Stage::Slice, Stage::Support],
+            Stage::Perimeters | Stage::Support | Stage::Skirt => &[Stage::Slice],
+            Stage::Infill => &[Stage::Perimeters],
+            Stage::Order => &[
+                Stage::Perimeters,
+                Stage::Infill,
+                Stage::Support,
+                Stage::Skirt,
+            ],
+            Stage::Plan => &[Stage::Order],
+            Stage::Gcode => &[Stage::Plan],
         }
     }
 }

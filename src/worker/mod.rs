@@ -1,17 +1,22 @@
 //! Slicing off the page's thread. The page sends a `Job` (the settings whole, object names
-//! and placements, through serde; each mesh as transferred bytes); the worker answers with
-//! progress per stage, then the G-code and the toolpath preview as transferred typed arrays.
-//! Cancelling is terminating the worker: the page starts a fresh one.
+//! and placements, through serde; each mesh as transferred bytes, unless the worker already
+//! holds it); the worker answers with progress per stage, then the G-code and the toolpath
+//! preview as transferred typed arrays. The worker keeps the meshes and the stage cache of
+//! its last job (`pipeline::Cache`), so that a re-slice re-runs only what the change reaches.
+//! Cancelling is terminating the worker: the page starts a fresh one, which holds nothing.
 
 use crate::engine::assist::findings::Finding;
 use crate::engine::gcode::{PrintStats, preview};
 use crate::engine::mesh::{Mesh, RepairReport};
 use crate::engine::model::{Instance, Markup, Object, Scene};
-use crate::engine::pipeline::{self, Observer};
+use crate::engine::pipeline::{Cache, Observer};
 use crate::engine::settings::Settings;
 use crate::engine::stage::Stage;
 use glam::{DAffine3, DMat3, DVec3};
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -32,6 +37,9 @@ pub struct Job {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct JobObject {
     pub name: String,
+    /// The mesh's `Mesh::fingerprint` in hex. The message's `meshes` slot for this object is
+    /// null when the worker already holds the mesh from its last job.
+    pub mesh_key: String,
     /// What repairing the mesh found when it was imported (the mesh arrives repaired).
     pub repair: RepairReport,
     /// Each copy's placement: a 3×3 matrix by columns, then the translation.
@@ -114,6 +122,17 @@ pub fn instances(placements: &[[f64; 12]]) -> Vec<Instance> {
         .collect()
 }
 
+/// What the worker keeps between jobs: the meshes of its last job by key, and its stages.
+#[derive(Default)]
+struct Held {
+    meshes: HashMap<String, Arc<Mesh>>,
+    cache: Cache,
+}
+
+thread_local! {
+    static HELD: RefCell<Held> = RefCell::new(Held::default());
+}
+
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
@@ -192,6 +211,12 @@ pub fn start() {
 }
 
 fn run(job: Job, meshes: &js_sys::Array) {
+    HELD.with(|held| slice_job(job, meshes, &mut held.borrow_mut()));
+}
+
+/// Slices one job, or says why not. The meshes held change only once all of the job's are
+/// at hand; a failed slice empties the stage cache (`Cache::slice`).
+fn slice_job(job: Job, meshes: &js_sys::Array, held: &mut Held) {
     let id = job.id;
     let mut reporter = Reporter {
         id,
@@ -202,15 +227,33 @@ fn run(job: Job, meshes: &js_sys::Array) {
     let started = reporter.now();
     let fail = |message: String| post(&Reply::Failed { id, message }, &[], &js_sys::Array::new());
     let mut scene = Scene::default();
+    let mut kept: HashMap<String, Arc<Mesh>> = HashMap::new();
     for (i, o) in job.objects.iter().enumerate() {
-        let bytes = js_sys::Uint8Array::new(&meshes.get(i as u32)).to_vec();
-        let mesh = match Mesh::from_bytes(&bytes) {
-            Ok(m) => m,
-            Err(e) => return fail(format!("{}: {e}", o.name)),
+        let slot = meshes.get(i as u32);
+        let mesh = if slot.is_null() || slot.is_undefined() {
+            match kept
+                .get(&o.mesh_key)
+                .or_else(|| held.meshes.get(&o.mesh_key))
+            {
+                Some(m) => m.clone(),
+                None => {
+                    return fail(format!(
+                        "{}: the slicer no longer holds this model; slice again",
+                        o.name
+                    ));
+                }
+            }
+        } else {
+            let bytes = js_sys::Uint8Array::new(&slot).to_vec();
+            match Mesh::from_bytes(&bytes) {
+                Ok(m) => Arc::new(m),
+                Err(e) => return fail(format!("{}: {e}", o.name)),
+            }
         };
+        kept.insert(o.mesh_key.clone(), mesh.clone());
         let mut object = Object {
             name: o.name.clone(),
-            mesh: std::sync::Arc::new(mesh),
+            mesh,
             repair: o.repair,
             instances: instances(&o.instances),
             support_paint: Default::default(),
@@ -220,8 +263,12 @@ fn run(job: Job, meshes: &js_sys::Array) {
         object.set_markup(o.markup.clone());
         scene.objects.push(object);
     }
+    held.meshes = kept;
     let decoded = reporter.now();
-    let out = match pipeline::slice(&scene, &job.settings, &job.presets, &mut reporter) {
+    let out = match held
+        .cache
+        .slice(&scene, &job.settings, &job.presets, &mut reporter)
+    {
         Ok(o) => o,
         Err(e) => return fail(e.for_people()),
     };

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS, SHARED, URL, launch, pixels, ready } from './env.mjs';
 
@@ -117,6 +117,41 @@ test('Benchy imports through the file input, slices, previews and downloads', as
   assert.deepEqual(report.flags, [], JSON.stringify(report));
   assert.equal(report.layers, 240);
   assert.ok(report.outside_share <= 0.002, `outside share ${report.outside_share}`);
+});
+
+test('re-slicing after one setting runs only the stages it reaches, with the same result as from nothing', async () => {
+  const first = readFileSync(join(ARTIFACTS, 'benchy.gcode'), 'latin1');
+  const resliced = async (key, value) => {
+    await page.click('text=Back to models');
+    await page.fill('#settings-search', key.replace('_', ' '));
+    if (value === null) {
+      await page.click(`.setting:has(#setting-${key}) .reset`);
+    } else {
+      await page.fill(`#setting-${key}`, value);
+      await page.press(`#setting-${key}`, 'Enter');
+    }
+    await page.click('#slice-button');
+    await page.waitForSelector('#download-button', { timeout: 300_000 });
+    const stages = await page.getAttribute('#slice-time', 'title');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-button')]);
+    const file = join(ARTIFACTS, `benchy-${key}.gcode`);
+    await download.saveAs(file);
+    return { stages, gcode: readFileSync(file, 'latin1') };
+  };
+  // Travel speed: the worker keeps the mesh and every stage before the plan.
+  const fast = await resliced('travel_speed', '120');
+  assert.match(fast.stages, /plan [\d.]+ s, gcode [\d.]+ s/, fast.stages);
+  assert.doesNotMatch(fast.stages, /slice|perimeters|infill|order/, fast.stages);
+  const travels = (g, f) => g.split('\n').filter((l) => /^G1 X\S+ Y\S+ F\d+$/.test(l) && l.endsWith(` F${f}`)).length;
+  assert.ok(travels(fast.gcode, 7200) > 1000 && travels(fast.gcode, 9000) === 0, 'travel at 120 mm/s');
+  const extrusions = (g) => g.split('\n').filter((l) => / E\d/.test(l) && l.startsWith('G1 X')).map((l) => l.replace(/ F\d+$/, ''));
+  assert.deepEqual(extrusions(fast.gcode), extrusions(first), 'the same extrusion as before');
+  // Back to the preset's value: the first G-code again, byte for byte.
+  const back = await resliced('travel_speed', null);
+  assert.doesNotMatch(back.stages, /perimeters|infill/, back.stages);
+  assert.ok(back.gcode === first, 'the same G-code as the first slice');
+  await page.click('text=Back to models');
+  await page.fill('#settings-search', '');
 });
 
 test('a corrupt STL shows the importer\'s error and the app keeps working', async () => {

@@ -189,7 +189,7 @@ declare_settings! {
             "Maximum height", "Highest Z the nozzle can print at.";
         origin_at_center: bool = false, "", NO_RANGE, Gcode, Advanced,
             "Origin at bed centre", "The firmware puts X0 Y0 at the centre of the bed (deltas, some Klipper setups).";
-        nozzle_diameter: f64 = 0.4, "mm", range(0.1, 2.0), Perimeters, Basic,
+        nozzle_diameter: f64 = 0.4, "mm", range(0.1, 2.0), Slice, Basic,
             "Nozzle diameter", "Diameter of the nozzle opening.";
         z_offset: f64 = 0.0, "mm", range(-5.0, 5.0), Gcode, Advanced,
             "Z offset", "Added to every Z in the G-code (negative moves the nozzle closer to the bed).";
@@ -259,11 +259,11 @@ declare_settings! {
             "Wipe distance", "How far the wipe moves.";
     }
     Printer "Custom G-code" {
-        start_gcode: String = MARLIN_START, "", NO_RANGE, Gcode, Advanced,
+        start_gcode: String = MARLIN_START, "", NO_RANGE, Plan, Advanced,
             "Start G-code", "Written before the print. Placeholders: {hotend_temp}, {bed_temp}, {first_layer_height} and any setting key in braces.";
-        end_gcode: String = MARLIN_END, "", NO_RANGE, Gcode, Advanced,
+        end_gcode: String = MARLIN_END, "", NO_RANGE, Plan, Advanced,
             "End G-code", "Written after the print, with the same placeholders as the start G-code.";
-        before_layer_gcode: String = "", "", NO_RANGE, Gcode, Advanced,
+        before_layer_gcode: String = "", "", NO_RANGE, Plan, Advanced,
             "Layer change G-code", "Written at each layer change, before the move to the new Z. Also {layer_num} and {layer_z}.";
     }
     Filament "Filament" {
@@ -281,13 +281,13 @@ declare_settings! {
             "Maximum volumetric speed", "Speeds are lowered so no feature melts more than this; 0 means no limit.";
     }
     Filament "Temperature" {
-        temperature: f64 = 205.0, "°C", range(0.0, 450.0), Gcode, Basic,
+        temperature: f64 = 205.0, "°C", range(0.0, 450.0), Plan, Basic,
             "Nozzle temperature", "Nozzle temperature after the first layer.";
-        first_layer_temperature: f64 = 210.0, "°C", range(0.0, 450.0), Gcode, Basic,
+        first_layer_temperature: f64 = 210.0, "°C", range(0.0, 450.0), Plan, Basic,
             "First layer nozzle temperature", "Nozzle temperature for the first layer.";
-        bed_temperature: f64 = 60.0, "°C", range(0.0, 150.0), Gcode, Basic,
+        bed_temperature: f64 = 60.0, "°C", range(0.0, 150.0), Plan, Basic,
             "Bed temperature", "Bed temperature after the first layer; 0 turns it off.";
-        first_layer_bed_temperature: f64 = 60.0, "°C", range(0.0, 150.0), Gcode, Basic,
+        first_layer_bed_temperature: f64 = 60.0, "°C", range(0.0, 150.0), Plan, Basic,
             "First layer bed temperature", "Bed temperature for the first layer.";
     }
     Filament "Cooling" {
@@ -333,27 +333,27 @@ declare_settings! {
             "Precise outer wall", "Keep the inner walls from overlapping the outer one, so that the outer wall is not pushed outwards and the part comes out at its size (with inner walls first only).";
         only_one_perimeter_first_layer: bool = false, "", NO_RANGE, Perimeters, Advanced,
             "One wall on the first layer", "Print only the outer wall on the first layer, so more of it is solid infill laid flat on the bed.";
-        infill_first: bool = false, "", NO_RANGE, Plan, Advanced,
+        infill_first: bool = false, "", NO_RANGE, Order, Advanced,
             "Infill before walls", "Print each island's infill before its walls: walls laid against finished infill can look better on some parts, but infill may show through thin walls.";
         spiral_vase: bool = false, "", NO_RANGE, Perimeters, Basic,
             "Spiral vase", "Print the bottom layers, then one wall that rises without a seam in one continuous spiral: vases and lamp shades from a solid model. Prints one wall and no top, infill or support, whatever those settings say; one island per layer.";
-        wall_sequence: WallSequence = WallSequence::InnerOuter, "", NO_RANGE, Plan, Advanced,
+        wall_sequence: WallSequence = WallSequence::InnerOuter, "", NO_RANGE, Order, Advanced,
             "Wall order", "The order of each island's walls: inner walls first (best overhangs), the outer wall first (sharpest outside, truest size; PrusaSlicer's external perimeters first), or inner-outer-inner (the third wall and deeper, then the outer wall against them, then the second wall: a sharp outside that still has a wall to lean on).";
-        seam_position: SeamPosition = SeamPosition::Aligned, "", NO_RANGE, Plan, Basic,
+        seam_position: SeamPosition = SeamPosition::Aligned, "", NO_RANGE, Order, Basic,
             "Seam position", "Where loops start: aligned on corners, nearest, at the rear, or random. Seams painted on a model (Paint, Seams) win over this.";
-        scarf_seam_placement: ScarfSeamPlacement = ScarfSeamPlacement::Nowhere, "", NO_RANGE, Plan, Advanced,
+        scarf_seam_placement: ScarfSeamPlacement = ScarfSeamPlacement::Nowhere, "", NO_RANGE, Order, Advanced,
             "Scarf seam", "Start loops with a scarf joint: the wall rises from the layer below along a slope, and the loop ends by going over the slope again with less and less plastic, so the seam is a long shallow joint instead of a bump. On outer walls (contours), or round holes too (everywhere).";
-        scarf_seam_only_on_smooth: bool = true, "", NO_RANGE, Plan, Advanced,
+        scarf_seam_only_on_smooth: bool = true, "", NO_RANGE, Order, Advanced,
             "Scarf only on smooth walls", "No scarf where the seam sits in a sharp corner, which hides an ordinary seam well.";
-        scarf_seam_start_height: f64 = 0.0, "%", range(0.0, 100.0), Plan, Advanced,
+        scarf_seam_start_height: f64 = 0.0, "%", range(0.0, 100.0), Order, Advanced,
             "Scarf start height", "Where the slope starts, above the layer below, as a percentage of the layer height.";
-        scarf_seam_entire_loop: bool = false, "", NO_RANGE, Plan, Advanced,
+        scarf_seam_entire_loop: bool = false, "", NO_RANGE, Order, Advanced,
             "Scarf over the entire loop", "The slope runs round the whole loop instead of the scarf length.";
-        scarf_seam_length: f64 = 20.0, "mm", range(0.0, 1000.0), Plan, Advanced,
+        scarf_seam_length: f64 = 20.0, "mm", range(0.0, 1000.0), Order, Advanced,
             "Scarf length", "How long the slope is. Loops shorter than this get an ordinary seam; 0 turns scarf seams off.";
-        scarf_seam_max_segment_length: f64 = 1.0, "mm", range(0.15, 100.0), Plan, Advanced,
+        scarf_seam_max_segment_length: f64 = 1.0, "mm", range(0.15, 100.0), Order, Advanced,
             "Scarf step length", "The slope is printed in straight steps at most this long.";
-        scarf_seam_on_inner_perimeters: bool = false, "", NO_RANGE, Plan, Advanced,
+        scarf_seam_on_inner_perimeters: bool = false, "", NO_RANGE, Order, Advanced,
             "Scarf inner walls too", "Start the inner walls with a scarf as well.";
         perimeter_generator: PerimeterGenerator = PerimeterGenerator::Arachne, "", NO_RANGE, Perimeters, Basic,
             "Wall generator", "Arachne varies each wall's width to fit the part, so thin features print solid and walls leave no gaps; classic prints fixed-width loops with gap fill.";
@@ -405,13 +405,13 @@ declare_settings! {
             "Infill link length", "Neighbouring sparse infill lines are joined along the wall where the stretch between them is at most this long; 0 leaves them unjoined.";
         infill_anchor: f64 = 2.5, "mm", range(0.0, 1000.0), Infill, Advanced,
             "Infill anchor length", "A sparse infill line's free end carries on along the wall for up to this long; 0 ends it at the wall.";
-        infill_overlap: f64 = 25.0, "%", range(0.0, 100.0), Infill, Advanced,
+        infill_overlap: f64 = 25.0, "%", range(0.0, 100.0), Perimeters, Advanced,
             "Infill/wall overlap", "How far infill reaches into the innermost wall, as a share of the wall width.";
         solid_infill_below_area: f64 = 70.0, "mm²", range(0.0, 10000.0), Infill, Advanced,
             "Solid infill below area", "Inner regions smaller than this are filled solid.";
         solid_infill_narrow_regions: bool = false, "", NO_RANGE, Infill, Advanced,
             "Solid infill in narrow regions", "Fill the parts of sparse regions narrower than the distance between sparse lines with solid infill: stiffer thin ribs, more plastic. Off, they get sparse lines anchored to the walls, as PrusaSlicer and OrcaSlicer print them.";
-        bridge_flow_ratio: f64 = 1.0, "", range(0.1, 2.0), Infill, Advanced,
+        bridge_flow_ratio: f64 = 1.0, "", range(0.1, 2.0), Perimeters, Advanced,
             "Bridge flow ratio", "Scales the flow of bridges and overhanging walls.";
     }
     Process "Ironing" {
@@ -495,7 +495,7 @@ declare_settings! {
             "Interface pattern", "Lines across the support (auto, rectilinear) or loops following its outline (concentric), which leave a smoother underside on round parts.";
         raft_layers: u32 = 0u32, "layers", range(0.0, 20.0), Support, Advanced,
             "Raft layers", "Layers of raft under the objects; 0 for none. The objects sit the top Z distance above it.";
-        raft_expansion: f64 = 1.5, "mm", range(0.0, 20.0), Support, Advanced,
+        raft_expansion: f64 = 1.5, "mm", range(0.0, 20.0), Skirt, Advanced,
             "Raft expansion", "How far the raft reaches beyond the objects' footprint.";
     }
     Process "Speed" {

@@ -14,11 +14,14 @@ use crate::engine::geom::{ExPolygon, Point, convex_hull};
 use crate::engine::layers::{
     LayerZ, SlicedObject, plan_layers, seam_marks, slice_object, support_marks,
 };
+
+mod cache;
 use crate::engine::model::Scene;
 use crate::engine::settings::{SettingError, Settings, format_float};
 use crate::engine::stage::Stage;
 use crate::engine::toolpaths::{self, Extrusion, Island, LayerInfill, OrderedLayer, PlacedLayer};
 use crate::engine::units::{Coord, scaled};
+pub use cache::Cache;
 use glam::{DAffine3, DVec3};
 
 /// Told about each stage as it starts; answers false to cancel. `now` gives seconds from
@@ -92,14 +95,16 @@ pub struct Job<'a> {
     pub presets: &'a [(String, String)],
 }
 
-/// Copies of one object that share a shape (same rotation and scale), sliced once.
+/// Copies of one object that share a shape (same rotation, scale and height), sliced once.
+/// The shape is sliced where its placement puts it less its XY move, and each copy is the
+/// sliced shape moved by its own XY: as PrusaSlicer slices each object in its own frame,
+/// moving a copy moves its toolpaths and changes nothing else.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SliceGroup {
     pub object: usize,
-    /// Bed-space mesh of the first copy.
-    pub mesh: crate::engine::mesh::Mesh,
-    /// The first copy's placement (object → bed).
+    /// Object → the shape's frame: the copies' rotation and scale, and their Z move.
     pub transform: DAffine3,
-    /// (global instance id, XY offset from the first copy)
+    /// (global instance id, XY move of the copy)
     pub copies: Vec<(usize, Point)>,
 }
 
@@ -114,7 +119,17 @@ pub struct Sliced {
     pub print_plan: Vec<LayerZ>,
     /// One per group, on `plan`.
     pub objects: Vec<SlicedObject>,
-    pub warnings: Vec<String>,
+}
+
+/// The layers of a print.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plans {
+    /// The objects' own layers.
+    pub objects: Vec<LayerZ>,
+    /// Raft layers under the objects (empty without a raft).
+    pub raft: Vec<LayerZ>,
+    /// Every printed layer: the raft, then the objects' layers lifted onto it.
+    pub print: Vec<LayerZ>,
 }
 
 /// `Stage::Perimeters`: per group, per layer, the islands with their walls.
@@ -136,66 +151,7 @@ pub fn slice(
     presets: &[(String, String)],
     obs: &mut dyn Observer,
 ) -> Result<SliceOutput, SliceError> {
-    let settings = &settings.effective();
-    let job = Job {
-        scene,
-        settings,
-        presets,
-    };
-    let mut timings = Vec::new();
-    let mut mark = |obs: &mut dyn Observer, stage: Stage| -> Result<(), SliceError> {
-        timings.push((stage, obs.now()));
-        if obs.stage(stage) {
-            Ok(())
-        } else {
-            Err(SliceError::Cancelled)
-        }
-    };
-    let mut warnings = prepare(&job)?;
-    mark(obs, Stage::Slice)?;
-    let sliced = slice_stage(&job)?;
-    mark(obs, Stage::Check)?;
-    let checks = obs.checks();
-    let mut findings = if checks {
-        check_stage(&job, &sliced)
-    } else {
-        Vec::new()
-    };
-    mark(obs, Stage::Perimeters)?;
-    let perimeters = perimeters_stage(&job, &sliced);
-    mark(obs, Stage::Infill)?;
-    let infill = infill_stage(&job, &sliced, &perimeters);
-    mark(obs, Stage::Support)?;
-    let support = support_stage(&job, &sliced);
-    mark(obs, Stage::Skirt)?;
-    let shared = skirt_stage(&job, &sliced);
-    mark(obs, Stage::Plan)?;
-    let layers = plan_stage(&job, &sliced, &perimeters, &infill, &support, &shared);
-    mark(obs, Stage::Gcode)?;
-    let (gcode, stats) = gcode_stage(&job, &layers)?;
-    if checks {
-        findings.extend(findings::layer_times(&stats.layer_times, settings));
-    }
-    findings.sort_by_key(|f| (f.worst, f.kind as u8));
-    let end = obs.now();
-    // Turn start marks into durations.
-    let durations = timings
-        .iter()
-        .enumerate()
-        .map(|(k, (stage, t))| {
-            let next = timings.get(k + 1).map_or(end, |x| x.1);
-            (*stage, (next - t).max(0.0))
-        })
-        .collect();
-    warnings.extend(sliced.warnings);
-    Ok(SliceOutput {
-        gcode,
-        stats,
-        timings: durations,
-        warnings,
-        layers,
-        findings,
-    })
+    Cache::slice_once(scene, settings, presets, obs)
 }
 
 /// Before any stage: the settings hold together, the templates fill, and every copy is on
@@ -236,14 +192,14 @@ pub fn prepare(job: &Job) -> Result<Vec<String>, SliceError> {
     Ok(warnings)
 }
 
-/// Plans the layers and slices each shape once (copies of the same shape share it).
-pub fn slice_stage(job: &Job) -> Result<Sliced, SliceError> {
+/// The layers of the print: the objects' own (on the tallest object's height), the raft's
+/// under them, and every printed layer (the raft, then the objects' lifted onto it).
+pub fn layer_plans(job: &Job) -> Result<Plans, SliceError> {
     let (scene, settings) = (job.scene, job.settings);
-    let groups = group_instances(scene);
     let height = scene.bounds().map_or(0.0, |b| b.max.z);
     // Objects are sliced on their own plan; a raft goes under it and lifts it.
-    let (raft_plan, lift) = toolpaths::raft_plan(settings);
-    let plan: Vec<LayerZ> = if raft_plan.is_empty() {
+    let (raft, lift) = toolpaths::raft_plan(settings);
+    let objects: Vec<LayerZ> = if raft.is_empty() {
         plan_layers(height, settings.first_layer_height, settings.layer_height)
     } else {
         plan_layers(height, settings.layer_height, settings.layer_height)
@@ -251,101 +207,61 @@ pub fn slice_stage(job: &Job) -> Result<Sliced, SliceError> {
             .map(|l| LayerZ { on_bed: false, ..l })
             .collect()
     };
-    if plan.is_empty() {
+    if objects.is_empty() {
         return Err(SliceError::NothingToPrint(
             "the objects are thinner than one layer",
         ));
     }
-    let print_plan: Vec<LayerZ> = raft_plan
+    let print: Vec<LayerZ> = raft
         .iter()
         .copied()
-        .chain(plan.iter().map(|l| LayerZ {
+        .chain(objects.iter().map(|l| LayerZ {
             print_z: ((l.print_z + lift) * 1e4).round() / 1e4,
             ..*l
         }))
         .collect();
-    let objects: Vec<SlicedObject> = groups
-        .iter()
-        .map(|g| {
-            let o = &scene.objects[g.object];
-            SlicedObject {
-                marks: support_marks(&o.mesh, &o.support_paint, &o.volumes, &g.transform, &plan),
-                seam_marks: seam_marks(&o.mesh, &o.seam_paint, &g.transform, &plan),
-                ..slice_object(&g.mesh, &plan, settings)
-            }
-        })
-        .collect();
-    let warnings = groups
-        .iter()
-        .zip(&objects)
-        .filter(|(_, s)| !s.layers_with_wide_gaps.is_empty())
-        .map(|(g, s)| {
-            format!(
-                "{}: {} layers had gaps wider than 2 mm in the surface, closed straight across",
-                scene.objects[g.object].name,
-                s.layers_with_wide_gaps.len()
-            )
-        })
-        .collect();
-    Ok(Sliced {
-        groups,
-        plan,
-        raft_plan,
-        print_plan,
+    Ok(Plans {
         objects,
-        warnings,
+        raft,
+        print,
     })
 }
 
-/// Assist's findings in the sliced layers (the layer-time finding waits for the G-code).
-pub fn check_stage(job: &Job, sliced: &Sliced) -> Vec<Finding> {
+/// Slices one shape on the objects' layers, with its painted marks.
+pub fn slice_group(job: &Job, g: &SliceGroup, plan: &[LayerZ]) -> SlicedObject {
+    let o = &job.scene.objects[g.object];
+    SlicedObject {
+        marks: support_marks(&o.mesh, &o.support_paint, &o.volumes, &g.transform, plan),
+        seam_marks: seam_marks(&o.mesh, &o.seam_paint, &g.transform, plan),
+        ..slice_object(&o.mesh.transformed(&g.transform), plan, job.settings)
+    }
+}
+
+/// What slicing had to mend, in the user's words.
+fn slice_warnings(job: &Job, sliced: &Sliced) -> Vec<String> {
     sliced
         .groups
         .iter()
         .zip(&sliced.objects)
-        .flat_map(|(g, s)| {
-            findings::in_object(
-                &job.scene.objects[g.object].name,
-                s,
-                &sliced.plan,
-                sliced.raft_plan.len(),
-                job.settings,
+        .filter(|(_, s)| !s.layers_with_wide_gaps.is_empty())
+        .map(|(g, s)| {
+            format!(
+                "{}: {} layers had gaps wider than 2 mm in the surface, closed straight across",
+                job.scene.objects[g.object].name,
+                s.layers_with_wide_gaps.len()
             )
         })
         .collect()
 }
 
-/// Walls, thin walls and gap fill of every shape.
-pub fn perimeters_stage(job: &Job, sliced: &Sliced) -> Perimeters {
-    Perimeters(
-        sliced
-            .objects
-            .iter()
-            .map(|s| toolpaths::walls(s, &sliced.plan, job.settings))
-            .collect(),
-    )
-}
-
-/// Top, bottom, bridge, solid and sparse infill inside the walls.
-pub fn infill_stage(job: &Job, sliced: &Sliced, perimeters: &Perimeters) -> Infill {
-    Infill(
-        perimeters
-            .0
-            .iter()
-            .zip(&sliced.objects)
-            .map(|(isl, s)| toolpaths::infill(isl, s, &sliced.plan, job.settings))
-            .collect(),
-    )
-}
-
-/// Support under the overhangs (empty layers when support is off).
-pub fn support_stage(job: &Job, sliced: &Sliced) -> Support {
-    Support(
-        sliced
-            .objects
-            .iter()
-            .map(|s| toolpaths::support(s, &sliced.plan, job.settings))
-            .collect(),
+/// Assist's findings in one sliced shape (the layer-time finding waits for the G-code).
+pub fn check_group(job: &Job, sliced: &Sliced, gi: usize) -> Vec<Finding> {
+    findings::in_object(
+        &job.scene.objects[sliced.groups[gi].object].name,
+        &sliced.objects[gi],
+        &sliced.plan,
+        sliced.raft_plan.len(),
+        job.settings,
     )
 }
 
@@ -377,16 +293,15 @@ pub fn skirt_stage(job: &Job, sliced: &Sliced) -> Shared {
     Shared(shared)
 }
 
-/// Orders each layer's paths (copies, islands, seams) and plans the moves: travel,
-/// retraction, speeds, cooling.
-pub fn plan_stage(
+/// Orders each layer's paths: copies, islands, seams.
+pub fn order_stage(
     job: &Job,
     sliced: &Sliced,
     perimeters: &Perimeters,
     infill: &Infill,
     support: &Support,
     shared: &Shared,
-) -> Vec<LayerMoves> {
+) -> Vec<OrderedLayer> {
     let settings = job.settings;
     let raft_n = sliced.raft_plan.len();
     let mut ordered: Vec<OrderedLayer> = Vec::with_capacity(sliced.print_plan.len());
@@ -425,11 +340,17 @@ pub fn plan_stage(
         }
         ordered.push(layer);
     }
+    ordered
+}
+
+/// Plans the moves of the ordered layers: travel, retraction, speeds, cooling.
+pub fn plan_stage(job: &Job, sliced: &Sliced, ordered: &[OrderedLayer]) -> Vec<LayerMoves> {
+    let (settings, raft_n) = (job.settings, sliced.raft_plan.len());
     let mut planner = Planner::new(settings);
     if settings.spiral_vase {
         planner = planner.spiral_from(raft_n + settings.bottom_solid_layers.max(1) as usize);
     }
-    let mut layers = planner.plan(&ordered, &sliced.print_plan);
+    let mut layers = planner.plan(ordered, &sliced.print_plan);
     // The print ends with its last extrusion: layers above it with nothing on them (where
     // the top of a part yielded no line) are not printed.
     let last = layers
@@ -536,38 +457,39 @@ fn check_fits(
     Ok(())
 }
 
-/// Groups copies with the same rotation/scale so each shape is sliced once.
-fn group_instances(scene: &Scene) -> Vec<SliceGroup> {
-    let mut groups: Vec<(SliceGroup, DAffine3)> = Vec::new();
+/// Groups copies with the same rotation, scale and height so each shape is sliced once.
+pub fn group_instances(scene: &Scene) -> Vec<SliceGroup> {
+    let mut groups: Vec<SliceGroup> = Vec::new();
     let mut global = 0usize;
     for (oi, o) in scene.objects.iter().enumerate() {
         for inst in &o.instances {
             let t = inst.transform;
-            let found = groups.iter_mut().find(|(g, first)| {
-                g.object == oi
-                    && first.matrix3.abs_diff_eq(t.matrix3, 1e-12)
-                    && (first.translation.z - t.translation.z).abs() < 1e-9
-            });
-            match found {
-                Some((g, first)) => {
-                    let d = t.translation - first.translation;
-                    let off = Point::new(scaled(d.x) as Coord, scaled(d.y) as Coord);
-                    g.copies.push((global, off));
-                }
-                None => groups.push((
-                    SliceGroup {
-                        object: oi,
-                        mesh: o.mesh.transformed(&t),
-                        transform: t,
-                        copies: vec![(global, Point::default())],
-                    },
-                    t,
-                )),
+            let shape = DAffine3 {
+                matrix3: t.matrix3,
+                translation: DVec3::new(0.0, 0.0, t.translation.z),
+            };
+            let copy = (
+                global,
+                Point::new(
+                    scaled(t.translation.x) as Coord,
+                    scaled(t.translation.y) as Coord,
+                ),
+            );
+            match groups
+                .iter_mut()
+                .find(|g| g.object == oi && g.transform.abs_diff_eq(shape, 1e-12))
+            {
+                Some(g) => g.copies.push(copy),
+                None => groups.push(SliceGroup {
+                    object: oi,
+                    transform: shape,
+                    copies: vec![copy],
+                }),
             }
             global += 1;
         }
     }
-    groups.into_iter().map(|(g, _)| g).collect()
+    groups
 }
 
 /// The most corners an object's outline has in `EXCLUDE_OBJECT_DEFINE`: hosts draw it, and
