@@ -51,7 +51,9 @@ pub struct SettingDef {
     pub unit: &'static str,
     /// Allowed range for numbers, inclusive.
     pub range: Option<(f64, f64)>,
-    /// The first pipeline stage whose output changes when this setting changes.
+    /// The stage that reads this setting: re-slicing after a change re-runs it and every
+    /// stage that reads its output (`Stage::inputs`). A setting read by stages on two
+    /// branches (walls and support, say) names the stage both read from.
     pub stage: Stage,
     /// Shown only in the advanced view.
     pub advanced: bool,
