@@ -146,7 +146,8 @@ pub fn PreviewPanel() -> impl IntoView {
             .iter()
             .map(|(name, t)| format!("{name} {t:.2} s"))
             .collect::<Vec<_>>()
-            .join(", ");
+            .join(", ")
+            + &format!("; slicer memory {:.0} MB", r.memory_mb);
         let s = r.stats;
         Some(view! {
             <dl class="figures" id="figures">
@@ -159,7 +160,12 @@ pub fn PreviewPanel() -> impl IntoView {
                 <dt>"Layers"</dt>
                 <dd id="layer-count">{s.layers}</dd>
                 <dt>"Sliced in"</dt>
-                <dd id="slice-time" title=stages>{format!("{total:.1} s")}</dd>
+                <dd
+                    id="slice-time"
+                    title=stages
+                    data-memory-mb=format!("{:.1}", r.memory_mb)
+                    data-page-memory-mb=format!("{:.1}", crate::worker::memory_mb())
+                >{format!("{total:.1} s")}</dd>
             </dl>
         })
     };

@@ -34,6 +34,8 @@ pub struct Sliced {
     pub file_name: String,
     /// Seconds per stage in the worker.
     pub timings: Vec<(String, f64)>,
+    /// The worker's memory after the slice (MB).
+    pub memory_mb: f64,
 }
 
 struct WorkerHandle {
@@ -299,6 +301,7 @@ impl SlicingState {
                 warnings,
                 findings,
                 timings,
+                memory_mb,
             } if id == current => {
                 let started = now_ms();
                 let get =
@@ -335,6 +338,7 @@ impl SlicingState {
                     findings,
                     file_name: self.file_name.get_value(),
                     timings,
+                    memory_mb,
                 };
                 if let Some(g) = self.gcode.with_value(|g| g.clone()) {
                     super::projects::record_slice(ctx, &sliced, g);

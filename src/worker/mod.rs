@@ -72,6 +72,8 @@ pub enum Reply {
         findings: Option<Vec<Finding>>,
         /// Seconds spent in each stage, worker-side, in order.
         timings: Vec<(String, f64)>,
+        /// The worker's memory (its module's linear memory) after the job, in MB.
+        memory_mb: f64,
     },
     Failed {
         id: u32,
@@ -131,6 +133,16 @@ struct Held {
 
 thread_local! {
     static HELD: RefCell<Held> = RefCell::new(Held::default());
+}
+
+/// This module's linear memory in MB (it only grows: the most it has needed), in the worker
+/// or on the page.
+pub fn memory_mb() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    let pages = core::arch::wasm32::memory_size::<0>();
+    #[cfg(not(target_arch = "wasm32"))]
+    let pages = 0;
+    pages as f64 * 65536.0 / 1e6
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -301,6 +313,7 @@ fn slice_job(job: Job, meshes: &js_sys::Array, held: &mut Held) {
             warnings: out.warnings,
             findings: job_checks.then_some(out.findings),
             timings,
+            memory_mb: memory_mb(),
         },
         &[
             ("gcode", gcode.into()),
