@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -362,14 +362,19 @@ test('the app is installable', async () => {
   }
 });
 
-/** Serves a directory on a free loopback port. */
-async function serve(dir) {
+/** Serves a directory on a free loopback port; with `precompressed`, a file's `.gz` copy
+ * as `Content-Encoding: gzip` where there is one and the request accepts gzip. */
+async function serve(dir, precompressed = false) {
   const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.webmanifest': 'application/manifest+json' };
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new globalThis.URL(req.url, 'http://x').pathname);
     try {
-      const body = readFileSync(join(dir, path.endsWith('/') ? path + 'index.html' : path));
-      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'text/html', 'cache-control': 'no-cache' });
+      const file = join(dir, path.endsWith('/') ? path + 'index.html' : path);
+      const headers = { 'content-type': types[extname(path)] ?? 'text/html', 'cache-control': 'no-cache' };
+      const gzipped = precompressed && /gzip/.test(req.headers['accept-encoding'] ?? '') && existsSync(`${file}.gz`);
+      if (gzipped) headers['content-encoding'] = 'gzip';
+      const body = readFileSync(gzipped ? `${file}.gz` : file);
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404);
@@ -400,6 +405,33 @@ test('a new version shows a prompt, and Reload brings it in', async () => {
     await Promise.all([p.waitForEvent('load'), p.click('#update-banner button.primary')]);
     await ready(p);
     assert.equal(await p.locator('#update-banner').count(), 0);
+  } finally {
+    await context.close();
+    server.close();
+  }
+});
+
+test('served precompressed, the app opens, caches itself and slices', async () => {
+  const { server, url } = await serve(DIST, true);
+  const context = await profile();
+  try {
+    const encodings = {};
+    context.on('response', (r) => {
+      const name = new globalThis.URL(r.url()).pathname;
+      if (/\.(wasm|js)$/.test(name)) encodings[extname(name)] = r.headers()['content-encoding'];
+    });
+    const p = await open(context, url);
+    await p.evaluate(() => navigator.serviceWorker.ready);
+    assert.equal(encodings['.wasm'], 'gzip', JSON.stringify(encodings));
+    assert.equal(encodings['.js'], 'gzip', JSON.stringify(encodings));
+    // The module came compressed and works: the demo cube slices.
+    await p.click('#slice-button');
+    await p.waitForSelector('#download-button', { timeout: 300_000 });
+    // Offline from the cache: the same page opens again with the server gone.
+    server.close();
+    server.closeAllConnections();
+    await p.reload();
+    await ready(p);
   } finally {
     await context.close();
     server.close();
