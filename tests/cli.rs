@@ -491,3 +491,89 @@ fn orient_lists_the_best_ways_to_stand_and_slice_prints_checks() {
         "{stdout}"
     );
 }
+
+/// Filament (mm) extruded while moving from the line that starts layer `from` (0-based
+/// `;LAYER:`) on, in a file with relative extrusion.
+fn filament_from(gcode: &str, from: usize) -> f64 {
+    let start = gcode
+        .find(&format!(";LAYER:{from}\n"))
+        .expect("the layer is in the file");
+    gcode[start..]
+        .lines()
+        .filter(|l| l.starts_with("G1 ") || l.starts_with("G2 ") || l.starts_with("G3 "))
+        .map(|l| l.split(';').next().unwrap())
+        .filter(|c| c.contains(" X") || c.contains(" Y"))
+        .filter_map(|c| gcode_word(c, 'E'))
+        .filter(|e| *e > 0.0)
+        .sum()
+}
+
+/// `lamina resume`: a print from layer 50 of a cube, for Marlin and Klipper: heated to the
+/// layer's temperatures, X and Y homed and never Z, and exactly the layers from 50 on, with
+/// their plastic; a layer outside the print is refused by name.
+#[test]
+fn resume_goes_on_from_a_layer_after_homing_x_and_y() {
+    let dir = out_dir("cli-resume");
+    let cube = model("20mm_cube.obj");
+    for flavour in ["marlin2", "klipper"] {
+        let full = dir.join(format!("cube-{flavour}.gcode"));
+        let part = dir.join(format!("cube-{flavour}-from-50.gcode"));
+        let flavour_set = format!("gcode_flavor={flavour}");
+        cli_slice(&cube, &full, &[flavour_set.as_str()]);
+        let o = lamina(&[
+            "resume",
+            full.to_str().unwrap(),
+            "--layer",
+            "50",
+            "-o",
+            part.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o).1);
+        let (whole, resumed) = (
+            std::fs::read_to_string(&full).unwrap(),
+            std::fs::read_to_string(&part).unwrap(),
+        );
+        let before = &resumed[..resumed.find(";LAYER_CHANGE").unwrap()];
+        for line in ["M190 S60", "M109 S205", "G28 X Y"] {
+            assert!(
+                before.lines().any(|l| l.starts_with(line)),
+                "{flavour}: {line}"
+            );
+        }
+        // No full homing, no first-layer heat, no prime line: only the header's comments
+        // (which quote the start G-code) mention them.
+        let commands: Vec<&str> = before
+            .lines()
+            .map(|l| l.split(';').next().unwrap().trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert!(
+            !commands
+                .iter()
+                .any(|c| *c == "G28" || c.starts_with("M109 S210") || c.contains(" E10 ")),
+            "{flavour}: {commands:?}"
+        );
+        let report = check(&part, Some(&cube));
+        assert_eq!(report["layers"], 51, "{report}");
+        assert_eq!(report["first_z"], 10.0, "{report}");
+        assert!(report["flags"].as_array().unwrap().is_empty(), "{report}");
+        assert_eq!(report["outside_share"], 0.0, "{report}");
+        let (kept, expected) = (filament_from(&resumed, 49), filament_from(&whole, 49));
+        assert!((kept - expected).abs() < 1e-6, "{kept} against {expected}");
+        assert!(
+            (report["filament_mm"].as_f64().unwrap() - expected).abs() < 0.5,
+            "{report}"
+        );
+        fails_with(
+            &[
+                "resume",
+                full.to_str().unwrap(),
+                "--layer",
+                "101",
+                "-o",
+                "x.gcode",
+            ],
+            "layer 101 is not in the print: it has layers 1 to 100",
+        );
+    }
+}

@@ -301,6 +301,34 @@ pub fn PreviewPanel() -> impl IntoView {
                 {figures}
                 {chart}
                 {layer_plot}
+                <details class="resume" id="resume">
+                    <summary>"Resume a failed print"</summary>
+                    <p class="note">
+                        "G-code that heats, homes X and Y only (the part stays on the bed), and goes on from a layer: the top layer shown. The printer must still know its Z."
+                    </p>
+                    <div class="resume-row">
+                        <label>
+                            "From layer "
+                            <input
+                                id="resume-layer"
+                                type="number"
+                                min="1"
+                                max=move || count().to_string()
+                                prop:value=move || (st.hi.get() + 1).to_string()
+                                on:change=move |ev| {
+                                    if let Ok(n) = event_target_value(&ev).parse::<usize>() {
+                                        let n = n.clamp(1, count().max(1));
+                                        st.lo.update(|lo| *lo = (*lo).min(n - 1));
+                                        st.hi.set(n - 1);
+                                    }
+                                }
+                            />
+                        </label>
+                        <button id="resume-download" on:click=move |_| st.download_from_layer(ctx, st.hi.get_untracked() + 1)>
+                            "Download"
+                        </button>
+                    </div>
+                </details>
                 <super::pictures::GcodePictures/>
             </section>
         </Show>

@@ -356,6 +356,31 @@ impl SlicingState {
         self.gcode.with_value(|g| g.clone())
     }
 
+    /// Downloads the last slice cut to resume a failed print from `layer` (1-based).
+    pub fn download_from_layer(&self, ctx: Ctx, layer: usize) {
+        use crate::engine::gcode::resume::{From, resume};
+        let Some(bytes) = self.gcode.with_value(|g| g.clone()) else {
+            return;
+        };
+        let text = String::from_utf8_lossy(&bytes.to_vec()).into_owned();
+        let resumed = match resume(&text, From::Layer(layer)) {
+            Ok(r) => r,
+            Err(e) => return ctx.say(format!("Cannot resume: {e}"), true),
+        };
+        let name = self
+            .result
+            .get_untracked()
+            .map_or("lamina.gcode".to_string(), |r| r.file_name);
+        let name = format!(
+            "{}_from-layer-{layer}.gcode",
+            name.trim_end_matches(".gcode")
+        );
+        let out = js_sys::Uint8Array::from(resumed.as_bytes());
+        if let Err(e) = save_bytes(&out, &name, "text/x.gcode") {
+            ctx.say(format!("Could not save the file: {e:?}"), true);
+        }
+    }
+
     pub fn download(&self, ctx: Ctx) {
         let Some(bytes) = self.gcode.with_value(|g| g.clone()) else {
             return;

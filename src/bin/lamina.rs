@@ -3,8 +3,7 @@
 //! problem, with exit code 2.
 
 use lamina::engine::catalog;
-use lamina::engine::gcode::estimate::Limits;
-use lamina::engine::gcode::{format_duration, parse};
+use lamina::engine::gcode::format_duration;
 use lamina::engine::mesh;
 use lamina::engine::model::project::{FileSettings, ProjectSettings, open_file, write_project};
 use lamina::engine::model::{Scene, orient, rotation, shapes};
@@ -19,7 +18,10 @@ use std::time::Instant;
 
 #[path = "lamina/bench.rs"]
 mod bench;
+#[path = "lamina/gcode_files.rs"]
+mod gcode_files;
 use bench::cmd_bench;
+use gcode_files::{cmd_estimate, cmd_resume};
 
 const USAGE: &str = "\
 lamina: slice 3D models for FFF printers
@@ -35,6 +37,7 @@ usage:
   lamina presets
   lamina settings
   lamina estimate GCODE [--printer ID]
+  lamina resume GCODE (--layer N | --z MM) -o OUT.gcode
   lamina bench MODEL... [--runs N] [--printer ID] [--filament ID] [--process ID] [--set KEY=VALUE]...
                [--reslice KEY=VALUE]
 
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Some("presets") => cmd_presets(),
         Some("settings") => cmd_settings(),
         Some("estimate") => cmd_estimate(&args[1..]),
+        Some("resume") => cmd_resume(&args[1..]),
         Some("bench") => cmd_bench(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
@@ -709,36 +713,5 @@ fn cmd_settings() -> Result<(), Fail> {
         );
         println!("      {}", d.help);
     }
-    Ok(())
-}
-
-fn cmd_estimate(args: &[String]) -> Result<(), Fail> {
-    let mut sel = Selection::default();
-    let mut file = None;
-    let mut i = 0;
-    while i < args.len() {
-        match args[i].as_str() {
-            "--printer" => sel.choice.printer = value(args, &mut i, "--printer")?.to_string(),
-            a if a.starts_with('-') => return Err(Fail(format!("unknown option {a}"))),
-            a => file = Some(a.to_string()),
-        }
-        i += 1;
-    }
-    let file = file.ok_or_else(|| Fail("estimate needs a G-code file".into()))?;
-    let text = std::fs::read_to_string(&file).map_err(|e| Fail(format!("{file}: {e}")))?;
-    let s = settings::resolve(&sel)?;
-    let (t, parsed) = parse::estimate_text(&text, Limits::from_settings(&s));
-    println!("{file}");
-    println!("  estimated time: {} ({:.0} s)", format_duration(t), t);
-    if let Some(stated) = parsed.stated_time_s {
-        println!(
-            "  the file says:  {} ({:.0} s, {:+.1}%)",
-            format_duration(stated),
-            stated,
-            (t / stated - 1.0) * 100.0
-        );
-    }
-    println!("  layers:         {}", parsed.layers);
-    println!("  filament:       {:.2} m", parsed.filament_mm / 1000.0);
     Ok(())
 }

@@ -119,7 +119,7 @@ test('Benchy imports through the file input, slices, previews and downloads', as
   assert.ok(report.outside_share <= 0.002, `outside share ${report.outside_share}`);
 });
 
-test('re-slicing after one setting runs only the stages it reaches, with the same result as from nothing', async () => {
+test('re-slicing after one setting runs only the stages it reaches, with the same result as from nothing; resuming from a layer', async () => {
   const first = readFileSync(join(ARTIFACTS, 'benchy.gcode'), 'latin1');
   const resliced = async (key, value) => {
     await page.click('text=Back to models');
@@ -150,6 +150,22 @@ test('re-slicing after one setting runs only the stages it reaches, with the sam
   const back = await resliced('travel_speed', null);
   assert.doesNotMatch(back.stages, /\b(perimeters|infill) [\d.]+ s/, back.stages);
   assert.ok(back.gcode === first, 'the same G-code as the first slice');
+  // Resume a failed print: from layer 120, chosen in the panel (the preview follows it).
+  await page.click('#resume summary');
+  await page.fill('#resume-layer', '120');
+  await page.press('#resume-layer', 'Enter');
+  assert.match(await page.textContent('#layer-label'), /–120 of 240/);
+  await shot(page, '07b-resume-from-layer-120');
+  const [resumed] = await Promise.all([page.waitForEvent('download'), page.click('#resume-download')]);
+  assert.match(resumed.suggestedFilename(), /^3DBenchy_0\.20mm-standard_from-layer-120\.gcode$/);
+  const resumedFile = join(ARTIFACTS, 'benchy-from-120.gcode');
+  await resumed.saveAs(resumedFile);
+  const text = readFileSync(resumedFile, 'latin1');
+  const opening = text.slice(0, text.indexOf(';LAYER_CHANGE'));
+  assert.match(opening, /^G28 X Y/m);
+  assert.doesNotMatch(opening, /^G28\s*(;.*)?$/m);
+  assert.equal(text.split(';LAYER_CHANGE').length - 1, 121);
+  assert.ok(text.endsWith(first.slice(first.indexOf(';LAYER:119\n'))), 'layers 120 on as sliced');
   await page.click('text=Back to models');
   await page.fill('#settings-search', '');
 });

@@ -11,6 +11,7 @@ pub mod estimate;
 pub mod parse;
 pub mod plan;
 pub mod preview;
+pub mod resume;
 pub mod template;
 pub mod thumbnails;
 pub mod writer;
