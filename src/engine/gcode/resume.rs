@@ -155,7 +155,8 @@ pub fn resume(gcode: &str, from: From) -> Result<String, ResumeError> {
     );
     out.push_str(
         "; Z is not homed: the printer must still know its Z (the print stopped without losing\n\
-         ; power or the motors' hold); if it does not, set it first (G92 Z...).\n",
+         ; power or the motors' hold); if it does not, set it first: G92 Z... on Marlin,\n\
+         ; SET_KINEMATIC_POSITION Z=... on Klipper (with [force_move] enabled).\n",
     );
     let temp = |code: &str, v: Option<f64>, out: &mut String| {
         if let Some(v) = v {
