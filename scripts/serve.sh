@@ -10,4 +10,5 @@ source scripts/tools.sh
 open=()
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ "$(uname)" = Darwin ]; then open=(--open); fi
 echo "building and serving Lamina at http://127.0.0.1:8080/ (the first build takes a few minutes)"
-exec trunk serve --release "${open[@]}"
+# No autoreload script: the page's Content-Security-Policy allows only its own loader inline.
+exec trunk serve --release --no-autoreload "${open[@]}"
