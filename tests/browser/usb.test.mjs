@@ -71,7 +71,11 @@ function fakeSerial() {
       port.baudRate = options.baudRate;
       port.readable = new ReadableStream({
         start(controller) {
-          push = (bytes) => controller.enqueue(bytes);
+          push = (bytes) => {
+            // Replies still on their way when the app has cancelled the reader are lost, as
+            // a real port's are.
+            try { controller.enqueue(bytes); } catch { /* the stream is closed */ }
+          };
           setTimeout(() => { say('start'); say('echo: External Reset'); }, 50);
         },
       });
