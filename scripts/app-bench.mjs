@@ -12,7 +12,8 @@ const browser = await chromium.launch({
   args: ['--enable-precise-memory-info', '--js-flags=--expose-gc', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 const median = (v) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
-/** Clicks Slice and waits for the preview, timed inside the page (seconds). */
+/** Clicks Slice and waits for the preview, timed inside the page from the click to the
+ * download button showing (Playwright's round trips would add their own polling delay). */
 const sliceTimed = (page) => page.evaluate(() => new Promise((done) => {
   const t0 = performance.now();
   new MutationObserver((_, observer) => {
@@ -67,19 +68,7 @@ for (let i = 0; i < runs; i++) {
   }));
   orient.push(await orientSeconds);
   orientCompute.push(Number(await page.getAttribute('.orient-options', 'data-ms')));
-  // Timed inside the page: from the click to the download button showing (the Playwright
-  // round trips would add their own polling delay).
-  const seconds = page.evaluate(() => new Promise((done) => {
-    const t0 = performance.now();
-    new MutationObserver((_, observer) => {
-      if (document.querySelector('#download-button')) {
-        observer.disconnect();
-        done((performance.now() - t0) / 1000);
-      }
-    }).observe(document.body, { subtree: true, childList: true });
-    document.querySelector('#slice-button').click();
-  }));
-  slice.push(await seconds);
+  slice.push(await sliceTimed(page));
   await page.waitForSelector('#download-button', { timeout: 300000 });
   worker.push(parseFloat(await page.textContent('#slice-time')));
   await page.waitForSelector('#view[data-preview-ms]', { state: 'attached', timeout: 60000 });
