@@ -7,7 +7,7 @@ mod repair;
 mod stl;
 mod threemf;
 mod topology;
-mod zip;
+pub mod zip;
 
 pub use paint::FacetPaint;
 pub use repair::{RepairReport, repair, repair_tracked};
