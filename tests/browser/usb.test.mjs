@@ -9,101 +9,12 @@ import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS, URL, useBrowser } from './env.mjs';
+import { fakeSerial } from './fake-serial.mjs';
 
 const session = useBrowser();
 const errors = [];
 
-/** The stand-in for navigator.serial: a Marlin printer on a port. */
-function fakeSerial() {
-  const ran = [];
-  const received = [];
-  let last = 0;
-  let corruptEvery = 97;
-  let count = 0;
-  let push;
-  const enc = new TextEncoder();
-  const say = (s) => push(enc.encode(s + '\n'));
-  const run = (line) => {
-    received.push(line);
-    count++;
-    let bad = corruptEvery > 0 && count % corruptEvery === 0;
-    const star = line.lastIndexOf('*');
-    const body = star >= 0 ? line.slice(0, star) : line;
-    let sum = 0;
-    for (const c of body) sum ^= c.charCodeAt(0);
-    if (star < 0 || String(sum) !== line.slice(star + 1)) bad = true;
-    const m = /^N(\d+) (.*)$/.exec(body);
-    if (bad || !m) {
-      say(`Error:checksum mismatch, Last Line: ${last}`);
-      say(`Resend: ${last + 1}`);
-      say('ok');
-      return;
-    }
-    const n = Number(m[1]);
-    const cmd = m[2];
-    if (cmd.startsWith('M110')) {
-      last = n;
-      say('ok');
-      return;
-    }
-    if (n !== last + 1) {
-      say(`Error:Line Number is not Last Line Number+1, Last Line: ${last}`);
-      say(`Resend: ${last + 1}`);
-      say('ok');
-      return;
-    }
-    last = n;
-    ran.push(cmd);
-    if (cmd === 'M115') {
-      say('FIRMWARE_NAME:Marlin 2.1.2 (stand-in) SOURCE_CODE_URL:github.com/MarlinFirmware/Marlin PROTOCOL_VERSION:1.0 MACHINE_TYPE:Ender-3 V3 SE EXTRUDER_COUNT:1');
-      say('Cap:AUTOREPORT_TEMP:0');
-      say('ok');
-    } else if (cmd === 'M105') {
-      say('ok T:205.3 /210.0 B:59.8 /60.0 @:80 B@:30');
-    } else {
-      say('ok');
-    }
-  };
-  let partial = '';
-  let chosen = false;
-  const port = {
-    async open(options) {
-      port.baudRate = options.baudRate;
-      port.readable = new ReadableStream({
-        start(controller) {
-          push = (bytes) => {
-            // Replies still on their way when the app has cancelled the reader are lost, as
-            // a real port's are.
-            try { controller.enqueue(bytes); } catch { /* the stream is closed */ }
-          };
-          setTimeout(() => { say('start'); say('echo: External Reset'); }, 50);
-        },
-      });
-      port.writable = new WritableStream({
-        write(chunk) {
-          partial += new TextDecoder().decode(chunk);
-          let i;
-          while ((i = partial.indexOf('\n')) >= 0) {
-            const line = partial.slice(0, i).trim();
-            partial = partial.slice(i + 1);
-            if (line) setTimeout(() => run(line), 1);
-          }
-        },
-      });
-    },
-    async close() {},
-    getInfo() { return { usbVendorId: 0x1a86, usbProductId: 0x7523 }; },
-  };
-  Object.defineProperty(navigator, 'serial', {
-    value: {
-      requestPort: async () => { chosen = true; return port; },
-      getPorts: async () => (chosen ? [port] : []),
-    },
-  });
-  window.__printer = { ran, received, port, noise: (k) => { corruptEvery = k; } };
-}
-
-test('USB: connect, jog, heat, print the slice with resends, and cancel a second print', async () => {
+test('USB: connect, jog, heat, print the slice with resends, cancel a second print, and a pulled cable', async () => {
   const context = await session.browser.newContext({ viewport: { width: 1400, height: 850 }, acceptDownloads: true });
   await context.addInitScript(fakeSerial);
   const p = await context.newPage();
@@ -171,7 +82,22 @@ test('USB: connect, jog, heat, print the slice with resends, and cancel a second
   // The port the site was allowed before comes back without the chooser.
   await p.click('#usb-reconnect');
   await p.waitForFunction(() => document.querySelector('#usb-state')?.textContent === 'Ready', null, { timeout: 30_000 });
-  await p.click('#usb-disconnect');
+
+  // The cable comes out in the middle of a print: the panel says at which line and layer it
+  // stopped and how to go on.
+  await p.evaluate(() => { window.__printer.ran.length = 0; });
+  await p.click('#usb-print');
+  await p.waitForFunction(() => window.__printer.ran.length > 300, null, { timeout: 60_000 });
+  await p.evaluate(() => window.__printer.pull());
+  await p.waitForFunction(() => /^Stopped: /.test(document.querySelector('#usb-state')?.textContent ?? ''), null, { timeout: 30_000 });
+  const stopped = await p.textContent('#usb-state');
+  const where = /the connection to the printer was lost during the print \(after line (\d+) of (\d+) of the job, in layer (\d+) of (\d+), Z ([\d.]+) mm; Resume a failed print from layer \3/.exec(stopped);
+  assert.ok(where, stopped);
+  const printedBefore = (await p.evaluate(() => window.__printer.ran)).filter((c) => c !== 'M105').length;
+  assert.ok(Math.abs(Number(where[1]) - printedBefore) <= 4, `${where[1]} lines confirmed, ${printedBefore} ran`);
+  assert.equal(Number(where[2]), expected.length);
+  assert.match(await p.locator('.messages').textContent(), /The printer's port closed: NetworkError|The printer's port closed: .*lost/);
+  writeFileSync(join(ARTIFACTS, 'usb-02-cable-pulled.png'), await p.screenshot());
   await context.close();
 });
 

@@ -92,12 +92,10 @@ fn keeps(line: &str) -> bool {
         || t.starts_with("SET_PRESSURE_ADVANCE")
 }
 
-/// The G-code that resumes `gcode` from a layer. Only the file's opening is replaced: the
-/// chosen layer and everything after it (the end G-code included) are kept as they are.
-pub fn resume(gcode: &str, from: From) -> Result<String, ResumeError> {
-    let lines: Vec<&str> = gcode.lines().collect();
-    // Each layer's first line and its Z.
-    let mut layers: Vec<(usize, f64)> = Vec::new();
+/// Each layer's first line (an index into `lines`) and its Z (NaN where the file does not say),
+/// from the `;LAYER_CHANGE` and `;Z:` comments Lamina and PrusaSlicer write.
+pub fn layer_starts(lines: &[&str]) -> Vec<(usize, f64)> {
+    let mut layers = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         if l.trim_end() == ";LAYER_CHANGE" {
             let z = lines[i + 1..]
@@ -108,6 +106,14 @@ pub fn resume(gcode: &str, from: From) -> Result<String, ResumeError> {
             layers.push((i, z));
         }
     }
+    layers
+}
+
+/// The G-code that resumes `gcode` from a layer. Only the file's opening is replaced: the
+/// chosen layer and everything after it (the end G-code included) are kept as they are.
+pub fn resume(gcode: &str, from: From) -> Result<String, ResumeError> {
+    let lines: Vec<&str> = gcode.lines().collect();
+    let layers = layer_starts(&lines);
     if layers.is_empty() {
         return Err(ResumeError::NoLayers);
     }

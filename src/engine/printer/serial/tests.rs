@@ -327,7 +327,7 @@ fn firmware_errors_stop_the_job_with_its_words() {
     host.received(b"Error:Thermal Runaway, system stopped! Heater_ID: 0\nError:Printer halted. kill() called!\n", now);
     assert_eq!(
         host.status().state,
-        State::Error("the printer reported: Thermal Runaway, system stopped! Heater_ID: 0".into())
+        State::Error("the printer reported: Thermal Runaway, system stopped! Heater_ID: 0 (after line 0 of 3 of the job)".into())
     );
     assert!(host.poll(now + 1.0).is_empty());
     // A reboot in the middle of a print is an error too.
@@ -336,6 +336,30 @@ fn firmware_errors_stop_the_job_with_its_words() {
     host.poll(now);
     host.received(b"start\n", now);
     assert!(matches!(host.status().state, State::Error(_)));
+}
+
+#[test]
+fn a_lost_connection_says_at_which_line_and_layer() {
+    let (mut host, now) = connected();
+    let gcode = "; Lamina\nG28\nG1 Z5\n;LAYER_CHANGE\n;Z:0.2\nG1 X1 E1\nG1 X2 E1\n\
+                 ;LAYER_CHANGE\n;Z:0.4\nG1 X3 E1 ; move\nG1 X4 E1\n;LAYER_CHANGE\n;Z:0.6\nG1 X5 E1\n";
+    assert_eq!(host.print(gcode, now), Ok(7));
+    // The printer confirms five lines: the first of layer 2 is the last done.
+    while host.status().job.as_ref().is_some_and(|j| j.done < 5) {
+        assert_eq!(host.poll(now).len(), 1);
+        host.received(b"ok\n", now);
+    }
+    assert_eq!(host.status().job.as_ref().map(|j| j.done), Some(5));
+    host.closed();
+    assert_eq!(
+        host.status().state,
+        State::Error(
+            "the connection to the printer was lost during the print (after line 5 of 7 of the job, \
+             in layer 2 of 3, Z 0.4 mm; Resume a failed print from layer 2 can finish it if the \
+             printer kept its position)"
+                .into()
+        )
+    );
 }
 
 #[test]
