@@ -185,11 +185,18 @@ pub fn resolve(catalog_url: &str, url: &str) -> String {
     format!("{origin}{joined}")
 }
 
-/// The report address of a model, with its id filled in.
+/// The report address of a model, with its id filled in. Only web and mail addresses: the
+/// page makes a link of it, and a catalog is not trusted to put `javascript:` there.
 pub fn report_url(c: &Catalog, m: &Entry) -> Option<String> {
     m.report
         .as_ref()
         .or(c.report.as_ref())
+        .filter(|r| {
+            let lower = r.trim_start().to_ascii_lowercase();
+            ["https://", "http://", "mailto:"]
+                .iter()
+                .any(|s| lower.starts_with(s))
+        })
         .map(|r| r.replace("{id}", &url_encode(&m.id)))
 }
 
@@ -542,6 +549,9 @@ created = "2026-01-02"
             report_url(&c, &c.models[1]).as_deref(),
             Some("https://example.org/report?model=overhang-test")
         );
+        let mut hostile = c.clone();
+        hostile.models[1].report = Some(" JavaScript:window.ran=1".into());
+        assert_eq!(report_url(&hostile, &hostile.models[1]), None);
         // A changed file, a short one and something that is no model are refused in words.
         let mut f = cube.files[0].clone();
         let mut wrong = bytes.clone();
