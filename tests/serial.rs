@@ -3,12 +3,13 @@
 //! in the shared folder), run with the OctoPrint that scripts/test.sh installs from PyPI into
 //! `target/octoprint` (or `$OCTO_HOME`).
 //!
-//! A 20,000-line job of small relative moves, with `M114` every 1,000 lines: each position
-//! report must equal the sum of the moves before it (the emulator answers M114 while up to
-//! four moves may still wait in its buffer, so a report may lag by those), and the position
-//! after the job must equal the sum of every move, so a lost, repeated or reordered line
-//! shows. Run once on a clean line and once with line noise (5 % of lines corrupted, answered
-//! with checksum errors and resend requests).
+//! A job of small relative moves, with `M114` every 1,000 lines: each position report must
+//! equal the sum of the moves before it (the emulator answers M114 while up to four moves may
+//! still wait in its buffer, so a report may lag by those), and the position after the job
+//! must equal the sum of every move, so a lost, repeated or reordered line shows. Run with
+//! 20,000 lines on a clean link, and with 100,000 lines on a noisy, uneven one: 1 % of lines
+//! corrupted (answered with checksum errors and resend requests) and the host stalled for
+//! random moments, as a busy tab is.
 
 mod common;
 
@@ -20,7 +21,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-const LINES: usize = 20_000;
 const CHECK_EVERY: usize = 1_000;
 /// Moves the emulator may still hold in its buffer when it answers M114 (its
 /// `commandBuffer`): M114 reports where the moves done so far have brought it.
@@ -92,12 +92,12 @@ fn start(args: &[&str]) -> Emulator {
 
 /// The job; for each `M114`, the positions it may report (after the moves before it, or with
 /// up to `BUFFERED` of the last ones still in the emulator's buffer); and the final position.
-fn job() -> (String, Vec<Vec<[f64; 2]>>, [f64; 2]) {
+fn job(lines: usize) -> (String, Vec<Vec<[f64; 2]>>, [f64; 2]) {
     let mut g = String::from("; a test job\nG90\nG92 X0 Y0 Z0 E0\nM104 S200\nG91\n");
     let mut expected = Vec::new();
     let (mut x, mut y) = (0.0, 0.0);
     let mut recent: Vec<[f64; 2]> = Vec::new();
-    for i in 1..=LINES {
+    for i in 1..=lines {
         // Moves of different sizes on two axes, so that a missing or repeated line changes
         // the sum whichever it is.
         if i % 2 == 0 {
@@ -128,8 +128,17 @@ struct Outcome {
     seconds: f64,
 }
 
-fn print_through(em: &mut Emulator, in_flight: usize) -> Outcome {
-    let (gcode, _, end) = job();
+/// Streams a job of `lines` moves; `stalls` makes the host stop for a random 1–30 ms about
+/// once in 200 turns of its loop (seeded, so a run repeats).
+fn print_through(em: &mut Emulator, in_flight: usize, lines: usize, stalls: bool) -> Outcome {
+    let (gcode, _, end) = job(lines);
+    let mut seed: u64 = 0x5eed_1a31;
+    let mut random = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
     let mut host = Host::new(HostConfig {
         in_flight,
         ..HostConfig::default()
@@ -143,6 +152,9 @@ fn print_through(em: &mut Emulator, in_flight: usize) -> Outcome {
     let deadline = Duration::from_secs(600);
     loop {
         assert!(t0.elapsed() < deadline, "the job did not finish in time");
+        if stalls && random() % 200 == 0 {
+            std::thread::sleep(Duration::from_millis(1 + random() % 30));
+        }
         if let Ok(bytes) = em.rx.recv_timeout(Duration::from_millis(2)) {
             host.received(&bytes, now());
             while let Ok(more) = em.rx.try_recv() {
@@ -175,7 +187,7 @@ fn print_through(em: &mut Emulator, in_flight: usize) -> Outcome {
     }
     assert_eq!(
         host.status().job.as_ref().map(|j| j.done),
-        Some(LINES + 4 + LINES / CHECK_EVERY)
+        Some(lines + 4 + lines / CHECK_EVERY)
     );
     // The last moves may still sit in the emulator's buffer: ask until it has caught up.
     let mut last = None;
@@ -210,8 +222,8 @@ fn print_through(em: &mut Emulator, in_flight: usize) -> Outcome {
     }
 }
 
-fn check(outcome: &Outcome) {
-    let (_, expected, end) = job();
+fn check(outcome: &Outcome, lines: usize) {
+    let (_, expected, end) = job(lines);
     assert_eq!(
         outcome.positions.len(),
         expected.len(),
@@ -251,36 +263,38 @@ fn check(outcome: &Outcome) {
 
 #[test]
 fn streams_20000_lines_to_the_emulator_without_losing_one() {
+    let lines = 20_000;
     let mut em = start(&["--errors", "none"]);
-    let outcome = print_through(&mut em, 3);
-    check(&outcome);
+    let outcome = print_through(&mut em, 3, lines, false);
+    check(&outcome, lines);
     assert_eq!(outcome.resends, 0);
     eprintln!(
-        "clean line: {LINES} lines in {:.1} s, {} timeouts",
+        "clean line: {lines} lines in {:.1} s, {} timeouts",
         outcome.seconds, outcome.timeouts
     );
 }
 
 #[test]
-fn line_noise_forces_resends_and_still_nothing_is_lost() {
+fn streams_100000_lines_through_noise_and_stalls_without_losing_or_repeating_one() {
+    let lines = 100_000;
     let mut em = start(&[
         "--errors",
         "none",
         "--corrupt-rate",
-        "0.05",
+        "0.01",
         "--fix-resend-target",
         "--seed",
         "7",
     ]);
-    let outcome = print_through(&mut em, 2);
-    check(&outcome);
+    let outcome = print_through(&mut em, 2, lines, true);
+    check(&outcome, lines);
     assert!(
         outcome.resends > 500,
         "only {} resends: the noise did not reach the stream",
         outcome.resends
     );
     eprintln!(
-        "noisy line: {LINES} lines, {} resends, {} timeouts, in {:.1} s",
+        "noisy, stalling line: {lines} lines, {} resends, {} timeouts, in {:.1} s",
         outcome.resends, outcome.timeouts, outcome.seconds
     );
 }
