@@ -32,3 +32,8 @@ pub mod render;
 pub mod storage;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
+
+/// The standard allocator, watched: a worker that runs out of memory says so before it stops.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: worker::oom::Reporting = worker::oom::Reporting;

@@ -4,6 +4,7 @@
 //! new project with its settings; plain models join the plate.
 
 use super::{Ctx, projects};
+use crate::engine::mesh::footprint;
 use crate::engine::model::Scene;
 use crate::engine::model::project::{FileSettings, open_file};
 use crate::engine::settings::Selection;
@@ -46,6 +47,33 @@ pub async fn read_file(ctx: Ctx, file: &web_sys::File) -> Option<Vec<u8>> {
     }
 }
 
+/// A file's first bytes (enough for a binary STL's triangle count); empty if unreadable.
+async fn read_head(file: &web_sys::File) -> Vec<u8> {
+    let Ok(blob) = file.slice_with_i32_and_i32(0, 84) else {
+        return Vec::new();
+    };
+    match JsFuture::from(blob.array_buffer()).await {
+        Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The memory this page may still take (bytes): what is left of the 4 GiB a wasm module can
+/// address, and at most half of the device's memory where the browser tells it
+/// (`navigator.deviceMemory`, in GB).
+fn available_bytes() -> u64 {
+    let held = (crate::worker::memory_mb() * 1e6) as u64;
+    let mut available = (4u64 << 30).saturating_sub(held);
+    let device_gb = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"deviceMemory".into()).ok())
+        .and_then(|v| v.as_f64())
+        .filter(|g| *g > 0.0);
+    if let Some(gb) = device_gb {
+        available = available.min((gb * (1u64 << 30) as f64 / 2.0) as u64);
+    }
+    available
+}
+
 /// Reads and imports every file, one after another.
 pub fn import_files(ctx: Ctx, list: Vec<web_sys::File>) {
     if list.is_empty() {
@@ -56,6 +84,12 @@ pub fn import_files(ctx: Ctx, list: Vec<web_sys::File>) {
         for file in list {
             let name = file.name();
             let size = file.size();
+            // A file the tab cannot hold once opened is refused before it is read.
+            let head = read_head(&file).await;
+            if let Err(e) = footprint::check_fits(&name, size as u64, &head, available_bytes()) {
+                ctx.say(format!("{name}: {e}"), true);
+                continue;
+            }
             ctx.busy
                 .set(Some(format!("Reading {name} ({:.1} MB)…", size / 1e6)));
             // Let the page paint the notice before the import takes the thread.

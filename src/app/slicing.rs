@@ -7,7 +7,7 @@ use super::browser::{now_ms, save_bytes};
 use super::{Ctx, ViewMode};
 use crate::engine::assist::findings::Finding;
 use crate::engine::gcode::preview::Preview;
-use crate::worker::{Job, JobObject, Reply, placements};
+use crate::worker::{Job, JobObject, Reply, oom, placements};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -58,6 +58,8 @@ pub struct SlicingState {
     /// those are not sent again.
     held: StoredValue<Vec<String>>,
     job: StoredValue<u32>,
+    /// What the worker said when it ran out of memory: (bytes asked for, bytes held).
+    out_of_memory: StoredValue<Option<(f64, f64)>>,
     /// The download's name for the running job.
     file_name: StoredValue<String>,
     /// How long turning the worker's arrays into the preview took (ms).
@@ -84,6 +86,7 @@ impl SlicingState {
             worker: StoredValue::new_local(None),
             held: StoredValue::new(Vec::new()),
             job: StoredValue::new(0),
+            out_of_memory: StoredValue::new(None),
             file_name: StoredValue::new(String::new()),
             preview_ms: StoredValue::new(0.0),
             lo: RwSignal::new(0),
@@ -256,6 +259,11 @@ impl SlicingState {
     }
 
     fn on_reply(&self, ctx: Ctx, data: JsValue) {
+        if let Some(oom) = data.as_string().as_deref().and_then(oom::read) {
+            // The worker stops right after this (its error event follows).
+            self.out_of_memory.set_value(Some(oom));
+            return;
+        }
         let reply = js_sys::Reflect::get(&data, &"reply".into()).unwrap_or(JsValue::UNDEFINED);
         let reply: Reply = match serde_wasm_bindgen::from_value(reply) {
             Ok(r) => r,
@@ -428,13 +436,36 @@ fn spawn_worker(ctx: Ctx, state: SlicingState) -> Result<WorkerHandle, String> {
             state.on_reply(ctx, ev.data());
         });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    let on_error =
-        Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
-            let msg = format!("The slicer stopped: {}", ev.message());
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(
+        move |ev: web_sys::ErrorEvent| {
+            let what = ev.message();
             state.stop();
-            state.status.set(Status::Failed(msg.clone()));
-            ctx.say(msg, true);
-        });
+            state
+                .status
+                .set(Status::Failed(format!("The slicer stopped: {what}")));
+            // The worker's last word (out of memory) may come just after its error: wait a
+            // moment for it before saying what happened.
+            set_timeout(
+                move || {
+                    let msg = match state.out_of_memory.try_update_value(|m| m.take()).flatten() {
+                        Some((asked, held)) => format!(
+                            "Slicing stopped: the slicer ran out of memory. It held {:.0} MB and the browser would not give it {} more. Your project is safe. Slice fewer or smaller objects, use a larger layer height, or close other tabs, and slice again.",
+                            held / 1e6,
+                            if asked >= 1e6 {
+                                format!("the {:.0} MB it asked for", asked / 1e6)
+                            } else {
+                                "any".to_string()
+                            }
+                        ),
+                        None => format!("The slicer stopped: {what}"),
+                    };
+                    state.status.set(Status::Failed(msg.clone()));
+                    ctx.say(msg, true);
+                },
+                std::time::Duration::from_millis(200),
+            );
+        },
+    );
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
     Ok(WorkerHandle {

@@ -5,6 +5,8 @@
 //! its last job (`pipeline::Cache`), so that a re-slice re-runs only what the change reaches.
 //! Cancelling is terminating the worker: the page starts a fresh one, which holds nothing.
 
+pub mod oom;
+
 use crate::engine::assist::findings::Finding;
 use crate::engine::gcode::{PrintStats, preview};
 use crate::engine::mesh::{Mesh, RepairReport};

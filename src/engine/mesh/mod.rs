@@ -1,6 +1,7 @@
 //! Triangle meshes: the indexed mesh type, its topology, the file readers (STL, OBJ, 3MF)
 //! and repair.
 
+pub mod footprint;
 mod obj;
 pub mod paint;
 mod repair;
@@ -346,6 +347,14 @@ pub enum ImportError {
     Zip(String),
     #[error("broken 3MF model XML: {0}")]
     Xml(String),
+    #[error(
+        "about {triangles} triangles would need about {need_mb} MB, more than the {available_mb} MB this tab can take: simplify the model (decimate it) in a mesh tool, or open it on a device with more memory"
+    )]
+    NeedsTooMuchMemory {
+        triangles: u64,
+        need_mb: u64,
+        available_mb: u64,
+    },
 }
 
 /// Reads a model file; the name's extension picks the format, and the content decides when
