@@ -284,7 +284,7 @@ test('slices are kept with the project and download again after a reload', async
   }
 });
 
-test('a full disk shows what to do, and the saved project is kept', async () => {
+test('a full disk shows what to do, keeps the saved project and the work, and saves once there is room', async () => {
   const context = await profile();
   // A disk that fills up: Chromium lets the writes through and aborts the transaction when
   // it commits. (Its quota override for tests does not reach IndexedDB, and filling the real
@@ -308,10 +308,20 @@ test('a full disk shows what to do, and the saved project is kept', async () => 
     assert.match(await p.locator('.message.error').last().textContent(), /delete projects or old G-code you no longer need/);
     assert.equal(await p.textContent('#save-state'), 'Not saved');
     writeFileSync(join(ARTIFACTS, 'projects-03-full.png'), await p.screenshot());
-    // The earlier version is whole: the page opens it again.
+    // Nothing is lost: the work stays on the page, and the earlier version is whole (a
+    // second tab opens it).
+    assert.deepEqual(await objectNames(p), ['Calibration cube', '3DBenchy']);
+    const other = await open(context);
+    assert.deepEqual(await objectNames(other), ['Calibration cube']);
+    await other.close();
+    // Room again: the next change saves everything.
+    await p.evaluate(() => { globalThis.__diskLeft = undefined; });
+    await p.fill('#setting-fill_density', '30');
+    await p.press('#setting-fill_density', 'Enter');
+    await saved(p);
     await p.reload();
     await ready(p);
-    assert.deepEqual(await objectNames(p), ['Calibration cube']);
+    assert.deepEqual(await objectNames(p), ['Calibration cube', '3DBenchy']);
     assert.equal(await p.textContent('#save-state'), 'Saved');
   } finally {
     await context.close();
