@@ -34,9 +34,11 @@
 //!   and sends `cancel_gcode` (heaters and fan off, nozzle lifted and parked, motors off);
 //!   an emergency stop sends `M112`, which Marlin's emergency parser runs at once.
 
+mod job;
 mod reply;
 
-use crate::engine::gcode::resume::layer_starts;
+use job::Job;
+
 pub use reply::{clean_line, numbered, parse_position, parse_temperatures};
 use reply::{is_line_error, is_long, resend_number};
 use std::collections::{BTreeMap, VecDeque};
@@ -173,15 +175,6 @@ struct Pending {
     job_line: Option<usize>,
 }
 
-#[derive(Debug, Clone)]
-struct Job {
-    lines: Vec<String>,
-    /// Next job line to hand to the sender.
-    next: usize,
-    /// Each layer's first job line and its Z (from the file's layer comments).
-    layers: Vec<(usize, f64)>,
-}
-
 /// The host protocol for one connection. See the module docs.
 #[derive(Debug, Clone)]
 pub struct Host {
@@ -305,28 +298,11 @@ impl Host {
             }
             State::Error(e) => return Err(format!("the printer stopped: {e}")),
         }
-        let raw: Vec<&str> = gcode.lines().collect();
-        let starts = layer_starts(&raw);
-        let mut layers = Vec::with_capacity(starts.len());
-        let mut lines = Vec::new();
-        let mut next_layer = starts.iter().peekable();
-        for (i, l) in raw.iter().enumerate() {
-            while let Some(&(_, z)) = next_layer.next_if(|s| s.0 == i) {
-                layers.push((lines.len(), z));
-            }
-            if let Some(c) = clean_line(l) {
-                lines.push(c.to_string());
-            }
-        }
-        if lines.is_empty() {
+        let Some(job) = Job::of(gcode) else {
             return Err("the G-code has no commands".into());
-        }
-        let total = lines.len();
-        self.job = Some(Job {
-            lines,
-            next: 0,
-            layers,
-        });
+        };
+        let total = job.lines.len();
+        self.job = Some(job);
         self.job_done = 0;
         self.finishing = false;
         self.last_line_ran = false;
@@ -378,38 +354,13 @@ impl Host {
         "M112\n".to_string()
     }
 
-    /// Where a print stopped: the last line the printer confirmed and its layer, and how to
-    /// go on (the preview's Resume a failed print, `lamina resume`).
-    fn stopped_at(&self) -> Option<String> {
-        let job = self.job.as_ref()?;
-        let total = job.lines.len();
-        let done = self.job_done;
-        let mut at = format!("after line {done} of {total} of the job");
-        // The layer of the first line not confirmed.
-        let k = job
-            .layers
-            .partition_point(|l| l.0 <= done.min(total.saturating_sub(1)));
-        if let Some(&(_, z)) = k.checked_sub(1).and_then(|k| job.layers.get(k)) {
-            let z = if z.is_finite() {
-                format!(", Z {z} mm")
-            } else {
-                String::new()
-            };
-            at.push_str(&format!(
-                ", in layer {k} of {}{z}; Resume a failed print from layer {k} can finish it if the printer kept its position",
-                job.layers.len()
-            ));
-        }
-        Some(at)
-    }
-
     /// Stops with an error; the first one is kept (what follows is usually its echo). During
     /// a print the text says where it stopped.
     fn fail(&mut self, text: &str) {
         if matches!(self.status.state, State::Error(_)) {
             return;
         }
-        let text = &match self.stopped_at() {
+        let text = &match self.job.as_ref().map(|j| j.stopped_at(self.job_done)) {
             Some(at) if matches!(self.status.state, State::Printing | State::Paused) => {
                 format!("{text} ({at})")
             }
