@@ -254,6 +254,47 @@ fn reprap_flavour_uses_m204_p_t() {
 }
 
 #[test]
+fn pressure_advance_is_set_once_at_the_start_in_each_flavours_command() {
+    let pa = |text: &str| -> Vec<(usize, String)> {
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| l.ends_with("; pressure advance"))
+            .map(|(i, l)| (i, l.to_string()))
+            .collect()
+    };
+    for (flavor, want) in [
+        ("marlin2", "M900 K0.045 ; pressure advance"),
+        (
+            "klipper",
+            "SET_PRESSURE_ADVANCE ADVANCE=0.045 ; pressure advance",
+        ),
+        ("reprapfirmware", "M572 D0 S0.045 ; pressure advance"),
+    ] {
+        let on = settings(
+            "generic-marlin-220",
+            &[
+                ("gcode_flavor", flavor),
+                ("enable_pressure_advance", "true"),
+                ("pressure_advance", "0.045"),
+            ],
+        );
+        let (gcode, _) = slice_with(&cube(), &format!("gcode-pa-{flavor}"), &on);
+        let text = std::fs::read_to_string(&gcode).unwrap();
+        let lines = pa(&text);
+        assert_eq!(lines.len(), 1, "{flavor}: {lines:?}");
+        assert_eq!(lines[0].1, want);
+        // After the start G-code has heated the nozzle, before the first layer.
+        let first_layer = text.lines().position(|l| l == ";LAYER_CHANGE").unwrap();
+        let heated = text.lines().position(|l| l.starts_with("M109")).unwrap();
+        assert!(heated < lines[0].0 && lines[0].0 < first_layer, "{flavor}");
+        // Off (the default): the firmware keeps its own value.
+        let off = settings("generic-marlin-220", &[("gcode_flavor", flavor)]);
+        let (gcode, _) = slice_with(&cube(), &format!("gcode-pa-off-{flavor}"), &off);
+        assert!(pa(&std::fs::read_to_string(&gcode).unwrap()).is_empty());
+    }
+}
+
+#[test]
 fn every_infill_pattern_prints_cleanly() {
     let m = model("cube_with_hole.obj");
     let mut lengths = Vec::new();

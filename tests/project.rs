@@ -136,9 +136,10 @@ fn orcaslicer_presets_slice_with_their_values() {
         gcode.to_str().unwrap(),
     ]);
     let notes = String::from_utf8_lossy(&o.stderr);
-    // What Lamina has no setting for is named (Orca's pressure advance, for now).
-    assert!(notes.contains("pressure_advance"), "{notes}");
+    // What Lamina has no setting for is named (Orca's shrinkage compensation).
+    assert!(notes.contains("filament_shrink"), "{notes}");
     assert!(notes.contains("which Lamina does not have"), "{notes}");
+    assert!(!notes.contains("pressure_advance"), "{notes}");
     for (key, value) in [
         ("bed_size_x", "300"),
         ("max_print_height", "350"),
@@ -157,6 +158,8 @@ fn orcaslicer_presets_slice_with_their_values() {
         ("extrusion_width", "0.44"),
         ("perimeter_generator", "arachne"),
         ("ironing", "false"),
+        ("enable_pressure_advance", "true"),
+        ("pressure_advance", "0.04"),
     ] {
         assert_eq!(
             header_value(&gcode, key).as_deref(),
@@ -165,6 +168,13 @@ fn orcaslicer_presets_slice_with_their_values() {
             gcode.display()
         );
     }
+    // Orca's pressure advance, in Klipper's command.
+    let text = std::fs::read_to_string(&gcode).unwrap();
+    assert!(
+        text.contains("\nSET_PRESSURE_ADVANCE ADVANCE=0.04 ; pressure advance\n"),
+        "{}",
+        gcode.display()
+    );
     let report = check(&gcode, Some(&model("20mm_cube.obj")));
     assert_eq!(
         report["flags"].as_array().map(Vec::len),

@@ -84,9 +84,11 @@ impl State {
 /// without moving or heating it.
 fn keeps(line: &str) -> bool {
     let t = line.trim_start();
-    ["M201", "M203", "M204", "M205", "M566", "M900", "G21"]
-        .iter()
-        .any(|c| t.split_whitespace().next() == Some(c))
+    [
+        "M201", "M203", "M204", "M205", "M566", "M572", "M900", "G21",
+    ]
+    .iter()
+    .any(|c| t.split_whitespace().next() == Some(c))
         || t.starts_with("EXCLUDE_OBJECT_DEFINE")
         || t.starts_with("SET_PRINT_STATS_INFO TOTAL_LAYER")
         || t.starts_with("SET_PRESSURE_ADVANCE")

@@ -272,6 +272,18 @@ pub fn write(
     let extra = [("layer_num", "0".to_string()), ("layer_z", "0".to_string())];
     let start = template::render(&s.start_gcode, s, &extra)?;
     w.line(start.trim_end());
+    if s.enable_pressure_advance {
+        let k = format_float(s.pressure_advance);
+        let _ = writeln!(
+            w.out,
+            "{} ; pressure advance",
+            match flavor {
+                GcodeFlavor::Marlin2 => format!("M900 K{k}"),
+                GcodeFlavor::Klipper => format!("SET_PRESSURE_ADVANCE ADVANCE={k}"),
+                GcodeFlavor::RepRapFirmware => format!("M572 D0 S{k}"),
+            }
+        );
+    }
     w.line("G21 ; millimetres");
     w.line("G90 ; absolute coordinates");
     w.line(if w.relative_e {

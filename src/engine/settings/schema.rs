@@ -279,6 +279,10 @@ declare_settings! {
             "Flow ratio", "Scales all extrusion; calibrate per filament.";
         max_volumetric_speed: f64 = 15.0, "mm³/s", range(0.0, 200.0), Plan, Advanced,
             "Maximum volumetric speed", "Speeds are lowered so no feature melts more than this; 0 means no limit.";
+        enable_pressure_advance: bool = false, "", NO_RANGE, Gcode, Advanced,
+            "Set pressure advance", "Set this filament's pressure advance when the print starts, in the firmware's own command: M900 K on Marlin (linear advance), SET_PRESSURE_ADVANCE on Klipper, M572 on RepRapFirmware. Off: the firmware keeps its own value.";
+        pressure_advance: f64 = 0.02, "", range(0.0, 2.0), Gcode, Advanced,
+            "Pressure advance", "How far ahead of the flow the extruder pushes (K on Marlin, ADVANCE on Klipper, S on RepRapFirmware): about 0.02–0.1 on a direct-drive extruder, 0.2–1 on a Bowden one.";
     }
     Filament "Temperature" {
         temperature: f64 = 205.0, "°C", range(0.0, 450.0), Plan, Basic,

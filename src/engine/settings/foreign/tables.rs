@@ -197,6 +197,13 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
         "max_volumetric_speed",
         Conv::Same,
     ),
+    // Orca's pressure advance (PrusaSlicer has none).
+    (
+        "enable_pressure_advance",
+        "enable_pressure_advance",
+        Conv::Same,
+    ),
+    ("pressure_advance", "pressure_advance", Conv::Same),
     ("nozzle_temperature", "temperature", Conv::Same),
     (
         "nozzle_temperature_initial_layer",
