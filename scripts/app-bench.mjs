@@ -36,8 +36,19 @@ const setSetting = async (page, key, value) => {
 const memory = async (page) => ({
   worker: Number(await page.getAttribute('#slice-time', 'data-memory-mb')),
   page: Number(await page.getAttribute('#slice-time', 'data-page-memory-mb')),
-  // What is still reachable: garbage is collected first.
-  heap: await page.evaluate(() => { gc(); return performance.memory.usedJSHeapSize / 1e6; }),
+  // What is still reachable: once the project and the slice history are saved (their
+  // IndexedDB reads and writes make garbage for a moment after every slice), garbage is
+  // collected, twice, a moment apart.
+  heap: await (async () => {
+    await page.waitForFunction(() => document.querySelector('#save-state')?.textContent === 'Saved', null, { timeout: 60_000 }).catch(() => {});
+    await page.waitForTimeout(1000);
+    return page.evaluate(async () => {
+      gc();
+      await new Promise((done) => setTimeout(done, 300));
+      gc();
+      return performance.memory.usedJSHeapSize / 1e6;
+    });
+  })(),
 });
 const mb = (m) => `slicer ${m.worker.toFixed(0)} MB, page ${m.page.toFixed(0)} MB, JS heap ${m.heap.toFixed(0)} MB`;
 const memoryLines = [];
