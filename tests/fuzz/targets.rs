@@ -41,7 +41,7 @@ pub struct Target {
 pub const TARGETS: &[Target] = &[
     Target {
         name: "stl",
-        reads: "STL, binary and ASCII (model files)",
+        reads: "STL, binary and ASCII, opened onto a plate (read, checked, repaired)",
         max_len: 16 << 10,
         dictionary: &[
             "solid ",
@@ -58,22 +58,30 @@ pub const TARGETS: &[Target] = &[
             "\r\n",
         ],
         seeds: stl_seeds,
-        run: |b| sink(project::open_file("fuzz.stl", b)),
+        run: |b| open_model("fuzz.stl", b),
+    },
+    Target {
+        name: "stl-triangles",
+        reads: "any triangles (as a binary STL) opened onto a plate: the mesh check and repair on hostile geometry",
+        max_len: 8 << 10,
+        dictionary: &["\x00\x00", "\x01\x00", "\x10\x27", "\x00\x7f"],
+        seeds: triangle_seeds,
+        run: run_triangles,
     },
     Target {
         name: "obj",
-        reads: "OBJ (model files)",
+        reads: "OBJ, opened onto a plate",
         max_len: 16 << 10,
         dictionary: &[
             "v ", "vt ", "vn ", "f ", "o ", "g ", "usemtl ", "mtllib ", "/", "//", "-1", "-2", "0",
             "nan", "1e308", "\\\n", "#",
         ],
         seeds: obj_seeds,
-        run: |b| sink(project::open_file("fuzz.obj", b)),
+        run: |b| open_model("fuzz.obj", b),
     },
     Target {
         name: "3mf",
-        reads: "3MF packages as bytes (the ZIP container)",
+        reads: "3MF packages as bytes (the ZIP container), opened onto a plate",
         max_len: 64 << 10,
         dictionary: &[
             "PK\x03\x04",
@@ -83,7 +91,7 @@ pub const TARGETS: &[Target] = &[
             "Metadata/",
         ],
         seeds: threemf_seeds,
-        run: |b| sink(project::open_file("fuzz.3mf", b)),
+        run: |b| open_model("fuzz.3mf", b),
     },
     Target {
         name: "3mf-parts",
@@ -354,6 +362,16 @@ const LAN_WORDS: [&str; 16] = [
     "\n",
 ];
 
+/// Opens a model file as the app does: read it, then put its objects on a plate, which
+/// repairs each mesh and maps its paint and volumes onto the repaired triangles.
+fn open_model(name: &str, bytes: &[u8]) {
+    if let Ok(opened) = project::open_file(name, bytes) {
+        let scene = Scene::from_objects(opened.objects);
+        sink(scene.bounds());
+        sink(opened.settings);
+    }
+}
+
 pub fn target(name: &str) -> Option<&'static Target> {
     TARGETS.iter().find(|t| t.name == name)
 }
@@ -424,6 +442,50 @@ fn stl_seeds() -> Vec<Vec<u8>> {
     let mut v = vec![mesh::write_binary_stl(&c), ascii_stl(&c)];
     v.extend(files(&["stl"], &[], 16 << 10));
     v
+}
+
+/// The triangles format: a mode byte, then coordinates. Mode even: each coordinate is a
+/// little-endian i16 in hundredths of a millimetre (so vertices meet, repeat and degenerate
+/// as in real files); odd: raw f32 (NaN, infinities, subnormals and huge values too).
+fn triangle_seeds() -> Vec<Vec<u8>> {
+    let c = cube(10.0);
+    let mut grid = vec![0u8];
+    let mut raw = vec![1u8];
+    for t in &c.triangles {
+        for &i in t {
+            for a in c.vertices[i as usize] {
+                grid.extend_from_slice(&((a * 100.0) as i16).to_le_bytes());
+                raw.extend_from_slice(&a.to_le_bytes());
+            }
+        }
+    }
+    vec![grid, raw]
+}
+
+fn run_triangles(input: &[u8]) {
+    let Some((&mode, rest)) = input.split_first() else {
+        return;
+    };
+    let coords: Vec<f32> = if mode % 2 == 0 {
+        rest.chunks_exact(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]) as f32 / 100.0)
+            .collect()
+    } else {
+        rest.chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
+    };
+    let n = coords.len() / 9;
+    let mut stl = vec![0u8; 80];
+    stl.extend_from_slice(&(n as u32).to_le_bytes());
+    for t in coords.chunks_exact(9) {
+        stl.extend_from_slice(&[0u8; 12]);
+        for a in t {
+            stl.extend_from_slice(&a.to_le_bytes());
+        }
+        stl.extend_from_slice(&[0, 0]);
+    }
+    open_model("fuzz.stl", &stl);
 }
 
 fn obj_seeds() -> Vec<Vec<u8>> {
@@ -611,7 +673,7 @@ fn run_parts(input: &[u8]) {
             .filter(|(n, _)| n.is_ascii() && n.len() < 200)
             .map(|(n, b)| (n.as_str(), *b)),
     );
-    sink(project::open_file("fuzz.3mf", &zip::write(&files)));
+    open_model("fuzz.3mf", &zip::write(&files));
 }
 
 fn toml_seeds() -> Vec<Vec<u8>> {
