@@ -21,6 +21,8 @@
 
 #[path = "../tests/fuzz/mutate.rs"]
 mod mutate;
+#[path = "../tests/fuzz/panics.rs"]
+mod panics;
 #[path = "../tests/fuzz/targets.rs"]
 mod targets;
 
@@ -31,7 +33,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use targets::{TARGETS, Target};
 
@@ -273,8 +275,6 @@ fn main() {
 // ---- The child: one target's fuzzing loop ----
 
 static RUNNING_SINCE_MS: AtomicU64 = AtomicU64::new(0);
-static PANIC_AT: Mutex<String> = Mutex::new(String::new());
-static QUIET_PANICS: AtomicBool = AtomicBool::new(false);
 
 fn now_ms() -> u64 {
     std::time::SystemTime::now()
@@ -313,21 +313,6 @@ fn read_dir_files(dir: &Path) -> Vec<Vec<u8>> {
 
 fn run_child(target: &'static Target, o: &Options) {
     use std::os::unix::fs::FileExt;
-    std::panic::set_hook(Box::new(|info| {
-        let at = info.location().map_or("unknown place".to_string(), |l| {
-            format!("{}:{}", l.file(), l.line())
-        });
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        if !QUIET_PANICS.load(Ordering::Relaxed) {
-            eprintln!("panic at {at}: {message}");
-        }
-        *PANIC_AT.lock().unwrap_or_else(|e| e.into_inner()) = format!("{at}: {message}");
-    }));
     let timeout = o.timeout_ms;
     std::thread::spawn(move || {
         loop {
@@ -369,7 +354,8 @@ fn run_child(target: &'static Target, o: &Options) {
     let mut peak_heap: usize = 0;
     let started = Instant::now();
     let mut last_report = Instant::now();
-    QUIET_PANICS.store(true, Ordering::Relaxed);
+    // Seeds are made; from here a panic is a finding, recorded rather than printed.
+    panics::quiet();
     let cap = o.max_heap_mb << 20;
 
     let run_one = |input: &[u8],
@@ -384,12 +370,11 @@ fn run_child(target: &'static Target, o: &Options) {
         PEAK.store(base, Ordering::Relaxed);
         CAP.store(base + cap, Ordering::Relaxed);
         RUNNING_SINCE_MS.store(now_ms(), Ordering::Relaxed);
-        let result = std::panic::catch_unwind(|| (target.run)(input));
+        let result = panics::catch(|| (target.run)(input));
         RUNNING_SINCE_MS.store(0, Ordering::Relaxed);
         CAP.store(0, Ordering::Relaxed);
         *peak_heap = (*peak_heap).max(PEAK.load(Ordering::Relaxed) - base);
-        if result.is_err() {
-            let at = std::mem::take(&mut *PANIC_AT.lock().unwrap_or_else(|e| e.into_inner()));
+        if let Err(at) = result {
             let place = at.split(": ").next().unwrap_or("").to_string();
             let count = panics.entry(place).or_insert(0);
             if *count == 0 {

@@ -6,36 +6,26 @@
 
 #[path = "fuzz/mutate.rs"]
 mod mutate;
+#[path = "fuzz/panics.rs"]
+mod panics;
 #[path = "fuzz/targets.rs"]
 mod targets;
 
 use mutate::{Rng, hash, mutate};
 use std::path::Path;
-use std::sync::Mutex;
 use targets::TARGETS;
-
-static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
 
 /// Runs one input; the panic's place and message if it panicked.
 fn survives(run: fn(&[u8]), input: &[u8]) -> Result<(), String> {
-    std::panic::catch_unwind(|| run(input))
-        .map_err(|_| std::mem::take(&mut *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner())))
+    panics::catch(|| run(input))
 }
 
 #[test]
 fn no_parser_panics_on_hostile_input() {
-    std::panic::set_hook(Box::new(|info| {
-        let at = info
-            .location()
-            .map_or(String::new(), |l| format!("{}:{}", l.file(), l.line()));
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = format!("{at}: {message}");
-    }));
+    panics::quiet();
+    // The harness itself: a panicking target is caught, with where and why.
+    let caught = survives(|_| panic!("boom"), b"").unwrap_err();
+    assert!(caught.starts_with("tests/fuzz.rs:") && caught.ends_with(": boom"), "{caught}");
     let execs: usize = std::env::var("LAMINA_FUZZ_EXECS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -47,41 +47,36 @@ unsafe impl GlobalAlloc for Reporting {
     }
 }
 
-/// Writes `n` in decimal at `buf[at..]`; the position after it.
-fn put_number(buf: &mut [u8], mut at: usize, n: u64) -> usize {
-    let mut digits = [0u8; 20];
-    let mut k = 0;
-    let mut n = n;
-    loop {
-        digits[k] = b'0' + (n % 10) as u8;
-        k += 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+/// Text in a buffer on the stack: formatting numbers into it allocates nothing.
+struct StackText {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let to = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        to.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
-    while k > 0 && at < buf.len() {
-        k -= 1;
-        buf[at] = digits[k];
-        at += 1;
-    }
-    at
 }
 
 fn failed(size: usize) {
+    use std::fmt::Write;
     if REPORTED.swap(true, Ordering::Relaxed) {
         return;
     }
-    #[cfg(target_arch = "wasm32")]
-    let held = core::arch::wasm32::memory_size::<0>() as u64 * 65536;
-    #[cfg(not(target_arch = "wasm32"))]
-    let held = 0;
-    let mut buf = [0u8; 64];
-    buf[..PREFIX.len()].copy_from_slice(PREFIX.as_bytes());
-    let mut at = put_number(&mut buf, PREFIX.len(), size as u64);
-    buf[at] = b':';
-    at = put_number(&mut buf, at + 1, held);
-    let Ok(text) = std::str::from_utf8(&buf[..at]) else {
+    let held = (super::memory_mb() * 1e6) as u64;
+    let mut text = StackText {
+        buf: [0; 64],
+        len: 0,
+    };
+    if write!(text, "{PREFIX}{size}:{held}").is_err() {
+        return;
+    }
+    let Ok(text) = std::str::from_utf8(&text.buf[..text.len]) else {
         return;
     };
     if let Some(scope) = js_sys::global().dyn_ref::<DedicatedWorkerGlobalScope>() {

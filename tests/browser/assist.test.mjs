@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, SHARED, openApp, pixels, ready, useBrowser } from './env.mjs';
+import { ARTIFACTS, SHARED, openApp, pixels, ready, saved, useBrowser } from './env.mjs';
 
 const session = useBrowser();
 const errors = [];
@@ -93,7 +93,7 @@ test('Assist: orient, advise, findings at their layer, troubleshoot, and off hid
   assert.ok(chosen.some((n) => /against stringing \(yours\)/.test(n)), chosen.join(', '));
 
   // Off hides every helper, and stays off after a reload (once the project is saved).
-  await p.waitForFunction(() => document.querySelector('#save-state')?.textContent === 'Saved', null, { timeout: 30_000 });
+  await saved(p);
   await p.click('#assist-toggle');
   assert.equal(await p.textContent('#assist-toggle'), 'Assist off');
   assert.equal(await p.locator('#assist-panel').count(), 0);

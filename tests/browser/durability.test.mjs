@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, URL, ready, useBrowser } from './env.mjs';
+import { ARTIFACTS, openPage, saved, useBrowser } from './env.mjs';
 
 const session = useBrowser();
 const errors = [];
@@ -32,16 +32,7 @@ function manyCubes(n) {
   return b;
 }
 
-async function open(context) {
-  const p = await context.newPage();
-  p.on('pageerror', (e) => errors.push(e.message));
-  p.on('dialog', (d) => d.accept());
-  await p.goto(URL);
-  await ready(p);
-  return p;
-}
-
-const saved = (p) => p.waitForFunction(() => document.querySelector('#save-state')?.textContent === 'Saved', null, { timeout: 60_000 });
+const open = (context) => openPage(context, errors);
 
 async function nameProject(p, name) {
   await p.fill('#project-name', name);

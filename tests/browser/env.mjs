@@ -60,6 +60,24 @@ export async function openApp(browser, errors, viewport = { width: 1400, height:
   return { context, p };
 }
 
+/**
+ * A new page of the app in `context` (dialogs accepted, page errors to `errors`), once its
+ * project is on the plate.
+ */
+export async function openPage(context, errors, url = URL) {
+  const p = await context.newPage();
+  p.on('pageerror', (e) => errors.push(e.message));
+  p.on('dialog', (d) => d.accept());
+  await p.goto(url);
+  await ready(p);
+  return p;
+}
+
+/** Waits until the open project is saved. */
+export async function saved(p) {
+  await p.waitForFunction(() => document.querySelector('#save-state')?.textContent === 'Saved', null, { timeout: 60_000 });
+}
+
 /** The names on the library's model cards, in order. */
 export const cards = (p) => p.$$eval('.library-grid .model-name', (n) => n.map((x) => x.textContent));
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, SHARED, URL, launch, pixels, ready } from './env.mjs';
+import { ARTIFACTS, SHARED, URL, launch, pixels, ready, saved } from './env.mjs';
 
 let browser;
 let page;
@@ -193,7 +193,7 @@ test('seams painted in the app hold the seam, in Lamina and in PrusaSlicer; scar
   await set('scarf_seam_placement', 'nowhere');
 
   // Reopened (the project kept in the browser), the paint is still there.
-  await page.waitForFunction(() => document.querySelector('#save-state')?.textContent === 'Saved', null, { timeout: 30_000 });
+  await saved(page);
   await page.reload();
   await ready(page);
   const again = onFrontStrip(outerSeams(await sliceAndDownload('seam-reopened')));

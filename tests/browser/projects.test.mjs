@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARTIFACTS, BASE_ARGS, DIST, SHARED, URL, ready, useBrowser } from './env.mjs';
+import { ARTIFACTS, BASE_ARGS, DIST, SHARED, URL, openPage, ready, saved, useBrowser } from './env.mjs';
 
 const session = useBrowser();
 const errors = [];
@@ -22,19 +22,7 @@ async function profile() {
   return session.browser.newContext({ viewport: { width: 1400, height: 850 }, acceptDownloads: true });
 }
 
-/** Opens the app in a context and waits until the project is on the plate. */
-async function open(context, url = URL) {
-  const p = await context.newPage();
-  p.on('pageerror', (e) => errors.push(e.message));
-  p.on('dialog', (d) => d.accept());
-  await p.goto(url);
-  await ready(p);
-  return p;
-}
-
-async function saved(p) {
-  await p.waitForFunction(() => document.querySelector('#save-state')?.textContent === 'Saved', null, { timeout: 30_000 });
-}
+const open = (context, url = URL) => openPage(context, errors, url);
 
 async function addModel(p, file) {
   const name = file.replace(/\.[^.]+$/, '');

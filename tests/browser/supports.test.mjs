@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, openApp, useBrowser } from './env.mjs';
+import { ARTIFACTS, openApp, saved, useBrowser } from './env.mjs';
 
 const session = useBrowser();
 const errors = [];
@@ -144,7 +144,7 @@ test('a blocker brushed under one arm keeps support from it; an enforcer works w
   await p.locator('.volume-list .volume input').nth(2).fill('2');
   await p.locator('.volume-list .volume input').nth(2).press('Enter');
   await p.screenshot({ path: join(ARTIFACTS, 'supports-03-volume.png') });
-  await p.waitForFunction(() => document.querySelector('#save-state')?.textContent === 'Saved', null, { timeout: 30_000 });
+  await saved(p);
   await p.reload();
   await p.waitForSelector('.app[data-ready=true]', { timeout: 120_000 });
   await p.click('.object');

@@ -36,19 +36,21 @@ pub fn estimated_triangles(name: &str, size: u64, head: &[u8]) -> u64 {
     }
 }
 
-/// The memory (bytes) opening the file takes: the file itself, and its triangles.
-pub fn estimated_bytes(name: &str, size: u64, head: &[u8]) -> u64 {
-    size.saturating_add(estimated_triangles(name, size, head).saturating_mul(BYTES_PER_TRIANGLE))
+/// The memory (bytes) opening a file of `size` bytes with `triangles` takes: the file
+/// itself, and its triangles.
+fn needed_bytes(size: u64, triangles: u64) -> u64 {
+    size.saturating_add(triangles.saturating_mul(BYTES_PER_TRIANGLE))
 }
 
 /// Refuses a file that would need more than `available` bytes.
 pub fn check_fits(name: &str, size: u64, head: &[u8], available: u64) -> Result<(), ImportError> {
-    let need = estimated_bytes(name, size, head);
+    let triangles = estimated_triangles(name, size, head);
+    let need = needed_bytes(size, triangles);
     if need <= available {
         return Ok(());
     }
     Err(ImportError::NeedsTooMuchMemory {
-        triangles: estimated_triangles(name, size, head),
+        triangles,
         need_mb: need / 1_000_000,
         available_mb: available / 1_000_000,
     })
@@ -64,10 +66,7 @@ mod tests {
         head[80..84].copy_from_slice(&2_000_000u32.to_le_bytes());
         let size = 84 + 50 * 2_000_000;
         assert_eq!(estimated_triangles("sphere.stl", size, &head), 2_000_000);
-        assert_eq!(
-            estimated_bytes("sphere.stl", size, &head),
-            size + 360_000_000
-        );
+        assert_eq!(needed_bytes(size, 2_000_000), size + 360_000_000);
         assert!(check_fits("sphere.stl", size, &head, 4 << 30).is_ok());
         let e = check_fits("sphere.stl", size, &head, 256_000_000).unwrap_err();
         assert_eq!(

@@ -360,9 +360,9 @@ impl Host {
         if matches!(self.status.state, State::Error(_)) {
             return;
         }
-        let text = &match self.job.as_ref().map(|j| j.stopped_at(self.job_done)) {
-            Some(at) if matches!(self.status.state, State::Printing | State::Paused) => {
-                format!("{text} ({at})")
+        let text = &match &self.job {
+            Some(job) if matches!(self.status.state, State::Printing | State::Paused) => {
+                format!("{text} ({})", job.stopped_at(self.job_done))
             }
             _ => text.to_string(),
         };
