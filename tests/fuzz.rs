@@ -25,7 +25,10 @@ fn no_parser_panics_on_hostile_input() {
     panics::quiet();
     // The harness itself: a panicking target is caught, with where and why.
     let caught = survives(|_| panic!("boom"), b"").unwrap_err();
-    assert!(caught.starts_with("tests/fuzz.rs:") && caught.ends_with(": boom"), "{caught}");
+    assert!(
+        caught.starts_with("tests/fuzz.rs:") && caught.ends_with(": boom"),
+        "{caught}"
+    );
     let execs: usize = std::env::var("LAMINA_FUZZ_EXECS")
         .ok()
         .and_then(|v| v.parse().ok())
