@@ -20,7 +20,7 @@ use crate::engine::model::Scene;
 use crate::engine::settings::{SettingError, Settings, format_float};
 use crate::engine::stage::Stage;
 use crate::engine::toolpaths::{self, Extrusion, Island, LayerInfill, OrderedLayer, PlacedLayer};
-use crate::engine::units::{Coord, scaled};
+use crate::engine::units::{Coord, scaled, unscaled};
 pub use cache::Cache;
 use glam::{DAffine3, DVec3};
 
@@ -96,15 +96,18 @@ pub struct Job<'a> {
 }
 
 /// Copies of one object that share a shape (same rotation, scale and height), sliced once.
-/// The shape is sliced where its placement puts it less its XY move, and each copy is the
-/// sliced shape moved by its own XY: as PrusaSlicer slices each object in its own frame,
-/// moving a copy moves its toolpaths and changes nothing else.
+/// The shape is sliced in its own frame: rotated and scaled as placed, with the middle of its
+/// footprint at the origin. Each copy is the sliced shape moved to where its placement puts
+/// it. As PrusaSlicer slices each object about its centre, moving a copy moves its toolpaths
+/// and changes nothing else, and patterns that start from a fixed point (infill lines,
+/// support grids) start from the part's middle, wherever the file put its origin.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SliceGroup {
     pub object: usize,
-    /// Object → the shape's frame: the copies' rotation and scale, and their Z move.
+    /// Object → the shape's frame: the copies' rotation and scale, their Z move, and the XY
+    /// move that centres the footprint.
     pub transform: DAffine3,
-    /// (global instance id, XY move of the copy)
+    /// (global instance id, XY move of the copy from the shape's frame)
     pub copies: Vec<(usize, Point)>,
 }
 
@@ -464,32 +467,60 @@ pub fn group_instances(scene: &Scene) -> Vec<SliceGroup> {
     for (oi, o) in scene.objects.iter().enumerate() {
         for inst in &o.instances {
             let t = inst.transform;
-            let shape = DAffine3 {
-                matrix3: t.matrix3,
-                translation: DVec3::new(0.0, 0.0, t.translation.z),
+            let found = groups.iter().position(|g| {
+                g.object == oi
+                    && g.transform.matrix3.abs_diff_eq(t.matrix3, 1e-12)
+                    && (g.transform.translation.z - t.translation.z).abs() <= 1e-12
+            });
+            let g = match found {
+                Some(g) => g,
+                None => {
+                    let middle = footprint_middle(&o.mesh, t.matrix3);
+                    groups.push(SliceGroup {
+                        object: oi,
+                        transform: DAffine3 {
+                            matrix3: t.matrix3,
+                            translation: DVec3::new(
+                                -unscaled(middle.x),
+                                -unscaled(middle.y),
+                                t.translation.z,
+                            ),
+                        },
+                        copies: Vec::new(),
+                    });
+                    groups.len() - 1
+                }
             };
-            let copy = (
+            // The copy's move: its placement's, less the frame's.
+            let shift = groups[g].transform.translation;
+            groups[g].copies.push((
                 global,
                 Point::new(
-                    scaled(t.translation.x) as Coord,
-                    scaled(t.translation.y) as Coord,
+                    scaled(t.translation.x - shift.x) as Coord,
+                    scaled(t.translation.y - shift.y) as Coord,
                 ),
-            );
-            match groups
-                .iter_mut()
-                .find(|g| g.object == oi && g.transform.abs_diff_eq(shape, 1e-12))
-            {
-                Some(g) => g.copies.push(copy),
-                None => groups.push(SliceGroup {
-                    object: oi,
-                    transform: shape,
-                    copies: vec![copy],
-                }),
-            }
+            ));
             global += 1;
         }
     }
     groups
+}
+
+/// The middle of a mesh's footprint once rotated and scaled, on the coordinate grid.
+fn footprint_middle(mesh: &crate::engine::mesh::Mesh, m: glam::DMat3) -> Point {
+    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+    for v in &mesh.vertices {
+        let p = m * DVec3::from_array(v.map(f64::from));
+        lo = [lo[0].min(p.x), lo[1].min(p.y)];
+        hi = [hi[0].max(p.x), hi[1].max(p.y)];
+    }
+    if lo[0] > hi[0] {
+        return Point::new(0, 0);
+    }
+    Point::new(
+        scaled((lo[0] + hi[0]) / 2.0) as Coord,
+        scaled((lo[1] + hi[1]) / 2.0) as Coord,
+    )
 }
 
 /// The most corners an object's outline has in `EXCLUDE_OBJECT_DEFINE`: hosts draw it, and
@@ -546,19 +577,11 @@ fn object_labels(scene: &Scene) -> Vec<ObjectLabel> {
             }
             out.push(ObjectLabel {
                 name,
-                center: (
-                    crate::engine::units::unscaled(c.x),
-                    crate::engine::units::unscaled(c.y),
-                ),
+                center: (unscaled(c.x), unscaled(c.y)),
                 polygon: hull
                     .points
                     .iter()
-                    .map(|p| {
-                        (
-                            crate::engine::units::unscaled(p.x),
-                            crate::engine::units::unscaled(p.y),
-                        )
-                    })
+                    .map(|p| (unscaled(p.x), unscaled(p.y)))
                     .collect(),
             });
         }

@@ -5,6 +5,7 @@
 //! lines and simplified.
 
 mod beading;
+mod corners;
 mod outline;
 mod skeleton;
 
@@ -66,8 +67,13 @@ pub fn variable_lines(
     let mut out = VarWalls::default();
     let mut stub: Option<VarLine> = None;
     let edge = strategy.max_beads / 2;
+    let corners = corners::Corners::new(
+        region,
+        strategy.outer + strategy.inner * strategy.max_beads as f64,
+    );
     for (inset, beads) in by_inset.into_iter().enumerate() {
-        for (bead, closed) in stitch(beads, tolerance) {
+        for (mut bead, closed) in stitch(beads, tolerance) {
+            corners.snap_bead(&mut bead);
             if inset == edge {
                 if closed && bead.points.len() >= 3 {
                     out.inner.push(Polygon::new(simplify(bead, true).points));

@@ -82,6 +82,29 @@ fn square_gets_two_loops_at_fixed_distances() {
     }
 }
 
+/// Every point of a long rectangle's walls, corners included, sits at its wall's distance
+/// from the nearest side: the samples either side of a corner are unequally far from it
+/// (the sides split into unequal pieces), which put the corner point off the bisector, and
+/// simplifying then ran a whole side askew by as much.
+#[test]
+fn walls_keep_their_distance_into_the_corners() {
+    for (w, h) in [(49_000, 10_000), (31_700, 7_300), (10_000, 10_000)] {
+        let r = ExPolygon::rect(0, 0, w, h);
+        let lines = variable_lines(&r, &strategy(), &params()).unwrap().lines;
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        for l in &lines {
+            let want = [203.5, 610.5][l.inset];
+            for p in &l.points {
+                let d = p.x.min(p.y).min(w - p.x).min(h - p.y) as f64;
+                assert!(
+                    (d - want).abs() <= 1.5,
+                    "{w}×{h}: {p:?} is {d} µm in, not {want}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn wedge_fills_its_area() {
     // 0.3 mm to 3 mm over 20 mm.
