@@ -306,3 +306,25 @@ fn a_part_prints_the_same_wherever_its_file_put_its_origin() {
         "the same part from a file with another origin",
     );
 }
+
+/// A calibration's height changes are the G-code's alone: setting them re-writes the G-code
+/// and nothing before it, and the result is the slice from nothing.
+#[test]
+fn height_changes_rewrite_only_the_gcode() {
+    use lamina::engine::model::calibration::{Change, HeightChange};
+    let mut scene = plate();
+    let s = default_settings();
+    let mut cache = Cache::default();
+    stages_after(&mut cache, &scene, &s);
+    scene.changes = vec![HeightChange {
+        z: 4.0,
+        change: Change::NozzleTemperature(195.0),
+        label: "band 2 of 2".into(),
+    }];
+    assert_eq!(stages_after(&mut cache, &scene, &s), vec![Stage::Gcode]);
+    let full = pipeline::slice(&scene, &s, &[], &mut Quiet).expect("slices");
+    assert!(
+        full.gcode
+            .contains("; calibration band 2 of 2: temperature = 195\nM104 S195")
+    );
+}

@@ -108,6 +108,7 @@ pub fn AssistToggle() -> impl IntoView {
 fn posed(ctx: &Ctx, (o, i): (usize, usize), rotation: glam::DMat3) -> Option<glam::DAffine3> {
     let mut one = crate::engine::model::Scene {
         objects: vec![ctx.scene.with_untracked(|s| s.objects.get(o).cloned())?],
+        ..Default::default()
     };
     one.objects[0].instances.get(i)?;
     one.rotate_instance(0, i, rotation);

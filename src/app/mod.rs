@@ -270,6 +270,7 @@ impl Ctx {
             scene.add(objects);
             let mut added = Scene {
                 objects: scene.objects.split_off(before),
+                ..Default::default()
             };
             added.drop_to_bed();
             added.center_at(x0 + w / 2.0, y0 + d / 2.0);

@@ -18,9 +18,12 @@ use std::time::Instant;
 
 #[path = "lamina/bench.rs"]
 mod bench;
+#[path = "lamina/calibrate.rs"]
+mod calibrate;
 #[path = "lamina/gcode_files.rs"]
 mod gcode_files;
 use bench::cmd_bench;
+use calibrate::cmd_calibrate;
 use gcode_files::{cmd_estimate, cmd_resume};
 
 const USAGE: &str = "\
@@ -33,6 +36,8 @@ usage:
   lamina info MODEL...
   lamina orient MODEL... [--threshold DEGREES]
   lamina generate SHAPE -o OUT.stl
+  lamina calibrate temp-tower [--start C] [--end C] [--step C] [-o OUT.gcode]
+               [--printer P] [--filament P] [--process P] [--set KEY=VALUE]...
   lamina catalog build DIR -o OUTDIR
   lamina presets
   lamina settings
@@ -51,6 +56,9 @@ A preset P is an id from `lamina presets` or a preset file: Lamina's .toml, a Pr
 `orient` lists the three best ways to stand each object, as Assist does in the app:
 overhanging surface (the area of the model's faces steeper than the threshold, default
 45°), bed contact and height.
+`calibrate temp-tower` slices a temperature tower for the chosen printer and filament:
+one block per temperature from --start to --end (default: the filament's temperature
++10 to −10 °C) by --step (5 °C), each set where its block starts.
 `catalog build` makes a model library any static web host can serve: OUTDIR/catalog.json,
 the models and their thumbnails, from the STL, OBJ and 3MF files in DIR (names, authors,
 licences and tags from DIR/catalog.toml when it exists; see the README).";
@@ -71,6 +79,7 @@ fn main() -> ExitCode {
         Some("info") => cmd_info(&args[1..]),
         Some("orient") => cmd_orient(&args[1..]),
         Some("generate") => cmd_generate(&args[1..]),
+        Some("calibrate") => cmd_calibrate(&args[1..]),
         Some("catalog") => cmd_catalog(&args[1..]),
         Some("presets") => cmd_presets(),
         Some("settings") => cmd_settings(),
@@ -154,6 +163,15 @@ fn preset_arg(kind: PresetKind, arg: &str, sel: &mut Selection) -> Result<String
 }
 
 fn parse_job(args: &[String]) -> Result<JobArgs, Fail> {
+    let j = parse_options(args)?;
+    if j.models.is_empty() {
+        return Err(Fail("no model given (try: lamina --help)".into()));
+    }
+    Ok(j)
+}
+
+/// The options of a job, and the models named, if any.
+fn parse_options(args: &[String]) -> Result<JobArgs, Fail> {
     let mut j = JobArgs {
         runs: 3,
         ..Default::default()
@@ -253,9 +271,6 @@ fn parse_job(args: &[String]) -> Result<JobArgs, Fail> {
             _ => j.models.push(PathBuf::from(a)),
         }
         i += 1;
-    }
-    if j.models.is_empty() {
-        return Err(Fail("no model given (try: lamina --help)".into()));
     }
     Ok(j)
 }

@@ -516,7 +516,10 @@ impl Db {
         }
         Ok(LoadedProject {
             meta: record.meta,
-            scene: Scene { objects },
+            scene: Scene {
+                objects,
+                ..Default::default()
+            },
             choice: Choice {
                 printer: doc.printer,
                 filament: doc.filament,

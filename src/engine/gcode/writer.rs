@@ -6,6 +6,7 @@
 use super::estimate::{self, Limits};
 use super::template::{self, TemplateError};
 use super::{Heater, LayerMoves, Move, PrintStats, format_duration};
+use crate::engine::model::calibration::{Change, HeightChange};
 use crate::engine::settings::{GcodeFlavor, SCHEMA, Settings, format_float};
 use std::f64::consts::PI;
 use std::fmt::Write;
@@ -169,6 +170,30 @@ pub struct JobInfo {
     pub objects: Vec<ObjectLabel>,
     /// The plate's pictures, as G-code comment blocks (`gcode::thumbnails`).
     pub thumbnails: String,
+    /// Values that change from a height up (a calibration's bands), lowest first, at print
+    /// heights (a raft's lift included).
+    pub changes: Vec<HeightChange>,
+}
+
+/// A value that changes from here up, in the flavour's own command, after a comment that
+/// names the band and the value (so a printed band maps back to its value).
+fn write_change(out: &mut String, flavor: GcodeFlavor, c: &HeightChange) {
+    let value = format_float(c.change.value());
+    let _ = writeln!(
+        out,
+        "; calibration {}: {} = {value}",
+        c.label,
+        c.change.key()
+    );
+    let _ = match (c.change, flavor) {
+        (Change::NozzleTemperature(_), GcodeFlavor::Marlin2) => writeln!(out, "M104 S{value}"),
+        (Change::NozzleTemperature(_), GcodeFlavor::Klipper) => {
+            writeln!(out, "SET_HEATER_TEMPERATURE HEATER=extruder TARGET={value}")
+        }
+        (Change::NozzleTemperature(_), GcodeFlavor::RepRapFirmware) => {
+            writeln!(out, "G10 P0 S{value}")
+        }
+    };
 }
 
 pub fn write(
@@ -299,6 +324,7 @@ pub fn write(
     let mut names: Vec<String> = job.objects.iter().map(|o| label_name(&o.name)).collect();
     names.resize(names.len().max(1), "object".into());
     let mut last_role = None;
+    let mut next_change = 0;
     for (li, lm) in layers.iter().enumerate() {
         for m in &lm.moves {
             match m {
@@ -313,6 +339,13 @@ pub fn write(
                     let _ = writeln!(w.out, "M73 P{pct} R{remaining}");
                     if flavor == GcodeFlavor::Klipper {
                         let _ = writeln!(w.out, "SET_PRINT_STATS_INFO CURRENT_LAYER={}", li + 1);
+                    }
+                    // Changes from this layer up: those at or below where it starts.
+                    while let Some(c) = job.changes.get(next_change)
+                        && c.z <= z - height + 1e-6
+                    {
+                        write_change(&mut w.out, flavor, c);
+                        next_change += 1;
                     }
                 }
                 Move::Role { role, width } => {

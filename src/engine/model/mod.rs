@@ -2,6 +2,7 @@
 //! placement operations: rotate, scale, drop to the bed, centre, arrange. `shapes` makes
 //! the models Lamina ships itself.
 
+pub mod calibration;
 pub mod gizmo;
 pub mod orient;
 pub mod project;
@@ -190,6 +191,8 @@ impl Object {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scene {
     pub objects: Vec<Object>,
+    /// Values that change from a height up (a calibration's bands), lowest first.
+    pub changes: Vec<calibration::HeightChange>,
 }
 
 impl Scene {

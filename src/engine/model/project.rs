@@ -304,6 +304,7 @@ impl Scene {
     pub fn from_objects(objects: Vec<ImportedObject>) -> Scene {
         Scene {
             objects: objects.into_iter().map(Object::new).collect(),
+            ..Default::default()
         }
     }
 }

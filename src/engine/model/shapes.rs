@@ -90,7 +90,7 @@ pub fn shape(name: &str) -> Option<Mesh> {
         "islands" => islands(5, 3.0, 6.0, 8.0),
         "holes" => holes_plate(40.0, 6.0, 5.0),
         "overhang" => overhang_t(),
-        "temp-tower" => standing(&temp_tower_profile(), 10.0),
+        "temp-tower" => temp_tower(5),
         "overhang-test" => standing(&overhang_test_profile(), 10.0),
         "cavity-box" => with_inner_box(true),
         "nested-solid" => with_inner_box(false),
@@ -445,16 +445,25 @@ fn standing(profile: &[(f64, f64)], depth: f64) -> Mesh {
     m
 }
 
-/// Five 8 mm blocks 20 mm wide, each followed by a 1 mm groove 1 mm deep on both sides.
-fn temp_tower_profile() -> Vec<(f64, f64)> {
+/// The height of a temperature tower's band: an 8 mm block and the 1 mm groove above it.
+pub const TOWER_BAND: f64 = 9.0;
+
+/// A temperature tower of `blocks` blocks, 10 mm deep (`temp_tower_profile`).
+pub fn temp_tower(blocks: usize) -> Mesh {
+    standing(&temp_tower_profile(blocks), 10.0)
+}
+
+/// `blocks` 8 mm blocks 20 mm wide, each but the last followed by a 1 mm groove 1 mm deep on
+/// both sides.
+fn temp_tower_profile(blocks: usize) -> Vec<(f64, f64)> {
     let mut right = Vec::new();
-    for i in 0..5 {
-        let z = i as f64 * 9.0;
+    for i in 0..blocks {
+        let z = i as f64 * TOWER_BAND;
         right.push((20.0, z));
         right.push((20.0, z + 8.0));
-        if i < 4 {
+        if i + 1 < blocks {
             right.push((19.0, z + 8.0));
-            right.push((19.0, z + 9.0));
+            right.push((19.0, z + TOWER_BAND));
         }
     }
     let mut left: Vec<(f64, f64)> = right.iter().map(|&(x, y)| (20.0 - x, y)).collect();

@@ -17,6 +17,7 @@ use super::{
 };
 use crate::engine::assist::findings::{self, Finding};
 use crate::engine::gcode::{LayerMoves, PrintStats};
+use crate::engine::model::calibration::HeightChange;
 use crate::engine::model::{Object, Scene};
 use crate::engine::settings::{Settings, find_def};
 use crate::engine::stage::Stage;
@@ -41,6 +42,8 @@ pub struct Cache {
 struct Kept {
     /// The scene's objects as they were sliced (meshes shared, not copied).
     objects: Vec<Object>,
+    /// The scene's height changes.
+    changes: Vec<HeightChange>,
     /// The effective settings.
     settings: Settings,
     presets: Vec<(String, String)>,
@@ -162,7 +165,7 @@ impl Cache {
             if checks && !k.checks {
                 dirty[Stage::Check as usize] = true;
             }
-            if presets != k.presets {
+            if presets != k.presets || scene.changes != k.changes {
                 dirty[Stage::Gcode as usize] = true;
             }
         }
@@ -325,6 +328,7 @@ impl Cache {
         if keep {
             self.kept = Some(Kept {
                 objects: scene.objects.clone(),
+                changes: scene.changes.clone(),
                 settings: settings.clone(),
                 presets: presets.to_vec(),
                 checks,
@@ -344,6 +348,7 @@ impl Kept {
     fn empty(settings: &Settings) -> Kept {
         Kept {
             objects: Vec::new(),
+            changes: Vec::new(),
             settings: settings.clone(),
             presets: Vec::new(),
             checks: false,

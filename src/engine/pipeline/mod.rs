@@ -366,10 +366,18 @@ pub fn plan_stage(job: &Job, sliced: &Sliced, ordered: &[OrderedLayer]) -> Vec<L
 
 /// The G-code text and what the print takes.
 pub fn gcode_stage(job: &Job, layers: &[LayerMoves]) -> Result<(String, PrintStats), SliceError> {
+    // The changes' heights are the objects'; a raft lifts them.
+    let lift = toolpaths::raft_plan(job.settings).1;
+    let mut changes = job.scene.changes.clone();
+    for c in &mut changes {
+        c.z += lift;
+    }
+    changes.sort_by(|a, b| a.z.total_cmp(&b.z));
     let info = JobInfo {
         presets: job.presets.to_vec(),
         objects: object_labels(job.scene),
         thumbnails: plate_pictures(job),
+        changes,
     };
     let (gcode, stats) = writer::write(layers, &info, job.settings)?;
     if stats.filament_mm <= 0.0 {

@@ -1,0 +1,101 @@
+//! `lamina calibrate KIND`: generates a calibration print for the chosen printer and
+//! filament and slices it, with each band's value set where the band starts.
+
+use super::{Clock, Fail, parse_options, preset_names, value};
+use lamina::engine::gcode::format_duration;
+use lamina::engine::mesh::ImportedObject;
+use lamina::engine::model::Scene;
+use lamina::engine::model::calibration::{self, KINDS};
+use lamina::engine::pipeline;
+use lamina::engine::settings::{self, format_float};
+use std::path::PathBuf;
+
+pub fn cmd_calibrate(args: &[String]) -> Result<(), Fail> {
+    let kind = args.first().map(String::as_str).unwrap_or("");
+    if !KINDS.iter().any(|(k, _)| *k == kind) {
+        let known: Vec<String> = KINDS.iter().map(|(k, d)| format!("{k} ({d})")).collect();
+        return Err(Fail(format!(
+            "calibrate: unknown calibration '{kind}'; there is {}",
+            known.join(", ")
+        )));
+    }
+    // Our own options; the rest are slice's (presets, --set, -o).
+    let (mut start, mut end, mut step) = (None, None, 5.0);
+    let mut rest: Vec<String> = Vec::new();
+    let mut i = 1;
+    while i < args.len() {
+        let a = args[i].as_str();
+        let number = |i: &mut usize| -> Result<f64, Fail> {
+            let v = value(args, i, a)?;
+            v.parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| Fail(format!("calibrate {kind}: {a} {v}: not a number")))
+        };
+        match a {
+            "--start" => start = Some(number(&mut i)?),
+            "--end" => end = Some(number(&mut i)?),
+            "--step" => step = number(&mut i)?,
+            _ => rest.push(args[i].clone()),
+        }
+        i += 1;
+    }
+    let mut j = parse_options(&rest)?;
+    if let Some(m) = j.models.first() {
+        return Err(Fail(format!(
+            "calibrate {kind}: makes its own model; '{}' is not an option",
+            m.display()
+        )));
+    }
+    // From the filament's temperature, 10 °C either side, unless asked.
+    let base = settings::resolve(&j.selection)?;
+    let start = start.unwrap_or(base.temperature + 10.0);
+    let end = end.unwrap_or(base.temperature - 10.0);
+    let cal = calibration::temperature_tower(start, end, step)
+        .map_err(|e| Fail(format!("calibrate {kind}: {e}")))?;
+    for (key, v) in &cal.start {
+        j.selection.overrides.push((key.to_string(), v.clone()));
+    }
+    let s = settings::resolve(&j.selection)?;
+    let mut scene = Scene::default();
+    scene.add(vec![ImportedObject {
+        name: cal.name.clone(),
+        mesh: cal.mesh,
+        instances: vec![glam::DAffine3::IDENTITY],
+        ..Default::default()
+    }]);
+    scene.changes = cal.changes;
+    scene.drop_to_bed();
+    if s.origin_at_center {
+        scene.center_at(0.0, 0.0);
+    } else {
+        scene.center_at(s.bed_size_x / 2.0, s.bed_size_y / 2.0);
+    }
+    let out_path = j
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{kind}.gcode")));
+    let out = pipeline::slice(
+        &scene,
+        &s,
+        &preset_names(&j.selection),
+        &mut Clock(std::time::Instant::now()),
+    )
+    .map_err(|e| Fail(format!("calibrate {kind}: {}", e.for_people())))?;
+    std::fs::write(&out_path, &out.gcode)
+        .map_err(|e| Fail(format!("{}: {e}", out_path.display())))?;
+    println!("wrote {} ({})", out_path.display(), cal.name);
+    println!("  print time:  {}", format_duration(out.stats.time_s));
+    let mut bands = vec![format!("0 mm: {} °C", format_float(start))];
+    bands.extend(scene.changes.iter().map(|c| {
+        format!(
+            "{} mm: {} °C",
+            format_float(c.z),
+            format_float(c.change.value())
+        )
+    }));
+    println!("  bands:       {}", bands.join(", "));
+    println!("  read it:     the block with the cleanest surface, sharpest overhang and least");
+    println!("               stringing is the temperature to keep for this filament");
+    Ok(())
+}
