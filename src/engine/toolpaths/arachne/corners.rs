@@ -60,11 +60,11 @@ impl Corners {
                 let (l1, l2) = (dist(a, p), dist(p, b));
                 let u1 = [(p[0] - a[0]) / l1, (p[1] - a[1]) / l1];
                 let u2 = [(b[0] - p[0]) / l2, (b[1] - p[1]) / l2];
-                // The region lies left of its rings: a left turn is convex.
-                let turn = (u1[0] * u2[1] - u1[1] * u2[0])
-                    .atan2(u1[0] * u2[0] + u1[1] * u2[1])
-                    .to_degrees();
-                if (MIN_TURN..=180.0 - MIN_TURN).contains(&turn) {
+                // The region lies left of its rings: a left turn is convex. A turn between
+                // MIN_TURN and 180° − MIN_TURN has a cosine within ±cos(MIN_TURN).
+                let sine = u1[0] * u2[1] - u1[1] * u2[0];
+                let cosine = u1[0] * u2[0] + u1[1] * u2[1];
+                if sine > 0.0 && cosine.abs() <= MIN_TURN.to_radians().cos() {
                     list.push(Corner {
                         at: p,
                         n1: [-u1[1], u1[0]],
@@ -76,12 +76,17 @@ impl Corners {
         }
         let cell = reach.max(1.0);
         let mut grid: FxHashMap<(i64, i64), Vec<usize>> = FxHashMap::default();
+        // Each corner in the cells round its own, so that a point looks in one cell.
         for (k, c) in list.iter().enumerate() {
-            let key = (
+            let (cx, cy) = (
                 (c.at[0] / cell).floor() as i64,
                 (c.at[1] / cell).floor() as i64,
             );
-            grid.entry(key).or_default().push(k);
+            for dx in -1..=1 {
+                for dy in -1..=1 {
+                    grid.entry((cx + dx, cy + dy)).or_default().push(k);
+                }
+            }
         }
         Corners { list, grid, cell }
     }
@@ -140,31 +145,27 @@ impl Corners {
             (p[1] / self.cell).floor() as i64,
         );
         let mut best: Option<(usize, f64, [f64; 2])> = None;
-        for dx in -1..=1 {
-            for dy in -1..=1 {
-                for &k in self.grid.get(&(cx + dx, cy + dy)).into_iter().flatten() {
-                    let c = &self.list[k];
-                    let v = [p[0] - c.at[0], p[1] - c.at[1]];
-                    let d1 = v[0] * c.n1[0] + v[1] * c.n1[1];
-                    let d2 = v[0] * c.n2[0] + v[1] * c.n2[1];
-                    let x = (d1 + d2) / 2.0;
-                    let skew = (d1 - d2).abs() / x;
-                    if d1 <= 0.0 || d2 <= 0.0 || skew > SAME_DISTANCE {
-                        continue;
-                    }
-                    let f = x / (1.0 + c.n1[0] * c.n2[0] + c.n1[1] * c.n2[1]);
-                    let m = [
-                        c.at[0] + (c.n1[0] + c.n2[0]) * f,
-                        c.at[1] + (c.n1[1] + c.n2[1]) * f,
-                    ];
-                    // Well along both sides, not past the end of a short one.
-                    if 2.0 * dist(m, c.at) > c.side || dist(m, p) > MAX_MOVE * x {
-                        continue;
-                    }
-                    if best.is_none_or(|(_, s, _)| skew < s) {
-                        best = Some((k, skew, m));
-                    }
-                }
+        for &k in self.grid.get(&(cx, cy)).into_iter().flatten() {
+            let c = &self.list[k];
+            let v = [p[0] - c.at[0], p[1] - c.at[1]];
+            let d1 = v[0] * c.n1[0] + v[1] * c.n1[1];
+            let d2 = v[0] * c.n2[0] + v[1] * c.n2[1];
+            let x = (d1 + d2) / 2.0;
+            let skew = (d1 - d2).abs() / x;
+            if d1 <= 0.0 || d2 <= 0.0 || skew > SAME_DISTANCE {
+                continue;
+            }
+            let f = x / (1.0 + c.n1[0] * c.n2[0] + c.n1[1] * c.n2[1]);
+            let m = [
+                c.at[0] + (c.n1[0] + c.n2[0]) * f,
+                c.at[1] + (c.n1[1] + c.n2[1]) * f,
+            ];
+            // Well along both sides, not past the end of a short one.
+            if 2.0 * dist(m, c.at) > c.side || dist(m, p) > MAX_MOVE * x {
+                continue;
+            }
+            if best.is_none_or(|(_, s, _)| skew < s) {
+                best = Some((k, skew, m));
             }
         }
         best
