@@ -1,10 +1,9 @@
 //! `lamina calibrate KIND`: generates a calibration print for the chosen printer and
 //! filament and slices it, with each band's value set where the band starts.
 
-use super::{Clock, Fail, parse_options, preset_names, value};
+use super::{Clock, Fail, build_scene, parse_options, preset_names, value};
 use lamina::engine::gcode::format_duration;
 use lamina::engine::mesh::ImportedObject;
-use lamina::engine::model::Scene;
 use lamina::engine::model::calibration::{self, KINDS};
 use lamina::engine::pipeline;
 use lamina::engine::settings::{self, format_float};
@@ -57,20 +56,15 @@ pub fn cmd_calibrate(args: &[String]) -> Result<(), Fail> {
         j.selection.overrides.push((key.to_string(), v.clone()));
     }
     let s = settings::resolve(&j.selection)?;
-    let mut scene = Scene::default();
-    scene.add(vec![ImportedObject {
+    // Placed as `slice` places a model: on the bed, in its middle.
+    let model = ImportedObject {
         name: cal.name.clone(),
         mesh: cal.mesh,
         instances: vec![glam::DAffine3::IDENTITY],
         ..Default::default()
-    }]);
+    };
+    let mut scene = build_scene(&j, vec![vec![model]], &s)?;
     scene.changes = cal.changes;
-    scene.drop_to_bed();
-    if s.origin_at_center {
-        scene.center_at(0.0, 0.0);
-    } else {
-        scene.center_at(s.bed_size_x / 2.0, s.bed_size_y / 2.0);
-    }
     let out_path = j
         .output
         .clone()
