@@ -103,3 +103,136 @@ fn bad_calibration_requests_are_one_line_errors() {
         );
     }
 }
+
+/// The digits embossed on each block, read back from the G-code alone: for each of a digit's
+/// seven bars, is there extrusion standing out of the tower's front where the bar's middle
+/// is? A bar reads as lit or dark, and the lit bars must spell the block's temperature.
+#[test]
+fn each_block_is_labelled_with_its_temperature_readable_in_the_gcode() {
+    use lamina::engine::model::shapes::seven_segment::{self as seg, BAR, DIGITS, GAP, WIDTH};
+    let (text, _, _) = tower("marlin2");
+    let layers: Vec<(f64, Vec<[f64; 4]>)> = {
+        let mut v: Vec<(f64, Vec<[f64; 4]>)> = extrusion_segments(&text, None)
+            .into_iter()
+            .map(|(z, s)| (z as f64 / 1000.0, s))
+            .filter(|(z, _)| *z > 0.3)
+            .collect();
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        v
+    };
+    let min = |s: &[[f64; 4]], f: fn(&[f64; 4]) -> f64| s.iter().map(f).fold(f64::MAX, f64::min);
+    // The tower's face: its wall where no digit stands out (the layers' front-most point,
+    // at its furthest back); its left side, half a line in from the model's.
+    let front = layers
+        .iter()
+        .map(|(_, s)| min(s, |g| g[1].min(g[3])))
+        .fold(f64::MIN, f64::max);
+    let left = layers
+        .iter()
+        .map(|(_, s)| min(s, |g| g[0].min(g[2])))
+        .fold(f64::MAX, f64::min);
+    let x_mid = left - 0.2 + 10.0;
+    let lit = |x: f64, z: f64| {
+        let (_, segs) = layers
+            .iter()
+            .min_by(|a, b| (a.0 - z - 0.1).abs().total_cmp(&(b.0 - z - 0.1).abs()))
+            .unwrap();
+        segs.iter().any(|g| {
+            g[1].max(g[3]) < front - seg::RAISED / 2.0
+                && g[0].min(g[2]) - 0.05 <= x
+                && x <= g[0].max(g[2]) + 0.05
+        })
+    };
+    for (band, temp) in [230, 220, 210, 200].iter().enumerate() {
+        let z0 = band as f64 * 9.0 + seg::MARGIN;
+        let x_start = x_mid - (3.0 * WIDTH + 2.0 * GAP) / 2.0;
+        let read: String = (0..3)
+            .map(|k| {
+                let x = x_start + k as f64 * (WIDTH + GAP);
+                let mut bits = 0u8;
+                for (i, (x0, z_lo, x1, z_hi)) in seg::bars().into_iter().enumerate() {
+                    // Bars lying down are sampled near their top (their underside slopes);
+                    // standing ones halfway up, in the middle of their width.
+                    let (sx, sz) = if x1 - x0 > z_hi - z_lo {
+                        ((x0 + x1) / 2.0, z_hi - BAR / 4.0)
+                    } else {
+                        ((x0 + x1) / 2.0, (z_lo + z_hi) / 2.0)
+                    };
+                    if lit(x + sx, z0 + sz) {
+                        bits |= 1 << i;
+                    }
+                }
+                DIGITS
+                    .iter()
+                    .position(|&d| d == bits)
+                    .map_or('?', |d| char::from(b'0' + d as u8))
+            })
+            .collect();
+        assert_eq!(read, temp.to_string(), "block {} reads '{read}'", band + 1);
+    }
+}
+
+/// A tower saved as a 3MF project keeps its bands: sliced again from the file, it prints the
+/// same G-code, and the file carries PrusaSlicer's per-height G-code for other slicers.
+#[test]
+fn a_tower_saved_as_a_project_slices_the_same() {
+    let dir = out_dir("calibrate");
+    let (first, project, again) = (
+        dir.join("saved-tower.gcode"),
+        dir.join("saved-tower.3mf"),
+        dir.join("saved-tower-again.gcode"),
+    );
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_lamina"))
+            .args(args)
+            .output()
+            .expect("lamina runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "calibrate".as_ref(),
+        "temp-tower".as_ref(),
+        "--start".as_ref(),
+        "215".as_ref(),
+        "--end".as_ref(),
+        "195".as_ref(),
+        "-o".as_ref(),
+        first.as_os_str(),
+        "--save-project".as_ref(),
+        project.as_os_str(),
+    ]);
+    run(&[
+        "slice".as_ref(),
+        project.as_os_str(),
+        "-o".as_ref(),
+        again.as_os_str(),
+    ]);
+    let (a, b) = (
+        std::fs::read_to_string(&first).unwrap(),
+        std::fs::read_to_string(&again).unwrap(),
+    );
+    let bands = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.starts_with("; calibration") || l.starts_with("M104 S"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(bands(&a).len(), 10, "{:?}", bands(&a));
+    assert_eq!(bands(&a), bands(&b));
+    let moves = |t: &str| t.lines().filter(|l| l.starts_with("G1")).count();
+    assert_eq!(moves(&a), moves(&b));
+    let package =
+        lamina::engine::mesh::read_package(&std::fs::read(&project).unwrap(), "t").expect("a 3MF");
+    let xml = package
+        .metadata("Metadata/Prusa_Slicer_custom_gcode_per_print_z.xml")
+        .expect("PrusaSlicer's per-height G-code");
+    let xml = std::str::from_utf8(xml).unwrap();
+    assert!(
+        xml.contains(r#"<code print_z="9.2" type="4" extruder="1" color="" extra="M104 S210""#),
+        "{xml}"
+    );
+}

@@ -106,7 +106,9 @@ pub fn import_files(ctx: Ctx, list: Vec<web_sys::File>) {
                     }
                     let count: usize = opened.objects.iter().map(|o| o.mesh.triangles.len()).sum();
                     match opened.settings {
-                        Some(settings) => open_project_file(ctx, &name, opened.objects, settings),
+                        Some(settings) => {
+                            open_project_file(ctx, &name, opened.objects, opened.changes, settings)
+                        }
                         None => {
                             ctx.add_objects(opened.objects);
                             ctx.say(format!("{name}: {count} triangles"), false);
@@ -125,6 +127,7 @@ fn open_project_file(
     ctx: Ctx,
     file: &str,
     objects: Vec<crate::engine::mesh::ImportedObject>,
+    changes: Vec<crate::engine::model::calibration::HeightChange>,
     mut settings: FileSettings,
 ) {
     let title = std::path::Path::new(file)
@@ -133,6 +136,7 @@ fn open_project_file(
         .unwrap_or(file)
         .to_string();
     let mut scene = Scene::from_objects(objects);
+    scene.changes = changes;
     if scene.bounds().is_some_and(|b| b.min.z.abs() > 1e-3) {
         scene.drop_to_bed();
     }

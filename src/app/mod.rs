@@ -6,6 +6,7 @@
 
 mod assist;
 mod browser;
+mod calibrate;
 mod files;
 mod gizmo;
 mod lan;
@@ -83,6 +84,8 @@ pub struct Ctx {
     pub fit_request: RwSignal<u32>,
     /// The keyboard shortcuts dialog is open.
     pub shortcuts: RwSignal<bool>,
+    /// The Calibrate dialog is open.
+    pub calibrate: RwSignal<bool>,
     next_message: StoredValue<u32>,
     /// What is being read, while files load.
     pub busy: RwSignal<Option<String>>,
@@ -143,6 +146,7 @@ impl Ctx {
             messages: RwSignal::new(Vec::new()),
             fit_request: RwSignal::new(0),
             shortcuts: RwSignal::new(false),
+            calibrate: RwSignal::new(false),
             next_message: StoredValue::new(0),
             busy: RwSignal::new(None),
             mode: RwSignal::new(ViewMode::Models),
@@ -462,6 +466,8 @@ pub fn App() -> impl IntoView {
                 ctx.object_menu.set(None);
             } else if ctx.shortcuts.get_untracked() {
                 ctx.shortcuts.set(false);
+            } else if ctx.calibrate.get_untracked() {
+                ctx.calibrate.set(false);
             } else if ctx.projects.panel.get_untracked() {
                 ctx.projects.panel.set(false);
             } else if ctx.usb.open.get_untracked() {
@@ -501,6 +507,7 @@ pub fn App() -> impl IntoView {
                 <projects::ProjectBar/>
                 <files::ImportButton/>
                 <library::LibraryPanel/>
+                <calibrate::CalibrateButton/>
                 <slicing::SliceControls/>
                 <print_panel::PrintPanel/>
                 <assist::AssistToggle/>
@@ -533,6 +540,7 @@ pub fn App() -> impl IntoView {
             <projects::ProjectsPanel/>
             <objects::ObjectMenu/>
             <Shortcuts/>
+            <calibrate::CalibratePanel/>
             <pwa::UpdateBanner/>
             <div class="messages" role="status" aria-live="polite">
                 {move || {

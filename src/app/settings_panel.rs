@@ -108,6 +108,70 @@ pub fn save_as_presets(ctx: Ctx, label: &str) {
     }
 }
 
+/// Keeps values in the user's own preset of `kind`, with one click (a calibration's result):
+/// in the chosen preset when it is the user's; else in the user's copy of it ("<name>
+/// (yours)"), made from the preset's values when there is none yet, and then chosen. The
+/// user's unsaved values stay as they are. Returns the preset's name.
+pub fn keep_in_preset(
+    ctx: Ctx,
+    kind: PresetKind,
+    values: &[(&str, String)],
+) -> Result<String, String> {
+    let mut check = ctx.base.get_untracked()?;
+    for (k, v) in values {
+        check.set(k, v).map_err(|e| e.for_people())?;
+    }
+    check.validate().map_err(|e| e.for_people())?;
+    let current_id = ctx.choice.with_untracked(|c| c.get(kind).to_string());
+    let (current, copy) = ctx.presets.with_untracked(|all| {
+        let current = all.iter().find(|p| p.id == current_id).cloned();
+        let copy_name = current
+            .as_ref()
+            .map(|p| format!("{} (yours)", p.name.trim_end_matches(" (yours)")));
+        let copy = all
+            .iter()
+            .find(|p| p.kind == kind && is_user(&p.id) && Some(&p.name) == copy_name.as_ref())
+            .cloned();
+        (current, copy)
+    });
+    let mut preset = match current {
+        Some(p) if is_user(&p.id) => p,
+        _ => match copy {
+            Some(p) => p,
+            None => {
+                // The chosen preset's own values (without the user's unsaved ones).
+                let base = ctx.base.get_untracked()?;
+                let name = ctx.presets.with_untracked(|all| {
+                    all.iter()
+                        .find(|p| p.id == current_id)
+                        .map_or(capitalized(kind.name()), |p| p.name.clone())
+                });
+                Preset {
+                    id: browser::new_id("user"),
+                    name: format!("{name} (yours)"),
+                    kind,
+                    inherits: None,
+                    values: SCHEMA
+                        .iter()
+                        .filter(|d| d.scope == scope_of(kind))
+                        .map(|d| (d.key.to_string(), base.get(d.key).unwrap_or_default()))
+                        .collect(),
+                }
+            }
+        },
+    };
+    for (k, v) in values {
+        match preset.values.iter_mut().find(|(key, _)| key == k) {
+            Some(slot) => slot.1 = v.clone(),
+            None => preset.values.push((k.to_string(), v.clone())),
+        }
+    }
+    let (id, name) = (preset.id.clone(), preset.name.clone());
+    keep_preset(ctx, preset);
+    ctx.choice.update(|c| c.set(kind, id));
+    Ok(name)
+}
+
 fn capitalized(s: &str) -> String {
     let mut c = s.chars();
     c.next()

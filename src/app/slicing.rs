@@ -199,6 +199,7 @@ impl SlicingState {
                     markup: o.markup(),
                 })
                 .collect(),
+            changes: scene.changes.clone(),
             checks: ctx.assist.on.get_untracked(),
         };
         let Ok(msg) = serde_wasm_bindgen::to_value(&job) else {

@@ -5,6 +5,7 @@
 use lamina::engine::catalog;
 use lamina::engine::gcode::format_duration;
 use lamina::engine::mesh;
+use lamina::engine::model::calibration::HeightChange;
 use lamina::engine::model::project::{FileSettings, ProjectSettings, open_file, write_project};
 use lamina::engine::model::{Scene, orient, rotation, shapes};
 use lamina::engine::pipeline::{self, Observer};
@@ -121,6 +122,8 @@ struct JobArgs {
     save_project: Option<PathBuf>,
     /// `bench`: settings changed after each slice, to time re-slicing from the stage cache.
     reslice: Vec<(String, String)>,
+    /// Values that change from a height up: a project file's, or a calibration's bands.
+    changes: Vec<HeightChange>,
 }
 
 fn value<'a>(args: &'a [String], i: &mut usize, flag: &str) -> Result<&'a str, Fail> {
@@ -299,6 +302,9 @@ fn load_files(j: &mut JobArgs) -> Result<Vec<Vec<mesh::ImportedObject>>, Fail> {
         for note in &opened.notes {
             eprintln!("lamina: note: {path}: {note}");
         }
+        if single {
+            j.changes = opened.changes;
+        }
         if let Some(file_settings) = opened.settings.filter(|_| single) {
             if matches!(file_settings, FileSettings::Lamina { .. }) {
                 eprintln!("lamina: note: {path}: using the project's settings");
@@ -313,13 +319,44 @@ fn load_files(j: &mut JobArgs) -> Result<Vec<Vec<mesh::ImportedObject>>, Fail> {
     Ok(out)
 }
 
+/// Saves the plate and settings as a 3MF project when `--save-project` asks.
+fn save_project(j: &JobArgs, scene: &Scene, s: &Settings) -> Result<(), Fail> {
+    if let Some(path) = &j.save_project {
+        let sel = &j.selection;
+        let project = ProjectSettings {
+            choice: sel.choice.clone(),
+            overrides: sel.overrides.iter().cloned().collect(),
+            presets: sel
+                .extra
+                .iter()
+                .filter(|p| sel.choice.get(p.kind) == p.id)
+                .cloned()
+                .collect(),
+        };
+        let title = path
+            .file_stem()
+            .and_then(|t| t.to_str())
+            .unwrap_or("project");
+        std::fs::write(
+            path,
+            write_project(title, scene, &project, s.layer_height, None),
+        )
+        .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+        println!("saved the project as {}", path.display());
+    }
+    Ok(())
+}
+
 /// Places the models on the bed as the options say.
 fn build_scene(
     j: &JobArgs,
     files: Vec<Vec<mesh::ImportedObject>>,
     s: &Settings,
 ) -> Result<Scene, Fail> {
-    let mut scene = Scene::default();
+    let mut scene = Scene {
+        changes: j.changes.clone(),
+        ..Default::default()
+    };
     for objects in files {
         scene.add(objects);
     }
@@ -397,26 +434,7 @@ fn cmd_slice(args: &[String]) -> Result<(), Fail> {
     let s = settings::resolve(&j.selection)?;
     let scene = build_scene(&j, files, &s)?;
     let load = started.elapsed().as_secs_f64();
-    if let Some(path) = &j.save_project {
-        let sel = &j.selection;
-        let project = ProjectSettings {
-            choice: sel.choice.clone(),
-            overrides: sel.overrides.iter().cloned().collect(),
-            presets: sel
-                .extra
-                .iter()
-                .filter(|p| sel.choice.get(p.kind) == p.id)
-                .cloned()
-                .collect(),
-        };
-        let title = path
-            .file_stem()
-            .and_then(|t| t.to_str())
-            .unwrap_or("project");
-        std::fs::write(path, write_project(title, &scene, &project, None))
-            .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
-        println!("saved the project as {}", path.display());
-    }
+    save_project(&j, &scene, &s)?;
     let out_path = j
         .output
         .clone()

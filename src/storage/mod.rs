@@ -18,6 +18,7 @@
 
 use crate::engine::gcode::PrintStats;
 use crate::engine::mesh::{Mesh, RepairReport};
+use crate::engine::model::calibration::HeightChange;
 use crate::engine::model::{Markup, Object, Scene};
 use crate::engine::printer::lan::{self, Kind};
 use crate::engine::settings::{Choice, Preset};
@@ -141,6 +142,9 @@ pub struct ProjectDoc {
     pub process: String,
     pub overrides: BTreeMap<String, String>,
     pub objects: Vec<StoredObject>,
+    /// Values that change from a height up (a calibration's bands).
+    #[serde(default)]
+    pub changes: Vec<HeightChange>,
 }
 
 impl ProjectDoc {
@@ -423,6 +427,7 @@ impl Db {
             process: choice.process.clone(),
             overrides: overrides.clone(),
             objects,
+            changes: scene.changes.clone(),
         };
         let doc_size = serde_json::to_string(&doc).map_or(0, |s| s.len()) as f64;
         let meta = ProjectMeta {
@@ -518,7 +523,7 @@ impl Db {
             meta: record.meta,
             scene: Scene {
                 objects,
-                ..Default::default()
+                changes: doc.changes,
             },
             choice: Choice {
                 printer: doc.printer,

@@ -10,6 +10,7 @@ pub mod oom;
 use crate::engine::assist::findings::Finding;
 use crate::engine::gcode::{PrintStats, preview};
 use crate::engine::mesh::{Mesh, RepairReport};
+use crate::engine::model::calibration::HeightChange;
 use crate::engine::model::{Instance, Markup, Object, Scene};
 use crate::engine::pipeline::{Cache, Observer};
 use crate::engine::settings::Settings;
@@ -32,6 +33,9 @@ pub struct Job {
     /// (what, name) of the presets used, for the G-code header.
     pub presets: Vec<(String, String)>,
     pub objects: Vec<JobObject>,
+    /// Values that change from a height up (a calibration's bands).
+    #[serde(default)]
+    pub changes: Vec<HeightChange>,
     /// Look for Assist's findings (Assist is on).
     pub checks: bool,
 }
@@ -240,7 +244,10 @@ fn slice_job(job: Job, meshes: &js_sys::Array, held: &mut Held) {
     let job_checks = job.checks;
     let started = reporter.now();
     let fail = |message: String| post(&Reply::Failed { id, message }, &[], &js_sys::Array::new());
-    let mut scene = Scene::default();
+    let mut scene = Scene {
+        changes: job.changes.clone(),
+        ..Default::default()
+    };
     let mut kept: HashMap<String, Arc<Mesh>> = HashMap::new();
     for (i, o) in job.objects.iter().enumerate() {
         let slot = meshes.get(i as u32);

@@ -106,6 +106,7 @@ impl Doc {
         let b = &other.scene.objects;
         self.choice == other.choice
             && self.overrides == other.overrides
+            && self.scene.changes == other.scene.changes
             && a.len() == b.len()
             && a.iter().zip(b).all(|(x, y)| {
                 x.name == y.name
@@ -713,7 +714,10 @@ pub fn save_3mf(ctx: Ctx) {
         .get_untracked()
         .map_or("Lamina project".to_string(), |m| m.name);
     let png = super::view3d::snapshot(&ctx, 256, 256).and_then(|url| png_bytes(&url));
-    let bytes = write_project(&title, &scene, &settings, png.as_deref());
+    let layer_height = ctx
+        .settings
+        .with_untracked(|s| s.as_ref().map_or(0.2, |s| s.layer_height));
+    let bytes = write_project(&title, &scene, &settings, layer_height, png.as_deref());
     let file = format!("{}.3mf", safe_file_name(&title));
     let array = js_sys::Uint8Array::from(&bytes[..]);
     if let Err(e) = save_bytes(&array, &file, "model/3mf") {

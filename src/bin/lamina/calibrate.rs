@@ -1,7 +1,7 @@
 //! `lamina calibrate KIND`: generates a calibration print for the chosen printer and
 //! filament and slices it, with each band's value set where the band starts.
 
-use super::{Clock, Fail, build_scene, parse_options, preset_names, value};
+use super::{Clock, Fail, build_scene, parse_options, preset_names, save_project, value};
 use lamina::engine::gcode::format_duration;
 use lamina::engine::mesh::ImportedObject;
 use lamina::engine::model::calibration::{self, KINDS};
@@ -63,8 +63,9 @@ pub fn cmd_calibrate(args: &[String]) -> Result<(), Fail> {
         instances: vec![glam::DAffine3::IDENTITY],
         ..Default::default()
     };
-    let mut scene = build_scene(&j, vec![vec![model]], &s)?;
-    scene.changes = cal.changes;
+    j.changes = cal.changes;
+    let scene = build_scene(&j, vec![vec![model]], &s)?;
+    save_project(&j, &scene, &s)?;
     let out_path = j
         .output
         .clone()
@@ -89,7 +90,8 @@ pub fn cmd_calibrate(args: &[String]) -> Result<(), Fail> {
         )
     }));
     println!("  bands:       {}", bands.join(", "));
-    println!("  read it:     the block with the cleanest surface, sharpest overhang and least");
-    println!("               stringing is the temperature to keep for this filament");
+    println!("  read it:     the block with the cleanest walls, the neatest edges over its groove");
+    println!("               and the fewest strings to the post: its label is the temperature");
+    println!("               to keep for this filament");
     Ok(())
 }

@@ -340,9 +340,10 @@ pub fn write(
                     if flavor == GcodeFlavor::Klipper {
                         let _ = writeln!(w.out, "SET_PRINT_STATS_INFO CURRENT_LAYER={}", li + 1);
                     }
-                    // Changes from this layer up: those at or below where it starts.
+                    // Changes from this layer up: those below where it ends (as PrusaSlicer
+                    // names a change by the top of its layer).
                     while let Some(c) = job.changes.get(next_change)
-                        && c.z <= z - height + 1e-6
+                        && c.z < z - 1e-6
                     {
                         write_change(&mut w.out, flavor, c);
                         next_change += 1;

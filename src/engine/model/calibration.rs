@@ -4,19 +4,21 @@
 
 use crate::engine::mesh::Mesh;
 use crate::engine::model::shapes;
+use crate::engine::settings::format_float;
+use serde::{Deserialize, Serialize};
 
 /// A value that changes from a height up, for the rest of the print.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeightChange {
     /// Height above the bed (mm) where the change takes effect: from the first layer that
-    /// starts at or above it.
+    /// ends above it (with layers that meet it, the first that starts at it).
     pub z: f64,
     pub change: Change,
     /// What the band is, for the G-code comment ("band 2 of 7").
     pub label: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Change {
     /// The nozzle's target temperature (°C), without waiting for it.
     NozzleTemperature(f64),
@@ -37,6 +39,130 @@ impl Change {
     }
 }
 
+/// Where PrusaSlicer keeps per-height G-code in a 3MF (OrcaSlicer and Bambu Studio read it
+/// too); Orca's own file, with a plate level, is `ORCA_CHANGES_PATH`.
+pub const PRUSA_CHANGES_PATH: &str = "Metadata/Prusa_Slicer_custom_gcode_per_print_z.xml";
+pub const ORCA_CHANGES_PATH: &str = "Metadata/custom_gcode_per_layer.xml";
+
+/// PrusaSlicer's `CustomGCode::Type::Custom`: `extra` holds the G-code.
+const PRUSA_CUSTOM: i32 = 4;
+
+/// The changes as PrusaSlicer's per-height G-code: each a custom code (`M104 S…`, which
+/// Marlin, Klipper and RepRapFirmware all take) named by the top of the layer it applies to
+/// (`print_z`), which is `layer_height` above where Lamina's change starts.
+pub fn to_prusa_xml(changes: &[HeightChange], layer_height: f64) -> String {
+    let mut out =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<custom_gcodes_per_print_z>\n");
+    for c in changes {
+        let code = match c.change {
+            Change::NozzleTemperature(t) => format!("M104 S{}", format_float(t)),
+        };
+        out.push_str(&format!(
+            "<code print_z=\"{}\" type=\"{PRUSA_CUSTOM}\" extruder=\"1\" color=\"\" extra=\"{code}\" gcode=\"{code}\"/>\n",
+            format_float(((c.z + layer_height) * 1e4).round() / 1e4)
+        ));
+    }
+    out.push_str("<mode value=\"SingleExtruder\"/>\n</custom_gcodes_per_print_z>\n");
+    out
+}
+
+/// Reads PrusaSlicer's (`<code print_z>`) or OrcaSlicer's (`<layer top_z>`) per-height
+/// G-code. A custom code that sets the nozzle's temperature becomes a change from just below
+/// its layer's top; anything else (colour changes, pauses, other G-code) is named in the notes
+/// as not used.
+pub fn from_custom_gcode_xml(text: &str) -> (Vec<HeightChange>, Vec<String>) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut changes = Vec::new();
+    let mut notes = Vec::new();
+    loop {
+        let e = match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Err(e) => {
+                notes.push(format!("the per-height G-code could not be read: {e}"));
+                break;
+            }
+            Ok(Event::Start(e) | Event::Empty(e)) => e,
+            Ok(_) => continue,
+        };
+        let name = e.local_name();
+        if !matches!(name.as_ref(), "code" | "layer") {
+            continue;
+        }
+        let attr = |key: &str| {
+            e.attributes()
+                .flatten()
+                .find(|a| a.key.local_name().as_ref() == key)
+                .and_then(|a| {
+                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .ok()
+                        .map(|v| v.into_owned())
+                })
+        };
+        let Some(top) = attr("print_z")
+            .or_else(|| attr("top_z"))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|z| z.is_finite() && *z > 0.0)
+        else {
+            notes.push("not used: a per-height G-code without a height".into());
+            continue;
+        };
+        // Files before PrusaSlicer 2.3 have no type, only the G-code.
+        let kind = attr("type").and_then(|t| t.trim().parse::<i32>().ok());
+        let code = match kind {
+            Some(PRUSA_CUSTOM) => attr("extra").unwrap_or_default(),
+            None => attr("gcode").unwrap_or_default(),
+            Some(_) => String::new(),
+        };
+        let at = format_float(top);
+        match nozzle_temperature(&code) {
+            Some(t) => changes.push(HeightChange {
+                // Lamina's change takes the first layer that ends above its height; PrusaSlicer's
+                // the layer that ends at `print_z`.
+                z: top - 0.01,
+                change: Change::NozzleTemperature(t),
+                label: String::new(),
+            }),
+            None => notes.push(match kind {
+                Some(0) => format!(
+                    "not used: the colour change at {at} mm (Lamina has no colour changes yet)"
+                ),
+                Some(1) => format!("not used: the pause at {at} mm (Lamina has no pauses yet)"),
+                Some(2) => format!("not used: the tool change at {at} mm"),
+                _ => format!("not used: the G-code \"{}\" at {at} mm", code.trim()),
+            }),
+        }
+    }
+    changes.sort_by(|a, b| a.z.total_cmp(&b.z));
+    let n = changes.len();
+    for (i, c) in changes.iter_mut().enumerate() {
+        c.label = format!("change {} of {n}", i + 1);
+    }
+    (changes, notes)
+}
+
+/// The nozzle temperature a one-line G-code sets, in any flavour's command.
+fn nozzle_temperature(code: &str) -> Option<f64> {
+    let line = code.trim();
+    if line.contains('\n') {
+        return None;
+    }
+    let words: Vec<&str> = line.split(';').next()?.split_whitespace().collect();
+    let value = |prefix: &str| {
+        words
+            .iter()
+            .find_map(|w| w.strip_prefix(prefix))
+            .and_then(|v| v.parse::<f64>().ok())
+    };
+    let t = match words.first()?.to_ascii_uppercase().as_str() {
+        "M104" | "M109" if words.iter().all(|w| !w.starts_with('T') || *w == "T0") => value("S"),
+        "G10" if words.contains(&"P0") => value("S"),
+        "SET_HEATER_TEMPERATURE" if words.contains(&"HEATER=extruder") => value("TARGET="),
+        _ => None,
+    }?;
+    (150.0..=450.0).contains(&t).then_some(t)
+}
+
 /// A generated calibration print.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Calibration {
@@ -51,7 +177,7 @@ pub struct Calibration {
 /// The calibrations `lamina calibrate` knows, with a one-line description.
 pub const KINDS: &[(&str, &str)] = &[(
     "temp-tower",
-    "temperature tower: one 8 mm block per temperature, from --start to --end by --step °C",
+    "temperature tower: one 8 mm block per temperature, labelled with it, from --start to --end by --step °C",
 )];
 
 /// The most bands a tower has (a 20 °C step range at 1 °C, or 100 °C at 5 °C).
@@ -94,14 +220,14 @@ pub fn temperature_tower(start: f64, end: f64, step: f64) -> Result<Calibration,
             label: format!("band {} of {bands}", i + 1),
         })
         .collect();
-    let t0 = crate::engine::settings::format_float(start);
+    let t0 = format_float(start);
     Ok(Calibration {
         name: format!(
             "temperature tower {}–{} °C",
-            crate::engine::settings::format_float(start),
-            crate::engine::settings::format_float(temps[bands - 1])
+            format_float(start),
+            format_float(temps[bands - 1])
         ),
-        mesh: shapes::temp_tower(bands),
+        mesh: shapes::temp_tower(bands, &temps),
         start: vec![("first_layer_temperature", t0.clone()), ("temperature", t0)],
         changes,
     })
@@ -126,6 +252,34 @@ mod tests {
         // Upwards too, and a step that does not divide the range stops short of the end.
         let up = temperature_tower(190.0, 212.0, 5.0).unwrap();
         assert_eq!(up.changes.last().unwrap().change.value(), 210.0);
+    }
+
+    #[test]
+    fn changes_round_trip_through_prusaslicers_per_height_gcode() {
+        let c = temperature_tower(230.0, 210.0, 10.0).unwrap();
+        let xml = to_prusa_xml(&c.changes, 0.2);
+        assert!(xml.contains("print_z=\"9.2\" type=\"4\""), "{xml}");
+        let (back, notes) = from_custom_gcode_xml(&xml);
+        assert!(notes.is_empty(), "{notes:?}");
+        let got: Vec<(f64, f64)> = back.iter().map(|h| (h.z, h.change.value())).collect();
+        assert_eq!(got.len(), 2);
+        for ((z, t), (ez, et)) in got.iter().zip([(9.19, 220.0), (18.19, 210.0)]) {
+            assert!((z - ez).abs() < 1e-9 && *t == et, "{got:?}");
+        }
+        // OrcaSlicer's file, other flavours' commands and what Lamina cannot do yet.
+        let orca = r##"<custom_gcodes_per_layer><plate><plate_info id="1"/>
+            <layer top_z="4.4" type="4" extruder="1" color="" extra="SET_HEATER_TEMPERATURE HEATER=extruder TARGET=215" gcode=""/>
+            <layer top_z="2.4" type="0" extruder="1" color="#E53935" extra="" gcode="M600"/>
+            <layer top_z="6" type="4" extruder="1" color="" extra="G10 P0 S205" gcode=""/>
+            <layer top_z="7" type="4" extruder="1" color="" extra="M106 S255" gcode=""/>
+            <mode value="SingleExtruder"/></plate></custom_gcodes_per_layer>"##;
+        let (back, notes) = from_custom_gcode_xml(orca);
+        let got: Vec<f64> = back.iter().map(|h| h.change.value()).collect();
+        assert_eq!(got, [215.0, 205.0]);
+        assert_eq!(back[1].label, "change 2 of 2");
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].contains("colour change at 2.4 mm"), "{notes:?}");
+        assert!(notes[1].contains("M106 S255"), "{notes:?}");
     }
 
     #[test]

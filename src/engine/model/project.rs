@@ -3,6 +3,7 @@
 //! `Metadata/lamina.toml`. Opening a 3MF reads those settings back, or maps PrusaSlicer's and
 //! OrcaSlicer's project settings onto Lamina's.
 
+use super::calibration::{self, Change, HeightChange};
 use super::{Object, Scene};
 use crate::engine::mesh::paint::PaintKind;
 use crate::engine::mesh::{self, FacetPaint, ImportError, ImportedObject, WriteObject};
@@ -114,15 +115,21 @@ impl FileSettings {
 pub struct OpenedFile {
     pub objects: Vec<ImportedObject>,
     pub settings: Option<FileSettings>,
+    /// Values that change from a height up (a calibration's bands), lowest first.
+    pub changes: Vec<HeightChange>,
     /// What the file held that was left out, for people.
     pub notes: Vec<String>,
 }
 
-/// Writes the scene and settings as a 3MF project (with a PNG thumbnail if given).
+/// Writes the scene and settings as a 3MF project (with a PNG thumbnail if given). The
+/// scene's height changes go into Lamina's settings and, for other slicers, into
+/// PrusaSlicer's per-height G-code, which names each by the top of its first layer
+/// (`layer_height` above it).
 pub fn write_project(
     title: &str,
     scene: &Scene,
     settings: &ProjectSettings,
+    layer_height: f64,
     thumbnail_png: Option<&[u8]>,
 ) -> Vec<u8> {
     let transforms: Vec<Vec<DAffine3>> = scene
@@ -153,15 +160,19 @@ pub fn write_project(
             volumes: &o.volumes,
         })
         .collect();
-    let toml = settings_toml(settings);
+    let toml = settings_toml(settings, &scene.changes);
     let mut extra: Vec<(&str, &[u8])> = vec![(SETTINGS_PATH, toml.as_bytes())];
+    let per_height = calibration::to_prusa_xml(&scene.changes, layer_height);
+    if !scene.changes.is_empty() {
+        extra.push((calibration::PRUSA_CHANGES_PATH, per_height.as_bytes()));
+    }
     if let Some(png) = thumbnail_png {
         extra.push(("Metadata/thumbnail.png", png));
     }
     mesh::write_3mf(title, &objects, &extra)
 }
 
-fn settings_toml(s: &ProjectSettings) -> String {
+fn settings_toml(s: &ProjectSettings, changes: &[HeightChange]) -> String {
     use toml::Value;
     let mut t = toml::Table::new();
     t.insert("format".into(), Value::Integer(FORMAT));
@@ -188,13 +199,30 @@ fn settings_toml(s: &ProjectSettings) -> String {
         })
         .collect();
     t.insert("presets".into(), Value::Array(presets));
+    if !changes.is_empty() {
+        let changes: Vec<Value> = changes
+            .iter()
+            .map(|c| {
+                let mut e = toml::Table::new();
+                e.insert("z".into(), Value::Float(c.z));
+                e.insert("key".into(), Value::String(c.change.key().into()));
+                e.insert("value".into(), Value::Float(c.change.value()));
+                e.insert("label".into(), Value::String(c.label.clone()));
+                Value::Table(e)
+            })
+            .collect();
+        t.insert("changes".into(), Value::Array(changes));
+    }
     format!(
         "# Lamina project settings\n{}",
         toml::to_string(&t).unwrap_or_default()
     )
 }
 
-fn read_settings_toml(text: &str) -> Result<(ProjectSettings, Vec<String>), String> {
+/// The settings, the height changes, and entries this version could not use.
+type SettingsFile = (ProjectSettings, Vec<HeightChange>, Vec<String>);
+
+fn read_settings_toml(text: &str) -> Result<SettingsFile, String> {
     let t: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
     let format = t.get("format").and_then(|v| v.as_integer()).unwrap_or(0);
     let mut ignored = Vec::new();
@@ -242,7 +270,37 @@ fn read_settings_toml(text: &str) -> Result<(ProjectSettings, Vec<String>), Stri
             }
         }
     }
-    Ok((s, ignored))
+    let mut changes = Vec::new();
+    for entry in t
+        .get("changes")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let number = |k: &str| {
+            entry
+                .get(k)
+                .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+                .filter(|x| x.is_finite())
+        };
+        let key = entry.get("key").and_then(|v| v.as_str()).unwrap_or("");
+        match (number("z"), key, number("value")) {
+            (Some(z), "temperature", Some(v)) if z >= 0.0 => changes.push(HeightChange {
+                z,
+                change: Change::NozzleTemperature(v),
+                label: entry
+                    .get("label")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+            }),
+            _ => ignored.push(format!(
+                "a height change of '{key}' this version cannot make"
+            )),
+        }
+    }
+    changes.sort_by(|a, b| a.z.total_cmp(&b.z));
+    Ok((s, changes, ignored))
 }
 
 /// Reads any model file; a 3MF's project settings come with it (Lamina's own, else
@@ -253,6 +311,7 @@ pub fn open_file(name: &str, bytes: &[u8]) -> Result<OpenedFile, ImportError> {
         return Ok(OpenedFile {
             objects: mesh::import(name, bytes)?,
             settings: None,
+            changes: Vec::new(),
             notes: Vec::new(),
         });
     }
@@ -267,9 +326,12 @@ pub fn open_file(name: &str, bytes: &[u8]) -> Result<OpenedFile, ImportError> {
             .and_then(|b| std::str::from_utf8(b).ok())
     };
     let base = Settings::default();
+    let mut notes = package.notes.clone();
+    let mut changes = Vec::new();
     let settings = if let Some(t) = text(SETTINGS_PATH) {
-        let (settings, ignored) = read_settings_toml(t)
+        let (settings, own, ignored) = read_settings_toml(t)
             .map_err(|e| ImportError::Garbage(format!("{SETTINGS_PATH}: {e}")))?;
+        changes = own;
         Some(FileSettings::Lamina { settings, ignored })
     } else if let Some(t) = text("Metadata/Slic3r_PE.config") {
         let pairs: Vec<(String, String)> = foreign::parse_ini(t, true)
@@ -292,10 +354,21 @@ pub fn open_file(name: &str, bytes: &[u8]) -> Result<OpenedFile, ImportError> {
     } else {
         None
     };
+    // Another slicer's per-height G-code, unless Lamina's own changes came with the file.
+    if !matches!(settings, Some(FileSettings::Lamina { .. })) {
+        let xml =
+            text(calibration::PRUSA_CHANGES_PATH).or_else(|| text(calibration::ORCA_CHANGES_PATH));
+        if let Some(xml) = xml {
+            let (found, left_out) = calibration::from_custom_gcode_xml(xml);
+            changes = found;
+            notes.extend(left_out);
+        }
+    }
     Ok(OpenedFile {
         objects: package.objects,
         settings,
-        notes: package.notes,
+        changes,
+        notes,
     })
 }
 
@@ -375,8 +448,11 @@ mod tests {
                 [4.0, 4.0, 2.0],
             )),
         });
+        s.changes = crate::engine::model::calibration::temperature_tower(230.0, 220.0, 5.0)
+            .unwrap()
+            .changes;
         let png = b"\x89PNG\r\n\x1a\nnot really";
-        let bytes = write_project("My project", &s, &settings(), Some(png));
+        let bytes = write_project("My project", &s, &settings(), 0.2, Some(png));
         let opened = open_file("project.3mf", &bytes).unwrap();
         let back = Scene::from_objects(opened.objects);
         assert_eq!(back.objects.len(), 2);
@@ -387,6 +463,7 @@ mod tests {
             assert_eq!(a.markup(), b.markup());
         }
         assert!(!back.objects[0].markup().is_empty());
+        assert_eq!(opened.changes, s.changes);
         assert_eq!(
             opened.settings,
             Some(FileSettings::Lamina {
@@ -402,7 +479,7 @@ mod tests {
     fn bad_entries_in_lamina_settings_are_listed() {
         let text = "format = 1\nprinter = \"a\"\nfilament = \"b\"\nprocess = \"c\"\n\
                     [overrides]\nperimeters = \"-3\"\nnot_a_key = \"1\"\nfill_density = \"40\"\n";
-        let (s, ignored) = read_settings_toml(text).unwrap();
+        let (s, _, ignored) = read_settings_toml(text).unwrap();
         assert_eq!(s.overrides.len(), 1);
         assert_eq!(ignored.len(), 2, "{ignored:?}");
         assert!(read_settings_toml("printer = 3").is_err());

@@ -90,7 +90,7 @@ pub fn shape(name: &str) -> Option<Mesh> {
         "islands" => islands(5, 3.0, 6.0, 8.0),
         "holes" => holes_plate(40.0, 6.0, 5.0),
         "overhang" => overhang_t(),
-        "temp-tower" => temp_tower(5),
+        "temp-tower" => temp_tower(5, &[]),
         "overhang-test" => standing(&overhang_test_profile(), 10.0),
         "cavity-box" => with_inner_box(true),
         "nested-solid" => with_inner_box(false),
@@ -448,13 +448,135 @@ fn standing(profile: &[(f64, f64)], depth: f64) -> Mesh {
 /// The height of a temperature tower's band: an 8 mm block and the 1 mm groove above it.
 pub const TOWER_BAND: f64 = 9.0;
 
-/// A temperature tower of `blocks` blocks, 10 mm deep (`temp_tower_profile`).
-pub fn temp_tower(blocks: usize) -> Mesh {
-    standing(&temp_tower_profile(blocks), 10.0)
+/// A temperature tower of `blocks` blocks, 10 mm deep (`temp_tower_profile`), with a 4 mm
+/// post 6 mm beside it, as tall: every layer travels between the two, so a block printed too
+/// hot strings across the gap. `labels` (one per block, bottom first, or none) are embossed
+/// on each block's front as seven-segment digits.
+pub fn temp_tower(blocks: usize, labels: &[f64]) -> Mesh {
+    let mut m = standing(&temp_tower_profile(blocks), 10.0);
+    let top = blocks as f64 * TOWER_BAND - 1.0;
+    m.append(&extrude(&rect(26.0, 3.0, 30.0, 7.0), 0.0, top));
+    for (i, t) in labels.iter().take(blocks).enumerate() {
+        let text = format!("{}", t.round() as i64);
+        m.append(&seven_segment::emboss(
+            &text,
+            10.0,
+            i as f64 * TOWER_BAND + seven_segment::MARGIN,
+        ));
+    }
+    m
+}
+
+/// Digits embossed on a face, as a seven-segment display draws them. Written here because a
+/// calibration print needs only digits, legible at a nozzle's scale, and a font crate would
+/// bring outlines to triangulate for what seven bars do.
+pub mod seven_segment {
+    use crate::engine::mesh::Mesh;
+
+    /// A digit's width and height (mm), the bars' thickness and the gap between digits.
+    pub const WIDTH: f64 = 4.0;
+    pub const HEIGHT: f64 = 6.0;
+    pub const BAR: f64 = 1.2;
+    pub const GAP: f64 = 1.5;
+    /// From a block's bottom to its label's.
+    pub const MARGIN: f64 = 1.0;
+    /// How far the digits stand out of the face (mm), and how far they reach into it (so
+    /// that they are one solid with it).
+    pub const RAISED: f64 = 0.6;
+    const INTO: f64 = 0.1;
+
+    /// The bars: a (top), b (top right), c (bottom right), d (bottom), e (bottom left), f (top
+    /// left), g (middle), as (x0, z0, x1, z1) in a digit's box.
+    pub fn bars() -> [(f64, f64, f64, f64); 7] {
+        let (w, h, t) = (WIDTH, HEIGHT, BAR);
+        [
+            (0.0, h - t, w, h),
+            (w - t, h / 2.0, w, h),
+            (w - t, 0.0, w, h / 2.0),
+            (0.0, 0.0, w, t),
+            (0.0, 0.0, t, h / 2.0),
+            (0.0, h / 2.0, t, h),
+            (0.0, (h - t) / 2.0, w, (h + t) / 2.0),
+        ]
+    }
+
+    /// Which bars each digit lights (bit 0 = a … bit 6 = g).
+    pub const DIGITS: [u8; 10] = [
+        0b0111111, 0b0000110, 0b1011011, 0b1001111, 0b1100110, 0b1101101, 0b1111101, 0b0000111,
+        0b1111111, 0b1101111,
+    ];
+
+    /// `text`'s digits (others are skipped) standing out of the face y = 0 towards −y,
+    /// centred on x = `x_mid`, from z = `z0` up.
+    pub fn emboss(text: &str, x_mid: f64, z0: f64) -> Mesh {
+        let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_digit).collect();
+        let n = digits.len() as f64;
+        let x_start = x_mid - (n * WIDTH + (n - 1.0).max(0.0) * GAP) / 2.0;
+        let mut m = Mesh::default();
+        for (k, d) in digits.iter().enumerate() {
+            let x = x_start + k as f64 * (WIDTH + GAP);
+            let lit = DIGITS[(d - b'0') as usize];
+            for (i, (bx0, bz0, bx1, bz1)) in bars().into_iter().enumerate() {
+                if lit & (1 << i) != 0 {
+                    m.append(&bar(x + bx0, z0 + bz0, x + bx1, z0 + bz1));
+                }
+            }
+        }
+        m
+    }
+
+    /// One bar: a box standing out of the face whose underside slopes at 45° from the face,
+    /// so that it prints without an overhang.
+    fn bar(x0: f64, z0: f64, x1: f64, z1: f64) -> Mesh {
+        let (yi, yo) = (INTO, -RAISED);
+        let rise = yi - yo;
+        let p = [
+            [x0, yi, z0],
+            [x1, yi, z0],
+            [x1, yi, z1],
+            [x0, yi, z1],
+            [x0, yo, z0 + rise],
+            [x1, yo, z0 + rise],
+            [x1, yo, z1],
+            [x0, yo, z1],
+        ];
+        let quads = [
+            [0, 1, 2, 3],
+            [4, 5, 6, 7],
+            [0, 1, 5, 4],
+            [3, 2, 6, 7],
+            [0, 3, 7, 4],
+            [1, 2, 6, 5],
+        ];
+        let centre = p.iter().fold([0.0; 3], |a, v| {
+            [a[0] + v[0] / 8.0, a[1] + v[1] / 8.0, a[2] + v[2] / 8.0]
+        });
+        let sub = |a: [f64; 3], b: [f64; 3]| [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+        let mut triangles = Vec::new();
+        for q in quads {
+            for t in [[q[0], q[1], q[2]], [q[0], q[2], q[3]]] {
+                let (a, b, c) = (p[t[0]], p[t[1]], p[t[2]]);
+                let (u, v) = (sub(b, a), sub(c, a));
+                let n = [
+                    u[1] * v[2] - u[2] * v[1],
+                    u[2] * v[0] - u[0] * v[2],
+                    u[0] * v[1] - u[1] * v[0],
+                ];
+                let out = sub(a, centre);
+                let outward = n[0] * out[0] + n[1] * out[1] + n[2] * out[2] > 0.0;
+                let t = t.map(|i| i as u32);
+                triangles.push(if outward { t } else { [t[0], t[2], t[1]] });
+            }
+        }
+        Mesh {
+            vertices: p.iter().map(|v| v.map(|c| c as f32)).collect(),
+            triangles,
+        }
+    }
 }
 
 /// `blocks` 8 mm blocks 20 mm wide, each but the last followed by a 1 mm groove 1 mm deep on
-/// both sides.
+/// both sides, flat below and sloping at 45° above.
 fn temp_tower_profile(blocks: usize) -> Vec<(f64, f64)> {
     let mut right = Vec::new();
     for i in 0..blocks {
@@ -462,8 +584,8 @@ fn temp_tower_profile(blocks: usize) -> Vec<(f64, f64)> {
         right.push((20.0, z));
         right.push((20.0, z + 8.0));
         if i + 1 < blocks {
+            // The groove's top slopes at 45°: nothing overhangs.
             right.push((19.0, z + 8.0));
-            right.push((19.0, z + TOWER_BAND));
         }
     }
     let mut left: Vec<(f64, f64)> = right.iter().map(|&(x, y)| (20.0 - x, y)).collect();
@@ -502,7 +624,10 @@ mod tests {
             ("islands", 25.0 * PI * 2.25 * 6.0),
             ("holes", 6.0 * (1600.0 - 9.0 * PI * 6.25)),
             ("overhang", 1500.0 + 1360.0),
-            ("temp-tower", 10.0 * (5.0 * 8.0 * 20.0 + 4.0 * 18.0)),
+            (
+                "temp-tower",
+                10.0 * (5.0 * 8.0 * 20.0 + 4.0 * 19.0) + 16.0 * 44.0,
+            ),
             (
                 "overhang-test",
                 10.0 * (6.0 * 30.0

@@ -1,0 +1,110 @@
+// Calibration from the app, as a maker runs it: a temperature tower made from the Calibrate
+// menu opens as a project of its own, keeps its bands across a reload, slices with each
+// band's temperature where the band starts, and the block picked is kept in the user's own
+// filament preset, which survives a reload and is what a new project prints with.
+//   LAMINA_URL=http://127.0.0.1:PORT/ LAMINA_SHARED=../shared ARTIFACTS=dir node --test calibrate.test.mjs
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACTS, openPage, ready, saved, useBrowser } from './env.mjs';
+
+const session = useBrowser();
+const errors = [];
+
+/** The value of a setting, found with the panel's search as a person would. */
+async function setting(p, key) {
+  await p.fill('#settings-search', key.replace(/_/g, ' '));
+  const value = await p.inputValue(`#setting-${key}`);
+  await p.fill('#settings-search', '');
+  return value;
+}
+
+const filament = (p) => p.$eval('#preset-filament', (s) => s.options[s.selectedIndex].textContent);
+
+test('a temperature tower from the Calibrate menu, sliced, and 215 °C kept in the filament preset', async () => {
+  const context = await session.browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+  const p = await openPage(context, errors);
+  const firstProject = await p.inputValue('#project-name');
+  const plainFilament = await filament(p);
+
+  // The menu proposes a range around the filament's temperature; the picture follows the
+  // range typed.
+  await p.click('#calibrate-button');
+  await p.waitForSelector('.calibrate-panel');
+  await p.fill('#tower-start', '225');
+  await p.fill('#tower-end', '205');
+  await p.fill('#tower-step', '5');
+  await p.waitForFunction(() => document.querySelectorAll('.tower-picture .tower-block').length === 5);
+  const labels = await p.locator('.tower-picture .tower-label').allTextContents();
+  assert.deepEqual(labels, ['225 °C', '220 °C', '215 °C', '210 °C', '205 °C']);
+  writeFileSync(join(ARTIFACTS, 'calibrate-01-menu.png'), await p.screenshot());
+  // A range that gives one block is refused with the reason.
+  await p.fill('#tower-end', '225');
+  await p.waitForSelector('.calibrate-panel .field-error');
+  assert.match(await p.textContent('.calibrate-panel .field-error'), /one temperature/);
+  await p.fill('#tower-end', '205');
+
+  // Made as a new project: one tower, printed from 225 °C.
+  await p.click('#tower-make');
+  await p.waitForFunction(() => document.querySelector('#project-name')?.value === 'Temperature tower 225–205 °C');
+  assert.equal(await p.locator('.object').count(), 1);
+  assert.equal(await setting(p, 'temperature'), '225');
+  await saved(p);
+
+  // The bands are kept with the project: reload, then slice.
+  await p.reload();
+  await ready(p);
+  assert.equal(await p.inputValue('#project-name'), 'Temperature tower 225–205 °C');
+  await p.click('#slice-button');
+  await p.waitForSelector('#download-button', { timeout: 300_000 });
+  const [download] = await Promise.all([p.waitForEvent('download'), p.click('#download-button')]);
+  const file = join(ARTIFACTS, 'calibrate-tower.gcode');
+  await download.saveAs(file);
+  const gcode = readFileSync(file, 'utf8');
+  assert.match(gcode, /^M109 S225/m);
+  const lines = gcode.split('\n');
+  for (const [band, temp, z] of [[2, 220, 9], [3, 215, 18], [4, 210, 27], [5, 205, 36]]) {
+    const comment = `; calibration band ${band} of 5: temperature = ${temp}`;
+    const at = lines.flatMap((l, i) => (l === comment ? [i] : []));
+    assert.equal(at.length, 1, `${comment}: ${at.length} times`);
+    assert.equal(lines[at[0] + 1], `M104 S${temp}`);
+    const layerZ = Number(lines.slice(0, at[0]).reverse().find((l) => l.startsWith(';Z:')).slice(3));
+    assert.ok(Math.abs(layerZ - (z + 0.2)) < 1e-6, `${temp} °C set at z ${layerZ}, not ${z + 0.2}`);
+  }
+  writeFileSync(join(ARTIFACTS, 'calibrate-02-sliced.png'), await p.screenshot());
+
+  // Read the tower: pick the middle block and keep it.
+  await p.click('#calibrate-button');
+  await p.waitForSelector('#tower-pick');
+  const options = await p.locator('#tower-pick option').allTextContents();
+  assert.equal(options.length, 5);
+  assert.match(options[0], /Block 1 from the bottom: 225 °C/);
+  await p.selectOption('#tower-pick', '215');
+  assert.equal(await p.textContent('#tower-keep'), 'Keep 215 °C in my filament preset');
+  writeFileSync(join(ARTIFACTS, 'calibrate-03-read.png'), await p.screenshot());
+  await p.click('#tower-keep');
+  await p.waitForSelector('.message >> text=/Kept 215 °C in your filament preset/');
+  await p.keyboard.press('Escape');
+  const kept = await filament(p);
+  assert.equal(kept, `${plainFilament} (yours)`);
+  // The tower itself still prints from 225 °C: the project's own value stays.
+  assert.equal(await setting(p, 'temperature'), '225');
+  await saved(p);
+
+  // After a reload the preset is still there and chosen; a new project prints at 215 °C.
+  await p.reload();
+  await ready(p);
+  assert.equal(await filament(p), kept);
+  await p.click('#projects-button');
+  await p.click('#new-project');
+  await p.waitForFunction(() => document.querySelectorAll('.object').length === 0);
+  assert.equal(await filament(p), kept);
+  assert.equal(await setting(p, 'temperature'), '215');
+  // The project that was open before the tower is still in the list.
+  await p.click('#projects-button');
+  await p.waitForFunction((n) => [...document.querySelectorAll('.card-name')].some((e) => e.value === n), firstProject);
+  await context.close();
+  assert.deepEqual(errors, []);
+});
