@@ -90,6 +90,10 @@ fn bad_calibration_requests_are_one_line_errors() {
             vec!["calibrate", "temp-tower", "model.stl"],
             "makes its own model",
         ),
+        (
+            vec!["calibrate", "pa-tower", "--step", "0.02"],
+            "5 mm tower",
+        ),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_lamina"))
             .args(&args)
@@ -235,4 +239,73 @@ fn a_tower_saved_as_a_project_slices_the_same() {
         xml.contains(r#"<code print_z="9.2" type="4" extruder="1" color="" extra="M104 S210""#),
         "{xml}"
     );
+}
+
+/// The pressure advance tower sets the value once per mm of height, in each flavour's own
+/// command, from the first layer above each mm, and prints with no flags.
+#[test]
+fn pressure_advance_tower_rises_each_mm_in_every_flavour() {
+    let dir = out_dir("calibrate");
+    for (flavor, command) in [
+        ("marlin2", "M900 K"),
+        ("klipper", "SET_PRESSURE_ADVANCE ADVANCE="),
+        ("reprapfirmware", "M572 D0 S"),
+    ] {
+        let gcode = dir.join(format!("pa-tower-{flavor}.gcode"));
+        let out = Command::new(env!("CARGO_BIN_EXE_lamina"))
+            .args(["calibrate", "pa-tower", "--start", "0.01", "--end", "0.05"])
+            .args(["--step", "0.004", "--set"])
+            .arg(format!("gcode_flavor={flavor}"))
+            .arg("-o")
+            .arg(&gcode)
+            .output()
+            .expect("lamina runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&gcode).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        // Set once at the start, then once per mm: 0.014 at 1 mm … 0.05 at 10 mm.
+        assert!(
+            lines.contains(&format!("{command}0.01 ; pressure advance").as_str()),
+            "{flavor}: no start value"
+        );
+        let set: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].starts_with(command) && !lines[i].contains(';'))
+            .collect();
+        assert_eq!(set.len(), 10, "{flavor}");
+        for (k, &i) in set.iter().enumerate() {
+            let mm = k + 1;
+            let value = ((0.01 + 0.004 * mm as f64) * 1e6).round() / 1e6;
+            assert_eq!(
+                lines[i - 1],
+                format!("; calibration height {mm} mm: pressure_advance = {value}"),
+                "{flavor}"
+            );
+            assert_eq!(lines[i], format!("{command}{value}"), "{flavor}");
+            let layer_z: f64 = lines[..i]
+                .iter()
+                .rev()
+                .find_map(|l| l.strip_prefix(";Z:"))
+                .and_then(|v| v.parse().ok())
+                .unwrap();
+            assert!(
+                (layer_z - (mm as f64 + 0.2)).abs() < 1e-6,
+                "{flavor}: {value} set in the layer at {layer_z}"
+            );
+        }
+        if flavor == "marlin2" {
+            let model = dir.join("pa-tower.stl");
+            let mesh =
+                lamina::engine::model::calibration::pressure_advance_tower(0.01, 0.05, 0.004)
+                    .unwrap()
+                    .mesh;
+            std::fs::write(&model, lamina::engine::mesh::write_binary_stl(&mesh)).unwrap();
+            let report = check(&gcode, Some(&model));
+            let flags = report["flags"].as_array().expect("flags");
+            assert!(flags.is_empty(), "checker flags {flags:?}");
+        }
+    }
 }

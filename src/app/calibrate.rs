@@ -1,25 +1,25 @@
-//! The Calibrate menu. It makes a calibration print from the engine's generator
-//! (`model::calibration`) as a project of its own, so the user's open project is kept. It
-//! shows how to read the printed result, and with one click keeps the value the user picks
-//! in their own filament preset.
+//! The Calibrate menu. It makes a calibration print (a temperature tower, a pressure advance
+//! tower) from the engine's generators (`model::calibration`) as a project of its own, so the
+//! user's open project is kept. It shows how to read the printed result, and with one click
+//! keeps the value the user reads off it in their own filament preset.
 
 use super::{Ctx, browser, projects, settings_panel};
 use crate::engine::mesh::ImportedObject;
 use crate::engine::model::Scene;
-use crate::engine::model::calibration::{self, Change};
+use crate::engine::model::calibration::{self, Calibration, Change, HeightChange};
 use crate::engine::settings::{PresetKind, format_float};
 use glam::DAffine3;
 use leptos::prelude::*;
 
-/// The tower's temperatures as the form holds them (text, checked on use).
+/// A tower's range as the form holds it (text, checked on use).
 #[derive(Clone, Copy)]
-struct TowerForm {
+struct RangeForm {
     start: RwSignal<String>,
     end: RwSignal<String>,
     step: RwSignal<String>,
 }
 
-impl TowerForm {
+impl RangeForm {
     /// The numbers typed, or which one is not a number.
     fn values(&self) -> Result<(f64, f64, f64), String> {
         let read = |what: &str, v: RwSignal<String>| {
@@ -28,7 +28,7 @@ impl TowerForm {
                 .parse::<f64>()
                 .ok()
                 .filter(|x| x.is_finite())
-                .ok_or_else(|| format!("the {what} temperature \"{text}\" is not a number"))
+                .ok_or_else(|| format!("the {what} value \"{text}\" is not a number"))
         };
         Ok((
             read("start", self.start)?,
@@ -47,24 +47,37 @@ fn plate_tower(ctx: Ctx) -> Option<Vec<f64>> {
     let bands: Vec<f64> = ctx.scene.with(|s| {
         s.changes
             .iter()
-            .map(|c| match c.change {
-                Change::NozzleTemperature(t) => t,
+            .filter_map(|c| match c.change {
+                Change::NozzleTemperature(t) => Some(t),
+                _ => None,
             })
             .collect()
     });
     (!bands.is_empty()).then(|| std::iter::once(first).chain(bands).collect())
 }
 
-/// Makes the tower and opens it as a new project: centred on the bed, printed from the
-/// first temperature (the project's own value), each band set where it starts.
-fn make_tower(ctx: Ctx, form: TowerForm) {
-    let made = form
-        .values()
-        .and_then(|(start, end, step)| calibration::temperature_tower(start, end, step));
+/// The pressure advance changes of the tower on the plate, and the value it starts at.
+fn plate_pa(ctx: Ctx) -> Option<(f64, Vec<HeightChange>)> {
+    let first = ctx
+        .settings
+        .with(|s| s.as_ref().ok().map(|s| s.pressure_advance))?;
+    let changes: Vec<HeightChange> = ctx.scene.with(|s| {
+        s.changes
+            .iter()
+            .filter(|c| matches!(c.change, Change::PressureAdvance(_)))
+            .cloned()
+            .collect()
+    });
+    (!changes.is_empty()).then_some((first, changes))
+}
+
+/// Makes a tower and opens it as a new project: centred on the bed, printed from the first
+/// value (the project's own), each change set where it starts.
+fn make_tower(ctx: Ctx, what: &str, made: Result<Calibration, String>) {
     let cal = match made {
         Ok(c) => c,
         Err(e) => {
-            ctx.say(format!("Temperature tower: {e}."), true);
+            ctx.say(format!("{what}: {e}."), true);
             return;
         }
     };
@@ -91,7 +104,7 @@ fn make_tower(ctx: Ctx, form: TowerForm) {
     ctx.calibrate.set(false);
     ctx.say(
         format!(
-            "{title}: a new project. Slice and print it, then open Calibrate again to keep the best temperature."
+            "{title}: a new project. Slice and print it, then open Calibrate again to keep the best value."
         ),
         false,
     );
@@ -118,6 +131,62 @@ fn keep_temperature(ctx: Ctx, t: f64) {
             false,
         ),
         Err(e) => ctx.say(format!("The temperature could not be kept: {e}"), true),
+    }
+}
+
+/// Keeps `k` as the pressure advance of the user's filament preset, set at each print's start.
+fn keep_pressure_advance(ctx: Ctx, k: f64) {
+    let values = [
+        ("enable_pressure_advance", "true".to_string()),
+        ("pressure_advance", format_float(k)),
+    ];
+    match settings_panel::keep_in_preset(ctx, PresetKind::Filament, &values) {
+        Ok(name) => ctx.say(
+            format!(
+                "Kept pressure advance {} in your filament preset \"{name}\".",
+                format_float(k)
+            ),
+            false,
+        ),
+        Err(e) => ctx.say(format!("The pressure advance could not be kept: {e}"), true),
+    }
+}
+
+/// How to read a pressure advance tower: its front with the height marks, and a corner seen
+/// from above at three heights (bulging, sharp, rounded).
+fn pa_picture() -> impl IntoView {
+    let corner = |y: f64, shape: &'static str, note: &'static str| {
+        view! {
+            <g>
+                <path d=format!("M 150 {y} {shape}") class="pa-corner"/>
+                <text x="200" y=y + 4.0 class="tower-note">{note}</text>
+            </g>
+        }
+    };
+    view! {
+        <svg
+            class="tower-picture"
+            viewBox="0 0 380 170"
+            width="380"
+            height="170"
+            role="img"
+            aria-label="A pressure advance tower: measure the height where the corners are sharpest"
+        >
+            <rect x="40" y="10" width="70" height="150" class="pa-tube"/>
+            {[40.0, 70.0, 100.0, 130.0]
+                .into_iter()
+                .enumerate()
+                .map(|(i, y)| {
+                    view! {
+                        <text x="32" y=y + 4.0 text-anchor="end" class="pa-label">{format!("{}", 40 - 10 * i)}</text>
+                        <line x1="40" y1=y x2="48" y2=y class="pa-mark"/>
+                    }
+                })
+                .collect_view()}
+            {corner(30.0, "m -20 12 h 20 q 8 0 6 -6 l 0 -18", "too much: corners rounded, gaps")}
+            {corner(85.0, "m -20 12 h 20 v -18", "right: sharp corners")}
+            {corner(140.0, "m -20 12 h 18 q 8 4 6 -4 v -18", "too little: corners bulge")}
+        </svg>
     }
 }
 
@@ -195,17 +264,122 @@ pub fn CalibrateButton() -> impl IntoView {
     }
 }
 
+/// A labelled number field of a form.
+fn field(id: &'static str, label: &'static str, value: RwSignal<String>) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <input
+                id=id
+                type="number"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
+    }
+}
+
+/// Reading the temperature tower on the plate: pick the best block, keep its temperature.
+fn read_temperature_tower(ctx: Ctx, pick: RwSignal<String>) -> Option<impl IntoView> {
+    let temps = plate_tower(ctx)?;
+    let options = temps
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let v = format_float(*t);
+            let selected = pick.get() == v;
+            view! { <option value=v.clone() selected=selected>{format!("Block {} from the bottom: {v} °C", i + 1)}</option> }
+        })
+        .collect_view();
+    Some(view! {
+        <section class="calibrate-result">
+            <h3>"Read your tower"</h3>
+            <p class="note">"Find the block with the cleanest walls, the neatest edges over its groove and the fewest strings to the post, and keep its temperature."</p>
+            <label class="field">
+                <span>"Best block"</span>
+                <select id="tower-pick" on:change=move |ev| pick.set(event_target_value(&ev))>{options}</select>
+            </label>
+            <button
+                id="tower-keep"
+                class="primary"
+                on:click=move |_| {
+                    if let Ok(t) = pick.get_untracked().parse::<f64>() {
+                        keep_temperature(ctx, t);
+                    }
+                }
+            >
+                {move || format!("Keep {} °C in my filament preset", pick.get())}
+            </button>
+        </section>
+    })
+}
+
+/// Reading the pressure advance tower on the plate: the height measured gives the value.
+fn read_pa_tower(ctx: Ctx, height: RwSignal<String>) -> Option<impl IntoView> {
+    let (first, changes) = plate_pa(ctx)?;
+    let top = changes.last().map_or(0.0, |c| c.z);
+    let value = move || {
+        height
+            .get()
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|h| (0.0..=top + 1.0).contains(h))
+            .map(|h| calibration::value_at(&changes, first, h))
+    };
+    Some(view! {
+        <section class="calibrate-result">
+            <h3>"Read your tower"</h3>
+            <p class="note">"Measure from the bed to where the corners are sharpest, neither bulging nor rounded (the marks on the front are every 10 mm)."</p>
+            {field("pa-height", "Height (mm)", height)}
+            {
+                let value = value.clone();
+                move || match value() {
+                    Some(k) => view! { <p class="note" id="pa-value">{format!("Pressure advance there: {}", format_float(k))}</p> }.into_any(),
+                    None => view! { <p class="field-error" role="alert">{format!("Type a height from 0 to {} mm.", format_float(top + 1.0))}</p> }.into_any(),
+                }
+            }
+            <button
+                id="pa-keep"
+                class="primary"
+                disabled={
+                    let value = value.clone();
+                    move || value().is_none()
+                }
+                on:click={
+                    let value = value.clone();
+                    move |_| {
+                        if let Some(k) = value() {
+                            keep_pressure_advance(ctx, k);
+                        }
+                    }
+                }
+            >
+                "Keep it in my filament preset"
+            </button>
+        </section>
+    })
+}
+
 /// The Calibrate dialog.
 #[component]
 pub fn CalibratePanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let form = TowerForm {
+    let temp = RangeForm {
         start: RwSignal::new(String::new()),
         end: RwSignal::new(String::new()),
         step: RwSignal::new("5".into()),
     };
+    // A direct-drive extruder's range (a Bowden one needs about ten times it).
+    let pa = RangeForm {
+        start: RwSignal::new("0".into()),
+        end: RwSignal::new("0.1".into()),
+        step: RwSignal::new("0.002".into()),
+    };
     let pick = RwSignal::new(String::new());
-    // Opening it proposes the filament preset's temperature ±10 °C, and the middle block to keep.
+    let height = RwSignal::new(String::new());
+    // Opening it proposes the filament preset's temperature ±10 °C, and the middle block to
+    // keep.
     Effect::new(move |prev: Option<bool>| {
         let open = ctx.calibrate.get();
         if open && prev != Some(true) {
@@ -213,8 +387,8 @@ pub fn CalibratePanel() -> impl IntoView {
             let t = ctx
                 .base
                 .with_untracked(|s| s.as_ref().map_or(210.0, |s| s.temperature));
-            form.start.set(format_float(t + 10.0));
-            form.end.set(format_float(t - 10.0));
+            temp.start.set(format_float(t + 10.0));
+            temp.end.set(format_float(t - 10.0));
             let bands = untrack(|| plate_tower(ctx)).unwrap_or_default();
             pick.set(
                 bands
@@ -227,62 +401,29 @@ pub fn CalibratePanel() -> impl IntoView {
         }
         open
     });
-    let preview = move || {
-        form.values()
+    let temp_preview = move || {
+        temp.values()
             .and_then(|(s, e, st)| calibration::temperature_tower(s, e, st))
             .map(|c| {
-                let first = form.values().map_or(0.0, |v| v.0);
+                let first = temp.values().map_or(0.0, |v| v.0);
                 std::iter::once(first)
                     .chain(c.changes.iter().map(|h| h.change.value()))
                     .collect::<Vec<f64>>()
             })
     };
-    let read_result = move || {
-        plate_tower(ctx).map(|temps| {
-            let options = temps
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    let v = format_float(*t);
-                    let selected = pick.get() == v;
-                    view! { <option value=v.clone() selected=selected>{format!("Block {} from the bottom: {v} °C", i + 1)}</option> }
-                })
-                .collect_view();
-            view! {
-                <section class="calibrate-result">
-                    <h3>"Read your tower"</h3>
-                    <p class="note">"Find the block with the cleanest walls, the neatest edges over its groove and the fewest strings to the post, and keep its temperature."</p>
-                    <label class="field">
-                        <span>"Best block"</span>
-                        <select id="tower-pick" on:change=move |ev| pick.set(event_target_value(&ev))>{options}</select>
-                    </label>
-                    <button
-                        id="tower-keep"
-                        class="primary"
-                        on:click=move |_| {
-                            if let Ok(t) = pick.get_untracked().parse::<f64>() {
-                                keep_temperature(ctx, t);
-                            }
-                        }
-                    >
-                        {move || format!("Keep {} °C in my filament preset", pick.get())}
-                    </button>
-                </section>
-            }
-        })
-    };
-    let field = |id: &'static str, label: &'static str, value: RwSignal<String>| {
-        view! {
-            <label class="field">
-                <span>{label}</span>
-                <input
-                    id=id
-                    type="number"
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-            </label>
-        }
+    // The tower's height and top value, or why there is none.
+    let pa_summary = move || {
+        pa.values()
+            .and_then(|(s, e, st)| calibration::pressure_advance_tower(s, e, st))
+            .map(|c| {
+                let top = c.changes.last().map_or(0.0, |h| h.change.value());
+                format!(
+                    "{} mm tall, from {} at the bed to {} at the top.",
+                    c.changes.len() + 1,
+                    pa.start.get(),
+                    format_float(top)
+                )
+            })
     };
     view! {
         <Show when=move || ctx.calibrate.get()>
@@ -299,25 +440,62 @@ pub fn CalibratePanel() -> impl IntoView {
                         <h2>"Calibrate"</h2>
                         <button class="close" title="Close" aria-label="Close Calibrate" on:click=move |_| ctx.calibrate.set(false)>"×"</button>
                     </header>
-                    {read_result}
-                    <section class="calibrate-make">
-                        <h3>"Temperature tower"</h3>
-                        <p class="note">
-                            "One block per temperature, printed with the chosen printer and filament. The tower opens as a new project; your open project is kept."
-                        </p>
+                    {move || read_temperature_tower(ctx, pick)}
+                    {move || read_pa_tower(ctx, height)}
+                    <p class="note">
+                        "Each print uses the chosen printer and filament and opens as a new project; your open project is kept."
+                    </p>
+                    <details class="calibrate-make" open>
+                        <summary>"Temperature tower"</summary>
+                        <p class="note">"One block per temperature, labelled with it, and a post beside them for strings."</p>
                         <div class="tower-fields">
-                            {field("tower-start", "Bottom block (°C)", form.start)}
-                            {field("tower-end", "Top block (°C)", form.end)}
-                            {field("tower-step", "Step (°C)", form.step)}
+                            {field("tower-start", "Bottom block (°C)", temp.start)}
+                            {field("tower-end", "Top block (°C)", temp.end)}
+                            {field("tower-step", "Step (°C)", temp.step)}
                         </div>
-                        {move || match preview() {
+                        {move || match temp_preview() {
                             Ok(temps) => tower_picture(temps).into_any(),
                             Err(e) => view! { <p class="field-error" role="alert">{e}</p> }.into_any(),
                         }}
-                        <button id="tower-make" class="primary" on:click=move |_| make_tower(ctx, form)>
+                        <button
+                            id="tower-make"
+                            class="primary"
+                            on:click=move |_| {
+                                let made = temp
+                                    .values()
+                                    .and_then(|(s, e, st)| calibration::temperature_tower(s, e, st));
+                                make_tower(ctx, "Temperature tower", made);
+                            }
+                        >
                             "Make the tower"
                         </button>
-                    </section>
+                    </details>
+                    <details class="calibrate-make">
+                        <summary>"Pressure advance tower"</summary>
+                        <p class="note">"A thin square tube whose pressure advance rises with height; its corners show the value that suits this filament. For a Bowden extruder, try an end of 1 and a step of 0.02."</p>
+                        <div class="tower-fields">
+                            {field("pa-start", "At the bed", pa.start)}
+                            {field("pa-end", "At the top", pa.end)}
+                            {field("pa-step", "Rise per mm", pa.step)}
+                        </div>
+                        {move || match pa_summary() {
+                            Ok(text) => view! { <p class="note" id="pa-summary">{text}</p> }.into_any(),
+                            Err(e) => view! { <p class="field-error" role="alert">{e}</p> }.into_any(),
+                        }}
+                        {pa_picture()}
+                        <button
+                            id="pa-make"
+                            class="primary"
+                            on:click=move |_| {
+                                let made = pa
+                                    .values()
+                                    .and_then(|(s, e, st)| calibration::pressure_advance_tower(s, e, st));
+                                make_tower(ctx, "Pressure advance tower", made);
+                            }
+                        >
+                            "Make the tower"
+                        </button>
+                    </details>
                 </section>
             </div>
         </Show>

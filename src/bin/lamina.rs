@@ -38,7 +38,7 @@ usage:
   lamina orient MODEL... [--threshold DEGREES]
   lamina generate SHAPE -o OUT.stl
   lamina calibrate temp-tower [--start C] [--end C] [--step C] [-o OUT.gcode]
-               [--printer P] [--filament P] [--process P] [--set KEY=VALUE]...
+               [--save-project OUT.3mf] [--printer P] [--filament P] [--process P] [--set KEY=VALUE]...
   lamina catalog build DIR -o OUTDIR
   lamina presets
   lamina settings
@@ -59,7 +59,7 @@ overhanging surface (the area of the model's faces steeper than the threshold, d
 45°), bed contact and height.
 `calibrate temp-tower` slices a temperature tower for the chosen printer and filament:
 one block per temperature from --start to --end (default: the filament's temperature
-+10 to −10 °C) by --step (5 °C), each set where its block starts.
++10 to −10 °C) by --step (5 °C), each set where its block starts and embossed on it.
 `catalog build` makes a model library any static web host can serve: OUTDIR/catalog.json,
 the models and their thumbnails, from the STL, OBJ and 3MF files in DIR (names, authors,
 licences and tags from DIR/catalog.toml when it exists; see the README).";

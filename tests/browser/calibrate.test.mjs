@@ -108,3 +108,50 @@ test('a temperature tower from the Calibrate menu, sliced, and 215 °C kept in t
   await context.close();
   assert.deepEqual(errors, []);
 });
+
+test('a pressure advance tower from the Calibrate menu, read by its height and kept in the filament preset', async () => {
+  const context = await session.browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+  const p = await openPage(context, errors);
+  await p.click('#calibrate-button');
+  await p.click('summary:has-text("Pressure advance tower")');
+  await p.fill('#pa-start', '0.01');
+  await p.fill('#pa-end', '0.05');
+  await p.fill('#pa-step', '0.002');
+  await p.waitForSelector('#pa-summary >> text=21 mm tall, from 0.01 at the bed to 0.05 at the top.');
+  writeFileSync(join(ARTIFACTS, 'calibrate-04-pa-menu.png'), await p.screenshot());
+  await p.click('#pa-make');
+  await p.waitForFunction(() => document.querySelector('#project-name')?.value === 'Pressure advance tower 0.01–0.05');
+  if (!(await p.isChecked('#advanced-toggle'))) await p.click('#advanced-toggle');
+  assert.equal(await setting(p, 'pressure_advance'), '0.01');
+  await p.click('#slice-button');
+  await p.waitForSelector('#download-button', { timeout: 300_000 });
+  const [download] = await Promise.all([p.waitForEvent('download'), p.click('#download-button')]);
+  const file = join(ARTIFACTS, 'calibrate-pa-tower.gcode');
+  await download.saveAs(file);
+  const gcode = readFileSync(file, 'utf8');
+  assert.match(gcode, /^M900 K0\.01 ; pressure advance$/m);
+  assert.equal((gcode.match(/^M900 K[0-9.]+$/gm) ?? []).length, 20);
+  assert.match(gcode, /^; calibration height 7 mm: pressure_advance = 0\.024\nM900 K0\.024$/m);
+
+  // Read it: corners best 7.5 mm up → 0.024.
+  await p.click('#calibrate-button');
+  await p.fill('#pa-height', '7.5');
+  await p.waitForSelector('#pa-value >> text=Pressure advance there: 0.024');
+  writeFileSync(join(ARTIFACTS, 'calibrate-05-pa-read.png'), await p.screenshot());
+  await p.click('#pa-keep');
+  await p.waitForSelector('.message >> text=/Kept pressure advance 0.024 in your filament preset/');
+  await p.keyboard.press('Escape');
+  await saved(p);
+  await p.reload();
+  await ready(p);
+  await p.click('#projects-button');
+  await p.click('#new-project');
+  await p.waitForFunction(() => document.querySelectorAll('.object').length === 0);
+  if (!(await p.isChecked('#advanced-toggle'))) await p.click('#advanced-toggle');
+  assert.equal(await setting(p, 'pressure_advance'), '0.024');
+  await p.fill('#settings-search', 'enable pressure advance');
+  assert.ok(await p.isChecked('#setting-enable_pressure_advance'), 'pressure advance is set at the start');
+  await p.fill('#settings-search', '');
+  await context.close();
+  assert.deepEqual(errors, []);
+});

@@ -19,7 +19,7 @@ pub fn cmd_calibrate(args: &[String]) -> Result<(), Fail> {
         )));
     }
     // Our own options; the rest are slice's (presets, --set, -o).
-    let (mut start, mut end, mut step) = (None, None, 5.0);
+    let (mut start, mut end, mut step) = (None, None, None);
     let mut rest: Vec<String> = Vec::new();
     let mut i = 1;
     while i < args.len() {
@@ -34,7 +34,7 @@ pub fn cmd_calibrate(args: &[String]) -> Result<(), Fail> {
         match a {
             "--start" => start = Some(number(&mut i)?),
             "--end" => end = Some(number(&mut i)?),
-            "--step" => step = number(&mut i)?,
+            "--step" => step = Some(number(&mut i)?),
             _ => rest.push(args[i].clone()),
         }
         i += 1;
@@ -46,12 +46,23 @@ pub fn cmd_calibrate(args: &[String]) -> Result<(), Fail> {
             m.display()
         )));
     }
-    // From the filament's temperature, 10 °C either side, unless asked.
     let base = settings::resolve(&j.selection)?;
-    let start = start.unwrap_or(base.temperature + 10.0);
-    let end = end.unwrap_or(base.temperature - 10.0);
-    let cal = calibration::temperature_tower(start, end, step)
-        .map_err(|e| Fail(format!("calibrate {kind}: {e}")))?;
+    let made = if kind == "pa-tower" {
+        // A direct-drive extruder's range unless asked (a Bowden one needs about ten times it).
+        calibration::pressure_advance_tower(
+            start.unwrap_or(0.0),
+            end.unwrap_or(0.1),
+            step.unwrap_or(0.002),
+        )
+    } else {
+        // From the filament's temperature, 10 °C either side, unless asked.
+        calibration::temperature_tower(
+            start.unwrap_or(base.temperature + 10.0),
+            end.unwrap_or(base.temperature - 10.0),
+            step.unwrap_or(5.0),
+        )
+    };
+    let cal = made.map_err(|e| Fail(format!("calibrate {kind}: {e}")))?;
     for (key, v) in &cal.start {
         j.selection.overrides.push((key.to_string(), v.clone()));
     }
@@ -81,17 +92,38 @@ pub fn cmd_calibrate(args: &[String]) -> Result<(), Fail> {
         .map_err(|e| Fail(format!("{}: {e}", out_path.display())))?;
     println!("wrote {} ({})", out_path.display(), cal.name);
     println!("  print time:  {}", format_duration(out.stats.time_s));
-    let mut bands = vec![format!("0 mm: {} °C", format_float(start))];
-    bands.extend(scene.changes.iter().map(|c| {
-        format!(
-            "{} mm: {} °C",
-            format_float(c.z),
-            format_float(c.change.value())
-        )
-    }));
-    println!("  bands:       {}", bands.join(", "));
-    println!("  read it:     the block with the cleanest walls, the neatest edges over its groove");
-    println!("               and the fewest strings to the post: its label is the temperature");
-    println!("               to keep for this filament");
+    let first = cal.start.last().map_or(String::new(), |(_, v)| v.clone());
+    if kind == "pa-tower" {
+        let last = scene.changes.last().map_or(0.0, |c| c.change.value());
+        let rise = scene.changes.len();
+        println!(
+            "  values:      pressure advance {first} at the bottom, + {} per mm, {} at {rise} mm",
+            format_float(step.unwrap_or(0.002)),
+            format_float(last)
+        );
+        println!(
+            "  read it:     measure the height where the corners are sharpest, neither bulging"
+        );
+        println!("               nor rounded (the marks on the front are every 10 mm); the value");
+        println!(
+            "               is {first} + {} × that height",
+            format_float(step.unwrap_or(0.002))
+        );
+    } else {
+        let mut bands = vec![format!("0 mm: {first} °C")];
+        bands.extend(scene.changes.iter().map(|c| {
+            format!(
+                "{} mm: {} °C",
+                format_float(c.z),
+                format_float(c.change.value())
+            )
+        }));
+        println!("  bands:       {}", bands.join(", "));
+        println!(
+            "  read it:     the block with the cleanest walls, the neatest edges over its groove"
+        );
+        println!("               and the fewest strings to the post: its label is the temperature");
+        println!("               to keep for this filament");
+    }
     Ok(())
 }

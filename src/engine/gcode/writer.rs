@@ -175,25 +175,34 @@ pub struct JobInfo {
     pub changes: Vec<HeightChange>,
 }
 
+/// A change in the flavour's own command.
+fn command(flavor: GcodeFlavor, change: Change) -> String {
+    let v = format_float(change.value());
+    match (change, flavor) {
+        (Change::NozzleTemperature(_), GcodeFlavor::Marlin2) => format!("M104 S{v}"),
+        (Change::NozzleTemperature(_), GcodeFlavor::Klipper) => {
+            format!("SET_HEATER_TEMPERATURE HEATER=extruder TARGET={v}")
+        }
+        (Change::NozzleTemperature(_), GcodeFlavor::RepRapFirmware) => format!("G10 P0 S{v}"),
+        (Change::PressureAdvance(_), GcodeFlavor::Marlin2) => format!("M900 K{v}"),
+        (Change::PressureAdvance(_), GcodeFlavor::Klipper) => {
+            format!("SET_PRESSURE_ADVANCE ADVANCE={v}")
+        }
+        (Change::PressureAdvance(_), GcodeFlavor::RepRapFirmware) => format!("M572 D0 S{v}"),
+    }
+}
+
 /// A value that changes from here up, in the flavour's own command, after a comment that
 /// names the band and the value (so a printed band maps back to its value).
 fn write_change(out: &mut String, flavor: GcodeFlavor, c: &HeightChange) {
-    let value = format_float(c.change.value());
     let _ = writeln!(
         out,
-        "; calibration {}: {} = {value}",
+        "; calibration {}: {} = {}",
         c.label,
-        c.change.key()
+        c.change.key(),
+        format_float(c.change.value())
     );
-    let _ = match (c.change, flavor) {
-        (Change::NozzleTemperature(_), GcodeFlavor::Marlin2) => writeln!(out, "M104 S{value}"),
-        (Change::NozzleTemperature(_), GcodeFlavor::Klipper) => {
-            writeln!(out, "SET_HEATER_TEMPERATURE HEATER=extruder TARGET={value}")
-        }
-        (Change::NozzleTemperature(_), GcodeFlavor::RepRapFirmware) => {
-            writeln!(out, "G10 P0 S{value}")
-        }
-    };
+    let _ = writeln!(out, "{}", command(flavor, c.change));
 }
 
 pub fn write(
@@ -298,16 +307,8 @@ pub fn write(
     let start = template::render(&s.start_gcode, s, &extra)?;
     w.line(start.trim_end());
     if s.enable_pressure_advance {
-        let k = format_float(s.pressure_advance);
-        let _ = writeln!(
-            w.out,
-            "{} ; pressure advance",
-            match flavor {
-                GcodeFlavor::Marlin2 => format!("M900 K{k}"),
-                GcodeFlavor::Klipper => format!("SET_PRESSURE_ADVANCE ADVANCE={k}"),
-                GcodeFlavor::RepRapFirmware => format!("M572 D0 S{k}"),
-            }
-        );
+        let k = Change::PressureAdvance(s.pressure_advance);
+        let _ = writeln!(w.out, "{} ; pressure advance", command(flavor, k));
     }
     w.line("G21 ; millimetres");
     w.line("G90 ; absolute coordinates");

@@ -22,6 +22,8 @@ pub struct HeightChange {
 pub enum Change {
     /// The nozzle's target temperature (°C), without waiting for it.
     NozzleTemperature(f64),
+    /// The extruder's pressure advance (linear advance K on Marlin).
+    PressureAdvance(f64),
 }
 
 impl Change {
@@ -29,12 +31,22 @@ impl Change {
     pub fn key(&self) -> &'static str {
         match self {
             Change::NozzleTemperature(_) => "temperature",
+            Change::PressureAdvance(_) => "pressure_advance",
         }
     }
 
     pub fn value(&self) -> f64 {
         match self {
-            Change::NozzleTemperature(t) => *t,
+            Change::NozzleTemperature(v) | Change::PressureAdvance(v) => *v,
+        }
+    }
+
+    /// The change of a setting, by its key (`key`'s inverse).
+    pub fn of(key: &str, value: f64) -> Option<Change> {
+        match key {
+            "temperature" => Some(Change::NozzleTemperature(value)),
+            "pressure_advance" => Some(Change::PressureAdvance(value)),
+            _ => None,
         }
     }
 }
@@ -48,7 +60,7 @@ pub const ORCA_CHANGES_PATH: &str = "Metadata/custom_gcode_per_layer.xml";
 const PRUSA_CUSTOM: i32 = 4;
 
 /// The changes as PrusaSlicer's per-height G-code: each a custom code (`M104 S…`, which
-/// Marlin, Klipper and RepRapFirmware all take) named by the top of the layer it applies to
+/// Marlin, Klipper and RepRapFirmware all take; Marlin's `M900 K…`) named by the top of the layer it applies to
 /// (`print_z`), which is `layer_height` above where Lamina's change starts.
 pub fn to_prusa_xml(changes: &[HeightChange], layer_height: f64) -> String {
     let mut out =
@@ -56,6 +68,7 @@ pub fn to_prusa_xml(changes: &[HeightChange], layer_height: f64) -> String {
     for c in changes {
         let code = match c.change {
             Change::NozzleTemperature(t) => format!("M104 S{}", format_float(t)),
+            Change::PressureAdvance(k) => format!("M900 K{}", format_float(k)),
         };
         out.push_str(&format!(
             "<code print_z=\"{}\" type=\"{PRUSA_CUSTOM}\" extruder=\"1\" color=\"\" extra=\"{code}\" gcode=\"{code}\"/>\n",
@@ -67,8 +80,8 @@ pub fn to_prusa_xml(changes: &[HeightChange], layer_height: f64) -> String {
 }
 
 /// Reads PrusaSlicer's (`<code print_z>`) or OrcaSlicer's (`<layer top_z>`) per-height
-/// G-code. A custom code that sets the nozzle's temperature becomes a change from just below
-/// its layer's top; anything else (colour changes, pauses, other G-code) is named in the notes
+/// G-code. A custom code that sets the nozzle's temperature or the pressure advance becomes a
+/// change from just below its layer's top; anything else (colour changes, pauses, other G-code) is named in the notes
 /// as not used.
 pub fn from_custom_gcode_xml(text: &str) -> (Vec<HeightChange>, Vec<String>) {
     use quick_xml::events::Event;
@@ -115,12 +128,12 @@ pub fn from_custom_gcode_xml(text: &str) -> (Vec<HeightChange>, Vec<String>) {
             Some(_) => String::new(),
         };
         let at = format_float(top);
-        match nozzle_temperature(&code) {
-            Some(t) => changes.push(HeightChange {
+        match parse_change(&code) {
+            Some(change) => changes.push(HeightChange {
                 // Lamina's change takes the first layer that ends above its height; PrusaSlicer's
                 // the layer that ends at `print_z`.
                 z: top - 0.01,
-                change: Change::NozzleTemperature(t),
+                change,
                 label: String::new(),
             }),
             None => notes.push(match kind {
@@ -141,8 +154,9 @@ pub fn from_custom_gcode_xml(text: &str) -> (Vec<HeightChange>, Vec<String>) {
     (changes, notes)
 }
 
-/// The nozzle temperature a one-line G-code sets, in any flavour's command.
-fn nozzle_temperature(code: &str) -> Option<f64> {
+/// The change a one-line G-code makes, in any flavour's command: the nozzle's temperature or
+/// the pressure advance.
+fn parse_change(code: &str) -> Option<Change> {
     let line = code.trim();
     if line.contains('\n') {
         return None;
@@ -153,14 +167,25 @@ fn nozzle_temperature(code: &str) -> Option<f64> {
             .iter()
             .find_map(|w| w.strip_prefix(prefix))
             .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| v.is_finite())
     };
-    let t = match words.first()?.to_ascii_uppercase().as_str() {
-        "M104" | "M109" if words.iter().all(|w| !w.starts_with('T') || *w == "T0") => value("S"),
-        "G10" if words.contains(&"P0") => value("S"),
-        "SET_HEATER_TEMPERATURE" if words.contains(&"HEATER=extruder") => value("TARGET="),
-        _ => None,
-    }?;
-    (150.0..=450.0).contains(&t).then_some(t)
+    let first_tool = words.iter().all(|w| !w.starts_with('T') || *w == "T0");
+    let change = match words.first()?.to_ascii_uppercase().as_str() {
+        "M104" | "M109" if first_tool => Change::NozzleTemperature(value("S")?),
+        "G10" if words.contains(&"P0") => Change::NozzleTemperature(value("S")?),
+        "SET_HEATER_TEMPERATURE" if words.contains(&"HEATER=extruder") => {
+            Change::NozzleTemperature(value("TARGET=")?)
+        }
+        "M900" if first_tool => Change::PressureAdvance(value("K")?),
+        "M572" if words.contains(&"D0") => Change::PressureAdvance(value("S")?),
+        "SET_PRESSURE_ADVANCE" => Change::PressureAdvance(value("ADVANCE=")?),
+        _ => return None,
+    };
+    let ok = match change {
+        Change::NozzleTemperature(t) => (150.0..=450.0).contains(&t),
+        Change::PressureAdvance(k) => (0.0..=2.0).contains(&k),
+    };
+    ok.then_some(change)
 }
 
 /// A generated calibration print.
@@ -175,10 +200,21 @@ pub struct Calibration {
 }
 
 /// The calibrations `lamina calibrate` knows, with a one-line description.
-pub const KINDS: &[(&str, &str)] = &[(
-    "temp-tower",
-    "temperature tower: one 8 mm block per temperature, labelled with it, from --start to --end by --step °C",
-)];
+pub const KINDS: &[(&str, &str)] = &[
+    (
+        "temp-tower",
+        "temperature tower: one 8 mm block per temperature, labelled with it, from --start to --end by --step °C",
+    ),
+    (
+        "pa-tower",
+        "pressure advance tower: a square tube whose pressure advance rises from --start to --end by --step per mm of height, marked every 10 mm",
+    ),
+];
+
+/// A pressure advance tower's walls (mm): two lines of a 0.4 mm nozzle.
+const PA_WALL: f64 = 0.9;
+/// The most and least height a pressure advance tower may have (mm).
+const PA_HEIGHTS: (f64, f64) = (10.0, 150.0);
 
 /// The most bands a tower has (a 20 °C step range at 1 °C, or 100 °C at 5 °C).
 const MAX_BANDS: usize = 21;
@@ -233,6 +269,64 @@ pub fn temperature_tower(start: f64, end: f64, step: f64) -> Result<Calibration,
     })
 }
 
+/// A pressure advance tower from `start` to `end`, rising by `step` per mm: each whole mm of
+/// height sets `start + step × height`, so the height where the corners print best gives the
+/// value. The print starts at `start` with pressure advance set.
+pub fn pressure_advance_tower(start: f64, end: f64, step: f64) -> Result<Calibration, String> {
+    for (what, v) in [("start", start), ("end", end)] {
+        if !(0.0..=2.0).contains(&v) {
+            return Err(format!("the {what} value {v} is outside 0–2"));
+        }
+    }
+    if end <= start {
+        return Err(format!(
+            "the end value {end} must be more than the start value {start}"
+        ));
+    }
+    if !(step.is_finite() && step > 0.0) {
+        return Err(format!("the step {step} per mm must be more than 0"));
+    }
+    let rise = ((end - start) / step + 1e-9).floor();
+    let (low, high) = PA_HEIGHTS;
+    if rise < low || rise > high {
+        return Err(format!(
+            "from {start} to {end} by {step} per mm gives a {rise} mm tower; it must be {low}–{high} mm (change the step)"
+        ));
+    }
+    let at = |z: f64| ((start + step * z) * 1e6).round() / 1e6;
+    let n = rise as usize;
+    let changes = (1..=n)
+        .map(|mm| HeightChange {
+            z: mm as f64,
+            change: Change::PressureAdvance(at(mm as f64)),
+            label: format!("height {mm} mm"),
+        })
+        .collect();
+    Ok(Calibration {
+        name: format!(
+            "pressure advance tower {}–{}",
+            format_float(start),
+            format_float(at(rise))
+        ),
+        mesh: shapes::pa_tower(rise + 1.0, PA_WALL),
+        start: vec![
+            ("enable_pressure_advance", "true".into()),
+            ("pressure_advance", format_float(start)),
+        ],
+        changes,
+    })
+}
+
+/// The value a calibration print had at a height: the last change at or below it, else
+/// `first` (the value it started at).
+pub fn value_at(changes: &[HeightChange], first: f64, z: f64) -> f64 {
+    changes
+        .iter()
+        .take_while(|c| c.z <= z + 1e-9)
+        .last()
+        .map_or(first, |c| c.change.value())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,6 +374,58 @@ mod tests {
         assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(notes[0].contains("colour change at 2.4 mm"), "{notes:?}");
         assert!(notes[1].contains("M106 S255"), "{notes:?}");
+    }
+
+    #[test]
+    fn a_pressure_advance_tower_rises_by_the_step_each_mm() {
+        let c = pressure_advance_tower(0.0, 0.1, 0.002).unwrap();
+        assert_eq!(c.changes.len(), 50);
+        assert_eq!(c.changes[0].z, 1.0);
+        assert_eq!(c.changes[12].change, Change::PressureAdvance(0.026));
+        assert_eq!(c.changes[49].change, Change::PressureAdvance(0.1));
+        let b = c.mesh.bounds().unwrap();
+        assert!((b.max.z - 51.0).abs() < 1e-6 && (b.max.x - b.min.x - 40.0).abs() < 1e-6);
+        // Reading it back: 13.5 mm up the tower printed at 0.026.
+        assert_eq!(value_at(&c.changes, 0.0, 13.5), 0.026);
+        assert_eq!(value_at(&c.changes, 0.0, 0.5), 0.0);
+        for (s, e, st, says) in [
+            (0.0, 0.1, 0.02, "5 mm tower"),
+            (0.1, 0.05, 0.002, "more than the start"),
+            (0.0, 3.0, 0.1, "outside"),
+            (0.0, 0.1, 0.0, "more than 0"),
+        ] {
+            let err = pressure_advance_tower(s, e, st).unwrap_err();
+            assert!(err.contains(says), "{s} {e} {st}: {err}");
+        }
+        // Through PrusaSlicer's per-height G-code and back.
+        let (back, notes) = from_custom_gcode_xml(&to_prusa_xml(&c.changes[..3], 0.2));
+        assert!(notes.is_empty());
+        let got: Vec<Change> = back.iter().map(|h| h.change).collect();
+        assert_eq!(
+            got,
+            [0.002, 0.004, 0.006].map(Change::PressureAdvance).to_vec()
+        );
+    }
+
+    #[test]
+    fn calibration_prints_are_sound_meshes() {
+        for c in [
+            temperature_tower(230.0, 180.0, 5.0).unwrap(),
+            pressure_advance_tower(0.0, 0.1, 0.002).unwrap(),
+        ] {
+            let r = crate::engine::mesh::repair(&mut c.mesh.clone());
+            assert_eq!(
+                (
+                    r.vertices_welded,
+                    r.non_manifold_edges,
+                    r.open_edges,
+                    r.faces_flipped
+                ),
+                (0, 0, 0, 0),
+                "{}: {r:?}",
+                c.name
+            );
+        }
     }
 
     #[test]

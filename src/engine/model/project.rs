@@ -284,10 +284,11 @@ fn read_settings_toml(text: &str) -> Result<SettingsFile, String> {
                 .filter(|x| x.is_finite())
         };
         let key = entry.get("key").and_then(|v| v.as_str()).unwrap_or("");
-        match (number("z"), key, number("value")) {
-            (Some(z), "temperature", Some(v)) if z >= 0.0 => changes.push(HeightChange {
+        let change = number("value").and_then(|v| Change::of(key, v));
+        match (number("z"), change) {
+            (Some(z), Some(change)) if z >= 0.0 => changes.push(HeightChange {
                 z,
-                change: Change::NozzleTemperature(v),
+                change,
                 label: entry
                     .get("label")
                     .and_then(|v| v.as_str())

@@ -467,6 +467,28 @@ pub fn temp_tower(blocks: usize, labels: &[f64]) -> Mesh {
     m
 }
 
+/// A pressure advance tower `height` mm tall: a square tube 40 mm wide whose walls are
+/// `wall` thick, so that its corners show the extruder's lag, with its height embossed every
+/// 10 mm on its front ("10" centred on 10 mm).
+pub fn pa_tower(height: f64, wall: f64) -> Mesh {
+    let mut ring = rect(0.0, 0.0, 40.0, 40.0);
+    let mut hole = rect(wall, wall, 40.0 - wall, 40.0 - wall).contour;
+    hole.reverse();
+    ring.holes.push(hole);
+    let mut m = extrude(&ring, 0.0, height);
+    let half = seven_segment::HEIGHT / 2.0;
+    let mut mark = 10.0;
+    while mark + half + 1.0 <= height {
+        m.append(&seven_segment::emboss(
+            &format!("{}", mark as i64),
+            20.0,
+            mark - half,
+        ));
+        mark += 10.0;
+    }
+    m
+}
+
 /// Digits embossed on a face, as a seven-segment display draws them. Written here because a
 /// calibration print needs only digits, legible at a nozzle's scale, and a font crate would
 /// bring outlines to triangulate for what seven bars do.
@@ -486,19 +508,23 @@ pub mod seven_segment {
     const INTO: f64 = 0.1;
 
     /// The bars: a (top), b (top right), c (bottom right), d (bottom), e (bottom left), f (top
-    /// left), g (middle), as (x0, z0, x1, z1) in a digit's box.
+    /// left), g (middle), as (x0, z0, x1, z1) in a digit's box. The standing bars stop
+    /// `TRIM` short of their ends, so that no two bars share a corner: shells that touch at
+    /// a corner would make the mesh non-manifold there.
     pub fn bars() -> [(f64, f64, f64, f64); 7] {
-        let (w, h, t) = (WIDTH, HEIGHT, BAR);
+        let (w, h, t, e) = (WIDTH, HEIGHT, BAR, TRIM);
         [
             (0.0, h - t, w, h),
-            (w - t, h / 2.0, w, h),
-            (w - t, 0.0, w, h / 2.0),
+            (w - t, h / 2.0 + e, w, h - e),
+            (w - t, e, w, h / 2.0 - e),
             (0.0, 0.0, w, t),
-            (0.0, 0.0, t, h / 2.0),
-            (0.0, h / 2.0, t, h),
+            (0.0, e, t, h / 2.0 - e),
+            (0.0, h / 2.0 + e, t, h - e),
             (0.0, (h - t) / 2.0, w, (h + t) / 2.0),
         ]
     }
+
+    const TRIM: f64 = 0.05;
 
     /// Which bars each digit lights (bit 0 = a … bit 6 = g).
     pub const DIGITS: [u8; 10] = [
