@@ -37,7 +37,7 @@ usage:
   lamina info MODEL...
   lamina orient MODEL... [--threshold DEGREES]
   lamina generate SHAPE -o OUT.stl
-  lamina calibrate temp-tower [--start C] [--end C] [--step C] [-o OUT.gcode]
+  lamina calibrate (temp-tower | pa-tower) [--start V] [--end V] [--step V] [-o OUT.gcode]
                [--save-project OUT.3mf] [--printer P] [--filament P] [--process P] [--set KEY=VALUE]...
   lamina catalog build DIR -o OUTDIR
   lamina presets
@@ -60,6 +60,9 @@ overhanging surface (the area of the model's faces steeper than the threshold, d
 `calibrate temp-tower` slices a temperature tower for the chosen printer and filament:
 one block per temperature from --start to --end (default: the filament's temperature
 +10 to −10 °C) by --step (5 °C), each set where its block starts and embossed on it.
+`calibrate pa-tower` slices a pressure advance tower: a square tube whose pressure advance
+rises from --start (0) by --step (0.002) at each mm of height to --end (0.1), with its
+height embossed every 10 mm; the height with the sharpest corners gives the value.
 `catalog build` makes a model library any static web host can serve: OUTDIR/catalog.json,
 the models and their thumbnails, from the STL, OBJ and 3MF files in DIR (names, authors,
 licences and tags from DIR/catalog.toml when it exists; see the README).";
