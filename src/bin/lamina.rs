@@ -5,7 +5,7 @@
 use lamina::engine::catalog;
 use lamina::engine::gcode::format_duration;
 use lamina::engine::mesh;
-use lamina::engine::model::calibration::HeightChange;
+use lamina::engine::model::calibration::{HeightChange, LayerGrid};
 use lamina::engine::model::project::{FileSettings, ProjectSettings, open_file, write_project};
 use lamina::engine::model::{Scene, orient, rotation, shapes};
 use lamina::engine::pipeline::{self, Observer};
@@ -342,7 +342,16 @@ fn save_project(j: &JobArgs, scene: &Scene, s: &Settings) -> Result<(), Fail> {
             .unwrap_or("project");
         std::fs::write(
             path,
-            write_project(title, scene, &project, s.layer_height, None),
+            write_project(
+                title,
+                scene,
+                &project,
+                LayerGrid {
+                    first: s.first_layer_height,
+                    height: s.layer_height,
+                },
+                None,
+            ),
         )
         .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
         println!("saved the project as {}", path.display());

@@ -571,7 +571,14 @@ fn packages() -> Vec<Vec<(String, Vec<u8>)>> {
     let orca = r#"{"layer_height": "0.2", "sparse_infill_density": "15%", "wall_loops": "2", "from": "project"}"#;
     vec![
         unzip(&project::write_project(
-            "seed", &scene, &settings, 0.2, None,
+            "seed",
+            &scene,
+            &settings,
+            lamina::engine::model::calibration::LayerGrid {
+                first: 0.2,
+                height: 0.2,
+            },
+            None,
         )),
         plain(
             &both,

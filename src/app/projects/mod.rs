@@ -12,6 +12,7 @@ pub use view::{ProjectBar, ProjectsPanel};
 use super::browser::{new_id, safe_file_name, save_bytes, sleep};
 use super::{Ctx, demo_model, slicing};
 use crate::engine::model::Scene;
+use crate::engine::model::calibration::LayerGrid;
 use crate::engine::model::project::{ProjectSettings, write_project};
 use crate::engine::settings::{Choice, PresetKind, find_def};
 use crate::storage::{self, GcodeEntry, LoadedProject, ProjectMeta, StorageError};
@@ -714,10 +715,19 @@ pub fn save_3mf(ctx: Ctx) {
         .get_untracked()
         .map_or("Lamina project".to_string(), |m| m.name);
     let png = super::view3d::snapshot(&ctx, 256, 256).and_then(|url| png_bytes(&url));
-    let layer_height = ctx
-        .settings
-        .with_untracked(|s| s.as_ref().map_or(0.2, |s| s.layer_height));
-    let bytes = write_project(&title, &scene, &settings, layer_height, png.as_deref());
+    let layers = ctx.settings.with_untracked(|s| {
+        s.as_ref().map_or(
+            LayerGrid {
+                first: 0.2,
+                height: 0.2,
+            },
+            |s| LayerGrid {
+                first: s.first_layer_height,
+                height: s.layer_height,
+            },
+        )
+    });
+    let bytes = write_project(&title, &scene, &settings, layers, png.as_deref());
     let file = format!("{}.3mf", safe_file_name(&title));
     let array = js_sys::Uint8Array::from(&bytes[..]);
     if let Err(e) = save_bytes(&array, &file, "model/3mf") {

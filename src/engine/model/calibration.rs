@@ -59,10 +59,28 @@ pub const ORCA_CHANGES_PATH: &str = "Metadata/custom_gcode_per_layer.xml";
 /// PrusaSlicer's `CustomGCode::Type::Custom`: `extra` holds the G-code.
 const PRUSA_CUSTOM: i32 = 4;
 
+/// The layers' heights, as far as naming a change by its layer needs them (mm).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LayerGrid {
+    pub first: f64,
+    pub height: f64,
+}
+
+impl LayerGrid {
+    /// The top of the first layer that ends above `z`: where a change at `z` starts.
+    pub fn top_above(&self, z: f64) -> f64 {
+        if z < self.first - 1e-9 || self.height <= 0.0 {
+            return self.first;
+        }
+        let k = ((z - self.first) / self.height + 1e-9).floor() + 1.0;
+        self.first + k * self.height
+    }
+}
+
 /// The changes as PrusaSlicer's per-height G-code: each a custom code (`M104 S…`, which
-/// Marlin, Klipper and RepRapFirmware all take; Marlin's `M900 K…`) named by the top of the layer it applies to
-/// (`print_z`), which is `layer_height` above where Lamina's change starts.
-pub fn to_prusa_xml(changes: &[HeightChange], layer_height: f64) -> String {
+/// Marlin, Klipper and RepRapFirmware all take; Marlin's `M900 K…`) named by the top of the
+/// layer it starts in (`print_z`).
+pub fn to_prusa_xml(changes: &[HeightChange], layers: LayerGrid) -> String {
     let mut out =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<custom_gcodes_per_print_z>\n");
     for c in changes {
@@ -72,7 +90,7 @@ pub fn to_prusa_xml(changes: &[HeightChange], layer_height: f64) -> String {
         };
         out.push_str(&format!(
             "<code print_z=\"{}\" type=\"{PRUSA_CUSTOM}\" extruder=\"1\" color=\"\" extra=\"{code}\" gcode=\"{code}\"/>\n",
-            format_float(((c.z + layer_height) * 1e4).round() / 1e4)
+            format_float((layers.top_above(c.z) * 1e4).round() / 1e4)
         ));
     }
     out.push_str("<mode value=\"SingleExtruder\"/>\n</custom_gcodes_per_print_z>\n");
@@ -351,7 +369,11 @@ mod tests {
     #[test]
     fn changes_round_trip_through_prusaslicers_per_height_gcode() {
         let c = temperature_tower(230.0, 210.0, 10.0).unwrap();
-        let xml = to_prusa_xml(&c.changes, 0.2);
+        let grid = LayerGrid {
+            first: 0.2,
+            height: 0.2,
+        };
+        let xml = to_prusa_xml(&c.changes, grid);
         assert!(xml.contains("print_z=\"9.2\" type=\"4\""), "{xml}");
         let (back, notes) = from_custom_gcode_xml(&xml);
         assert!(notes.is_empty(), "{notes:?}");
@@ -360,6 +382,14 @@ mod tests {
         for ((z, t), (ez, et)) in got.iter().zip([(9.19, 220.0), (18.19, 210.0)]) {
             assert!((z - ez).abs() < 1e-9 && *t == et, "{got:?}");
         }
+        // Read back and written again, a change names the same layer.
+        assert_eq!(to_prusa_xml(&back, grid), xml);
+        let thick = LayerGrid {
+            first: 0.3,
+            height: 0.2,
+        };
+        assert!((thick.top_above(9.0) - 9.1).abs() < 1e-9);
+        assert!((thick.top_above(0.1) - 0.3).abs() < 1e-9);
         // OrcaSlicer's file, other flavours' commands and what Lamina cannot do yet.
         let orca = r##"<custom_gcodes_per_layer><plate><plate_info id="1"/>
             <layer top_z="4.4" type="4" extruder="1" color="" extra="SET_HEATER_TEMPERATURE HEATER=extruder TARGET=215" gcode=""/>
@@ -398,7 +428,11 @@ mod tests {
             assert!(err.contains(says), "{s} {e} {st}: {err}");
         }
         // Through PrusaSlicer's per-height G-code and back.
-        let (back, notes) = from_custom_gcode_xml(&to_prusa_xml(&c.changes[..3], 0.2));
+        let grid = LayerGrid {
+            first: 0.2,
+            height: 0.2,
+        };
+        let (back, notes) = from_custom_gcode_xml(&to_prusa_xml(&c.changes[..3], grid));
         assert!(notes.is_empty());
         let got: Vec<Change> = back.iter().map(|h| h.change).collect();
         assert_eq!(

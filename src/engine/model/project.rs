@@ -3,7 +3,7 @@
 //! `Metadata/lamina.toml`. Opening a 3MF reads those settings back, or maps PrusaSlicer's and
 //! OrcaSlicer's project settings onto Lamina's.
 
-use super::calibration::{self, Change, HeightChange};
+use super::calibration::{self, Change, HeightChange, LayerGrid};
 use super::{Object, Scene};
 use crate::engine::mesh::paint::PaintKind;
 use crate::engine::mesh::{self, FacetPaint, ImportError, ImportedObject, WriteObject};
@@ -123,13 +123,13 @@ pub struct OpenedFile {
 
 /// Writes the scene and settings as a 3MF project (with a PNG thumbnail if given). The
 /// scene's height changes go into Lamina's settings and, for other slicers, into
-/// PrusaSlicer's per-height G-code, which names each by the top of its first layer
-/// (`layer_height` above it).
+/// PrusaSlicer's per-height G-code, which names each by the top of its first layer (on
+/// `layers`).
 pub fn write_project(
     title: &str,
     scene: &Scene,
     settings: &ProjectSettings,
-    layer_height: f64,
+    layers: LayerGrid,
     thumbnail_png: Option<&[u8]>,
 ) -> Vec<u8> {
     let transforms: Vec<Vec<DAffine3>> = scene
@@ -162,7 +162,7 @@ pub fn write_project(
         .collect();
     let toml = settings_toml(settings, &scene.changes);
     let mut extra: Vec<(&str, &[u8])> = vec![(SETTINGS_PATH, toml.as_bytes())];
-    let per_height = calibration::to_prusa_xml(&scene.changes, layer_height);
+    let per_height = calibration::to_prusa_xml(&scene.changes, layers);
     if !scene.changes.is_empty() {
         extra.push((calibration::PRUSA_CHANGES_PATH, per_height.as_bytes()));
     }
@@ -453,7 +453,16 @@ mod tests {
             .unwrap()
             .changes;
         let png = b"\x89PNG\r\n\x1a\nnot really";
-        let bytes = write_project("My project", &s, &settings(), 0.2, Some(png));
+        let bytes = write_project(
+            "My project",
+            &s,
+            &settings(),
+            LayerGrid {
+                first: 0.2,
+                height: 0.2,
+            },
+            Some(png),
+        );
         let opened = open_file("project.3mf", &bytes).unwrap();
         let back = Scene::from_objects(opened.objects);
         assert_eq!(back.objects.len(), 2);
