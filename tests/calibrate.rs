@@ -8,16 +8,10 @@ use common::*;
 use lamina::engine::model::calibration::temperature_tower;
 use std::process::Command;
 
-/// The G-code of a 230 → 200 °C tower in 10 °C steps for `flavor`, and its model.
-fn tower(flavor: &str) -> (String, std::path::PathBuf, std::path::PathBuf) {
-    let dir = out_dir("calibrate");
-    let gcode = dir.join(format!("temp-tower-{flavor}.gcode"));
+/// Runs `lamina` with `args`, which must succeed.
+fn lamina_ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) {
     let out = Command::new(env!("CARGO_BIN_EXE_lamina"))
-        .args(["calibrate", "temp-tower", "--start", "230", "--end", "200"])
-        .args(["--step", "10", "--set"])
-        .arg(format!("gcode_flavor={flavor}"))
-        .arg("-o")
-        .arg(&gcode)
+        .args(args)
         .output()
         .expect("lamina runs");
     assert!(
@@ -25,6 +19,34 @@ fn tower(flavor: &str) -> (String, std::path::PathBuf, std::path::PathBuf) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// `lamina calibrate KIND --start --end --step` for `flavor`, written to `gcode`.
+fn calibrate(kind: &str, range: [&str; 3], flavor: &str, gcode: &std::path::Path) {
+    let flavor = format!("gcode_flavor={flavor}");
+    let [start, end, step] = range;
+    let gcode = gcode.to_str().unwrap();
+    lamina_ok(&[
+        "calibrate",
+        kind,
+        "--start",
+        start,
+        "--end",
+        end,
+        "--step",
+        step,
+        "--set",
+        &flavor,
+        "-o",
+        gcode,
+    ]);
+}
+
+/// The G-code of a 230 → 200 °C tower in 10 °C steps for `flavor`, and its model.
+fn tower(flavor: &str) -> (String, std::path::PathBuf, std::path::PathBuf) {
+    let dir = out_dir("calibrate");
+    let gcode = dir.join(format!("temp-tower-{flavor}.gcode"));
+    calibrate("temp-tower", ["230", "200", "10"], flavor, &gcode);
     let model = dir.join("temp-tower-4.stl");
     let mesh = temperature_tower(230.0, 200.0, 10.0).unwrap().mesh;
     std::fs::write(&model, lamina::engine::mesh::write_binary_stl(&mesh)).unwrap();
@@ -186,34 +208,24 @@ fn a_tower_saved_as_a_project_slices_the_same() {
         dir.join("saved-tower.3mf"),
         dir.join("saved-tower-again.gcode"),
     );
-    let run = |args: &[&std::ffi::OsStr]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_lamina"))
-            .args(args)
-            .output()
-            .expect("lamina runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    run(&[
-        "calibrate".as_ref(),
-        "temp-tower".as_ref(),
-        "--start".as_ref(),
-        "215".as_ref(),
-        "--end".as_ref(),
-        "195".as_ref(),
-        "-o".as_ref(),
-        first.as_os_str(),
-        "--save-project".as_ref(),
-        project.as_os_str(),
+    let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    lamina_ok(&[
+        "calibrate".to_string(),
+        "temp-tower".into(),
+        "--start".into(),
+        "215".into(),
+        "--end".into(),
+        "195".into(),
+        "-o".into(),
+        path(&first),
+        "--save-project".into(),
+        path(&project),
     ]);
-    run(&[
-        "slice".as_ref(),
-        project.as_os_str(),
-        "-o".as_ref(),
-        again.as_os_str(),
+    lamina_ok(&[
+        "slice".to_string(),
+        path(&project),
+        "-o".into(),
+        path(&again),
     ]);
     let (a, b) = (
         std::fs::read_to_string(&first).unwrap(),
@@ -252,19 +264,7 @@ fn pressure_advance_tower_rises_each_mm_in_every_flavour() {
         ("reprapfirmware", "M572 D0 S"),
     ] {
         let gcode = dir.join(format!("pa-tower-{flavor}.gcode"));
-        let out = Command::new(env!("CARGO_BIN_EXE_lamina"))
-            .args(["calibrate", "pa-tower", "--start", "0.01", "--end", "0.05"])
-            .args(["--step", "0.004", "--set"])
-            .arg(format!("gcode_flavor={flavor}"))
-            .arg("-o")
-            .arg(&gcode)
-            .output()
-            .expect("lamina runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        calibrate("pa-tower", ["0.01", "0.05", "0.004"], flavor, &gcode);
         let text = std::fs::read_to_string(&gcode).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         // Set once at the start, then once per mm: 0.014 at 1 mm … 0.05 at 10 mm.

@@ -13,7 +13,7 @@ pub mod zip;
 pub use paint::FacetPaint;
 pub use repair::{RepairReport, repair, repair_tracked};
 pub use stl::{read_stl, write_binary_stl};
-pub use threemf::{Package3mf, WriteObject, read_package, write_3mf};
+pub use threemf::{Package3mf, WriteObject, read_package, write_3mf, xml_attr};
 pub use topology::EdgeMap;
 
 use glam::{DAffine3, DVec3};

@@ -120,16 +120,7 @@ pub fn from_custom_gcode_xml(text: &str) -> (Vec<HeightChange>, Vec<String>) {
         if !matches!(name.as_ref(), "code" | "layer") {
             continue;
         }
-        let attr = |key: &str| {
-            e.attributes()
-                .flatten()
-                .find(|a| a.key.local_name().as_ref() == key)
-                .and_then(|a| {
-                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .ok()
-                        .map(|v| v.into_owned())
-                })
-        };
+        let attr = |key: &str| crate::engine::mesh::xml_attr(&e, key);
         let Some(top) = attr("print_z")
             .or_else(|| attr("top_z"))
             .and_then(|v| v.trim().parse::<f64>().ok())

@@ -103,16 +103,7 @@ fn read_one(text: &str, out: &mut FxHashMap<String, ObjectConfig>) {
             }
             _ => continue,
         };
-        let attr = |key: &str| {
-            e.attributes()
-                .flatten()
-                .find(|a| a.key.local_name().as_ref() == key)
-                .and_then(|a| {
-                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .ok()
-                        .map(|v| v.into_owned())
-                })
-        };
+        let attr = |key: &str| super::xml_attr(&e, key);
         match e.local_name().as_ref() {
             "object" if !empty => {
                 object = attr("id");

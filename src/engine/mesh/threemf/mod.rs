@@ -7,6 +7,19 @@ mod write;
 
 pub use write::{WriteObject, write_3mf};
 
+/// An XML element's attribute by its local name, with entities and whitespace as XML reads
+/// them.
+pub fn xml_attr(e: &quick_xml::events::BytesStart, key: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == key)
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
+}
+
 use super::paint::PaintKind;
 use super::zip;
 use super::{ImportError, ImportedObject, MAX_TRIANGLES, Mesh};
@@ -291,15 +304,7 @@ impl Package {
                 }
                 "object" => {
                     let id = attr("id").ok_or_else(|| xml_err(part, "an <object> has no id"))?;
-                    let name = e
-                        .attributes()
-                        .flatten()
-                        .find(|a| a.key.local_name().as_ref() == "name")
-                        .and_then(|a| {
-                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                                .ok()
-                                .map(|v| v.into_owned())
-                        });
+                    let name = xml_attr(&e, "name");
                     let def = ObjectDef {
                         name,
                         ..Default::default()
