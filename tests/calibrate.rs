@@ -309,3 +309,84 @@ fn pressure_advance_tower_rises_each_mm_in_every_flavour() {
         }
     }
 }
+
+/// The fit test prints with no flags, without hole compensation, and each hole's label
+/// reads, from the layers above the plate, as its clearance in hundredths of a mm.
+#[test]
+fn fit_test_holes_are_labelled_with_their_clearance() {
+    use lamina::engine::model::shapes::seven_segment::{self as seg, DIGITS, GAP, WIDTH};
+    let dir = out_dir("calibrate");
+    let gcode = dir.join("fit-test.gcode");
+    // Hole compensation asked for is not used: the test measures the printer without it.
+    lamina_ok(&[
+        "calibrate",
+        "fit-test",
+        "--set",
+        "xy_hole_compensation=0.2",
+        "-o",
+        gcode.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&gcode).unwrap();
+    assert!(
+        text.contains("; xy_hole_compensation = 0\n"),
+        "compensation left on"
+    );
+    let model = dir.join("fit-test.stl");
+    let mesh = lamina::engine::model::calibration::fit_test(0.0, 0.3, 0.05)
+        .unwrap()
+        .mesh;
+    std::fs::write(&model, lamina::engine::mesh::write_binary_stl(&mesh)).unwrap();
+    let report = check(&gcode, Some(&model));
+    let flags = report["flags"].as_array().expect("flags");
+    assert!(flags.is_empty(), "checker flags {flags:?}");
+    // Above the plate (4 mm) only the labels and the pegs print; the plate's corner is the
+    // model's, half a line in from the lowest layers' extrusion.
+    let layers = extrusion_segments(&text, None);
+    let near = |z: f64| {
+        layers
+            .iter()
+            .min_by(|a, b| {
+                ((*a.0 as f64 / 1000.0) - z)
+                    .abs()
+                    .total_cmp(&((*b.0 as f64 / 1000.0) - z).abs())
+            })
+            .unwrap()
+            .1
+    };
+    let base = near(2.0);
+    let x0 = base.iter().map(|g| g[0].min(g[2])).fold(f64::MAX, f64::min) - 0.2;
+    let y_back = base.iter().map(|g| g[1].max(g[3])).fold(f64::MIN, f64::max) + 0.2;
+    let y0 = y_back - 30.0;
+    let top = near(4.4);
+    // A point is lit when an extrusion of the layer passes within 0.35 mm of it.
+    let lit = |x: f64, y: f64| {
+        top.iter().any(|g| {
+            let (dx, dy) = (g[2] - g[0], g[3] - g[1]);
+            let len2 = (dx * dx + dy * dy).max(1e-12);
+            let t = (((x - g[0]) * dx + (y - g[1]) * dy) / len2).clamp(0.0, 1.0);
+            (g[0] + t * dx - x).hypot(g[1] + t * dy - y) < 0.35
+        })
+    };
+    for (i, label) in ["0", "5", "10", "15", "20", "25", "30"].iter().enumerate() {
+        let n = label.len() as f64;
+        let x_mid = x0 + 10.0 + 16.0 * i as f64;
+        let x_start = x_mid - (n * WIDTH + (n - 1.0) * GAP) / 2.0;
+        let read: String = (0..label.len())
+            .map(|k| {
+                let x = x_start + k as f64 * (WIDTH + GAP);
+                let mut bits = 0u8;
+                for (b, (bx0, by0, bx1, by1)) in seg::bars().into_iter().enumerate() {
+                    let (cx, cy) = ((bx0 + bx1) / 2.0, (by0 + by1) / 2.0);
+                    if lit(x + cx, y0 + 19.5 + cy) {
+                        bits |= 1 << b;
+                    }
+                }
+                DIGITS
+                    .iter()
+                    .position(|&d| d == bits)
+                    .map_or('?', |d| char::from(b'0' + d as u8))
+            })
+            .collect();
+        assert_eq!(&read, label, "hole {} reads '{read}'", i + 1);
+    }
+}

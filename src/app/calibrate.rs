@@ -152,6 +152,58 @@ fn keep_pressure_advance(ctx: Ctx, k: f64) {
     }
 }
 
+/// Keeps `c` (mm) as the hole compensation of the user's process preset.
+fn keep_hole_compensation(ctx: Ctx, c: f64) {
+    let values = [("xy_hole_compensation", format_float(c))];
+    match settings_panel::keep_in_preset(ctx, PresetKind::Process, &values) {
+        Ok(name) => ctx.say(
+            format!(
+                "Kept hole compensation {} mm in your process preset \"{name}\".",
+                format_float(c)
+            ),
+            false,
+        ),
+        Err(e) => ctx.say(
+            format!("The hole compensation could not be kept: {e}"),
+            true,
+        ),
+    }
+}
+
+/// How to read a fit test: the plate's holes with their labels, and the peg that slides
+/// into the tightest one it can.
+fn fit_picture(labels: Vec<i64>) -> impl IntoView {
+    let n = labels.len().max(1) as f64;
+    let pitch = 300.0 / n;
+    let holes = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let x = 40.0 + pitch * (i as f64 + 0.5);
+            let r = 9.0 + *l as f64 / 10.0;
+            view! {
+                <circle cx=x cy="62" r=r class="fit-hole"/>
+                <text x=x y="34" text-anchor="middle" class="tower-label">{l.to_string()}</text>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg
+            class="tower-picture"
+            viewBox="0 0 380 120"
+            width="380"
+            height="120"
+            role="img"
+            aria-label="A fit test: the label of the tightest hole the peg slides into is the clearance in hundredths of a millimetre"
+        >
+            <rect x="40" y="20" width="300" height="64" rx="3" class="pa-tube"/>
+            {holes}
+            <circle cx="60" cy="104" r="9" class="fit-peg"/>
+            <text x="76" y="108" class="tower-note">"peg: try it in each hole, tightest first"</text>
+        </svg>
+    }
+}
+
 /// How to read a pressure advance tower: its front with the height marks, and a corner seen
 /// from above at three heights (bulging, sharp, rounded).
 fn pa_picture() -> impl IntoView {
@@ -234,6 +286,7 @@ fn tower_picture(temps: Vec<f64>) -> impl IntoView {
     };
     view! {
         <svg
+            id="temp-picture"
             class="tower-picture"
             viewBox=format!("0 0 380 {height}")
             width="380"
@@ -376,8 +429,14 @@ pub fn CalibratePanel() -> impl IntoView {
         end: RwSignal::new("0.1".into()),
         step: RwSignal::new("0.002".into()),
     };
+    let fit = RangeForm {
+        start: RwSignal::new("0".into()),
+        end: RwSignal::new("0.3".into()),
+        step: RwSignal::new("0.05".into()),
+    };
     let pick = RwSignal::new(String::new());
     let height = RwSignal::new(String::new());
+    let fit_pick = RwSignal::new(String::new());
     // Opening it proposes the filament preset's temperature ±10 °C, and the middle block to
     // keep.
     Effect::new(move |prev: Option<bool>| {
@@ -424,6 +483,16 @@ pub fn CalibratePanel() -> impl IntoView {
                     format_float(top)
                 )
             })
+    };
+    // The holes' clearances, from the form.
+    let fit_clearances = move || {
+        fit.values().and_then(|(s, e, st)| {
+            calibration::fit_test(s, e, st)?;
+            let n = ((e - s) / st + 1e-9).floor() as usize + 1;
+            Ok((0..n)
+                .map(|i| ((s + st * i as f64) * 100.0).round() as i64)
+                .collect::<Vec<i64>>())
+        })
     };
     view! {
         <Show when=move || ctx.calibrate.get()>
@@ -494,6 +563,58 @@ pub fn CalibratePanel() -> impl IntoView {
                             }
                         >
                             "Make the tower"
+                        </button>
+                    </details>
+                    <details class="calibrate-make">
+                        <summary>"Fit test"</summary>
+                        <p class="note">"A plate with a 10 mm hole per clearance around two 10 mm pegs, printed without hole compensation; each hole is labelled with its clearance in hundredths of a millimetre."</p>
+                        <div class="tower-fields">
+                            {field("fit-start", "Least clearance (mm)", fit.start)}
+                            {field("fit-end", "Most clearance (mm)", fit.end)}
+                            {field("fit-step", "Step (mm)", fit.step)}
+                        </div>
+                        {move || match fit_clearances() {
+                            Ok(labels) => fit_picture(labels).into_any(),
+                            Err(e) => view! { <p class="field-error" role="alert">{e}</p> }.into_any(),
+                        }}
+                        <button
+                            id="fit-make"
+                            class="primary"
+                            on:click=move |_| {
+                                let made = fit
+                                    .values()
+                                    .and_then(|(s, e, st)| calibration::fit_test(s, e, st));
+                                make_tower(ctx, "Fit test", made);
+                            }
+                        >
+                            "Make the fit test"
+                        </button>
+                        <label class="field">
+                            <span>"Printed? The label of the tightest hole a peg slides into"</span>
+                            <select id="fit-pick" on:change=move |ev| fit_pick.set(event_target_value(&ev))>
+                                <option value="" selected=move || fit_pick.get().is_empty()>"Choose"</option>
+                                {move || {
+                                    fit_clearances()
+                                        .unwrap_or_default()
+                                        .into_iter()
+                                        .map(|l| view! { <option value=l.to_string()>{l.to_string()}</option> })
+                                        .collect_view()
+                                }}
+                            </select>
+                        </label>
+                        <button
+                            id="fit-keep"
+                            disabled=move || fit_pick.get().is_empty()
+                            on:click=move |_| {
+                                if let Ok(l) = fit_pick.get_untracked().parse::<f64>() {
+                                    keep_hole_compensation(ctx, l / 100.0);
+                                }
+                            }
+                        >
+                            {move || match fit_pick.get().parse::<f64>() {
+                                Ok(l) => format!("Keep hole compensation {} mm in my process preset", format_float(l / 100.0)),
+                                Err(_) => "Keep it in my process preset".to_string(),
+                            }}
                         </button>
                     </details>
                 </section>

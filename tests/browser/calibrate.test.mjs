@@ -36,8 +36,8 @@ test('a temperature tower from the Calibrate menu, sliced, and 215 °C kept in t
   await p.fill('#tower-start', '225');
   await p.fill('#tower-end', '205');
   await p.fill('#tower-step', '5');
-  await p.waitForFunction(() => document.querySelectorAll('.tower-picture .tower-block').length === 5);
-  const labels = await p.locator('.tower-picture .tower-label').allTextContents();
+  await p.waitForFunction(() => document.querySelectorAll('#temp-picture .tower-block').length === 5);
+  const labels = await p.locator('#temp-picture .tower-label').allTextContents();
   assert.deepEqual(labels, ['225 °C', '220 °C', '215 °C', '210 °C', '205 °C']);
   writeFileSync(join(ARTIFACTS, 'calibrate-01-menu.png'), await p.screenshot());
   // A range that gives one block is refused with the reason.
@@ -152,6 +152,45 @@ test('a pressure advance tower from the Calibrate menu, read by its height and k
   await p.fill('#settings-search', 'enable pressure advance');
   assert.ok(await p.isChecked('#setting-enable_pressure_advance'), 'pressure advance is set at the start');
   await p.fill('#settings-search', '');
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
+test('a fit test from the Calibrate menu, and the hole compensation read off it kept in the process preset', async () => {
+  const context = await session.browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const p = await openPage(context, errors);
+  const process = () => p.$eval('#preset-process', (s) => s.options[s.selectedIndex].textContent);
+  const plainProcess = await process();
+  await p.click('#calibrate-button');
+  await p.click('summary:has-text("Fit test")');
+  await p.waitForFunction(() => document.querySelectorAll('.fit-hole').length === 7);
+  await p.fill('#fit-step', '0.1');
+  await p.waitForFunction(() => document.querySelectorAll('.fit-hole').length === 4);
+  await p.fill('#fit-step', '0.05');
+  writeFileSync(join(ARTIFACTS, 'calibrate-06-fit.png'), await p.screenshot());
+  await p.click('#fit-make');
+  await p.waitForFunction(() => document.querySelector('#project-name')?.value === 'Fit test 0–0.3 mm');
+  assert.equal(await p.locator('.object').count(), 1);
+  if (!(await p.isChecked('#advanced-toggle'))) await p.click('#advanced-toggle');
+  assert.equal(await setting(p, 'xy_hole_compensation'), '0');
+  // Printed: a peg slides into the hole labelled 15 and no tighter one.
+  await p.click('#calibrate-button');
+  await p.click('summary:has-text("Fit test")');
+  assert.ok(await p.isDisabled('#fit-keep'));
+  await p.selectOption('#fit-pick', '15');
+  assert.equal(await p.textContent('#fit-keep'), 'Keep hole compensation 0.15 mm in my process preset');
+  await p.click('#fit-keep');
+  await p.waitForSelector('.message >> text=/Kept hole compensation 0.15 mm in your process preset/');
+  await p.keyboard.press('Escape');
+  assert.equal(await process(), `${plainProcess} (yours)`);
+  await saved(p);
+  await p.reload();
+  await ready(p);
+  await p.click('#projects-button');
+  await p.click('#new-project');
+  await p.waitForFunction(() => document.querySelectorAll('.object').length === 0);
+  if (!(await p.isChecked('#advanced-toggle'))) await p.click('#advanced-toggle');
+  assert.equal(await setting(p, 'xy_hole_compensation'), '0.15');
   await context.close();
   assert.deepEqual(errors, []);
 });

@@ -47,7 +47,13 @@ pub fn cmd_calibrate(args: &[String]) -> Result<(), Fail> {
         )));
     }
     let base = settings::resolve(&j.selection)?;
-    let made = if kind == "pa-tower" {
+    let made = if kind == "fit-test" {
+        calibration::fit_test(
+            start.unwrap_or(0.0),
+            end.unwrap_or(0.3),
+            step.unwrap_or(0.05),
+        )
+    } else if kind == "pa-tower" {
         // A direct-drive extruder's range unless asked (a Bowden one needs about ten times it).
         calibration::pressure_advance_tower(
             start.unwrap_or(0.0),
@@ -93,7 +99,11 @@ pub fn cmd_calibrate(args: &[String]) -> Result<(), Fail> {
     println!("wrote {} ({})", out_path.display(), cal.name);
     println!("  print time:  {}", format_duration(out.stats.time_s));
     let first = cal.start.last().map_or(String::new(), |(_, v)| v.clone());
-    if kind == "pa-tower" {
+    if kind == "fit-test" {
+        println!("  read it:     try a peg in each hole: the label on the tightest hole it slides");
+        println!("               into is the clearance the printer's holes need, in hundredths of");
+        println!("               a mm; set xy_hole_compensation to it (15 → 0.15)");
+    } else if kind == "pa-tower" {
         let last = scene.changes.last().map_or(0.0, |c| c.change.value());
         let rise = scene.changes.len();
         println!(

@@ -215,6 +215,10 @@ pub const KINDS: &[(&str, &str)] = &[
         "temperature tower: one 8 mm block per temperature, labelled with it, from --start to --end by --step °C",
     ),
     (
+        "fit-test",
+        "fit test: a plate with a hole per clearance from --start to --end mm by --step, labelled in hundredths of a mm, and two pegs",
+    ),
+    (
         "pa-tower",
         "pressure advance tower: a square tube whose pressure advance rises from --start to --end by --step per mm of height, marked every 10 mm",
     ),
@@ -323,6 +327,47 @@ pub fn pressure_advance_tower(start: f64, end: f64, step: f64) -> Result<Calibra
             ("pressure_advance", format_float(start)),
         ],
         changes,
+    })
+}
+
+/// The most holes a fit test has.
+const MAX_HOLES: usize = 10;
+
+/// A fit test: 10 mm holes whose clearance around a 10 mm peg runs from `start` to `end` mm
+/// in steps of `step`, printed without hole compensation. The tightest hole the peg slides
+/// into gives the compensation the printer's holes need (`xy_hole_compensation`).
+pub fn fit_test(start: f64, end: f64, step: f64) -> Result<Calibration, String> {
+    for (what, v) in [("start", start), ("end", end)] {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(format!("the {what} clearance {v} mm is outside 0–1 mm"));
+        }
+    }
+    if !(step.is_finite() && step >= 0.01) {
+        return Err(format!("the step {step} mm must be 0.01 mm or more"));
+    }
+    if end <= start {
+        return Err(format!(
+            "the end clearance {end} mm must be more than the start {start} mm"
+        ));
+    }
+    let holes = ((end - start) / step + 1e-9).floor() as usize + 1;
+    if holes > MAX_HOLES {
+        return Err(format!(
+            "from {start} to {end} mm by {step} mm gives {holes} holes; at most {MAX_HOLES} fit (use a larger step)"
+        ));
+    }
+    let clearances: Vec<f64> = (0..holes)
+        .map(|i| ((start + step * i as f64) * 1e4).round() / 1e4)
+        .collect();
+    Ok(Calibration {
+        name: format!(
+            "fit test {}–{} mm",
+            format_float(start),
+            format_float(clearances[holes - 1])
+        ),
+        mesh: shapes::fit_test(&clearances),
+        start: vec![("xy_hole_compensation", "0".into())],
+        changes: Vec::new(),
     })
 }
 
@@ -437,6 +482,7 @@ mod tests {
         for c in [
             temperature_tower(230.0, 180.0, 5.0).unwrap(),
             pressure_advance_tower(0.0, 0.1, 0.002).unwrap(),
+            fit_test(0.0, 0.3, 0.05).unwrap(),
         ] {
             let r = crate::engine::mesh::repair(&mut c.mesh.clone());
             assert_eq!(
@@ -450,6 +496,32 @@ mod tests {
                 "{}: {r:?}",
                 c.name
             );
+        }
+    }
+
+    #[test]
+    fn a_fit_test_has_a_hole_per_clearance() {
+        let c = fit_test(0.0, 0.3, 0.05).unwrap();
+        assert_eq!(c.name, "fit test 0–0.3 mm");
+        // The plate, its holes, and the pegs: 7 holes, each 10 mm plus twice its clearance.
+        let holes: f64 = (0..7)
+            .map(|i| {
+                let r = 5.0 + 0.05 * i as f64;
+                std::f64::consts::PI * r * r
+            })
+            .sum();
+        let pegs = 2.0 * std::f64::consts::PI * 25.0 * 12.0;
+        let expect = (16.0 * 7.0 + 4.0) * 30.0 * 4.0 - holes * 4.0 + pegs;
+        let v = c.mesh.volume();
+        // The labels' 58 bars add about 3 mm³ each (0.7 mm of their 4 × 1.2 or 2.9 × 1.2 mm).
+        assert!(v > expect + 120.0 && v < expect + 220.0, "{v} vs {expect}");
+        for (s, e, st, says) in [
+            (0.0, 0.3, 0.02, "at most"),
+            (0.2, 0.1, 0.05, "more than the start"),
+            (0.0, 0.3, 0.001, "0.01 mm or more"),
+        ] {
+            let err = fit_test(s, e, st).unwrap_err();
+            assert!(err.contains(says), "{s} {e} {st}: {err}");
         }
     }
 

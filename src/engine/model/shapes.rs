@@ -489,6 +489,39 @@ pub fn pa_tower(height: f64, wall: f64) -> Mesh {
     m
 }
 
+/// A fit test: a 4 mm plate with a 10 mm hole per clearance (its diameter 10 mm plus twice
+/// the clearance), each labelled on top with its clearance in hundredths of a millimetre,
+/// and two 10 mm pegs 12 mm tall in front of it to try in the holes.
+pub fn fit_test(clearances: &[f64]) -> Mesh {
+    const PITCH: f64 = 16.0;
+    const PLATE: f64 = 4.0;
+    let n = clearances.len().max(1) as f64;
+    let mut plate = rect(0.0, 0.0, PITCH * n + 4.0, 30.0);
+    for (i, c) in clearances.iter().enumerate() {
+        let mut hole = circle(10.0 + PITCH * i as f64, 10.0, 5.0 + c, 96);
+        hole.reverse();
+        plate.holes.push(hole);
+    }
+    let mut m = extrude(&plate, 0.0, PLATE);
+    for (i, c) in clearances.iter().enumerate() {
+        let label = format!("{}", (c * 100.0).round() as i64);
+        m.append(&seven_segment::emboss_top(
+            &label,
+            10.0 + PITCH * i as f64,
+            19.5,
+            PLATE,
+        ));
+    }
+    for x in [10.0, 10.0 + PITCH] {
+        m.append(&extrude(
+            &ExPolygon::new(circle(x, -12.0, 5.0, 96)),
+            0.0,
+            12.0,
+        ));
+    }
+    m
+}
+
 /// Digits embossed on a face, as a seven-segment display draws them. Written here because a
 /// calibration print needs only digits, legible at a nozzle's scale, and a font crate would
 /// bring outlines to triangulate for what seven bars do.
@@ -545,6 +578,29 @@ pub mod seven_segment {
             for (i, (bx0, bz0, bx1, bz1)) in bars().into_iter().enumerate() {
                 if lit & (1 << i) != 0 {
                     m.append(&bar(x + bx0, z0 + bz0, x + bx1, z0 + bz1));
+                }
+            }
+        }
+        m
+    }
+
+    /// `text`'s digits standing `RAISED` up from a top face at height `z_top`, read from the
+    /// front (−y), centred on x = `x_mid`, from y = `y0` back.
+    pub fn emboss_top(text: &str, x_mid: f64, y0: f64, z_top: f64) -> Mesh {
+        let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_digit).collect();
+        let n = digits.len() as f64;
+        let x_start = x_mid - (n * WIDTH + (n - 1.0).max(0.0) * GAP) / 2.0;
+        let mut m = Mesh::default();
+        for (k, d) in digits.iter().enumerate() {
+            let x = x_start + k as f64 * (WIDTH + GAP);
+            let lit = DIGITS[(d - b'0') as usize];
+            for (i, (bx0, by0, bx1, by1)) in bars().into_iter().enumerate() {
+                if lit & (1 << i) != 0 {
+                    m.append(&super::extrude(
+                        &super::rect(x + bx0, y0 + by0, x + bx1, y0 + by1),
+                        z_top - INTO,
+                        z_top + RAISED,
+                    ));
                 }
             }
         }
