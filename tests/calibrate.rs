@@ -42,6 +42,32 @@ fn calibrate(kind: &str, range: [&str; 3], flavor: &str, gcode: &std::path::Path
     ]);
 }
 
+/// Reads `count` seven-segment digits centred on x = `x_mid`: each bar (x0, v0, x1, v1) of
+/// the digit whose left edge is at x is lit when `lit(x, bar)` says so.
+fn read_digits(
+    count: usize,
+    x_mid: f64,
+    lit: impl Fn(f64, (f64, f64, f64, f64)) -> bool,
+) -> String {
+    use lamina::engine::model::shapes::seven_segment::{DIGITS, GAP, WIDTH, bars};
+    let n = count as f64;
+    let x_start = x_mid - (n * WIDTH + (n - 1.0) * GAP) / 2.0;
+    (0..count)
+        .map(|k| {
+            let x = x_start + k as f64 * (WIDTH + GAP);
+            let bits = bars()
+                .into_iter()
+                .enumerate()
+                .filter(|(_, bar)| lit(x, *bar))
+                .fold(0u8, |b, (i, _)| b | 1 << i);
+            DIGITS
+                .iter()
+                .position(|&d| d == bits)
+                .map_or('?', |d| char::from(b'0' + d as u8))
+        })
+        .collect()
+}
+
 /// The G-code of a 230 → 200 °C tower in 10 °C steps for `flavor`, and its model.
 fn tower(flavor: &str) -> (String, std::path::PathBuf, std::path::PathBuf) {
     let dir = out_dir("calibrate");
@@ -135,7 +161,7 @@ fn bad_calibration_requests_are_one_line_errors() {
 /// is? A bar reads as lit or dark, and the lit bars must spell the block's temperature.
 #[test]
 fn each_block_is_labelled_with_its_temperature_readable_in_the_gcode() {
-    use lamina::engine::model::shapes::seven_segment::{self as seg, BAR, DIGITS, GAP, WIDTH};
+    use lamina::engine::model::shapes::seven_segment::{self as seg, BAR};
     let (text, _, _) = tower("marlin2");
     let layers: Vec<(f64, Vec<[f64; 4]>)> = {
         let mut v: Vec<(f64, Vec<[f64; 4]>)> = extrusion_segments(&text, None)
@@ -171,29 +197,16 @@ fn each_block_is_labelled_with_its_temperature_readable_in_the_gcode() {
     };
     for (band, temp) in [230, 220, 210, 200].iter().enumerate() {
         let z0 = band as f64 * 9.0 + seg::MARGIN;
-        let x_start = x_mid - (3.0 * WIDTH + 2.0 * GAP) / 2.0;
-        let read: String = (0..3)
-            .map(|k| {
-                let x = x_start + k as f64 * (WIDTH + GAP);
-                let mut bits = 0u8;
-                for (i, (x0, z_lo, x1, z_hi)) in seg::bars().into_iter().enumerate() {
-                    // Bars lying down are sampled near their top (their underside slopes);
-                    // standing ones halfway up, in the middle of their width.
-                    let (sx, sz) = if x1 - x0 > z_hi - z_lo {
-                        ((x0 + x1) / 2.0, z_hi - BAR / 4.0)
-                    } else {
-                        ((x0 + x1) / 2.0, (z_lo + z_hi) / 2.0)
-                    };
-                    if lit(x + sx, z0 + sz) {
-                        bits |= 1 << i;
-                    }
-                }
-                DIGITS
-                    .iter()
-                    .position(|&d| d == bits)
-                    .map_or('?', |d| char::from(b'0' + d as u8))
-            })
-            .collect();
+        let read = read_digits(3, x_mid, |x, (x0, z_lo, x1, z_hi)| {
+            // Bars lying down are sampled near their top (their underside slopes); standing
+            // ones halfway up, in the middle of their width.
+            let sz = if x1 - x0 > z_hi - z_lo {
+                z_hi - BAR / 4.0
+            } else {
+                (z_lo + z_hi) / 2.0
+            };
+            lit(x + (x0 + x1) / 2.0, z0 + sz)
+        });
         assert_eq!(read, temp.to_string(), "block {} reads '{read}'", band + 1);
     }
 }
@@ -314,7 +327,6 @@ fn pressure_advance_tower_rises_each_mm_in_every_flavour() {
 /// reads, from the layers above the plate, as its clearance in hundredths of a mm.
 #[test]
 fn fit_test_holes_are_labelled_with_their_clearance() {
-    use lamina::engine::model::shapes::seven_segment::{self as seg, DIGITS, GAP, WIDTH};
     let dir = out_dir("calibrate");
     let gcode = dir.join("fit-test.gcode");
     // Hole compensation asked for is not used: the test measures the printer without it.
@@ -368,25 +380,10 @@ fn fit_test_holes_are_labelled_with_their_clearance() {
         })
     };
     for (i, label) in ["0", "5", "10", "15", "20", "25", "30"].iter().enumerate() {
-        let n = label.len() as f64;
         let x_mid = x0 + 10.0 + 16.0 * i as f64;
-        let x_start = x_mid - (n * WIDTH + (n - 1.0) * GAP) / 2.0;
-        let read: String = (0..label.len())
-            .map(|k| {
-                let x = x_start + k as f64 * (WIDTH + GAP);
-                let mut bits = 0u8;
-                for (b, (bx0, by0, bx1, by1)) in seg::bars().into_iter().enumerate() {
-                    let (cx, cy) = ((bx0 + bx1) / 2.0, (by0 + by1) / 2.0);
-                    if lit(x + cx, y0 + 19.5 + cy) {
-                        bits |= 1 << b;
-                    }
-                }
-                DIGITS
-                    .iter()
-                    .position(|&d| d == bits)
-                    .map_or('?', |d| char::from(b'0' + d as u8))
-            })
-            .collect();
+        let read = read_digits(label.len(), x_mid, |x, (bx0, by0, bx1, by1)| {
+            lit(x + (bx0 + bx1) / 2.0, y0 + 19.5 + (by0 + by1) / 2.0)
+        });
         assert_eq!(&read, label, "hole {} reads '{read}'", i + 1);
     }
 }

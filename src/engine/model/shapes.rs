@@ -565,21 +565,31 @@ pub mod seven_segment {
         0b1111111, 0b1101111,
     ];
 
-    /// `text`'s digits (others are skipped) standing out of the face y = 0 towards −y,
-    /// centred on x = `x_mid`, from z = `z0` up.
-    pub fn emboss(text: &str, x_mid: f64, z0: f64) -> Mesh {
+    /// The lit bars of `text`'s digits (others are skipped), laid out from left to right
+    /// centred on x = `x_mid`, as (x0, v0, x1, v1) with v up the digit from 0.
+    pub fn lit_bars(text: &str, x_mid: f64) -> Vec<(f64, f64, f64, f64)> {
         let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_digit).collect();
         let n = digits.len() as f64;
         let x_start = x_mid - (n * WIDTH + (n - 1.0).max(0.0) * GAP) / 2.0;
-        let mut m = Mesh::default();
+        let mut out = Vec::new();
         for (k, d) in digits.iter().enumerate() {
             let x = x_start + k as f64 * (WIDTH + GAP);
             let lit = DIGITS[(d - b'0') as usize];
-            for (i, (bx0, bz0, bx1, bz1)) in bars().into_iter().enumerate() {
+            for (i, (x0, v0, x1, v1)) in bars().into_iter().enumerate() {
                 if lit & (1 << i) != 0 {
-                    m.append(&bar(x + bx0, z0 + bz0, x + bx1, z0 + bz1));
+                    out.push((x + x0, v0, x + x1, v1));
                 }
             }
+        }
+        out
+    }
+
+    /// `text`'s digits standing out of the face y = 0 towards −y, centred on x = `x_mid`,
+    /// from z = `z0` up.
+    pub fn emboss(text: &str, x_mid: f64, z0: f64) -> Mesh {
+        let mut m = Mesh::default();
+        for (x0, v0, x1, v1) in lit_bars(text, x_mid) {
+            m.append(&bar(x0, z0 + v0, x1, z0 + v1));
         }
         m
     }
@@ -587,22 +597,13 @@ pub mod seven_segment {
     /// `text`'s digits standing `RAISED` up from a top face at height `z_top`, read from the
     /// front (−y), centred on x = `x_mid`, from y = `y0` back.
     pub fn emboss_top(text: &str, x_mid: f64, y0: f64, z_top: f64) -> Mesh {
-        let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_digit).collect();
-        let n = digits.len() as f64;
-        let x_start = x_mid - (n * WIDTH + (n - 1.0).max(0.0) * GAP) / 2.0;
         let mut m = Mesh::default();
-        for (k, d) in digits.iter().enumerate() {
-            let x = x_start + k as f64 * (WIDTH + GAP);
-            let lit = DIGITS[(d - b'0') as usize];
-            for (i, (bx0, by0, bx1, by1)) in bars().into_iter().enumerate() {
-                if lit & (1 << i) != 0 {
-                    m.append(&super::extrude(
-                        &super::rect(x + bx0, y0 + by0, x + bx1, y0 + by1),
-                        z_top - INTO,
-                        z_top + RAISED,
-                    ));
-                }
-            }
+        for (x0, v0, x1, v1) in lit_bars(text, x_mid) {
+            m.append(&super::extrude(
+                &super::rect(x0, y0 + v0, x1, y0 + v1),
+                z_top - INTO,
+                z_top + RAISED,
+            ));
         }
         m
     }
