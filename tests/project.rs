@@ -245,6 +245,7 @@ fn prusa_project(dir: &Path) -> PathBuf {
             ))],
             paint: &[],
             volumes: &[],
+            settings: &Default::default(),
         }],
         &[
             ("Metadata/Slic3r_PE.config", config.as_bytes()),

@@ -328,3 +328,96 @@ fn height_changes_rewrite_only_the_gcode() {
             .contains("; calibration band 2 of 2: temperature = 195\nM104 S195")
     );
 }
+
+/// Changes each per-object setting in turn, as each object's own (the U overhangs, the
+/// other has a hole and infill): the cached slice must be the slice from nothing. Returns
+/// the keys that left the G-code as it was.
+fn every_object_setting_from(base: &Settings, scene: &mut Scene) -> Vec<&'static str> {
+    let mut cache = Cache::default();
+    stages_after(&mut cache, scene, base);
+    let start = pipeline::slice(scene, base, &[], &mut Quiet).expect("base slices");
+    let mut wrong = Vec::new();
+    let mut same = Vec::new();
+    for def in SCHEMA.iter().filter(|d| d.per_object()) {
+        let Some(value) = another_value(def, base) else {
+            continue;
+        };
+        let what = format!("the objects' own {} = {value}", def.key);
+        for o in &mut scene.objects {
+            o.settings.set(def.key, &value).unwrap();
+        }
+        let full = pipeline::slice(scene, base, &[], &mut Quiet);
+        let cached = cache.slice(scene, base, &[], &mut Quiet);
+        match (&full, &cached) {
+            (Ok(f), Ok(c)) => {
+                if let Some(d) = difference(c, f) {
+                    wrong.push(format!("{what}: {d}"));
+                }
+                if f.gcode == start.gcode {
+                    same.push(def.key);
+                }
+            }
+            (Err(f), Err(c)) if f == c => {}
+            _ => wrong.push(format!(
+                "{what}: {:?} against {:?}",
+                full.err(),
+                cached.err()
+            )),
+        }
+        for o in &mut scene.objects {
+            o.settings.remove(def.key);
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "cached slices differ:\n{}",
+        wrong.join("\n")
+    );
+    same
+}
+
+/// One object's own settings: changing any of them re-slices as from nothing, reaches the
+/// G-code (with the features they belong to on), and re-runs only the stages it reaches.
+#[test]
+fn every_per_object_setting_reslices_as_from_nothing() {
+    use Stage::*;
+    let base = default_settings();
+    let mut scene = plate();
+    let idle = every_object_setting_from(&base, &mut scene);
+    let mut on = base.clone();
+    for (k, v) in [
+        ("support_material", "true"),
+        ("ironing", "true"),
+        ("fuzzy_skin", "external"),
+        ("scarf_seam_placement", "everywhere"),
+        ("support_material_style", "organic"),
+        ("hole_to_polyhole", "true"),
+    ] {
+        on.set(k, v).unwrap();
+    }
+    let idle_on = every_object_setting_from(&on, &mut scene);
+    let never: Vec<_> = idle.iter().filter(|k| idle_on.contains(k)).collect();
+    println!("idle at the defaults: {idle:?}\nidle with the features on too: {never:?}");
+    // What stays idle is what these parts never call on: variable-width walls' thin-feature
+    // rules and classic walls' gap fill, small solid areas, polyholes (the hole slopes), a
+    // few support details, the outline resolution.
+    assert!(never.len() <= 16, "{never:?}");
+    // An object's infill re-runs its infill and what follows; its walls, their stage too.
+    let mut cache = Cache::default();
+    stages_after(&mut cache, &scene, &base);
+    scene.objects[1].settings.set("fill_density", "45").unwrap();
+    assert_eq!(
+        stages_after(&mut cache, &scene, &base),
+        vec![Infill, Order, Plan, Gcode]
+    );
+    scene.objects[1]
+        .settings
+        .set("perimeter_speed", "45")
+        .unwrap();
+    assert_eq!(stages_after(&mut cache, &scene, &base), vec![Plan, Gcode]);
+    scene.objects[0].settings.set("perimeters", "4").unwrap();
+    assert_eq!(
+        stages_after(&mut cache, &scene, &base),
+        vec![Perimeters, Infill, Order, Plan, Gcode]
+    );
+}

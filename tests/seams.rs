@@ -101,6 +101,7 @@ fn write_cube(name: &str, seam: &FacetPaint) -> PathBuf {
             instances: &[DAffine3::from_translation(DVec3::new(100.0, 100.0, 0.0))],
             paint: &[(PaintKind::Seam, seam)],
             volumes: &[],
+            settings: &Default::default(),
         }],
         &[],
     );

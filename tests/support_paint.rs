@@ -28,6 +28,7 @@ fn write(name: &str, paint: &FacetPaint, volumes: &[Volume]) -> PathBuf {
             instances: &[at],
             paint: &[(PaintKind::Support, paint)],
             volumes,
+            settings: &Default::default(),
         }],
         &[],
     );

@@ -32,8 +32,8 @@ lamina: slice 3D models for FFF printers
 
 usage:
   lamina slice MODEL... [-o OUT.gcode] [--printer P] [--filament P] [--process P]
-               [--set KEY=VALUE]... [--rotate AXIS=DEGREES]... [--scale F|AXIS=F]... [--arrange]
-               [--save-project OUT.3mf]
+               [--set KEY=VALUE]... [--object-set N:KEY=VALUE]... [--rotate AXIS=DEGREES]...
+               [--scale F|AXIS=F]... [--arrange] [--save-project OUT.3mf]
   lamina info MODEL...
   lamina orient MODEL... [--threshold DEGREES]
   lamina generate SHAPE -o OUT.stl
@@ -49,6 +49,8 @@ usage:
 
 Several models (or a 3MF with several objects) are arranged on the bed; --arrange also
 re-arranges the objects of one 3MF. `lamina settings` lists every key --set accepts.
+--object-set gives the Nth object (in the order given, from 1) its own value of a
+setting marked per-object there; a 3MF's objects bring their own.
 A single 3MF project brings its settings (a Lamina project also its placement); options
 on the command line come on top. --save-project writes the plate and settings as a 3MF
 project that Lamina, PrusaSlicer and OrcaSlicer open.
@@ -129,6 +131,8 @@ struct JobArgs {
     reslice: Vec<(String, String)>,
     /// Values that change from a height up: a project file's, or a calibration's bands.
     changes: Vec<HeightChange>,
+    /// `--object-set`: (object number from 1, key, value).
+    object_sets: Vec<(usize, String, String)>,
 }
 
 fn value<'a>(args: &'a [String], i: &mut usize, flag: &str) -> Result<&'a str, Fail> {
@@ -224,6 +228,15 @@ fn parse_options(args: &[String]) -> Result<JobArgs, Fail> {
                 j.selection
                     .overrides
                     .push((k.trim().to_string(), v.trim().to_string()));
+            }
+            "--object-set" => {
+                let arg = value(args, &mut i, a)?;
+                let bad = || Fail(format!("--object-set {arg}: expected N:KEY=VALUE"));
+                let (n, kv) = arg.split_once(':').ok_or_else(bad)?;
+                let (k, v) = kv.split_once('=').ok_or_else(bad)?;
+                let n = n.trim().parse().ok().filter(|n| *n > 0).ok_or_else(bad)?;
+                j.object_sets
+                    .push((n, k.trim().to_string(), v.trim().to_string()));
             }
             "--rotate" => {
                 let kv = value(args, &mut i, a)?;
@@ -373,6 +386,16 @@ fn build_scene(
     };
     for objects in files {
         scene.add(objects);
+    }
+    let count = scene.objects.len();
+    for (n, k, v) in &j.object_sets {
+        let o = scene
+            .objects
+            .get_mut(n - 1)
+            .ok_or_else(|| Fail(format!("--object-set {n}:{k}: there are {count} objects")))?;
+        o.settings
+            .set(k, v)
+            .map_err(|e| Fail(format!("--object-set {n}:{k}: {e}")))?;
     }
     if j.keep_placement {
         return Ok(scene);
@@ -757,6 +780,8 @@ fn cmd_settings() -> Result<(), Fail> {
             } else {
                 format!(", range {range}")
             }
+            .to_string()
+                + if d.per_object() { ", per object" } else { "" }
         );
         println!("      {}", d.help);
     }

@@ -557,6 +557,7 @@ fn packages() -> Vec<Vec<(String, Vec<u8>)>> {
             instances: &[glam::DAffine3::IDENTITY],
             paint: &[],
             volumes: &[],
+            settings: &Default::default(),
         };
         unzip(&write_3mf("seed", &[o], extra))
     };

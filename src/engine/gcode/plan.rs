@@ -21,7 +21,11 @@ use std::f64::consts::PI;
 const ARC_WIDTH_SPREAD: f64 = 0.05;
 
 pub struct Planner<'a> {
+    /// The plate's settings.
     s: &'a Settings,
+    /// Each copy's settings (its object's own on top of the plate's), by instance number;
+    /// speeds follow them.
+    copies: Vec<&'a Settings>,
     filament_area: f64,
     retract_length: f64,
     retract_speed: f64,
@@ -47,6 +51,7 @@ impl<'a> Planner<'a> {
         let retract_speed = s.filament_retract_speed.unwrap_or(s.retract_speed);
         Planner {
             s,
+            copies: Vec::new(),
             filament_area: PI * s.filament_diameter * s.filament_diameter / 4.0,
             retract_length: s.filament_retract_length.unwrap_or(s.retract_length),
             retract_speed,
@@ -67,6 +72,20 @@ impl<'a> Planner<'a> {
             last_path: Vec::new(),
             spiral_from: None,
         }
+    }
+
+    /// Gives each copy (by instance number) its own settings; a copy without keeps the
+    /// plate's.
+    pub fn with_copies(mut self, copies: Vec<&'a Settings>) -> Self {
+        self.copies = copies;
+        self
+    }
+
+    /// The settings a copy prints with.
+    fn of(&self, instance: Option<usize>) -> &'a Settings {
+        instance
+            .and_then(|i| self.copies.get(i).copied())
+            .unwrap_or(self.s)
     }
 
     /// Prints layers from `first` on as one rising spiral each (spiral vase): no layer
@@ -300,7 +319,7 @@ impl<'a> Planner<'a> {
                 && ((p.comb.is_some()
                     && p.comb == self.comb
                     && travel.stays_in_fill(p.comb.unwrap_or(0), from, to))
-                    || (self.s.fill_density > 0.0
+                    || (self.of(p.instance).fill_density > 0.0
                         && route.windows(2).all(|w| travel.stays_buried(w[0], w[1])))));
         let mut lifted = false;
         if needs_retract {
@@ -343,7 +362,7 @@ impl<'a> Planner<'a> {
             });
             self.retracted = false;
         }
-        let speed = self.role_speed(p.role, index, p.flow.mm3_per_mm());
+        let speed = self.role_speed(p, index);
         let pieces = if let Some(slope) = p.slope {
             self.set_role(m, p.role, p.flow.width);
             self.set_accel(m, self.role_accel(p.role, index));
@@ -488,7 +507,7 @@ impl<'a> Planner<'a> {
         if first.slope.is_some() {
             return k + 1;
         }
-        let speed = self.role_speed(first.role, index, first.flow.mm3_per_mm());
+        let speed = self.role_speed(first, index);
         let (mut lo, mut hi) = (first.flow.width, first.flow.width);
         let mut end = k + 1;
         while let Some(next) = paths.get(end) {
@@ -499,7 +518,7 @@ impl<'a> Planner<'a> {
                 || next.instance != first.instance
                 || next.points.first() != prev.points.last()
                 || hi.max(w) - lo.min(w) > ARC_WIDTH_SPREAD
-                || self.role_speed(next.role, index, next.flow.mm3_per_mm()) != speed
+                || self.role_speed(next, index) != speed
             {
                 break;
             }
@@ -509,12 +528,15 @@ impl<'a> Planner<'a> {
         end
     }
 
-    fn role_speed(&self, role: Role, index: usize, mm3: f64) -> f64 {
-        let s = self.s;
+    /// A path's speed: its role's, at its object's settings, within the first layer's and
+    /// the filament's volumetric limit (the plate's).
+    fn role_speed(&self, p: &OrderedPath, index: usize) -> f64 {
+        let (plate, s) = (self.s, self.of(p.instance));
+        let mm3 = p.flow.mm3_per_mm();
         let v = if index == 0 {
-            s.first_layer_speed
+            plate.first_layer_speed
         } else {
-            match role {
+            match p.role {
                 Role::ExternalPerimeter => s.external_perimeter_speed,
                 Role::Perimeter => s.perimeter_speed,
                 Role::OverhangPerimeter | Role::BridgeInfill => s.bridge_speed,
@@ -528,8 +550,8 @@ impl<'a> Planner<'a> {
                 Role::Ironing => s.ironing_speed,
             }
         };
-        if s.max_volumetric_speed > 0.0 && mm3 > 0.0 {
-            v.min(s.max_volumetric_speed / mm3)
+        if plate.max_volumetric_speed > 0.0 && mm3 > 0.0 {
+            v.min(plate.max_volumetric_speed / mm3)
         } else {
             v
         }

@@ -10,6 +10,7 @@ mod threemf;
 mod topology;
 pub mod zip;
 
+use crate::engine::settings::Overrides;
 pub use paint::FacetPaint;
 pub use repair::{RepairReport, repair, repair_tracked};
 pub use stl::{read_stl, write_binary_stl};
@@ -286,6 +287,8 @@ pub struct ImportedObject {
     pub seam_paint: FacetPaint,
     /// Volumes placed on the object (support enforcers and blockers).
     pub volumes: Vec<Volume>,
+    /// The object's own settings (a 3MF's per-object settings, in Lamina's keys).
+    pub settings: Overrides,
 }
 
 /// What a volume placed on an object does. The names are PrusaSlicer's `volume_type` values.

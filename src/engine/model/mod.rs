@@ -14,6 +14,7 @@ use crate::engine::mesh::{
     Bounds, FacetPaint, ImportedObject, Mesh, RepairReport, Volume, VolumeKind, repair,
     repair_tracked,
 };
+use crate::engine::settings::Overrides;
 use glam::{DAffine3, DMat3, DQuat, DVec3};
 use std::sync::Arc;
 
@@ -36,6 +37,8 @@ pub struct Object {
     pub seam_paint: Arc<FacetPaint>,
     /// Support enforcer and blocker volumes, in the object's coordinates.
     pub volumes: Vec<Volume>,
+    /// Settings it prints with instead of the plate's.
+    pub settings: Overrides,
 }
 
 impl Object {
@@ -73,6 +76,7 @@ impl Object {
             support_paint: Arc::new(imported.support_paint.remap(&origin, &corners)),
             seam_paint: Arc::new(imported.seam_paint.remap(&origin, &corners)),
             volumes,
+            settings: imported.settings,
         }
     }
 
@@ -105,6 +109,9 @@ pub struct Markup {
     pub seam: Vec<(u32, String)>,
     #[serde(default)]
     pub volumes: Vec<VolumeData>,
+    /// Its own settings.
+    #[serde(default)]
+    pub settings: Overrides,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -117,7 +124,10 @@ pub struct VolumeData {
 
 impl Markup {
     pub fn is_empty(&self) -> bool {
-        self.paint.is_empty() && self.seam.is_empty() && self.volumes.is_empty()
+        self.paint.is_empty()
+            && self.seam.is_empty()
+            && self.volumes.is_empty()
+            && self.settings.is_empty()
     }
 }
 
@@ -151,11 +161,13 @@ impl Object {
                     triangles: v.mesh.triangles.clone(),
                 })
                 .collect(),
+            settings: self.settings.clone(),
         }
     }
 
-    /// Takes paint and volumes from their plain form; what does not fit the mesh (a
-    /// triangle it lacks, a broken volume) is left out and counted.
+    /// Takes paint, volumes and settings from their plain form; what does not fit (a
+    /// triangle the mesh lacks, a broken volume, a value this version cannot use) is left
+    /// out and counted.
     pub fn set_markup(&mut self, m: Markup) -> usize {
         let (paint, mut bad) = FacetPaint::from_encoded(
             m.paint.iter().map(|(t, s)| (*t, s.as_str())),
@@ -168,6 +180,9 @@ impl Object {
         );
         self.seam_paint = Arc::new(seam);
         bad += bad_seam;
+        let (settings, bad_settings) = Overrides::from_pairs(m.settings.iter());
+        self.settings = settings;
+        bad += bad_settings.len();
         self.volumes.clear();
         for v in m.volumes {
             let mesh = Mesh {

@@ -12,8 +12,8 @@
 
 use super::{
     Infill, Job, Observer, Perimeters, Shared, SliceError, SliceOutput, Sliced, Support,
-    check_group, gcode_stage, group_instances, layer_plans, order_stage, plan_stage, prepare,
-    skirt_stage, slice_group, slice_warnings,
+    check_group, gcode_stage, group_instances, layer_plans, object_settings, order_stage,
+    plan_stage, prepare, skirt_stage, slice_group, slice_warnings,
 };
 use crate::engine::assist::findings::{self, Finding};
 use crate::engine::gcode::{LayerMoves, PrintStats};
@@ -23,15 +23,6 @@ use crate::engine::settings::{Settings, find_def};
 use crate::engine::stage::Stage;
 use crate::engine::toolpaths::{self, OrderedLayer};
 use std::sync::Arc;
-
-/// The stages that work shape by shape.
-const PER_SHAPE: [Stage; 5] = [
-    Stage::Slice,
-    Stage::Check,
-    Stage::Perimeters,
-    Stage::Infill,
-    Stage::Support,
-];
 
 /// What the last slice made, for the next one to reuse.
 #[derive(Default)]
@@ -46,6 +37,8 @@ struct Kept {
     changes: Vec<HeightChange>,
     /// The effective settings.
     settings: Settings,
+    /// Each object's settings (its own on top of `settings`).
+    object_settings: Vec<Settings>,
     presets: Vec<(String, String)>,
     checks: bool,
     sliced: Sliced,
@@ -142,6 +135,7 @@ impl Cache {
             }
         };
         let mut warnings = prepare(&job)?;
+        let object_settings = object_settings(&job)?;
         let plans = layer_plans(&job)?;
         let groups = group_instances(scene);
         let checks = obs.checks();
@@ -196,19 +190,37 @@ impl Cache {
             }
         }
         spread(&mut dirty);
-        // Per shape: a new shape runs every stage.
+        // Per shape: a new shape runs every stage; a kept one, the stages its object's own
+        // settings reach besides.
         let fresh: Vec<[bool; N]> = matched
             .iter()
-            .map(|j| if j.is_some() { dirty } else { [true; N] })
+            .zip(&groups)
+            .map(|(j, g)| {
+                let (Some(j), Some(k)) = (j, &old) else {
+                    return [true; N];
+                };
+                let mut d = dirty;
+                let before = &k.object_settings[k.sliced.groups[*j].object];
+                for key in object_settings[g.object].diff(before) {
+                    if let Some(def) = find_def(key) {
+                        d[def.stage as usize] = true;
+                    }
+                }
+                spread(&mut d);
+                d
+            })
             .collect();
         let any = |s: Stage| fresh.iter().any(|f| f[s as usize]);
-        for s in PER_SHAPE {
+        for s in Stage::ALL {
             if any(s) {
                 dirty[s as usize] = true;
             }
         }
         spread(&mut dirty);
         let run = |i: usize, s: Stage| fresh[i][s as usize];
+        // A shape's settings: its object's.
+        let group_objects: Vec<usize> = groups.iter().map(|g| g.object).collect();
+        let of = |i: usize| &object_settings[group_objects[i]];
 
         let mut k = old.unwrap_or_else(|| Kept::empty(settings));
         if any(Stage::Slice) {
@@ -217,7 +229,7 @@ impl Cache {
         let objects = (0..groups.len())
             .map(|i| {
                 if run(i, Stage::Slice) {
-                    slice_group(&job, &groups[i], &plans.objects)
+                    slice_group(&job, &groups[i], &plans.objects, of(i))
                 } else {
                     take(&mut k.sliced.objects, matched[i])
                 }
@@ -237,7 +249,7 @@ impl Cache {
         let shape_findings: Vec<Vec<Finding>> = (0..n)
             .map(|i| match checks {
                 false => Vec::new(),
-                true if run(i, Stage::Check) => check_group(&job, &sliced, i),
+                true if run(i, Stage::Check) => check_group(&job, &sliced, i, of(i)),
                 true => take(&mut k.findings, matched[i]),
             })
             .collect();
@@ -247,7 +259,7 @@ impl Cache {
         let perimeters = Perimeters(
             (0..n)
                 .map(|i| match run(i, Stage::Perimeters) {
-                    true => toolpaths::walls(&sliced.objects[i], &sliced.plan, settings),
+                    true => toolpaths::walls(&sliced.objects[i], &sliced.plan, of(i)),
                     false => take(&mut k.perimeters.0, matched[i]),
                 })
                 .collect(),
@@ -258,12 +270,9 @@ impl Cache {
         let infill = Infill(
             (0..n)
                 .map(|i| match run(i, Stage::Infill) {
-                    true => toolpaths::infill(
-                        &perimeters.0[i],
-                        &sliced.objects[i],
-                        &sliced.plan,
-                        settings,
-                    ),
+                    true => {
+                        toolpaths::infill(&perimeters.0[i], &sliced.objects[i], &sliced.plan, of(i))
+                    }
                     false => take(&mut k.infill.0, matched[i]),
                 })
                 .collect(),
@@ -274,7 +283,7 @@ impl Cache {
         let support = Support(
             (0..n)
                 .map(|i| match run(i, Stage::Support) {
-                    true => toolpaths::support(&sliced.objects[i], &sliced.plan, settings),
+                    true => toolpaths::support(&sliced.objects[i], &sliced.plan, of(i)),
                     false => take(&mut k.support.0, matched[i]),
                 })
                 .collect(),
@@ -286,11 +295,19 @@ impl Cache {
         }
         if again(Stage::Order) {
             mark(obs, Stage::Order)?;
-            k.ordered = order_stage(&job, &sliced, &perimeters, &infill, &support, &k.shared);
+            k.ordered = order_stage(
+                &job,
+                &object_settings,
+                &sliced,
+                &perimeters,
+                &infill,
+                &support,
+                &k.shared,
+            );
         }
         if again(Stage::Plan) {
             mark(obs, Stage::Plan)?;
-            k.layers = plan_stage(&job, &sliced, &k.ordered);
+            k.layers = plan_stage(&job, &object_settings, &sliced, &k.ordered);
         }
         if again(Stage::Gcode) {
             mark(obs, Stage::Gcode)?;
@@ -330,6 +347,7 @@ impl Cache {
                 objects: scene.objects.clone(),
                 changes: scene.changes.clone(),
                 settings: settings.clone(),
+                object_settings,
                 presets: presets.to_vec(),
                 checks,
                 sliced,
@@ -350,6 +368,7 @@ impl Kept {
             objects: Vec::new(),
             changes: Vec::new(),
             settings: settings.clone(),
+            object_settings: Vec::new(),
             presets: Vec::new(),
             checks: false,
             sliced: Sliced {

@@ -60,6 +60,9 @@ pub enum SliceError {
     NothingToPrint(&'static str),
     #[error("slicing was cancelled")]
     Cancelled,
+    /// One object's own settings do not hold together.
+    #[error("{name}: {error}")]
+    Object { name: String, error: SettingError },
 }
 
 impl SliceError {
@@ -67,6 +70,7 @@ impl SliceError {
     pub fn for_people(&self) -> String {
         match self {
             SliceError::Setting(e) => e.for_people(),
+            SliceError::Object { name, error } => format!("{name}: {}", error.for_people()),
             other => other.to_string(),
         }
     }
@@ -195,6 +199,26 @@ pub fn prepare(job: &Job) -> Result<Vec<String>, SliceError> {
     Ok(warnings)
 }
 
+/// The settings each object prints with (by object): the plate's with the object's own on
+/// top. An object's values must hold together with the plate's.
+pub fn object_settings(job: &Job) -> Result<Vec<Settings>, SliceError> {
+    job.scene
+        .objects
+        .iter()
+        .map(|o| {
+            if o.settings.is_empty() {
+                return Ok(job.settings.clone());
+            }
+            let s = o.settings.applied_to(job.settings).effective();
+            s.validate().map_err(|error| SliceError::Object {
+                name: o.name.clone(),
+                error,
+            })?;
+            Ok(s)
+        })
+        .collect()
+}
+
 /// The layers of the print: the objects' own (on the tallest object's height), the raft's
 /// under them, and every printed layer (the raft, then the objects' lifted onto it).
 pub fn layer_plans(job: &Job) -> Result<Plans, SliceError> {
@@ -230,13 +254,14 @@ pub fn layer_plans(job: &Job) -> Result<Plans, SliceError> {
     })
 }
 
-/// Slices one shape on the objects' layers, with its painted marks.
-pub fn slice_group(job: &Job, g: &SliceGroup, plan: &[LayerZ]) -> SlicedObject {
+/// Slices one shape on the objects' layers, with its painted marks, at its object's
+/// settings.
+pub fn slice_group(job: &Job, g: &SliceGroup, plan: &[LayerZ], s: &Settings) -> SlicedObject {
     let o = &job.scene.objects[g.object];
     SlicedObject {
         marks: support_marks(&o.mesh, &o.support_paint, &o.volumes, &g.transform, plan),
         seam_marks: seam_marks(&o.mesh, &o.seam_paint, &g.transform, plan),
-        ..slice_object(&o.mesh.transformed(&g.transform), plan, job.settings)
+        ..slice_object(&o.mesh.transformed(&g.transform), plan, s)
     }
 }
 
@@ -257,14 +282,15 @@ fn slice_warnings(job: &Job, sliced: &Sliced) -> Vec<String> {
         .collect()
 }
 
-/// Assist's findings in one sliced shape (the layer-time finding waits for the G-code).
-pub fn check_group(job: &Job, sliced: &Sliced, gi: usize) -> Vec<Finding> {
+/// Assist's findings in one sliced shape (the layer-time finding waits for the G-code), at
+/// its object's settings.
+pub fn check_group(job: &Job, sliced: &Sliced, gi: usize, s: &Settings) -> Vec<Finding> {
     findings::in_object(
         &job.scene.objects[sliced.groups[gi].object].name,
         &sliced.objects[gi],
         &sliced.plan,
         sliced.raft_plan.len(),
-        job.settings,
+        s,
     )
 }
 
@@ -296,9 +322,11 @@ pub fn skirt_stage(job: &Job, sliced: &Sliced) -> Shared {
     Shared(shared)
 }
 
-/// Orders each layer's paths: copies, islands, seams.
+/// Orders each layer's paths: copies, islands, seams (each object's by its own settings,
+/// `objects`).
 pub fn order_stage(
     job: &Job,
+    objects: &[Settings],
     sliced: &Sliced,
     perimeters: &Perimeters,
     infill: &Infill,
@@ -321,6 +349,7 @@ pub fn order_stage(
                     let layer_infill = &infill.0[gi][k];
                     let support = support.0[gi].get(k).map_or(&[][..], |s| &s[..]);
                     let seam_marks = sliced.objects[gi].seam_marks.layer(k);
+                    let settings = &objects[g.object];
                     g.copies.iter().map(move |(inst, off)| PlacedLayer {
                         islands,
                         infill: &layer_infill.paths,
@@ -329,6 +358,7 @@ pub fn order_stage(
                         seam_marks,
                         offset: *off,
                         instance: *inst,
+                        settings,
                     })
                 })
                 .collect(),
@@ -346,10 +376,23 @@ pub fn order_stage(
     ordered
 }
 
-/// Plans the moves of the ordered layers: travel, retraction, speeds, cooling.
-pub fn plan_stage(job: &Job, sliced: &Sliced, ordered: &[OrderedLayer]) -> Vec<LayerMoves> {
+/// Plans the moves of the ordered layers: travel, retraction, speeds (each object's by its
+/// own settings, `objects`), cooling.
+pub fn plan_stage(
+    job: &Job,
+    objects: &[Settings],
+    sliced: &Sliced,
+    ordered: &[OrderedLayer],
+) -> Vec<LayerMoves> {
     let (settings, raft_n) = (job.settings, sliced.raft_plan.len());
-    let mut planner = Planner::new(settings);
+    // The settings of each copy, by its global instance number.
+    let mut copies: Vec<&Settings> = vec![settings; job.scene.instance_count()];
+    for g in &sliced.groups {
+        for (inst, _) in &g.copies {
+            copies[*inst] = &objects[g.object];
+        }
+    }
+    let mut planner = Planner::new(settings).with_copies(copies);
     if settings.spiral_vase {
         planner = planner.spiral_from(raft_n + settings.bottom_solid_layers.max(1) as usize);
     }

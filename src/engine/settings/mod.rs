@@ -6,10 +6,12 @@
 //! user overrides (see `presets`).
 
 pub mod foreign;
+mod overrides;
 mod presets;
 mod schema;
 mod value;
 
+pub use overrides::Overrides;
 pub use presets::{
     Choice, Preset, PresetError, PresetKind, ResolveError, Selection, all_presets, apply,
     find_preset, resolve, resolve_choice,

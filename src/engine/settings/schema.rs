@@ -341,7 +341,7 @@ declare_settings! {
             "Infill before walls", "Print each island's infill before its walls: walls laid against finished infill can look better on some parts, but infill may show through thin walls.";
         spiral_vase: bool = false, "", NO_RANGE, Perimeters, Basic,
             "Spiral vase", "Print the bottom layers, then one wall that rises without a seam in one continuous spiral: vases and lamp shades from a solid model. Prints one wall and no top, infill or support, whatever those settings say; one island per layer.";
-        wall_sequence: WallSequence = WallSequence::InnerOuter, "", NO_RANGE, Order, Advanced,
+        wall_sequence: WallSequence = WallSequence::InnerOuter, "", NO_RANGE, Perimeters, Advanced,
             "Wall order", "The order of each island's walls: inner walls first (best overhangs), the outer wall first (sharpest outside, truest size; PrusaSlicer's external perimeters first), or inner-outer-inner (the third wall and deeper, then the outer wall against them, then the second wall: a sharp outside that still has a wall to lean on).";
         seam_position: SeamPosition = SeamPosition::Aligned, "", NO_RANGE, Order, Basic,
             "Seam position", "Where loops start: aligned on corners, nearest, at the rear, or random. Seams painted on a model (Paint, Seams) win over this.";

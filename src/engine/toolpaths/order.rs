@@ -96,6 +96,8 @@ pub struct PlacedLayer<'a> {
     pub seam_marks: (&'a [Polygon], &'a [Polygon]),
     pub offset: Point,
     pub instance: usize,
+    /// The object's settings (its own on top of the plate's).
+    pub settings: &'a Settings,
 }
 
 struct Orderer<'a> {
@@ -161,7 +163,14 @@ fn nearest_by<T>(items: &[T], pos: Point, at: impl Fn(&T) -> Point) -> usize {
 }
 
 impl<'a> Orderer<'a> {
+    /// Orders one placed object by its own settings.
     fn object(&mut self, p: &PlacedLayer<'a>) {
+        let plate = std::mem::replace(&mut self.s, p.settings);
+        self.object_paths(p);
+        self.s = plate;
+    }
+
+    fn object_paths(&mut self, p: &PlacedLayer<'a>) {
         let inst = Some(p.instance);
         (self.enforcers, self.blockers) = p.seam_marks;
         self.out.exposed.extend(p.exposed.iter().map(|e| {
@@ -628,8 +637,8 @@ mod tests {
         loop_of(&Polygon::rect(0, 0, s, s), role)
     }
 
-    /// One copy of `islands` (no infill, no support) at `offset`.
-    fn placed(islands: &[Island], offset: Point) -> [PlacedLayer<'_>; 1] {
+    /// One copy of `islands` (no infill, no support) at `offset`, at settings `s`.
+    fn placed<'a>(islands: &'a [Island], offset: Point, s: &'a Settings) -> [PlacedLayer<'a>; 1] {
         [PlacedLayer {
             islands,
             infill: &[],
@@ -638,6 +647,7 @@ mod tests {
             seam_marks: (&[], &[]),
             offset,
             instance: 0,
+            settings: s,
         }]
     }
 
@@ -665,7 +675,7 @@ mod tests {
             ],
             ..Default::default()
         }];
-        let placed = placed(&islands, Point::new(100_000, 100_000));
+        let placed = placed(&islands, Point::new(100_000, 100_000), &s);
         let out = order_layer(3, &[], &placed, Point::default(), &[], &s);
         assert_eq!(out.paths.len(), 2);
         assert_eq!(out.paths[0].role, Role::Perimeter);
@@ -704,7 +714,7 @@ mod tests {
             ],
             ..Default::default()
         }];
-        let placed = placed(&islands, Point::default());
+        let placed = placed(&islands, Point::default(), &s);
         let out = order_layer(0, &[], &placed, Point::new(-5_000, 30_000), &[], &s);
         assert_eq!(out.seams.len(), 2);
         let (a, b) = (out.seams[0], out.seams[1]);

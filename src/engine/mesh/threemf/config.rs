@@ -2,11 +2,14 @@
 //! PrusaSlicer (`Metadata/Slic3r_PE_model.config`) stores an object's volumes as ranges of
 //! the object's triangles (`<volume firstid lastid>` with a `volume_type`); OrcaSlicer, Bambu
 //! Studio and Creality Print (`Metadata/model_settings.config`) as the object's components
-//! (`<part id subtype>`, the id being the component's object).
+//! (`<part id subtype>`, the id being the component's object). Both keep the object's own
+//! settings as its `<metadata key value>`, each in its slicer's keys.
 
 use super::Flat;
 use crate::engine::mesh::paint::PaintKind;
 use crate::engine::mesh::{FacetPaint, Mesh, Volume, VolumeKind};
+use crate::engine::settings::foreign::{self, Dialect};
+use crate::engine::settings::{Overrides, Settings};
 use glam::DVec3;
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -36,6 +39,10 @@ pub struct VolumeDef {
 pub struct ObjectConfig {
     pub name: Option<String>,
     pub volumes: Vec<VolumeDef>,
+    /// The object's own settings as the file wrote them (key, value).
+    pub settings: Vec<(String, String)>,
+    /// Written by OrcaSlicer (or Bambu Studio, Creality Print): its keys, not PrusaSlicer's.
+    pub orca: bool,
 }
 
 /// What a volume type means to Lamina.
@@ -69,12 +76,12 @@ pub fn object_configs(metadata: &[(String, Vec<u8>)]) -> FxHashMap<String, Objec
         let Ok(text) = std::str::from_utf8(data) else {
             continue;
         };
-        read_one(text, &mut out);
+        read_one(text, lower.ends_with("model_settings.config"), &mut out);
     }
     out
 }
 
-fn read_one(text: &str, out: &mut FxHashMap<String, ObjectConfig>) {
+fn read_one(text: &str, orca: bool, out: &mut FxHashMap<String, ObjectConfig>) {
     let mut reader = Reader::from_str(text);
     let mut object: Option<String> = None;
     // The volume being read, and elements open inside the object that are not volumes.
@@ -147,6 +154,11 @@ fn read_one(text: &str, out: &mut FxHashMap<String, ObjectConfig>) {
                     (None, "name") => {
                         out.entry(id.clone()).or_default().name.get_or_insert(value);
                     }
+                    (None, _) => {
+                        let c = out.entry(id.clone()).or_default();
+                        c.orca = orca;
+                        c.settings.push((key, value));
+                    }
                     _ => {}
                 }
             }
@@ -168,6 +180,10 @@ pub struct Split {
     pub unsupported: usize,
     /// Painted triangles whose paint could not be read.
     pub bad_paint: usize,
+    /// The object's own settings, in Lamina's keys.
+    pub settings: Overrides,
+    /// Its settings that were left out, each with the reason.
+    pub settings_left_out: Vec<String>,
 }
 
 /// The triangles `keep` picks, with only the vertices they use (in their order), and each
@@ -280,6 +296,7 @@ pub(super) fn split_volumes(flat: Flat, cfg: Option<&ObjectConfig>) -> Split {
             mesh: Arc::new(m),
         });
     }
+    let (settings, settings_left_out) = object_settings(cfg);
     Split {
         mesh,
         paint,
@@ -287,7 +304,37 @@ pub(super) fn split_volumes(flat: Flat, cfg: Option<&ObjectConfig>) -> Split {
         volumes,
         unsupported,
         bad_paint,
+        settings,
+        settings_left_out,
     }
+}
+
+/// An object's own settings, mapped onto Lamina's keys from the slicer's that wrote them.
+/// Percentages of other settings resolve against Lamina's defaults. The extruder an object
+/// prints with is not a setting on a one-extruder printer, and goes unmentioned.
+fn object_settings(cfg: Option<&ObjectConfig>) -> (Overrides, Vec<String>) {
+    let Some(cfg) = cfg else {
+        return Default::default();
+    };
+    let pairs: Vec<(String, String)> = cfg
+        .settings
+        .iter()
+        .filter(|(k, _)| k != "extruder")
+        .cloned()
+        .collect();
+    if pairs.is_empty() {
+        return Default::default();
+    }
+    let dialect = if cfg.orca {
+        Dialect::Orca
+    } else {
+        Dialect::PrusaSlicer
+    };
+    let mapped = foreign::map(dialect, &pairs, &Settings::default());
+    let (settings, mut left_out) =
+        Overrides::from_pairs(mapped.values.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    left_out.extend(mapped.ignored.iter().map(|(k, why)| format!("{k}: {why}")));
+    (settings, left_out)
 }
 
 #[cfg(test)]

@@ -162,6 +162,12 @@ pub fn read_package(bytes: &[u8], fallback_name: &str) -> Result<Package3mf, Imp
                 split.bad_paint
             ));
         }
+        if !split.settings_left_out.is_empty() {
+            notes.push(format!(
+                "{name}: its own settings not used: {}",
+                split.settings_left_out.join("; ")
+            ));
+        }
         if split.mesh.triangles.is_empty() {
             continue;
         }
@@ -173,6 +179,7 @@ pub fn read_package(bytes: &[u8], fallback_name: &str) -> Result<Package3mf, Imp
             support_paint: split.paint,
             seam_paint: split.seam_paint,
             volumes: split.volumes,
+            settings: split.settings,
         });
     }
     if objects.is_empty() {
@@ -523,6 +530,41 @@ mod tests {
             DVec3::new(10.0, 20.0, 30.0)
         );
         assert_eq!(objs[1].mesh.triangles.len(), 8);
+    }
+
+    #[test]
+    fn objects_own_settings_from_prusaslicer_and_orca() {
+        let model = format!(
+            r#"<?xml version="1.0"?><model unit="millimeter" xmlns="http://schemas.microsoft.com/3dmanufacturing/core/2015/02">
+<resources>{}{}</resources><build><item objectid="1"/><item objectid="2"/></build></model>"#,
+            tetra(1),
+            tetra(2)
+        );
+        let prusa = r#"<config><object id="1"><metadata type="object" key="name" value="a"/>
+<metadata type="object" key="fill_density" value="40%"/><metadata type="object" key="layer_height" value="0.1"/>
+<metadata type="object" key="perimeters" value="4"/></object></config>"#;
+        let orca = r#"<config><object id="2"><metadata key="name" value="b"/>
+<metadata key="extruder" value="1"/><metadata key="sparse_infill_density" value="15%"/>
+<metadata key="wall_loops" value="3"/><metadata key="no_such_thing" value="1"/></object></config>"#;
+        let pkg = read_package(
+            &package(
+                &model,
+                &[
+                    ("Metadata/Slic3r_PE_model.config", prusa),
+                    ("Metadata/model_settings.config", orca),
+                ],
+            ),
+            "x",
+        )
+        .unwrap();
+        let own = |i: usize| pkg.objects[i].settings.iter().collect::<Vec<_>>();
+        assert_eq!(own(0), vec![("perimeters", "4"), ("fill_density", "40")]);
+        assert_eq!(own(1), vec![("perimeters", "3"), ("fill_density", "15")]);
+        // The plate's layer height and an unknown key are named, the extruder is not.
+        assert_eq!(pkg.notes.len(), 2, "{:?}", pkg.notes);
+        assert!(pkg.notes[0].starts_with("a: ") && pkg.notes[0].contains("layer_height"));
+        assert!(pkg.notes[1].starts_with("b: ") && pkg.notes[1].contains("no_such_thing"));
+        assert!(pkg.notes.iter().all(|n| !n.contains("extruder")));
     }
 
     #[test]

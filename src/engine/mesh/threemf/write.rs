@@ -3,6 +3,7 @@
 use super::zip;
 use crate::engine::mesh::paint::PaintKind;
 use crate::engine::mesh::{FacetPaint, Mesh, Volume};
+use crate::engine::settings::Overrides;
 use glam::DAffine3;
 
 /// One object to write: its name, mesh (object coordinates, mm), where its copies stand, and
@@ -14,14 +15,16 @@ pub struct WriteObject<'a> {
     /// Support and seam paint.
     pub paint: &'a [(PaintKind, &'a FacetPaint)],
     pub volumes: &'a [Volume],
+    /// Its own settings.
+    pub settings: &'a Overrides,
 }
 
 /// Writes a 3MF package (core specification, millimetres) with the given objects as build
 /// items, plus extra files (e.g. `Metadata/…`); a `Metadata/thumbnail.png` among them is
 /// linked as the package thumbnail. Support and seam paint go on the triangles as PrusaSlicer's
 /// `slic3rpe:custom_supports` and `slic3rpe:custom_seam`; an object's volumes follow its own triangles in its mesh, and
-/// `Metadata/Slic3r_PE_model.config` says which triangles each volume holds, as PrusaSlicer
-/// writes them.
+/// `Metadata/Slic3r_PE_model.config` says which triangles each volume holds and holds each
+/// object's own settings, as PrusaSlicer writes them.
 pub fn write_3mf(title: &str, objects: &[WriteObject], extra: &[(&str, &[u8])]) -> Vec<u8> {
     use std::fmt::Write;
     let mut model = String::with_capacity(
@@ -138,11 +141,16 @@ pub fn write_3mf(title: &str, objects: &[WriteObject], extra: &[(&str, &[u8])]) 
     zip::write(&files)
 }
 
-/// PrusaSlicer's `Slic3r_PE_model.config`: each object's name and volumes, as triangle ranges
-/// of its mesh. None when no object has volumes.
+/// PrusaSlicer's `Slic3r_PE_model.config`: each object's name, own settings and volumes (as
+/// triangle ranges of its mesh). None when no object has volumes or settings. PrusaSlicer
+/// and OrcaSlicer read the settings (Lamina's keys are PrusaSlicer's where it has the
+/// setting; it passes over the others).
 fn volume_config(objects: &[WriteObject]) -> Option<String> {
     use std::fmt::Write;
-    if objects.iter().all(|o| o.volumes.is_empty()) {
+    if objects
+        .iter()
+        .all(|o| o.volumes.is_empty() && o.settings.is_empty())
+    {
         return None;
     }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config>\n");
@@ -154,6 +162,13 @@ fn volume_config(objects: &[WriteObject]) -> Option<String> {
             o.instances.len(),
             xml_escape(o.name)
         );
+        for (key, value) in o.settings.prusa_pairs() {
+            let _ = writeln!(
+                out,
+                "  <metadata type=\"object\" key=\"{key}\" value=\"{}\"/>",
+                xml_escape(&value)
+            );
+        }
         let volumes = std::iter::once((o.name, "ModelPart", o.mesh)).chain(
             o.volumes
                 .iter()
