@@ -23,8 +23,8 @@ fn lamina(args: &[&str]) -> Output {
     o
 }
 
-/// Filament (mm) of one feature by object label (`; printing object NAME`), from G-code
-/// with relative extrusion.
+/// Filament (mm) of one feature (every feature for "") by object label (`; printing object
+/// NAME`), from G-code with relative extrusion.
 fn feature_by_object(gcode: &Path, feature: &str) -> BTreeMap<String, f64> {
     let text = std::fs::read_to_string(gcode).expect("read G-code");
     let mut out: BTreeMap<String, f64> = BTreeMap::new();
@@ -38,7 +38,7 @@ fn feature_by_object(gcode: &Path, feature: &str) -> BTreeMap<String, f64> {
         } else if let Some(t) = line.strip_prefix(";TYPE:") {
             kind = t.to_string();
         } else if (line.starts_with("G1 ") || line.starts_with("G2 ") || line.starts_with("G3 "))
-            && kind == feature
+            && (feature.is_empty() || kind == feature)
             && let Some(o) = &object
             && (gcode_word(line, 'X').is_some() || gcode_word(line, 'Y').is_some())
         {
@@ -139,6 +139,31 @@ fn an_object_prints_with_its_own_infill_in_lamina_and_prusaslicer() {
         (forty / own - 1.0).abs() < 0.1,
         "PrusaSlicer's {forty:.0} mm against Lamina's {own:.0} mm"
     );
+}
+
+/// OrcaSlicer's per-object flow ratio scales one object's extrusion on top of the
+/// filament's: every line of it, and nothing of the other.
+#[test]
+fn an_objects_own_flow_ratio_scales_its_extrusion() {
+    let dir = out_dir("object_flow");
+    let cube = dir.join("cube.stl");
+    let plate = dir.join("plate.gcode");
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    lamina(&["generate", "cube", "-o", &s(&cube)]);
+    lamina(&[
+        "slice",
+        &s(&cube),
+        &s(&cube),
+        "--set",
+        "extrusion_multiplier=0.95",
+        "--object-set",
+        "2:print_flow_ratio=0.9",
+        "-o",
+        &s(&plate),
+    ]);
+    let all = feature_by_object(&plate, "");
+    let ratio = all["cube_2"] / all["cube"];
+    assert!((ratio - 0.9).abs() < 0.002, "{all:?}: {ratio}");
 }
 
 #[test]

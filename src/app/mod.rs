@@ -12,6 +12,7 @@ mod gizmo;
 mod lan;
 mod library;
 mod measure;
+mod object_settings;
 mod objects;
 mod paint;
 mod pictures;
@@ -86,6 +87,8 @@ pub struct Ctx {
     pub shortcuts: RwSignal<bool>,
     /// The Calibrate dialog is open.
     pub calibrate: RwSignal<bool>,
+    /// The settings panel edits the selected object's own settings (`settings_object`).
+    pub object_settings: RwSignal<bool>,
     next_message: StoredValue<u32>,
     /// What is being read, while files load.
     pub busy: RwSignal<Option<String>>,
@@ -147,6 +150,7 @@ impl Ctx {
             fit_request: RwSignal::new(0),
             shortcuts: RwSignal::new(false),
             calibrate: RwSignal::new(false),
+            object_settings: RwSignal::new(false),
             next_message: StoredValue::new(0),
             busy: RwSignal::new(None),
             mode: RwSignal::new(ViewMode::Models),

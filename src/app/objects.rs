@@ -199,6 +199,8 @@ pub fn ObjectList() -> impl IntoView {
             .enumerate()
             .flat_map(|(oi, o)| {
                 let notes = o.repair.lines();
+                let own = (!o.settings.is_empty())
+                    .then(|| super::object_settings::summary(&o.settings));
                 let triangles = o.mesh.triangles.len();
                 let name = o.name.clone();
                 (0..o.instances.len())
@@ -213,6 +215,7 @@ pub fn ObjectList() -> impl IntoView {
                         // The original keeps its name; each copy has it with a number.
                         let title = if ii > 0 { format!("{name} ({})", ii + 1) } else { name.clone() };
                         let notes = notes.clone();
+                        let own = own.clone();
                         let is_sel = move || ctx.is_selected((oi, ii));
                         let sel = (oi, ii);
                         view! {
@@ -262,6 +265,22 @@ pub fn ObjectList() -> impl IntoView {
                             >
                                 <div class="name">{title}</div>
                                 <div class="meta">{format!("{triangles} triangles · {size}")}</div>
+                                {own.map(|text| {
+                                    view! {
+                                        // Not a button inside the option: the row's menu
+                                        // (Shift+F10) has Own settings… for the keyboard.
+                                        <div
+                                            class="own-settings"
+                                            title=format!("Its own settings: {text}. Click to edit them.")
+                                            on:click=move |ev| {
+                                                ev.stop_propagation();
+                                                ctx.edit_object_settings(oi);
+                                            }
+                                        >
+                                            {format!("◆ {text}")}
+                                        </div>
+                                    }
+                                })}
                                 {(!notes.is_empty())
                                     .then(|| {
                                         view! {
@@ -366,7 +385,7 @@ pub fn ObjectMenu() -> impl IntoView {
                     let (x, y) = ctx.object_menu.get().unwrap_or_default();
                     // Kept inside the window.
                     let (w, h) = browser::window_size();
-                    format!("left: {}px; top: {}px", x.min(w - 210).max(0), y.min(h - 230).max(0))
+                    format!("left: {}px; top: {}px", x.min(w - 210).max(0), y.min(h - 262).max(0))
                 }
                 on:keydown=move |ev: web_sys::KeyboardEvent| {
                     if ev.key() == "Escape" {
@@ -386,6 +405,20 @@ pub fn ObjectMenu() -> impl IntoView {
                             <button role="menuitem" class="menu-delete" on:click=act(Ctx::delete_selected)>"Delete"</button>
                             <button role="menuitem" class="menu-center" on:click=act(Ctx::center_selected)>"Center on the bed"</button>
                             <button role="menuitem" class="menu-lay-flat" on:click=act(Ctx::lay_flat_selected)>"Lay flat"</button>
+                            <button
+                                role="menuitem"
+                                class="menu-own-settings"
+                                disabled=move || { count() > 1 }
+                                title="Settings this object prints with instead of the plate's"
+                                on:click=move |_| {
+                                    if let Some((o, _)) = ctx.selected.get_untracked() {
+                                        ctx.edit_object_settings(o);
+                                    }
+                                    close();
+                                }
+                            >
+                                "Own settings…"
+                            </button>
                         }
                     }
                 >

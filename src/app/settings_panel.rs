@@ -6,6 +6,9 @@
 //! exported as Lamina preset files, and imported from Lamina, PrusaSlicer (.ini, bundles
 //! too) and OrcaSlicer / Creality Print (.json) files.
 
+use super::object_settings::{
+    ObjectSettingsBar, has_own, object_value, reset_object_value, set_object_value,
+};
 use super::{Ctx, browser, files};
 use crate::engine::settings::foreign::import_presets;
 use crate::engine::settings::{Preset, PresetKind, SCHEMA, Scope, SettingDef, ValueKind};
@@ -364,7 +367,20 @@ pub fn SettingsPanel() -> impl IntoView {
     let preset_name = RwSignal::new(String::new());
     let query = RwSignal::new(String::new());
 
-    let apply = move |def: &'static SettingDef, text: String| match set_value(ctx, def.key, &text) {
+    // The object whose own settings the panel edits, or None for the plate's.
+    let target = move || ctx.settings_object();
+    // Text refused for one object, or the plate, is not shown for another.
+    Effect::new(move |before: Option<Option<usize>>| {
+        let now = target();
+        if before.is_some_and(|b| b != now) {
+            drafts.set(HashMap::new());
+        }
+        now
+    });
+    let apply = move |def: &'static SettingDef, text: String| match match untrack(target) {
+        Some(o) => set_object_value(ctx, o, def.key, &text),
+        None => set_value(ctx, def.key, &text),
+    } {
         Err(e) => drafts.update(|d| {
             d.insert(def.key, (text, e));
         }),
@@ -376,9 +392,12 @@ pub fn SettingsPanel() -> impl IntoView {
         drafts.update(|d| {
             d.remove(key);
         });
-        ctx.overrides.update(|o| {
-            o.remove(key);
-        });
+        match untrack(target) {
+            Some(o) => reset_object_value(ctx, o, key),
+            None => ctx.overrides.update(|o| {
+                o.remove(key);
+            }),
+        }
     };
     let save_preset = move |_| {
         let kind = tab.get_untracked();
@@ -431,9 +450,13 @@ pub fn SettingsPanel() -> impl IntoView {
 
     let field = move |def: &'static SettingDef| {
         let current = move || {
-            ctx.settings
-                .with(|s| s.as_ref().ok().and_then(|s| s.get(def.key)))
-                .unwrap_or_default()
+            match target() {
+                Some(o) => object_value(ctx, o, def.key),
+                None => ctx
+                    .settings
+                    .with(|s| s.as_ref().ok().and_then(|s| s.get(def.key))),
+            }
+            .unwrap_or_default()
         };
         let shown = move || {
             drafts
@@ -441,7 +464,10 @@ pub fn SettingsPanel() -> impl IntoView {
                 .unwrap_or_else(current)
         };
         let error = move || drafts.with(|d| d.get(def.key).map(|x| x.1.clone()));
-        let changed = move || ctx.overrides.with(|o| o.contains_key(def.key));
+        let changed = move || match target() {
+            Some(o) => has_own(ctx, o, def.key),
+            None => ctx.overrides.with(|o| o.contains_key(def.key)),
+        };
         let id = format!("setting-{}", def.key);
         let invalid = move || error().is_some().to_string();
         let described = move || match error() {
@@ -497,13 +523,26 @@ pub fn SettingsPanel() -> impl IntoView {
             .into_any(),
         };
         view! {
-            <div class="setting" class:invalid=move || error().is_some() class:changed=changed title=def.help>
+            <div
+                class="setting"
+                class:invalid=move || error().is_some()
+                class:changed=changed
+                class:per-object=move || target().is_some()
+                title=def.help
+            >
                 <label for=format!("setting-{}", def.key)>{def.label}</label>
                 <div class="control">
                     {input}
                     <span class="unit">{def.unit}</span>
                     <Show when=changed>
-                        <button class="reset" title="Back to the preset's value" on:click=move |_| reset(def.key)>
+                        <button
+                            class="reset"
+                            title=move || match target() {
+                                Some(_) => "Back to the plate's value",
+                                None => "Back to the preset's value",
+                            }
+                            on:click=move |_| reset(def.key)
+                        >
                             "↺"
                         </button>
                     </Show>
@@ -528,11 +567,15 @@ pub fn SettingsPanel() -> impl IntoView {
     let body = move || {
         let q = query.get().to_lowercase();
         let words: Vec<&str> = q.split_whitespace().collect();
+        // An object's own settings: only those that may differ per object.
+        let object = target().is_some();
+        let shown = move |d: &SettingDef| !object || d.per_object();
         if !words.is_empty() {
             // Every setting of every kind, advanced ones too, whose label, key, help or
             // category holds all the words.
             let hits: Vec<&'static SettingDef> = SCHEMA
                 .iter()
+                .filter(|d| shown(d))
                 .filter(|d| {
                     let hay =
                         format!("{} {} {} {}", d.label, d.key, d.help, d.category).to_lowercase();
@@ -570,10 +613,17 @@ pub fn SettingsPanel() -> impl IntoView {
                 .collect_view()
                 .into_any();
         }
-        let kind = tab.get();
+        let kind = if object {
+            PresetKind::Process
+        } else {
+            tab.get()
+        };
         let adv = advanced.get();
         let mut categories: Vec<&'static str> = Vec::new();
-        for d in SCHEMA.iter().filter(|d| d.scope == scope_of(kind)) {
+        for d in SCHEMA
+            .iter()
+            .filter(|d| d.scope == scope_of(kind) && shown(d))
+        {
             if !categories.contains(&d.category) {
                 categories.push(d.category);
             }
@@ -584,7 +634,10 @@ pub fn SettingsPanel() -> impl IntoView {
                 let defs: Vec<&'static SettingDef> = SCHEMA
                     .iter()
                     .filter(|d| {
-                        d.scope == scope_of(kind) && d.category == cat && (adv || !d.advanced)
+                        d.scope == scope_of(kind)
+                            && d.category == cat
+                            && (adv || !d.advanced)
+                            && shown(d)
                     })
                     .collect();
                 (!defs.is_empty()).then(|| {
@@ -645,7 +698,8 @@ pub fn SettingsPanel() -> impl IntoView {
                 "Advanced settings"
             </label>
             // Stays in view while the list scrolls.
-            <div class="preset-bar">
+            {move || target().map(|object| view! { <ObjectSettingsBar object=object/> })}
+            <div class="preset-bar" class:hidden=move || target().is_some()>
                 <div class="preset-state" id="preset-state">{preset_state}</div>
                 <div class="save-preset">
                     <input

@@ -515,6 +515,7 @@ impl Db {
                 support_paint: Default::default(),
                 seam_paint: Default::default(),
                 volumes: Vec::new(),
+                settings: Default::default(),
             };
             object.set_markup(o.markup);
             objects.push(object);

@@ -280,6 +280,7 @@ fn slice_job(job: Job, meshes: &js_sys::Array, held: &mut Held) {
             support_paint: Default::default(),
             seam_paint: Default::default(),
             volumes: Vec::new(),
+            settings: Default::default(),
         };
         object.set_markup(o.markup.clone());
         scene.objects.push(object);

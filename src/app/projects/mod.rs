@@ -111,6 +111,7 @@ impl Doc {
             && a.len() == b.len()
             && a.iter().zip(b).all(|(x, y)| {
                 x.name == y.name
+                    && x.settings == y.settings
                     && std::sync::Arc::ptr_eq(&x.mesh, &y.mesh)
                     && x.instances.len() == y.instances.len()
                     && x.instances

@@ -8,6 +8,7 @@
 pub mod arcs;
 pub mod cooling;
 pub mod estimate;
+mod layer_travel;
 pub mod parse;
 pub mod plan;
 pub mod preview;

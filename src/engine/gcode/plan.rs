@@ -7,12 +7,13 @@
 use super::arcs::{self, Extrusion, Piece, Stretch};
 use super::cooling;
 use super::estimate::Limits;
+use super::layer_travel::LayerTravel;
 use super::{Heater, LayerMoves, Move, template};
-use crate::engine::geom::{self, EdgeIndex, Join, Point, Router};
+use crate::engine::geom::Point;
 use crate::engine::layers::LayerZ;
 use crate::engine::settings::{ArcFitting, Settings};
 use crate::engine::toolpaths::{LayerFlows, OrderedLayer, OrderedPath, Role, Slope};
-use crate::engine::units::{SCALE, scaled, unscaled};
+use crate::engine::units::{SCALE, unscaled};
 use std::f64::consts::PI;
 
 /// How far apart the widths of the paths one arc spans may be (mm). The arc spreads their
@@ -495,8 +496,10 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Filament per mm of a path: its flow at the filament's flow ratio and its object's.
     fn e_per_mm(&self, p: &OrderedPath) -> f64 {
-        p.flow.mm3_per_mm() * self.s.extrusion_multiplier / self.filament_area
+        p.flow.mm3_per_mm() * self.s.extrusion_multiplier * self.of(p.instance).print_flow_ratio
+            / self.filament_area
     }
 
     /// Where a run of paths that an arc may span ends (exclusive): paths of one role and
@@ -589,59 +592,6 @@ impl<'a> Planner<'a> {
             self.s.travel_acceleration
         } else {
             self.s.default_acceleration
-        }
-    }
-}
-
-/// What travel planning knows about the current layer, built on first use.
-struct LayerTravel<'l> {
-    layer: &'l OrderedLayer,
-    /// One edge index per island fill area.
-    comb: Vec<Option<EdgeIndex>>,
-    /// The islands' outlines and the visible surfaces.
-    inside: Option<(EdgeIndex, EdgeIndex)>,
-    /// Routes along the outer walls, when avoiding crossing them.
-    router: Option<Router>,
-    wall_width: f64,
-}
-
-impl LayerTravel<'_> {
-    /// The straight move stays inside fill area `k` (so it crosses no wall).
-    fn stays_in_fill(&mut self, k: usize, from: Point, to: Point) -> bool {
-        let layer = self.layer;
-        let idx = self.comb[k].get_or_insert_with(|| EdgeIndex::from_regions(&layer.comb[k]));
-        let mid = Point::new((from.x + to.x) / 2, (from.y + to.y) / 2);
-        idx.contains(mid) && !idx.crosses(from, to)
-    }
-
-    /// The straight move stays inside the parts and off their visible surfaces, where ooze
-    /// is buried by the next layers.
-    fn stays_buried(&mut self, from: Point, to: Point) -> bool {
-        let layer = self.layer;
-        let (outlines, exposed) = self.inside.get_or_insert_with(|| {
-            (
-                EdgeIndex::from_regions(&layer.outlines),
-                EdgeIndex::from_regions(&layer.exposed),
-            )
-        });
-        let mid = Point::new((from.x + to.x) / 2, (from.y + to.y) / 2);
-        !outlines.leaves(from, to)
-            && !exposed.crosses(from, to)
-            && ![from, mid, to].iter().any(|&q| exposed.contains(q))
-    }
-
-    /// A travel route that stays inside the parts, along the outer walls' centre lines.
-    fn route(&mut self, from: Point, to: Point) -> Vec<Point> {
-        let (layer, w) = (self.layer, self.wall_width);
-        let router = self.router.get_or_insert_with(|| {
-            // Just outside the outer walls' centre lines, so their seams count as inside.
-            let boundary = geom::offset(&layer.outlines, -scaled(w / 2.0) + 10, Join::Miter);
-            Router::new(geom::to_polygons(&boundary))
-        });
-        if router.contains(from) && router.contains(to) {
-            router.route(from, to)
-        } else {
-            vec![from, to]
         }
     }
 }

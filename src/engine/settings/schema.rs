@@ -415,6 +415,8 @@ declare_settings! {
             "Solid infill below area", "Inner regions smaller than this are filled solid.";
         solid_infill_narrow_regions: bool = false, "", NO_RANGE, Infill, Advanced,
             "Solid infill in narrow regions", "Fill the parts of sparse regions narrower than the distance between sparse lines with solid infill: stiffer thin ribs, more plastic. Off, they get sparse lines anchored to the walls, as PrusaSlicer and OrcaSlicer print them.";
+        print_flow_ratio: f64 = 1.0, "", range(0.5, 2.0), Plan, Advanced,
+            "Object flow ratio", "Scales the extrusion of what it is set on, on top of the filament's flow ratio: meant as one object's own setting (the flow rate calibration sets one per patch). OrcaSlicer's key.";
         bridge_flow_ratio: f64 = 1.0, "", range(0.1, 2.0), Perimeters, Advanced,
             "Bridge flow ratio", "Scales the flow of bridges and overhanging walls.";
     }

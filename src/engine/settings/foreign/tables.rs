@@ -332,6 +332,7 @@ pub(super) const ORCA: &[(&str, &str, Conv)] = &[
         Conv::Words(SOLID),
     ),
     ("sparse_infill_density", "fill_density", Conv::Same),
+    ("print_flow_ratio", "print_flow_ratio", Conv::Same),
     (
         "sparse_infill_pattern",
         "fill_pattern",
