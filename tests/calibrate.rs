@@ -74,7 +74,11 @@ fn tower(flavor: &str) -> (String, std::path::PathBuf, std::path::PathBuf) {
     let gcode = dir.join(format!("temp-tower-{flavor}.gcode"));
     calibrate("temp-tower", ["230", "200", "10"], flavor, &gcode);
     let model = dir.join("temp-tower-4.stl");
-    let mesh = temperature_tower(230.0, 200.0, 10.0).unwrap().mesh;
+    let mesh = temperature_tower(230.0, 200.0, 10.0)
+        .unwrap()
+        .parts
+        .remove(0)
+        .mesh;
     std::fs::write(&model, lamina::engine::mesh::write_binary_stl(&mesh)).unwrap();
     (std::fs::read_to_string(&gcode).unwrap(), gcode, model)
 }
@@ -314,6 +318,8 @@ fn pressure_advance_tower_rises_each_mm_in_every_flavour() {
             let mesh =
                 lamina::engine::model::calibration::pressure_advance_tower(0.01, 0.05, 0.004)
                     .unwrap()
+                    .parts
+                    .remove(0)
                     .mesh;
             std::fs::write(&model, lamina::engine::mesh::write_binary_stl(&mesh)).unwrap();
             let report = check(&gcode, Some(&model));
@@ -346,6 +352,8 @@ fn fit_test_holes_are_labelled_with_their_clearance() {
     let model = dir.join("fit-test.stl");
     let mesh = lamina::engine::model::calibration::fit_test(0.0, 0.3, 0.05)
         .unwrap()
+        .parts
+        .remove(0)
         .mesh;
     std::fs::write(&model, lamina::engine::mesh::write_binary_stl(&mesh)).unwrap();
     let report = check(&gcode, Some(&model));
@@ -385,5 +393,88 @@ fn fit_test_holes_are_labelled_with_their_clearance() {
             lit(x + (bx0 + bx1) / 2.0, y0 + 19.5 + (by0 + by1) / 2.0)
         });
         assert_eq!(&read, label, "hole {} reads '{read}'", i + 1);
+    }
+}
+
+/// The flow rate print: each patch prints with its own flow ratio on top of the filament's
+/// (the same patch below its label, so its filament is the ratio's share of the 100%
+/// patch's), the print passes the checker, and each label reads its ratio in percent.
+#[test]
+fn flow_patches_print_at_their_labelled_ratio() {
+    let dir = out_dir("calibrate");
+    let gcode = dir.join("flow.gcode");
+    lamina_ok(&[
+        "calibrate",
+        "flow",
+        "--set",
+        "extrusion_multiplier=0.95",
+        "-o",
+        gcode.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&gcode).unwrap();
+    assert!(text.contains("; ironing = false\n"), "ironing left on");
+    // Filament per patch below its label (under 1.8 mm).
+    let mut below: std::collections::BTreeMap<String, f64> = Default::default();
+    let (mut object, mut z) = (None::<String>, 0.0);
+    for line in text.lines() {
+        if let Some(v) = line.strip_prefix(";Z:") {
+            z = v.parse().unwrap();
+        } else if let Some(name) = line.strip_prefix("; printing object ") {
+            object = Some(name.to_string());
+        } else if line.starts_with("; stop printing object") {
+            object = None;
+        } else if let Some(o) = &object
+            && z < 1.8
+            && line.starts_with("G1 ")
+            && (gcode_word(line, 'X').is_some() || gcode_word(line, 'Y').is_some())
+        {
+            *below.entry(o.clone()).or_default() += gcode_word(line, 'E').unwrap_or(0.0).max(0.0);
+        }
+    }
+    let labels = ["80", "85", "90", "95", "100", "105", "110", "115", "120"];
+    assert_eq!(below.len(), labels.len(), "{below:?}");
+    let full = below["flow_100"];
+    for l in labels {
+        let ratio = below[&format!("flow_{l}")] / full;
+        let want = l.parse::<f64>().unwrap() / 100.0;
+        assert!(
+            (ratio - want).abs() < 0.002,
+            "flow {l}: {ratio:.4} of the 100% patch"
+        );
+    }
+    let calibration = lamina::engine::model::calibration::flow_rate(0.8, 1.2, 0.05).unwrap();
+    let mut mesh = lamina::engine::mesh::Mesh::default();
+    for p in &calibration.parts {
+        mesh.append(&p.mesh);
+    }
+    let model = dir.join("flow.stl");
+    std::fs::write(&model, lamina::engine::mesh::write_binary_stl(&mesh)).unwrap();
+    let report = check(&gcode, Some(&model));
+    let flags = report["flags"].as_array().expect("flags");
+    assert!(flags.is_empty(), "checker flags {flags:?}");
+    // Labels: five patches a row, 24 mm apart, rows 30 mm apart; the front row's front edge
+    // is the print's, half a line out from the lowest layers' extrusion.
+    let layers = extrusion_segments(&text, None);
+    let at = |z: f64| &layers[&((z * 1000.0).round() as i64)];
+    let base = at(1.0);
+    let x0 = base.iter().map(|g| g[0].min(g[2])).fold(f64::MAX, f64::min) - 0.2;
+    let y_min = base.iter().map(|g| g[1].min(g[3])).fold(f64::MAX, f64::min) - 0.2;
+    let top = at(2.4);
+    let lit = |x: f64, y: f64| {
+        top.iter().any(|g| {
+            let (dx, dy) = (g[2] - g[0], g[3] - g[1]);
+            let len2 = (dx * dx + dy * dy).max(1e-12);
+            let t = (((x - g[0]) * dx + (y - g[1]) * dy) / len2).clamp(0.0, 1.0);
+            (g[0] + t * dx - x).hypot(g[1] + t * dy - y) < 0.35
+        })
+    };
+    for (i, label) in labels.iter().enumerate() {
+        let (col, row) = ((i % 5) as f64, (i / 5) as f64);
+        let x_mid = x0 + 10.0 + 24.0 * col;
+        let y_front = y_min + (1.0 - row) * 30.0;
+        let read = read_digits(label.len(), x_mid, |x, (bx0, by0, bx1, by1)| {
+            lit(x + (bx0 + bx1) / 2.0, y_front + 1.0 + (by0 + by1) / 2.0)
+        });
+        assert_eq!(&read, label, "patch {} reads '{read}'", i + 1);
     }
 }

@@ -4,11 +4,9 @@
 //! keeps the value the user reads off it in their own filament preset.
 
 use super::{Ctx, browser, projects, settings_panel};
-use crate::engine::mesh::ImportedObject;
 use crate::engine::model::Scene;
 use crate::engine::model::calibration::{self, Calibration, Change, HeightChange};
 use crate::engine::settings::{PresetKind, format_float};
-use glam::DAffine3;
 use leptos::prelude::*;
 
 /// A tower's range as the form holds it (text, checked on use).
@@ -71,9 +69,10 @@ fn plate_pa(ctx: Ctx) -> Option<(f64, Vec<HeightChange>)> {
     (!changes.is_empty()).then_some((first, changes))
 }
 
-/// Makes a tower and opens it as a new project: centred on the bed, printed from the first
-/// value (the project's own), each change set where it starts.
-fn make_tower(ctx: Ctx, what: &str, made: Result<Calibration, String>) {
+/// Makes a calibration print and opens it as a new project: centred on the bed, printed
+/// from the first value (the project's own), each change set where it starts, each patch
+/// with its own settings.
+fn make_print(ctx: Ctx, what: &str, made: Result<Calibration, String>) {
     let cal = match made {
         Ok(c) => c,
         Err(e) => {
@@ -82,12 +81,7 @@ fn make_tower(ctx: Ctx, what: &str, made: Result<Calibration, String>) {
         }
     };
     let mut scene = Scene::default();
-    scene.add(vec![ImportedObject {
-        name: cal.name.clone(),
-        mesh: cal.mesh,
-        instances: vec![DAffine3::IDENTITY],
-        ..Default::default()
-    }]);
+    scene.add(cal.objects());
     scene.drop_to_bed();
     let (x0, y0, w, d, _) = ctx.bed();
     scene.center_at(x0 + w / 2.0, y0 + d / 2.0);
@@ -167,6 +161,60 @@ fn keep_hole_compensation(ctx: Ctx, c: f64) {
             format!("The hole compensation could not be kept: {e}"),
             true,
         ),
+    }
+}
+
+/// Keeps the flow ratio read off a flow rate print: the filament's ratio it printed with
+/// times the patch's label. Returns the new ratio.
+fn keep_flow_ratio(ctx: Ctx, label: f64) -> Option<f64> {
+    let now = ctx
+        .settings
+        .with_untracked(|s| s.as_ref().map_or(1.0, |s| s.extrusion_multiplier));
+    let ratio = (now * label / 100.0 * 1000.0).round() / 1000.0;
+    let values = [("extrusion_multiplier", format_float(ratio))];
+    match settings_panel::keep_in_preset(ctx, PresetKind::Filament, &values) {
+        Ok(name) => {
+            ctx.say(
+                format!(
+                    "Kept flow ratio {} in your filament preset \"{name}\". For a finer reading, make the patches again from 0.96 to 1.04 by 0.01.",
+                    format_float(ratio)
+                ),
+                false,
+            );
+            Some(ratio)
+        }
+        Err(e) => {
+            ctx.say(format!("The flow ratio could not be kept: {e}"), true);
+            None
+        }
+    }
+}
+
+/// How to read a flow rate print: its patches with their labels, the smooth one marked.
+fn flow_picture(labels: Vec<i64>) -> impl IntoView {
+    let patches = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let (x, y) = (40.0 + 62.0 * (i % 5) as f64, 10.0 + 52.0 * (i / 5) as f64);
+            let best = *l == 100;
+            view! {
+                <rect x=x y=y width="52" height="42" rx="2" class="pa-tube" class:flow-best=best/>
+                <text x=x + 26.0 y=y + 36.0 text-anchor="middle" class="tower-label">{l.to_string()}</text>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg
+            class="tower-picture"
+            viewBox="0 0 380 120"
+            width="380"
+            height="120"
+            role="img"
+            aria-label="Flow rate patches, each labelled with its flow ratio in percent: the one with the smoothest top, no gaps and no ridges, gives the ratio"
+        >
+            {patches}
+        </svg>
     }
 }
 
@@ -437,6 +485,22 @@ pub fn CalibratePanel() -> impl IntoView {
     let pick = RwSignal::new(String::new());
     let height = RwSignal::new(String::new());
     let fit_pick = RwSignal::new(String::new());
+    let flow = RangeForm {
+        start: RwSignal::new("0.8".into()),
+        end: RwSignal::new("1.2".into()),
+        step: RwSignal::new("0.05".into()),
+    };
+    let flow_pick = RwSignal::new(String::new());
+    // The patches' labels, from the form.
+    let flow_labels = move || {
+        flow.values().and_then(|(s, e, st)| {
+            let c = calibration::flow_rate(s, e, st)?;
+            Ok(c.parts
+                .iter()
+                .filter_map(|p| p.name.strip_prefix("flow ")?.parse::<i64>().ok())
+                .collect::<Vec<i64>>())
+        })
+    };
     // Opening it proposes the filament preset's temperature ±10 °C, and the middle block to
     // keep.
     Effect::new(move |prev: Option<bool>| {
@@ -533,7 +597,7 @@ pub fn CalibratePanel() -> impl IntoView {
                                 let made = temp
                                     .values()
                                     .and_then(|(s, e, st)| calibration::temperature_tower(s, e, st));
-                                make_tower(ctx, "Temperature tower", made);
+                                make_print(ctx, "Temperature tower", made);
                             }
                         >
                             "Make the tower"
@@ -559,10 +623,65 @@ pub fn CalibratePanel() -> impl IntoView {
                                 let made = pa
                                     .values()
                                     .and_then(|(s, e, st)| calibration::pressure_advance_tower(s, e, st));
-                                make_tower(ctx, "Pressure advance tower", made);
+                                make_print(ctx, "Pressure advance tower", made);
                             }
                         >
                             "Make the tower"
+                        </button>
+                    </details>
+                    <details class="calibrate-make">
+                        <summary>"Flow rate"</summary>
+                        <p class="note">"A patch per flow ratio, each labelled with it in percent and printed with it on top of the filament's. The one with the smoothest top, no gaps between its lines and no ridges, gives the ratio. Make it coarse first, then from 0.96 to 1.04 by 0.01."</p>
+                        <div class="tower-fields">
+                            {field("flow-start", "Lowest ratio", flow.start)}
+                            {field("flow-end", "Highest ratio", flow.end)}
+                            {field("flow-step", "Step", flow.step)}
+                        </div>
+                        {move || match flow_labels() {
+                            Ok(labels) => flow_picture(labels).into_any(),
+                            Err(e) => view! { <p class="field-error" role="alert">{e}</p> }.into_any(),
+                        }}
+                        <button
+                            id="flow-make"
+                            class="primary"
+                            on:click=move |_| {
+                                let made = flow
+                                    .values()
+                                    .and_then(|(s, e, st)| calibration::flow_rate(s, e, st));
+                                make_print(ctx, "Flow rate", made);
+                            }
+                        >
+                            "Make the patches"
+                        </button>
+                        <label class="field">
+                            <span>"Printed? The label of the smoothest patch"</span>
+                            <select id="flow-pick" on:change=move |ev| flow_pick.set(event_target_value(&ev))>
+                                <option value="" selected=move || flow_pick.get().is_empty()>"Choose"</option>
+                                {move || {
+                                    flow_labels()
+                                        .unwrap_or_default()
+                                        .into_iter()
+                                        .map(|l| view! { <option value=l.to_string()>{l.to_string()}</option> })
+                                        .collect_view()
+                                }}
+                            </select>
+                        </label>
+                        <button
+                            id="flow-keep"
+                            disabled=move || flow_pick.get().is_empty()
+                            on:click=move |_| {
+                                if let Ok(l) = flow_pick.get_untracked().parse::<f64>()
+                                    && keep_flow_ratio(ctx, l).is_some()
+                                {
+                                    // The finer pass is around the ratio just kept.
+                                    flow.start.set("0.96".into());
+                                    flow.end.set("1.04".into());
+                                    flow.step.set("0.01".into());
+                                    flow_pick.set(String::new());
+                                }
+                            }
+                        >
+                            "Keep it in my filament preset"
                         </button>
                     </details>
                     <details class="calibrate-make">
@@ -584,7 +703,7 @@ pub fn CalibratePanel() -> impl IntoView {
                                 let made = fit
                                     .values()
                                     .and_then(|(s, e, st)| calibration::fit_test(s, e, st));
-                                make_tower(ctx, "Fit test", made);
+                                make_print(ctx, "Fit test", made);
                             }
                         >
                             "Make the fit test"

@@ -37,7 +37,7 @@ usage:
   lamina info MODEL...
   lamina orient MODEL... [--threshold DEGREES]
   lamina generate SHAPE -o OUT.stl
-  lamina calibrate (temp-tower | pa-tower | fit-test) [--start V] [--end V] [--step V] [-o OUT.gcode]
+  lamina calibrate (temp-tower | pa-tower | fit-test | flow) [--start V] [--end V] [--step V] [-o OUT.gcode]
                [--save-project OUT.3mf] [--printer P] [--filament P] [--process P] [--set KEY=VALUE]...
   lamina catalog build DIR -o OUTDIR
   lamina presets
@@ -65,6 +65,8 @@ one block per temperature from --start to --end (default: the filament's tempera
 `calibrate pa-tower` slices a pressure advance tower: a square tube whose pressure advance
 rises from --start (0) by --step (0.002) at each mm of height to --end (0.1), with its
 height embossed every 10 mm; the height with the sharpest corners gives the value.
+`calibrate flow` slices a patch per flow ratio from --start (0.8) to --end (1.2) by --step
+(0.05), each labelled in percent; the smoothest top gives the ratio (then a finer pass).
 `calibrate fit-test` slices a plate of 10 mm holes at clearances from --start (0) to --end
 (0.3 mm) by --step (0.05), labelled in hundredths of a mm, and two 10 mm pegs.
 `catalog build` makes a model library any static web host can serve: OUTDIR/catalog.json,

@@ -1,7 +1,8 @@
 // Calibration from the app, as a maker runs it: a temperature tower made from the Calibrate
 // menu opens as a project of its own, keeps its bands across a reload, slices with each
 // band's temperature where the band starts, and the block picked is kept in the user's own
-// filament preset, which survives a reload and is what a new project prints with.
+// filament preset, which survives a reload and is what a new project prints with. The
+// pressure advance tower, fit test and flow rate patches are made, read and kept the same way.
 //   LAMINA_URL=http://127.0.0.1:PORT/ LAMINA_SHARED=../shared ARTIFACTS=dir node --test calibrate.test.mjs
 
 import { test } from 'node:test';
@@ -193,4 +194,42 @@ test('a fit test from the Calibrate menu, and the hole compensation read off it 
   assert.equal(await setting(p, 'xy_hole_compensation'), '0.15');
   await context.close();
   assert.deepEqual(errors, []);
+});
+
+test('flow rate patches from the Calibrate menu, sliced, and the smoothest kept as the flow ratio', async () => {
+  const context = await session.browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+  const p = await openPage(context, errors);
+  await p.click('#calibrate-button');
+  await p.waitForSelector('.calibrate-panel');
+  await p.click('summary:has-text("Flow rate")');
+  const labels = await p.locator('.calibrate-panel .tower-label').allTextContents();
+  assert.ok(['80', '85', '90', '95', '100', '105', '110', '115', '120'].every((l) => labels.includes(l)), labels.join());
+  await p.fill('#flow-step', '0.005');
+  await p.waitForSelector('.calibrate-panel .field-error');
+  await p.fill('#flow-step', '0.05');
+  await p.click('#flow-make');
+  await p.waitForFunction(() => document.querySelector('#project-name')?.value === 'Flow rate 80–120%');
+  assert.equal(await p.locator('.object').count(), 9);
+  // Each patch carries its own ratio, shown under it in the list.
+  assert.match(await p.textContent('.object >> nth=0 >> .own-settings'), /Object flow ratio 0\.8/);
+  await p.click('#slice-button');
+  await p.waitForSelector('#download-button', { timeout: 300_000 });
+  const [download] = await Promise.all([p.waitForEvent('download'), p.click('#download-button')]);
+  const file = join(ARTIFACTS, 'calibrate-flow.gcode');
+  await download.saveAs(file);
+  const gcode = readFileSync(file, 'utf8');
+  for (const l of ['flow_80', 'flow_100', 'flow_120']) assert.match(gcode, new RegExp(`; printing object ${l}\\n`));
+  writeFileSync(join(ARTIFACTS, 'calibrate-flow.png'), await p.screenshot());
+
+  // The 95% patch was smoothest: 0.95 of the filament's ratio is kept in its preset.
+  await p.click('#calibrate-button');
+  await p.click('summary:has-text("Flow rate")');
+  await p.selectOption('#flow-pick', '95');
+  await p.click('#flow-keep');
+  await p.waitForFunction(() => document.querySelector('#flow-start')?.value === '0.96');
+  await p.keyboard.press('Escape');
+  assert.equal(await setting(p, 'extrusion_multiplier'), '0.95');
+  assert.match(await filament(p), /\(yours\)/);
+  assert.deepEqual(errors, []);
+  await context.close();
 });

@@ -3,7 +3,6 @@
 
 use super::{Clock, Fail, build_scene, parse_options, preset_names, save_project, value};
 use lamina::engine::gcode::format_duration;
-use lamina::engine::mesh::ImportedObject;
 use lamina::engine::model::calibration::{self, KINDS};
 use lamina::engine::pipeline;
 use lamina::engine::settings::{self, format_float};
@@ -47,7 +46,14 @@ pub fn cmd_calibrate(args: &[String]) -> Result<(), Fail> {
         )));
     }
     let base = settings::resolve(&j.selection)?;
-    let made = if kind == "fit-test" {
+    let made = if kind == "flow" {
+        // Coarse unless asked: the fine pass is around the best coarse patch by 0.01.
+        calibration::flow_rate(
+            start.unwrap_or(0.8),
+            end.unwrap_or(1.2),
+            step.unwrap_or(0.05),
+        )
+    } else if kind == "fit-test" {
         calibration::fit_test(
             start.unwrap_or(0.0),
             end.unwrap_or(0.3),
@@ -73,15 +79,10 @@ pub fn cmd_calibrate(args: &[String]) -> Result<(), Fail> {
         j.selection.overrides.push((key.to_string(), v.clone()));
     }
     let s = settings::resolve(&j.selection)?;
-    // Placed as `slice` places a model: on the bed, in its middle.
-    let model = ImportedObject {
-        name: cal.name.clone(),
-        mesh: cal.mesh,
-        instances: vec![glam::DAffine3::IDENTITY],
-        ..Default::default()
-    };
-    j.changes = cal.changes;
-    let scene = build_scene(&j, vec![vec![model]], &s)?;
+    // Placed as `slice` places a model: on the bed, in its middle (patches as they stand
+    // to each other).
+    j.changes = cal.changes.clone();
+    let scene = build_scene(&j, vec![cal.objects()], &s)?;
     save_project(&j, &scene, &s)?;
     let out_path = j
         .output
@@ -99,7 +100,17 @@ pub fn cmd_calibrate(args: &[String]) -> Result<(), Fail> {
     println!("wrote {} ({})", out_path.display(), cal.name);
     println!("  print time:  {}", format_duration(out.stats.time_s));
     let first = cal.start.last().map_or(String::new(), |(_, v)| v.clone());
-    if kind == "fit-test" {
+    if kind == "flow" {
+        println!(
+            "  read it:     the patch whose top is smoothest, no gaps between its lines and no"
+        );
+        println!("               ridges: its label over 100 times the filament's flow ratio");
+        println!(
+            "               ({}) is the ratio to keep (extrusion_multiplier); run it again",
+            format_float(s.extrusion_multiplier)
+        );
+        println!("               from 4% under to 4% over that label by 0.01 for a finer one");
+    } else if kind == "fit-test" {
         println!("  read it:     try a peg in each hole: the label on the tightest hole it slides");
         println!("               into is the clearance the printer's holes need, in hundredths of");
         println!("               a mm; set xy_hole_compensation to it (15 → 0.15)");

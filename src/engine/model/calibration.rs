@@ -1,10 +1,11 @@
-//! Calibration prints: a shape Lamina generates, and the values that change up it. A band of
-//! the shape prints at one value; the G-code sets the next value where the next band starts,
-//! in the printer's own command, with a comment naming the band and the value (`gcode::writer`).
+//! Calibration prints: shapes Lamina generates, and the values that change up them or from
+//! one to the next. A band of a tower prints at one value; the G-code sets the next value
+//! where the next band starts, in the printer's own command, with a comment naming the band
+//! and the value (`gcode::writer`). A print of patches gives each patch its own settings.
 
-use crate::engine::mesh::Mesh;
+use crate::engine::mesh::{ImportedObject, Mesh};
 use crate::engine::model::shapes;
-use crate::engine::settings::format_float;
+use crate::engine::settings::{Overrides, format_float};
 use serde::{Deserialize, Serialize};
 
 /// A value that changes from a height up, for the rest of the print.
@@ -197,15 +198,50 @@ fn parse_change(code: &str) -> Option<Change> {
     ok.then_some(change)
 }
 
+/// One object of a calibration print: its mesh where it stands on the print, and the
+/// settings it prints with besides the print's (a flow patch's flow ratio).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub name: String,
+    pub mesh: Mesh,
+    pub settings: Overrides,
+}
+
 /// A generated calibration print.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Calibration {
     pub name: String,
-    pub mesh: Mesh,
+    /// Its objects (one for a tower).
+    pub parts: Vec<Part>,
     /// The value the print starts at (band 1), as settings: (key, value).
     pub start: Vec<(&'static str, String)>,
     /// The changes for the bands above the first, lowest first.
     pub changes: Vec<HeightChange>,
+}
+
+impl Calibration {
+    /// One object, named as the print.
+    fn single(name: String, mesh: Mesh) -> Vec<Part> {
+        vec![Part {
+            name,
+            mesh,
+            settings: Overrides::default(),
+        }]
+    }
+
+    /// The print's objects to put on a plate, where they stand relative to each other.
+    pub fn objects(&self) -> Vec<ImportedObject> {
+        self.parts
+            .iter()
+            .map(|p| ImportedObject {
+                name: p.name.clone(),
+                mesh: p.mesh.clone(),
+                instances: vec![glam::DAffine3::IDENTITY],
+                settings: p.settings.clone(),
+                ..Default::default()
+            })
+            .collect()
+    }
 }
 
 /// The calibrations `lamina calibrate` knows, with a one-line description.
@@ -217,6 +253,10 @@ pub const KINDS: &[(&str, &str)] = &[
     (
         "fit-test",
         "fit test: a plate with a hole per clearance from --start to --end mm by --step, labelled in hundredths of a mm, and two pegs",
+    ),
+    (
+        "flow",
+        "flow rate: a patch per flow ratio from --start to --end by --step, each labelled with its ratio in percent; the smoothest top surface gives the ratio",
     ),
     (
         "pa-tower",
@@ -270,13 +310,14 @@ pub fn temperature_tower(start: f64, end: f64, step: f64) -> Result<Calibration,
         })
         .collect();
     let t0 = format_float(start);
+    let name = format!(
+        "temperature tower {}–{} °C",
+        format_float(start),
+        format_float(temps[bands - 1])
+    );
     Ok(Calibration {
-        name: format!(
-            "temperature tower {}–{} °C",
-            format_float(start),
-            format_float(temps[bands - 1])
-        ),
-        mesh: shapes::temp_tower(bands, &temps),
+        parts: Calibration::single(name.clone(), shapes::temp_tower(bands, &temps)),
+        name,
         start: vec![("first_layer_temperature", t0.clone()), ("temperature", t0)],
         changes,
     })
@@ -315,13 +356,14 @@ pub fn pressure_advance_tower(start: f64, end: f64, step: f64) -> Result<Calibra
             label: format!("height {mm} mm"),
         })
         .collect();
+    let name = format!(
+        "pressure advance tower {}–{}",
+        format_float(start),
+        format_float(at(rise))
+    );
     Ok(Calibration {
-        name: format!(
-            "pressure advance tower {}–{}",
-            format_float(start),
-            format_float(at(rise))
-        ),
-        mesh: shapes::pa_tower(rise + 1.0, PA_WALL),
+        parts: Calibration::single(name.clone(), shapes::pa_tower(rise + 1.0, PA_WALL)),
+        name,
         start: vec![
             ("enable_pressure_advance", "true".into()),
             ("pressure_advance", format_float(start)),
@@ -359,14 +401,81 @@ pub fn fit_test(start: f64, end: f64, step: f64) -> Result<Calibration, String> 
     let clearances: Vec<f64> = (0..holes)
         .map(|i| ((start + step * i as f64) * 1e4).round() / 1e4)
         .collect();
+    let name = format!(
+        "fit test {}–{} mm",
+        format_float(start),
+        format_float(clearances[holes - 1])
+    );
+    Ok(Calibration {
+        parts: Calibration::single(name.clone(), shapes::fit_test(&clearances)),
+        name,
+        start: vec![("xy_hole_compensation", "0".into())],
+        changes: Vec::new(),
+    })
+}
+
+/// The most patches a flow rate print has (two rows of five fit a 220 mm bed with room).
+const MAX_PATCHES: usize = 10;
+/// Patches per row of a flow rate print.
+const PATCH_ROW: usize = 5;
+
+/// A flow rate print: one patch per flow ratio from `start` to `end` in steps of `step`,
+/// each printing with that ratio on top of the filament's (`print_flow_ratio`, its own
+/// setting) and labelled with it in percent. The patch whose top surface is smoothest, with
+/// no gaps between its lines and no ridges, gives the ratio: the filament's flow ratio
+/// times the label over 100. Run it coarse (0.8 to 1.2 by 0.05), then fine around the best
+/// (by 0.01). Ironing is off, as it would hide the surface.
+pub fn flow_rate(start: f64, end: f64, step: f64) -> Result<Calibration, String> {
+    for (what, v) in [("start", start), ("end", end)] {
+        if !(0.5..=1.5).contains(&v) {
+            return Err(format!("the {what} ratio {v} is outside 0.5–1.5"));
+        }
+    }
+    if end <= start {
+        return Err(format!(
+            "the end ratio {end} must be more than the start ratio {start}"
+        ));
+    }
+    // Labels are whole percents.
+    if !(step.is_finite() && step >= 0.01 - 1e-9) {
+        return Err(format!("the step {step} must be 0.01 or more"));
+    }
+    let n = ((end - start) / step + 1e-9).floor() as usize + 1;
+    if n > MAX_PATCHES {
+        return Err(format!(
+            "from {start} to {end} by {step} gives {n} patches; at most {MAX_PATCHES} fit (use a larger step)"
+        ));
+    }
+    let ratios: Vec<f64> = (0..n)
+        .map(|i| ((start + step * i as f64) * 1e4).round() / 1e4)
+        .collect();
+    let parts = ratios
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let label = format!("{}", (r * 100.0).round() as i64);
+            let (col, row) = ((i % PATCH_ROW) as f64, (i / PATCH_ROW) as f64);
+            let mut settings = Overrides::default();
+            let _ = settings.set("print_flow_ratio", &format_float(*r));
+            Part {
+                name: format!("flow {label}"),
+                mesh: shapes::flow_patch(
+                    &label,
+                    col * (shapes::FLOW_PATCH.0 + 4.0),
+                    -row * (shapes::FLOW_PATCH.1 + 4.0),
+                ),
+                settings,
+            }
+        })
+        .collect();
     Ok(Calibration {
         name: format!(
-            "fit test {}–{} mm",
-            format_float(start),
-            format_float(clearances[holes - 1])
+            "flow rate {}–{}%",
+            (start * 100.0).round(),
+            (ratios[n - 1] * 100.0).round()
         ),
-        mesh: shapes::fit_test(&clearances),
-        start: vec![("xy_hole_compensation", "0".into())],
+        parts,
+        start: vec![("ironing", "false".into())],
         changes: Vec::new(),
     })
 }
@@ -392,7 +501,7 @@ mod tests {
         let temps: Vec<f64> = c.changes.iter().map(|h| h.change.value()).collect();
         assert_eq!(temps, [225.0, 220.0, 215.0, 210.0, 205.0, 200.0]);
         assert_eq!(c.changes[0].z, shapes::TOWER_BAND);
-        let top = c.mesh.bounds().unwrap().max.z;
+        let top = c.parts[0].mesh.bounds().unwrap().max.z;
         assert!(
             (top - (7.0 * shapes::TOWER_BAND - 1.0)).abs() < 1e-6,
             "{top}"
@@ -449,7 +558,7 @@ mod tests {
         assert_eq!(c.changes[0].z, 1.0);
         assert_eq!(c.changes[12].change, Change::PressureAdvance(0.026));
         assert_eq!(c.changes[49].change, Change::PressureAdvance(0.1));
-        let b = c.mesh.bounds().unwrap();
+        let b = c.parts[0].mesh.bounds().unwrap();
         assert!((b.max.z - 51.0).abs() < 1e-6 && (b.max.x - b.min.x - 40.0).abs() < 1e-6);
         // Reading it back: 13.5 mm up the tower printed at 0.026.
         assert_eq!(value_at(&c.changes, 0.0, 13.5), 0.026);
@@ -484,7 +593,7 @@ mod tests {
             pressure_advance_tower(0.0, 0.1, 0.002).unwrap(),
             fit_test(0.0, 0.3, 0.05).unwrap(),
         ] {
-            let r = crate::engine::mesh::repair(&mut c.mesh.clone());
+            let r = crate::engine::mesh::repair(&mut c.parts[0].mesh.clone());
             assert_eq!(
                 (
                     r.vertices_welded,
@@ -512,7 +621,7 @@ mod tests {
             .sum();
         let pegs = 2.0 * std::f64::consts::PI * 25.0 * 12.0;
         let expect = (16.0 * 7.0 + 4.0) * 30.0 * 4.0 - holes * 4.0 + pegs;
-        let v = c.mesh.volume();
+        let v = c.parts[0].mesh.volume();
         // The labels' 58 bars add about 3 mm³ each (0.7 mm of their 4 × 1.2 or 2.9 × 1.2 mm).
         assert!(v > expect + 120.0 && v < expect + 220.0, "{v} vs {expect}");
         for (s, e, st, says) in [
@@ -535,6 +644,48 @@ mod tests {
         ] {
             let err = temperature_tower(s, e, st).unwrap_err();
             assert!(err.contains(says), "{s} {e} {st}: {err}");
+        }
+    }
+
+    #[test]
+    fn flow_patches_carry_their_ratio() {
+        let c = flow_rate(0.8, 1.2, 0.05).unwrap();
+        assert_eq!(c.parts.len(), 9);
+        assert_eq!(c.name, "flow rate 80–120%");
+        let ratios: Vec<&str> = c
+            .parts
+            .iter()
+            .map(|p| p.settings.get("print_flow_ratio").unwrap())
+            .collect();
+        assert_eq!(
+            ratios,
+            [
+                "0.8", "0.85", "0.9", "0.95", "1", "1.05", "1.1", "1.15", "1.2"
+            ]
+        );
+        // Two rows that do not touch, each patch a sound mesh.
+        for p in &c.parts {
+            let r = crate::engine::mesh::repair(&mut p.mesh.clone());
+            assert_eq!(r.open_edges, 0, "{}", p.name);
+        }
+        let boxes: Vec<_> = c.parts.iter().map(|p| p.mesh.bounds().unwrap()).collect();
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                assert!(
+                    a.max.x < b.min.x
+                        || b.max.x < a.min.x
+                        || a.max.y < b.min.y
+                        || b.max.y < a.min.y
+                );
+            }
+        }
+        for (s, e, st) in [
+            (0.4, 1.0, 0.05),
+            (1.0, 0.9, 0.05),
+            (0.8, 1.2, 0.005),
+            (0.5, 1.5, 0.05),
+        ] {
+            assert!(flow_rate(s, e, st).is_err(), "{s} {e} {st}");
         }
     }
 }

@@ -489,6 +489,18 @@ pub fn pa_tower(height: f64, wall: f64) -> Mesh {
     m
 }
 
+/// A flow rate patch's size (mm): width, depth and height.
+pub const FLOW_PATCH: (f64, f64, f64) = (20.0, 26.0, 2.0);
+
+/// A flow rate patch with its front-left corner at (x, y): a slab whose top surface is
+/// judged, labelled on a strip along its front.
+pub fn flow_patch(label: &str, x: f64, y: f64) -> Mesh {
+    let (w, d, h) = FLOW_PATCH;
+    let mut m = extrude(&rect(x, y, x + w, y + d), 0.0, h);
+    m.append(&seven_segment::emboss_top(label, x + w / 2.0, y + 1.0, h));
+    m
+}
+
 /// A fit test: a 4 mm plate with a 10 mm hole per clearance (its diameter 10 mm plus twice
 /// the clearance), each labelled on top with its clearance in hundredths of a millimetre,
 /// and two 10 mm pegs 12 mm tall in front of it to try in the holes.
