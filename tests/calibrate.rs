@@ -42,6 +42,16 @@ fn calibrate(kind: &str, range: [&str; 3], flavor: &str, gcode: &std::path::Path
     ]);
 }
 
+/// A point of a layer is lit when one of its extrusions (segments) passes within 0.35 mm.
+fn lit_at(segments: &[[f64; 4]], x: f64, y: f64) -> bool {
+    segments.iter().any(|g| {
+        let (dx, dy) = (g[2] - g[0], g[3] - g[1]);
+        let len2 = (dx * dx + dy * dy).max(1e-12);
+        let t = (((x - g[0]) * dx + (y - g[1]) * dy) / len2).clamp(0.0, 1.0);
+        (g[0] + t * dx - x).hypot(g[1] + t * dy - y) < 0.35
+    })
+}
+
 /// Reads `count` seven-segment digits centred on x = `x_mid`: each bar (x0, v0, x1, v1) of
 /// the digit whose left edge is at x is lit when `lit(x, bar)` says so.
 fn read_digits(
@@ -378,15 +388,7 @@ fn fit_test_holes_are_labelled_with_their_clearance() {
     let y_back = base.iter().map(|g| g[1].max(g[3])).fold(f64::MIN, f64::max) + 0.2;
     let y0 = y_back - 30.0;
     let top = near(4.4);
-    // A point is lit when an extrusion of the layer passes within 0.35 mm of it.
-    let lit = |x: f64, y: f64| {
-        top.iter().any(|g| {
-            let (dx, dy) = (g[2] - g[0], g[3] - g[1]);
-            let len2 = (dx * dx + dy * dy).max(1e-12);
-            let t = (((x - g[0]) * dx + (y - g[1]) * dy) / len2).clamp(0.0, 1.0);
-            (g[0] + t * dx - x).hypot(g[1] + t * dy - y) < 0.35
-        })
-    };
+    let lit = |x: f64, y: f64| lit_at(top, x, y);
     for (i, label) in ["0", "5", "10", "15", "20", "25", "30"].iter().enumerate() {
         let x_mid = x0 + 10.0 + 16.0 * i as f64;
         let read = read_digits(label.len(), x_mid, |x, (bx0, by0, bx1, by1)| {
@@ -460,14 +462,7 @@ fn flow_patches_print_at_their_labelled_ratio() {
     let x0 = base.iter().map(|g| g[0].min(g[2])).fold(f64::MAX, f64::min) - 0.2;
     let y_min = base.iter().map(|g| g[1].min(g[3])).fold(f64::MAX, f64::min) - 0.2;
     let top = at(2.4);
-    let lit = |x: f64, y: f64| {
-        top.iter().any(|g| {
-            let (dx, dy) = (g[2] - g[0], g[3] - g[1]);
-            let len2 = (dx * dx + dy * dy).max(1e-12);
-            let t = (((x - g[0]) * dx + (y - g[1]) * dy) / len2).clamp(0.0, 1.0);
-            (g[0] + t * dx - x).hypot(g[1] + t * dy - y) < 0.35
-        })
-    };
+    let lit = |x: f64, y: f64| lit_at(top, x, y);
     for (i, label) in labels.iter().enumerate() {
         let (col, row) = ((i % 5) as f64, (i / 5) as f64);
         let x_mid = x0 + 10.0 + 24.0 * col;
