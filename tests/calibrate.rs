@@ -8,25 +8,12 @@ use common::*;
 use lamina::engine::model::calibration::temperature_tower;
 use std::process::Command;
 
-/// Runs `lamina` with `args`, which must succeed.
-fn lamina_ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lamina"))
-        .args(args)
-        .output()
-        .expect("lamina runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// `lamina calibrate KIND --start --end --step` for `flavor`, written to `gcode`.
 fn calibrate(kind: &str, range: [&str; 3], flavor: &str, gcode: &std::path::Path) {
     let flavor = format!("gcode_flavor={flavor}");
     let [start, end, step] = range;
     let gcode = gcode.to_str().unwrap();
-    lamina_ok(&[
+    lamina_cli(&[
         "calibrate",
         kind,
         "--start",
@@ -236,7 +223,7 @@ fn a_tower_saved_as_a_project_slices_the_same() {
         dir.join("saved-tower-again.gcode"),
     );
     let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
-    lamina_ok(&[
+    lamina_cli(&[
         "calibrate".to_string(),
         "temp-tower".into(),
         "--start".into(),
@@ -248,7 +235,7 @@ fn a_tower_saved_as_a_project_slices_the_same() {
         "--save-project".into(),
         path(&project),
     ]);
-    lamina_ok(&[
+    lamina_cli(&[
         "slice".to_string(),
         path(&project),
         "-o".into(),
@@ -346,7 +333,7 @@ fn fit_test_holes_are_labelled_with_their_clearance() {
     let dir = out_dir("calibrate");
     let gcode = dir.join("fit-test.gcode");
     // Hole compensation asked for is not used: the test measures the printer without it.
-    lamina_ok(&[
+    lamina_cli(&[
         "calibrate",
         "fit-test",
         "--set",
@@ -405,7 +392,7 @@ fn fit_test_holes_are_labelled_with_their_clearance() {
 fn flow_patches_print_at_their_labelled_ratio() {
     let dir = out_dir("calibrate");
     let gcode = dir.join("flow.gcode");
-    lamina_ok(&[
+    lamina_cli(&[
         "calibrate",
         "flow",
         "--set",

@@ -8,20 +8,7 @@ mod common;
 use common::*;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn lamina(args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_lamina"))
-        .args(args)
-        .output()
-        .expect("run lamina");
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
+use std::process::Command;
 
 /// Filament (mm) of one feature (every feature for "") by object label (`; printing object
 /// NAME`), from G-code with relative extrusion.
@@ -48,10 +35,17 @@ fn feature_by_object(gcode: &Path, feature: &str) -> BTreeMap<String, f64> {
     out
 }
 
+/// The 20 mm cube Lamina generates, as an STL in `dir`.
+fn cube_in(dir: &Path) -> String {
+    let cube = dir.join("cube.stl").to_str().unwrap().to_string();
+    lamina_cli(&["generate", "cube", "-o", &cube]);
+    cube
+}
+
 #[test]
 fn an_object_prints_with_its_own_infill_in_lamina_and_prusaslicer() {
     let dir = out_dir("object_settings");
-    let cube = dir.join("cube.stl");
+    let cube = cube_in(&dir);
     let (plate, project, again, single) = (
         dir.join("plate.gcode"),
         dir.join("plate.3mf"),
@@ -59,12 +53,11 @@ fn an_object_prints_with_its_own_infill_in_lamina_and_prusaslicer() {
         dir.join("single.gcode"),
     );
     let s = |p: &Path| p.to_str().unwrap().to_string();
-    lamina(&["generate", "cube", "-o", &s(&cube)]);
     // Two cubes at 0% infill, the second with 40% of its own.
-    lamina(&[
+    lamina_cli(&[
         "slice",
-        &s(&cube),
-        &s(&cube),
+        &cube,
+        &cube,
         "--set",
         "fill_density=0",
         "--object-set",
@@ -74,9 +67,9 @@ fn an_object_prints_with_its_own_infill_in_lamina_and_prusaslicer() {
         "-o",
         &s(&plate),
     ]);
-    lamina(&[
+    lamina_cli(&[
         "slice",
-        &s(&cube),
+        &cube,
         "--set",
         "fill_density=40",
         "-o",
@@ -96,7 +89,7 @@ fn an_object_prints_with_its_own_infill_in_lamina_and_prusaslicer() {
     let report = check(&plate, None);
     assert!(report["flags"].as_array().unwrap().is_empty(), "{report}");
     // The project keeps it: Lamina slices the 3MF to the same G-code.
-    lamina(&["slice", &s(&project), "-o", &s(&again)]);
+    lamina_cli(&["slice", &s(&project), "-o", &s(&again)]);
     assert!(
         gcode_body(&plate) == gcode_body(&again),
         "the reopened project slices differently"
@@ -137,14 +130,13 @@ fn an_object_prints_with_its_own_infill_in_lamina_and_prusaslicer() {
 #[test]
 fn an_objects_own_flow_ratio_scales_its_extrusion() {
     let dir = out_dir("object_flow");
-    let cube = dir.join("cube.stl");
+    let cube = cube_in(&dir);
     let plate = dir.join("plate.gcode");
     let s = |p: &Path| p.to_str().unwrap().to_string();
-    lamina(&["generate", "cube", "-o", &s(&cube)]);
-    lamina(&[
+    lamina_cli(&[
         "slice",
-        &s(&cube),
-        &s(&cube),
+        &cube,
+        &cube,
         "--set",
         "extrusion_multiplier=0.95",
         "--object-set",
@@ -160,9 +152,8 @@ fn an_objects_own_flow_ratio_scales_its_extrusion() {
 #[test]
 fn plate_wide_and_bad_values_are_refused_naming_the_object() {
     let dir = out_dir("object_settings_refused");
-    let cube = dir.join("cube.stl");
-    let c = cube.to_str().unwrap();
-    lamina(&["generate", "cube", "-o", c]);
+    let cube = cube_in(&dir);
+    let c = cube.as_str();
     let fails = |args: &[&str]| {
         let o = Command::new(env!("CARGO_BIN_EXE_lamina"))
             .args(args)

@@ -8,20 +8,7 @@ use common::*;
 use glam::DAffine3;
 use lamina::engine::mesh::{self, WriteObject};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn lamina(args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_lamina"))
-        .args(args)
-        .output()
-        .expect("run lamina");
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
+use std::process::Command;
 
 fn data(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -46,7 +33,7 @@ fn projects_open_in_prusaslicer_and_slice_the_same_in_lamina() {
     let first = dir.join("first.gcode");
     let again = dir.join("again.gcode");
     let p = project.to_str().unwrap();
-    lamina(&[
+    lamina_cli(&[
         "slice",
         model("3DBenchy.3mf").to_str().unwrap(),
         model("20mm_cube.obj").to_str().unwrap(),
@@ -89,7 +76,7 @@ fn projects_open_in_prusaslicer_and_slice_the_same_in_lamina() {
         "the objects overlap: {boxes:?}"
     );
     // Lamina opens it with its settings and placement: the same G-code.
-    let o = lamina(&["slice", p, "-o", again.to_str().unwrap()]);
+    let o = lamina_cli(&["slice", p, "-o", again.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("using the project's settings"));
     assert_eq!(
         header_value(&again, "layer_height").as_deref(),
@@ -113,7 +100,7 @@ fn projects_open_in_prusaslicer_and_slice_the_same_in_lamina() {
 #[test]
 fn orcaslicer_presets_slice_with_their_values() {
     let gcode = out_dir("project").join("orca.gcode");
-    let o = lamina(&[
+    let o = lamina_cli(&[
         "slice",
         model("20mm_cube.obj").to_str().unwrap(),
         "--printer",
@@ -177,7 +164,7 @@ fn orcaslicer_presets_slice_with_their_values() {
 fn a_prusaslicer_config_bundle_gives_all_three_presets() {
     let gcode = out_dir("project").join("prusa-bundle.gcode");
     let bundle = data("prusa-bundle.ini");
-    lamina(&[
+    lamina_cli(&[
         "slice",
         model("20mm_cube.obj").to_str().unwrap(),
         "--printer",
@@ -252,7 +239,7 @@ fn a_prusaslicer_project_brings_its_print_and_filament_settings() {
     let dir = out_dir("project");
     let gcode = dir.join("from-prusa.gcode");
     let project = prusa_project(&dir);
-    let o = lamina(&[
+    let o = lamina_cli(&[
         "slice",
         project.to_str().unwrap(),
         "--set",

@@ -9,7 +9,7 @@ use crate::engine::model::calibration::{self, Calibration, Change, HeightChange}
 use crate::engine::settings::{PresetKind, format_float};
 use leptos::prelude::*;
 
-/// A tower's range as the form holds it (text, checked on use).
+/// A calibration's range as the form holds it (text, checked on use).
 #[derive(Clone, Copy)]
 struct RangeForm {
     start: RwSignal<String>,
@@ -33,6 +33,17 @@ impl RangeForm {
             read("end", self.end)?,
             read("step", self.step)?,
         ))
+    }
+
+    /// The form's three fields, `{prefix}-start`, `-end` and `-step`, with their labels.
+    fn fields(self, prefix: &str, [start, end, step]: [&'static str; 3]) -> impl IntoView {
+        view! {
+            <div class="tower-fields">
+                {field(format!("{prefix}-start"), start, self.start)}
+                {field(format!("{prefix}-end"), end, self.end)}
+                {field(format!("{prefix}-step"), step, self.step)}
+            </div>
+        }
     }
 }
 
@@ -187,6 +198,30 @@ fn keep_flow_ratio(ctx: Ctx, label: f64) -> Option<f64> {
             ctx.say(format!("The flow ratio could not be kept: {e}"), true);
             None
         }
+    }
+}
+
+/// A choice among a print's labels, as read off the printed part; `pick` holds the label
+/// chosen ("" for none).
+fn label_pick(
+    id: &'static str,
+    prompt: &'static str,
+    pick: RwSignal<String>,
+    labels: impl Fn() -> Vec<i64> + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{prompt}</span>
+            <select id=id on:change=move |ev| pick.set(event_target_value(&ev))>
+                <option value="" selected=move || pick.get().is_empty()>"Choose"</option>
+                {move || {
+                    labels()
+                        .into_iter()
+                        .map(|l| view! { <option value=l.to_string()>{l.to_string()}</option> })
+                        .collect_view()
+                }}
+            </select>
+        </label>
     }
 }
 
@@ -366,7 +401,7 @@ pub fn CalibrateButton() -> impl IntoView {
 }
 
 /// A labelled number field of a form.
-fn field(id: &'static str, label: &'static str, value: RwSignal<String>) -> impl IntoView {
+fn field(id: String, label: &'static str, value: RwSignal<String>) -> impl IntoView {
     view! {
         <label class="field">
             <span>{label}</span>
@@ -432,7 +467,7 @@ fn read_pa_tower(ctx: Ctx, height: RwSignal<String>) -> Option<impl IntoView> {
         <section class="calibrate-result">
             <h3>"Read your tower"</h3>
             <p class="note">"Measure from the bed to where the corners are sharpest, neither bulging nor rounded (the marks on the front are every 10 mm)."</p>
-            {field("pa-height", "Height (mm)", height)}
+            {field("pa-height".into(), "Height (mm)", height)}
             {
                 let value = value.clone();
                 move || match value() {
@@ -491,13 +526,13 @@ pub fn CalibratePanel() -> impl IntoView {
         step: RwSignal::new("0.05".into()),
     };
     let flow_pick = RwSignal::new(String::new());
-    // The patches' labels, from the form.
+    // The patches' labels (percent), from the form.
     let flow_labels = move || {
         flow.values().and_then(|(s, e, st)| {
-            let c = calibration::flow_rate(s, e, st)?;
-            Ok(c.parts
+            let ratios = calibration::flow_ratios(s, e, st)?;
+            Ok(ratios
                 .iter()
-                .filter_map(|p| p.name.strip_prefix("flow ")?.parse::<i64>().ok())
+                .map(|r| (r * 100.0).round() as i64)
                 .collect::<Vec<i64>>())
         })
     };
@@ -581,11 +616,7 @@ pub fn CalibratePanel() -> impl IntoView {
                     <details class="calibrate-make" open>
                         <summary>"Temperature tower"</summary>
                         <p class="note">"One block per temperature, labelled with it, and a post beside them for strings."</p>
-                        <div class="tower-fields">
-                            {field("tower-start", "Bottom block (°C)", temp.start)}
-                            {field("tower-end", "Top block (°C)", temp.end)}
-                            {field("tower-step", "Step (°C)", temp.step)}
-                        </div>
+                        {temp.fields("tower", ["Bottom block (°C)", "Top block (°C)", "Step (°C)"])}
                         {move || match temp_preview() {
                             Ok(temps) => tower_picture(temps).into_any(),
                             Err(e) => view! { <p class="field-error" role="alert">{e}</p> }.into_any(),
@@ -606,11 +637,7 @@ pub fn CalibratePanel() -> impl IntoView {
                     <details class="calibrate-make">
                         <summary>"Pressure advance tower"</summary>
                         <p class="note">"A thin square tube whose pressure advance rises with height; its corners show the value that suits this filament. For a Bowden extruder, try an end of 1 and a step of 0.02."</p>
-                        <div class="tower-fields">
-                            {field("pa-start", "At the bed", pa.start)}
-                            {field("pa-end", "At the top", pa.end)}
-                            {field("pa-step", "Rise per mm", pa.step)}
-                        </div>
+                        {pa.fields("pa", ["At the bed", "At the top", "Rise per mm"])}
                         {move || match pa_summary() {
                             Ok(text) => view! { <p class="note" id="pa-summary">{text}</p> }.into_any(),
                             Err(e) => view! { <p class="field-error" role="alert">{e}</p> }.into_any(),
@@ -632,11 +659,7 @@ pub fn CalibratePanel() -> impl IntoView {
                     <details class="calibrate-make">
                         <summary>"Flow rate"</summary>
                         <p class="note">"A patch per flow ratio, each labelled with it in percent and printed with it on top of the filament's. The one with the smoothest top, no gaps between its lines and no ridges, gives the ratio. Make it coarse first, then from 0.96 to 1.04 by 0.01."</p>
-                        <div class="tower-fields">
-                            {field("flow-start", "Lowest ratio", flow.start)}
-                            {field("flow-end", "Highest ratio", flow.end)}
-                            {field("flow-step", "Step", flow.step)}
-                        </div>
+                        {flow.fields("flow", ["Lowest ratio", "Highest ratio", "Step"])}
                         {move || match flow_labels() {
                             Ok(labels) => flow_picture(labels).into_any(),
                             Err(e) => view! { <p class="field-error" role="alert">{e}</p> }.into_any(),
@@ -653,19 +676,7 @@ pub fn CalibratePanel() -> impl IntoView {
                         >
                             "Make the patches"
                         </button>
-                        <label class="field">
-                            <span>"Printed? The label of the smoothest patch"</span>
-                            <select id="flow-pick" on:change=move |ev| flow_pick.set(event_target_value(&ev))>
-                                <option value="" selected=move || flow_pick.get().is_empty()>"Choose"</option>
-                                {move || {
-                                    flow_labels()
-                                        .unwrap_or_default()
-                                        .into_iter()
-                                        .map(|l| view! { <option value=l.to_string()>{l.to_string()}</option> })
-                                        .collect_view()
-                                }}
-                            </select>
-                        </label>
+                        {label_pick("flow-pick", "Printed? The label of the smoothest patch", flow_pick, move || flow_labels().unwrap_or_default())}
                         <button
                             id="flow-keep"
                             disabled=move || flow_pick.get().is_empty()
@@ -687,11 +698,7 @@ pub fn CalibratePanel() -> impl IntoView {
                     <details class="calibrate-make">
                         <summary>"Fit test"</summary>
                         <p class="note">"A plate with a 10 mm hole per clearance around two 10 mm pegs, printed without hole compensation; each hole is labelled with its clearance in hundredths of a millimetre."</p>
-                        <div class="tower-fields">
-                            {field("fit-start", "Least clearance (mm)", fit.start)}
-                            {field("fit-end", "Most clearance (mm)", fit.end)}
-                            {field("fit-step", "Step (mm)", fit.step)}
-                        </div>
+                        {fit.fields("fit", ["Least clearance (mm)", "Most clearance (mm)", "Step (mm)"])}
                         {move || match fit_clearances() {
                             Ok(labels) => fit_picture(labels).into_any(),
                             Err(e) => view! { <p class="field-error" role="alert">{e}</p> }.into_any(),
@@ -708,19 +715,7 @@ pub fn CalibratePanel() -> impl IntoView {
                         >
                             "Make the fit test"
                         </button>
-                        <label class="field">
-                            <span>"Printed? The label of the tightest hole a peg slides into"</span>
-                            <select id="fit-pick" on:change=move |ev| fit_pick.set(event_target_value(&ev))>
-                                <option value="" selected=move || fit_pick.get().is_empty()>"Choose"</option>
-                                {move || {
-                                    fit_clearances()
-                                        .unwrap_or_default()
-                                        .into_iter()
-                                        .map(|l| view! { <option value=l.to_string()>{l.to_string()}</option> })
-                                        .collect_view()
-                                }}
-                            </select>
-                        </label>
+                        {label_pick("fit-pick", "Printed? The label of the tightest hole a peg slides into", fit_pick, move || fit_clearances().unwrap_or_default())}
                         <button
                             id="fit-keep"
                             disabled=move || fit_pick.get().is_empty()

@@ -377,16 +377,19 @@ pub fn SettingsPanel() -> impl IntoView {
         }
         now
     });
-    let apply = move |def: &'static SettingDef, text: String| match match untrack(target) {
-        Some(o) => set_object_value(ctx, o, def.key, &text),
-        None => set_value(ctx, def.key, &text),
-    } {
-        Err(e) => drafts.update(|d| {
-            d.insert(def.key, (text, e));
-        }),
-        Ok(()) => drafts.update(|d| {
-            d.remove(def.key);
-        }),
+    let apply = move |def: &'static SettingDef, text: String| {
+        let taken = match untrack(target) {
+            Some(o) => set_object_value(ctx, o, def.key, &text),
+            None => set_value(ctx, def.key, &text),
+        };
+        drafts.update(|d| match taken {
+            Err(e) => {
+                d.insert(def.key, (text, e));
+            }
+            Ok(()) => {
+                d.remove(def.key);
+            }
+        });
     };
     let reset = move |key: &'static str| {
         drafts.update(|d| {

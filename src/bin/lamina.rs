@@ -768,7 +768,7 @@ fn cmd_settings() -> Result<(), Fail> {
         };
         let range = d.range_text();
         println!(
-            "  {:<38} {:<13} {:<7} default {}{}",
+            "  {:<38} {:<13} {:<7} default {}{}{}",
             d.key,
             d.kind.name(),
             d.unit,
@@ -781,9 +781,8 @@ fn cmd_settings() -> Result<(), Fail> {
                 String::new()
             } else {
                 format!(", range {range}")
-            }
-            .to_string()
-                + if d.per_object() { ", per object" } else { "" }
+            },
+            if d.per_object() { ", per object" } else { "" }
         );
         println!("      {}", d.help);
     }

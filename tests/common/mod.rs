@@ -526,3 +526,17 @@ pub fn gcode_body(gcode: &Path) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// Runs the `lamina` CLI with `args`, which must succeed; returns its output.
+pub fn lamina_cli<S: AsRef<std::ffi::OsStr> + std::fmt::Debug>(args: &[S]) -> std::process::Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_lamina"))
+        .args(args)
+        .output()
+        .expect("run lamina");
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}

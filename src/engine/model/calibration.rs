@@ -419,13 +419,9 @@ const MAX_PATCHES: usize = 10;
 /// Patches per row of a flow rate print.
 const PATCH_ROW: usize = 5;
 
-/// A flow rate print: one patch per flow ratio from `start` to `end` in steps of `step`,
-/// each printing with that ratio on top of the filament's (`print_flow_ratio`, its own
-/// setting) and labelled with it in percent. The patch whose top surface is smoothest, with
-/// no gaps between its lines and no ridges, gives the ratio: the filament's flow ratio
-/// times the label over 100. Run it coarse (0.8 to 1.2 by 0.05), then fine around the best
-/// (by 0.01). Ironing is off, as it would hide the surface.
-pub fn flow_rate(start: f64, end: f64, step: f64) -> Result<Calibration, String> {
+/// The flow ratios of a flow rate print from `start` to `end` in steps of `step`, or why
+/// there is no such print. Each is labelled in whole percent.
+pub fn flow_ratios(start: f64, end: f64, step: f64) -> Result<Vec<f64>, String> {
     for (what, v) in [("start", start), ("end", end)] {
         if !(0.5..=1.5).contains(&v) {
             return Err(format!("the {what} ratio {v} is outside 0.5–1.5"));
@@ -446,9 +442,20 @@ pub fn flow_rate(start: f64, end: f64, step: f64) -> Result<Calibration, String>
             "from {start} to {end} by {step} gives {n} patches; at most {MAX_PATCHES} fit (use a larger step)"
         ));
     }
-    let ratios: Vec<f64> = (0..n)
+    Ok((0..n)
         .map(|i| ((start + step * i as f64) * 1e4).round() / 1e4)
-        .collect();
+        .collect())
+}
+
+/// A flow rate print: one patch per flow ratio from `start` to `end` in steps of `step`,
+/// each printing with that ratio on top of the filament's (`print_flow_ratio`, its own
+/// setting) and labelled with it in percent. The patch whose top surface is smoothest, with
+/// no gaps between its lines and no ridges, gives the ratio: the filament's flow ratio
+/// times the label over 100. Run it coarse (0.8 to 1.2 by 0.05), then fine around the best
+/// (by 0.01). Ironing is off, as it would hide the surface.
+pub fn flow_rate(start: f64, end: f64, step: f64) -> Result<Calibration, String> {
+    let ratios = flow_ratios(start, end, step)?;
+    let n = ratios.len();
     let parts = ratios
         .iter()
         .enumerate()

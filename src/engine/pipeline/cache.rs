@@ -200,8 +200,13 @@ impl Cache {
                     return [true; N];
                 };
                 let mut d = dirty;
-                let before = &k.object_settings[k.sliced.groups[*j].object];
-                for key in object_settings[g.object].diff(before) {
+                let was = k.sliced.groups[*j].object;
+                // Without values of its own, then and now, it changed as the plate did.
+                if scene.objects[g.object].settings.is_empty() && k.objects[was].settings.is_empty()
+                {
+                    return d;
+                }
+                for key in object_settings[g.object].diff(&k.object_settings[was]) {
                     if let Some(def) = find_def(key) {
                         d[def.stage as usize] = true;
                     }
